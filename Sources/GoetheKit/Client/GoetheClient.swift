@@ -1,0 +1,181 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+
+/// An async client of a Goethe server. Every method throws ``GoetheError``.
+///
+///     try await GoetheClient.withConnection(to: .defaultServer) { client in
+///       let stored = try await client.append(["hello"].map { Data($0.utf8) }, to: "greetings")
+///     }
+public struct GoetheClient: Sendable {
+  public typealias Transport = HTTP2ClientTransport.Posix
+
+  public let server: ServerAddress
+  private let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
+  private let options: CallOptions
+
+  /// Connects to `server`, runs `body`, then closes the connection.
+  /// - Parameter timeout: the deadline of each request-response call (streams have none).
+  public static func withConnection<Result: Sendable>(
+    to server: ServerAddress, timeout: Duration? = nil, _ body: (GoetheClient) async throws -> Result
+  ) async throws -> Result {
+    do {
+      let transport = try HTTP2ClientTransport.Posix(
+        target: server.isIPv6 ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
+        transportSecurity: .plaintext)
+      return try await withGRPCClient(transport: transport) { grpc in
+        var options = CallOptions.defaults
+        options.timeout = timeout
+        options.waitForReady = false
+        return try await body(GoetheClient(server: server, stub: .init(wrapping: grpc), options: options))
+      }
+    } catch {
+      throw GoetheError(error, server: server)
+    }
+  }
+
+  // MARK: Events
+
+  /// Appends `payloads` to `topic` atomically (creating the topic if the server allows it).
+  /// - Parameter expectedSequence: append only if the topic's head sequence is this (0 when empty).
+  public func append(_ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil) async throws -> AppendResult {
+    let request = Io_Typusomega_Goethe_AppendRequest.with {
+      $0.topic = topic
+      $0.payloads = payloads
+      if let expectedSequence { $0.expectedSequence = expectedSequence }
+    }
+    let response = try await call { try await stub.append(request, options: options) }
+    return AppendResult(
+      topic: response.topic, firstID: response.firstEventID, firstSequence: response.firstSequence,
+      count: Int(response.count))
+  }
+
+  /// Streams `topic` from `from`; `body` reads the ``Subscription``, whose first element arrives
+  /// once stored events or new commits are there. The stream ends when `body` returns.
+  public func subscribe<Result: Sendable>(
+    _ topic: String, from: ReadStartRequest = .position(.beginning), to bound: ReadBound? = nil,
+    limit: UInt64? = nil, follow: Bool = false, _ body: @escaping @Sendable (Subscription) async throws -> Result
+  ) async throws -> Result {
+    let request = Io_Typusomega_Goethe_SubscribeRequest.with {
+      $0.topic = topic
+      $0.from = from.message
+      if let bound { $0.to = bound.message }
+      $0.limit = limit ?? 0
+      $0.follow = follow
+    }
+    var streamOptions = options
+    streamOptions.timeout = nil
+    return try await call {
+      try await stub.subscribe(request, options: streamOptions) { response in
+        try await body(try await Subscription(response.messages))
+      }
+    }
+  }
+
+  // MARK: Topics
+
+  public func createTopic(_ name: String, granularity: Granularity? = nil) async throws -> TopicInfo {
+    let request = Io_Typusomega_Goethe_CreateTopicRequest.with {
+      $0.topic = name
+      $0.indexGranularitySeconds = granularity?.seconds ?? 0
+    }
+    return try TopicInfo(try await call { try await stub.createTopic(request, options: options) })
+  }
+
+  public func topics() async throws -> [TopicInfo] {
+    try await call { try await stub.listTopics(.init(), options: options) }.topics.map { message throws(GoetheError) in
+      try TopicInfo(message)
+    }
+  }
+
+  /// A topic with its consumers and their lag.
+  public func describeTopic(_ name: String) async throws -> TopicInfo {
+    try TopicInfo(try await call { try await stub.describeTopic(.with { $0.topic = name }, options: options) })
+  }
+
+  /// Event counts per time-index bucket for buckets overlapping `from..<to` (UNIX nanoseconds).
+  public func stats(_ topic: String, from: UInt64 = 0, to: UInt64? = nil) async throws -> (Granularity, [BucketCount]) {
+    let request = Io_Typusomega_Goethe_TopicStatsRequest.with {
+      $0.topic = topic
+      $0.fromUnixNano = from
+      $0.toUnixNano = to ?? 0
+    }
+    let response = try await call { try await stub.topicStats(request, options: options) }
+    return (
+      try Granularity(seconds: response.indexGranularitySeconds),
+      response.buckets.map { BucketCount(start: $0.startUnixNano, count: $0.count, lastEventID: $0.lastEventID) }
+    )
+  }
+
+  // MARK: Cursors
+
+  public func cursor(topic: String, consumer: String) async throws -> CursorInfo {
+    let request = Io_Typusomega_Goethe_GetCursorRequest.with {
+      $0.topic = topic
+      $0.consumer = consumer
+    }
+    return CursorInfo(try await call { try await stub.getCursor(request, options: options) })
+  }
+
+  /// Sets a cursor: an event id marks that event processed (a missing id resolves to the nearest
+  /// following event); a time makes the consumer resume with the first event at or after it.
+  public func setCursor(topic: String, consumer: String, to position: Position) async throws -> CursorInfo {
+    let request = Io_Typusomega_Goethe_SetCursorRequest.with {
+      $0.topic = topic
+      $0.consumer = consumer
+      $0.position = .init(position)
+    }
+    return CursorInfo(try await call { try await stub.setCursor(request, options: options) })
+  }
+
+  /// The cursors of `topic`, or of every topic.
+  public func cursors(topic: String? = nil) async throws -> [CursorInfo] {
+    try await call { try await stub.listCursors(.with { $0.topic = topic ?? "" }, options: options) }.cursors.map(
+      CursorInfo.init)
+  }
+
+  public func deleteCursor(topic: String, consumer: String) async throws {
+    let request = Io_Typusomega_Goethe_DeleteCursorRequest.with {
+      $0.topic = topic
+      $0.consumer = consumer
+    }
+    _ = try await call { try await stub.deleteCursor(request, options: options) }
+  }
+
+  private func call<Result>(_ body: () async throws -> Result) async throws -> Result {
+    do {
+      return try await body()
+    } catch {
+      throw GoetheError(error, server: server)
+    }
+  }
+}
+
+extension GoetheError {
+  /// The client's view of any failure while talking to `server`.
+  init(_ error: any Error, server: ServerAddress) {
+    switch error {
+    case let error as GoetheError:
+      self = error
+    case let error as RPCError:
+      self.init(error)
+      if code == .unreachable {
+        message = "cannot reach goethe at \(server) (\(Self.reason(error))); is the daemon running? start it with: goethe"
+      }
+    case is CancellationError:
+      self.init(.cancelled, "cancelled", cause: error)
+    default:
+      self.init(.internalError, "\(error)", cause: error)
+    }
+  }
+
+  /// The most specific cause a transport error names, such as "connection refused".
+  private static func reason(_ error: RPCError) -> String {
+    let text = String(reflecting: error).lowercased()
+    for reason in ["connection refused", "connection reset", "timed out", "no route to host", "network is unreachable"]
+    where text.contains(reason) {
+      return reason
+    }
+    return error.message
+  }
+}

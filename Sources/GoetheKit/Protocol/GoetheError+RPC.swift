@@ -1,0 +1,47 @@
+import GRPCCore
+
+extension GoetheError {
+  /// The metadata key by which a Goethe server marks errors it raised itself, so that a client can
+  /// tell "the server is shutting down" from "the server cannot be reached", both UNAVAILABLE.
+  static let originKey = "goethe-error"
+
+  /// The gRPC status code for this error.
+  public var rpcCode: RPCError.Code {
+    switch code {
+    case .invalidArgument: .invalidArgument
+    case .notFound: .notFound
+    case .alreadyExists: .alreadyExists
+    case .conflict: .failedPrecondition
+    case .tooLarge: .resourceExhausted
+    case .unavailable, .unreachable, .storageLocked, .storageUnusable: .unavailable
+    case .corrupted: .dataLoss
+    case .cancelled: .cancelled
+    case .deadlineExceeded: .deadlineExceeded
+    default: .internalError
+    }
+  }
+
+  /// The error as a gRPC status, for the server side.
+  public var rpcError: RPCError {
+    RPCError(code: rpcCode, message: message, metadata: [Self.originKey: "\(code)"])
+  }
+
+  /// A client-side view of a gRPC status.
+  public init(_ error: RPCError) {
+    let fromServer = error.metadata[stringValues: Self.originKey].first(where: { _ in true }) != nil
+    let code: Code =
+      switch error.code {
+      case .invalidArgument, .outOfRange: .invalidArgument
+      case .notFound: .notFound
+      case .alreadyExists: .alreadyExists
+      case .failedPrecondition, .aborted: .conflict
+      case .resourceExhausted: .tooLarge
+      case .unavailable: fromServer ? .unavailable : .unreachable
+      case .dataLoss: .corrupted
+      case .cancelled: .cancelled
+      case .deadlineExceeded: .deadlineExceeded
+      default: .internalError
+      }
+    self.init(code, error.message, cause: error)
+  }
+}

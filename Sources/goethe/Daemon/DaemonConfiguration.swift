@@ -1,0 +1,112 @@
+import Foundation
+import GoetheKit
+import Logging
+
+/// The daemon's settings. Each comes from, in order of precedence: its command-line flag, its
+/// `GOETHE_*` environment variable, the config file, the built-in default.
+///
+/// The config file holds `key = value` lines (keys as the flags' names, `#` starts a comment):
+///
+///     listen = 0.0.0.0:1337
+///     data-dir = /var/lib/goethe
+///     sync = always
+struct DaemonConfiguration: Sendable, Equatable {
+  var listen = ServerAddress.defaultServer
+  var dataDirectory = "./goethe-data"
+  var durability = Durability.always
+  var indexGranularity = Granularity.hour
+  var maxEventSize = ByteSize(1 << 20)
+  var metricsListen: ServerAddress?
+  var logLevel = Logger.Level.info
+  var autoCreateTopics = true
+
+  /// The setting names, as flags (`--data-dir`), config keys (`data-dir`) and environment
+  /// variables (`GOETHE_DATA_DIR`).
+  static let keys = [
+    "listen", "data-dir", "sync", "index-granularity", "max-event-size", "metrics-listen", "log-level",
+    "auto-create-topics",
+  ]
+
+  static func environmentName(of key: String) -> String {
+    "GOETHE_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
+  }
+
+  /// Layers flags over the environment over the config file over the defaults.
+  static func resolve(
+    flags: [String: String], environment: [String: String], configFile: String?
+  ) throws(GoetheError) -> DaemonConfiguration {
+    var configuration = DaemonConfiguration()
+    let file = try configFile.map { path throws(GoetheError) in try parseFile(path) } ?? [:]
+    for key in keys {
+      if let value = flags[key] {
+        try configuration.set(key, value, source: "--\(key)")
+      } else if let value = environment[environmentName(of: key)] {
+        try configuration.set(key, value, source: environmentName(of: key))
+      } else if let value = file[key] {
+        try configuration.set(key, value, source: "\(configFile ?? "config"): \(key)")
+      }
+    }
+    return configuration
+  }
+
+  /// Applies one setting; errors name where the value came from (`--sync: …`).
+  private mutating func set(_ key: String, _ value: String, source: String) throws(GoetheError) {
+    do {
+      try apply(key, value)
+    } catch {
+      throw GoetheError(.invalidArgument, "\(source): \(error.message)")
+    }
+  }
+
+  private mutating func apply(_ key: String, _ value: String) throws(GoetheError) {
+    func invalid(_ rule: String) -> GoetheError { GoetheError(.invalidArgument, "invalid value \"\(value)\": \(rule)") }
+    switch key {
+    case "listen": listen = try ServerAddress(parsing: value)
+    case "data-dir":
+      guard !value.isEmpty else { throw invalid("give a directory") }
+      dataDirectory = value
+    case "sync":
+      guard let durability = Durability(rawValue: value) else { throw invalid("use always or never") }
+      self.durability = durability
+    case "index-granularity": indexGranularity = try Granularity(parsing: value)
+    case "max-event-size": maxEventSize = try ByteSize(parsing: value)
+    case "metrics-listen": metricsListen = value.isEmpty ? nil : try ServerAddress(parsing: value)
+    case "log-level":
+      guard let level = Logger.Level(rawValue: value) else {
+        throw invalid("use one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      logLevel = level
+    case "auto-create-topics":
+      guard let flag = ["true": true, "false": false][value.lowercased()] else { throw invalid("use true or false") }
+      autoCreateTopics = flag
+    default:
+      throw GoetheError(.invalidArgument, "unknown setting \(key)")
+    }
+  }
+
+  private static func parseFile(_ path: String) throws(GoetheError) -> [String: String] {
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw GoetheError(.invalidArgument, "cannot read config file \(path): \((error as NSError).localizedDescription)")
+    }
+    var settings: [String: String] = [:]
+    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+      guard !line.allSatisfy(\.isWhitespace) else { continue }
+      let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+      guard parts.count == 2, keys.contains(parts[0]) else {
+        throw GoetheError(
+          .invalidArgument,
+          "\(path):\(number + 1): expected `key = value` with a key among \(keys.joined(separator: ", "))")
+      }
+      settings[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+    }
+    return settings
+  }
+
+  var storeOptions: StoreOptions {
+    StoreOptions(durability: durability, maxEventSize: maxEventSize.bytes, defaultGranularity: indexGranularity)
+  }
+}

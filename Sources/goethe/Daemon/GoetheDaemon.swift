@@ -1,0 +1,87 @@
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import GoetheKit
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The gRPC server as a service: serves until graceful shutdown, which marks health NOT_SERVING,
+/// stops accepting calls, lets appends in flight finish and ends waiting streams with UNAVAILABLE.
+/// A second SIGTERM or SIGINT during the drain exits at once; acknowledged events are already stored.
+struct GoetheDaemon: Service {
+  let configuration: DaemonConfiguration
+  let store: EventStore
+  let metrics: ServerMetrics
+  let logger: Logger
+
+  func run() async throws {
+    let health = HealthService()
+    let transport = HTTP2ServerTransport.Posix(
+      address: configuration.listen.socketAddress, transportSecurity: .plaintext,
+      config: .defaults { $0.rpc.maxRequestPayloadSize = max(16 << 20, configuration.maxEventSize.bytes + (1 << 20)) })
+    let service = GoetheService(store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics)
+    let server = GRPCServer(transport: transport, services: [service, health])
+
+    try await withGracefulShutdownHandler {
+      try await withThrowingDiscardingTaskGroup { group in
+        group.addTask { try await server.serve() }
+        let address = try await Self.bound(transport, configured: configuration.listen)
+        logger.info(
+          "goethe listening",
+          metadata: [
+            "listen": "\(address)", "data-dir": "\(configuration.dataDirectory)",
+            "sync": "\(configuration.durability.rawValue)", "node": "\(store.nodeID)",
+          ])
+      }
+    } onGracefulShutdown: {
+      logger.info("goethe shutting down")
+      health.markNotServing()
+      server.beginGracefulShutdown()
+      store.notifier.close()
+      Task { await Self.exitOnSecondSignal(logger: logger) }
+    }
+  }
+
+  /// The address the server bound, or an error that says why it could not listen.
+  private static func bound(
+    _ transport: HTTP2ServerTransport.Posix, configured: ServerAddress
+  ) async throws -> ServerAddress {
+    do {
+      return try ServerAddress(try await transport.listeningAddress)
+    } catch {
+      throw GoetheError(.unavailable, "cannot listen on \(configured): \(describeBindError(error)); choose another --listen")
+    }
+  }
+
+  private static func describeBindError(_ error: any Error) -> String {
+    let text = String(describing: error)
+    if text.contains("Address already in use") { return "the address is already in use (is another goethe running?)" }
+    if text.contains("Cannot assign requested address") { return "no interface has that address" }
+    if text.contains("Permission denied") { return "permission denied" }
+    return text
+  }
+
+  private static func exitOnSecondSignal(logger: Logger) async {
+    for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+      logger.warning("second signal \(signal): exiting at once")
+      exit(signal == .sigint ? 130 : 143)
+    }
+  }
+}
+
+extension ServerAddress {
+  var socketAddress: GRPCNIOTransportCore.SocketAddress {
+    isIPv6 ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
+  }
+
+  init(_ address: GRPCNIOTransportCore.SocketAddress) throws {
+    if let ipv4 = address.ipv4 {
+      self.init(host: ipv4.host, port: ipv4.port)
+    } else if let ipv6 = address.ipv6 {
+      self.init(host: ipv6.host, port: ipv6.port)
+    } else {
+      throw GoetheError(.internalError, "unexpected listening address \(address)")
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import GoetheKit
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Serve the Goethe API (the default).",
+    discussion: """
+      Every option can also come from the environment (GOETHE_LISTEN, GOETHE_DATA_DIR, GOETHE_SYNC, \
+      GOETHE_INDEX_GRANULARITY, GOETHE_MAX_EVENT_SIZE, GOETHE_METRICS_LISTEN, GOETHE_LOG_LEVEL, \
+      GOETHE_AUTO_CREATE_TOPICS) or from the config file (`key = value` lines, keys as the options' \
+      names). Flags win over the environment, which wins over the file.
+      """)
+
+  @Option(help: ArgumentHelp("Address to serve gRPC on (default 127.0.0.1:1337).", valueName: "host:port"))
+  var listen: String?
+
+  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of the store (default ./goethe-data).", valueName: "dir"), completion: .directory)
+  var dataDir: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "always: an append returns after its batch is fsynced (default); never: no fsync, survives a process crash but not a power loss.",
+      valueName: "always|never"),
+    completion: .list(["always", "never"]))
+  var sync: String?
+
+  @Option(help: ArgumentHelp("Time-index bucket width of new topics, 1m to 1d (default 1h).", valueName: "duration"))
+  var indexGranularity: String?
+
+  @Option(help: ArgumentHelp("Largest event payload accepted (default 1MiB).", valueName: "size"))
+  var maxEventSize: String?
+
+  @Option(help: ArgumentHelp("Serve Prometheus metrics on this address (off by default).", valueName: "host:port"))
+  var metricsListen: String?
+
+  @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"),
+    completion: .list(Logger.Level.allCases.map(\.rawValue)))
+  var logLevel: String?
+
+  @Flag(help: "Refuse to produce to topics that do not exist instead of creating them.")
+  var noAutoCreateTopics = false
+
+  @Option(help: ArgumentHelp("Read settings from this file.", valueName: "file"), completion: .file())
+  var config: String?
+
+  func run() async throws {
+    let configuration: DaemonConfiguration
+    do {
+      var flags: [String: String] = [:]
+      flags["listen"] = listen
+      flags["data-dir"] = dataDir
+      flags["sync"] = sync
+      flags["index-granularity"] = indexGranularity
+      flags["max-event-size"] = maxEventSize
+      flags["metrics-listen"] = metricsListen
+      flags["log-level"] = logLevel
+      if noAutoCreateTopics { flags["auto-create-topics"] = "false" }
+      let environment = ProcessInfo.processInfo.environment
+      configuration = try DaemonConfiguration.resolve(
+        flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"])
+    } catch {
+      reportFailure(error.message)
+      throw ExitCode.validationFailure
+    }
+    try await Self.serve(configuration)
+  }
+
+  static func serve(_ configuration: DaemonConfiguration) async throws {
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = configuration.logLevel
+      return handler
+    }
+    let logger = Logger(label: "goethe")
+    let store: EventStore
+    do {
+      store = try EventStore(path: configuration.dataDirectory, options: configuration.storeOptions)
+    } catch {
+      reportFailure(error.message)
+      throw ExitCode.failure
+    }
+
+    let registry = PrometheusCollectorRegistry()
+    let metrics = ServerMetrics(
+      factory: configuration.metricsListen == nil ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
+    var services: [any Service] = [GoetheDaemon(configuration: configuration, store: store, metrics: metrics, logger: logger)]
+    if let address = configuration.metricsListen {
+      services.append(MetricsEndpoint(address: address, registry: registry, logger: logger))
+    }
+    let group = ServiceGroup(
+      configuration: ServiceGroupConfiguration(
+        services: services.map {
+          .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+        },
+        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    do {
+      try await group.run()
+    } catch {
+      store.close()
+      reportFailure((error as? GoetheError)?.message ?? "\(error)")
+      throw ExitCode.failure
+    }
+    store.close()
+    logger.info("goethe stopped", metadata: ["data-dir": "\(configuration.dataDirectory)"])
+  }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import GRPCCore
+import GoetheKit
+
+/// The `io.typusomega.goethe.Goethe` service: validates requests, calls the store, maps errors.
+struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
+  typealias Event = Io_Typusomega_Goethe_Event
+
+  let store: EventStore
+  /// Produce and Consume on a missing topic create it, as Goethe v1 did.
+  let autoCreateTopics: Bool
+  let metrics: ServerMetrics
+
+  // MARK: Goethe v1
+
+  func produce(request: Event, context: ServerContext) async throws -> Event {
+    try await mappingErrors {
+      let topic = try requireTopic(request.topic.id)
+      let result = try await timedAppend([request.payload], to: topic, expectedSequence: nil)
+      return Event(
+        StoredEvent(topic: topic, id: result.firstID, sequence: result.firstSequence, payload: request.payload))
+    }
+  }
+
+  func consume(
+    request: RPCAsyncSequence<Io_Typusomega_Goethe_Cursor, any Error>,
+    response: RPCWriter<Io_Typusomega_Goethe_Cursor>,
+    context: ServerContext
+  ) async throws {
+    try await mappingErrors {
+      metrics.subscribers.increment()
+      defer { metrics.subscribers.decrement() }
+      var session: (topic: String, consumer: String, feed: EventFeed)?
+      for try await cursor in request {
+        if let session {
+          if !cursor.currentEvent.id.isEmpty {
+            _ = try await store.commitCursor(
+              topic: session.topic, consumer: session.consumer, eventID: try parseID(cursor.currentEvent.id))
+          }
+        } else {
+          session = try await openConsumeSession(cursor)
+        }
+        guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first else { return }
+        var reply = Io_Typusomega_Goethe_Cursor()
+        reply.topic.id = event.topic
+        reply.consumer = cursor.consumer
+        reply.currentEvent = Event(event)
+        try await response.write(reply)
+      }
+    }
+  }
+
+  /// The first message of a v1 Consume: with `current_event.id` the consumer resumes after that
+  /// event (the nearest following one when no event has the id), else after its stored cursor.
+  private func openConsumeSession(
+    _ cursor: Io_Typusomega_Goethe_Cursor
+  ) async throws -> (topic: String, consumer: String, feed: EventFeed) {
+    let topic = try requireTopic(cursor.topic.id)
+    try Names.validateConsumer(cursor.consumer)
+    if autoCreateTopics, (try? store.readable(topic)) == nil {
+      _ = try? await store.createTopic(topic)
+    }
+    let start =
+      cursor.currentEvent.id.isEmpty
+      ? try store.resolveStart(afterConsumer: cursor.consumer, in: topic)
+      : try store.resolveStart(.event(try parseID(cursor.currentEvent.id) &+ 1), in: topic)
+    return (topic, cursor.consumer, EventFeed(store: store, start: start, follow: true))
+  }
+
+  // MARK: Topics
+
+  func createTopic(
+    request: Io_Typusomega_Goethe_CreateTopicRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_TopicInfo {
+    try await mappingErrors {
+      let granularity = try request.indexGranularitySeconds == 0 ? nil : Granularity(seconds: request.indexGranularitySeconds)
+      return .init(try await store.createTopic(try requireTopic(request.topic), granularity: granularity))
+    }
+  }
+
+  func listTopics(
+    request: Io_Typusomega_Goethe_ListTopicsRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_ListTopicsResponse {
+    .with { $0.topics = store.listTopics().map(Io_Typusomega_Goethe_TopicInfo.init) }
+  }
+
+  func describeTopic(
+    request: Io_Typusomega_Goethe_DescribeTopicRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_TopicInfo {
+    try await mappingErrors { .init(try store.describeTopic(try requireTopic(request.topic))) }
+  }
+
+  func topicStats(
+    request: Io_Typusomega_Goethe_TopicStatsRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_TopicStatsResponse {
+    try await mappingErrors {
+      let topic = try store.readable(try requireTopic(request.topic))
+      let to = request.toUnixNano == 0 ? UInt64.max : request.toUnixNano
+      guard request.fromUnixNano <= to else {
+        throw GoetheError(.invalidArgument, "the stats range ends before it starts")
+      }
+      let buckets = try store.bucketCounts(topic.name, from: request.fromUnixNano, to: to)
+      return .with {
+        $0.indexGranularitySeconds = topic.record.granularity.seconds
+        $0.buckets = buckets.map { bucket in
+          .with {
+            $0.startUnixNano = bucket.start
+            $0.count = bucket.count
+            $0.lastEventID = bucket.lastEventID
+          }
+        }
+      }
+    }
+  }
+
+  // MARK: Events
+
+  func append(
+    request: Io_Typusomega_Goethe_AppendRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_AppendResponse {
+    try await mappingErrors {
+      let result = try await timedAppend(
+        request.payloads, to: try requireTopic(request.topic),
+        expectedSequence: request.hasExpectedSequence ? request.expectedSequence : nil)
+      return .with {
+        $0.topic = result.topic
+        $0.firstEventID = result.firstID
+        $0.firstSequence = result.firstSequence
+        $0.count = UInt32(result.count)
+      }
+    }
+  }
+
+  func subscribe(
+    request: Io_Typusomega_Goethe_SubscribeRequest,
+    response: RPCWriter<Io_Typusomega_Goethe_SubscribeResponse>,
+    context: ServerContext
+  ) async throws {
+    try await mappingErrors {
+      metrics.subscribers.increment()
+      defer { metrics.subscribers.decrement() }
+      let topic = try requireTopic(request.topic)
+      let start = try resolve(request.from, in: topic)
+      let head = try store.readable(topic).committed.sequence
+      try await response.write(.with { $0.start = .init(start.info, headSequence: head) })
+      var feed = EventFeed(
+        store: store, start: start, through: try upperBound(request.to), limit: request.limit == 0 ? nil : request.limit,
+        follow: request.follow)
+      while let batch = try await feed.nextBatch() {
+        try await response.write(.with { $0.events.events = batch.map(Event.init) })
+      }
+    }
+  }
+
+  // MARK: Cursors
+
+  func getCursor(
+    request: Io_Typusomega_Goethe_GetCursorRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_CursorInfo {
+    try await mappingErrors { .init(try store.cursor(topic: try requireTopic(request.topic), consumer: request.consumer)) }
+  }
+
+  func setCursor(
+    request: Io_Typusomega_Goethe_SetCursorRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_CursorInfo {
+    try await mappingErrors {
+      let position: Position =
+        switch request.position.kind {
+        case .beginning: .beginning
+        case .end: .end
+        case .eventID(let id): .event(id)
+        case .timeUnixNano(let time): .time(time)
+        case .afterConsumer, .last, nil:
+          throw GoetheError(.invalidArgument, "a cursor is set to an event id, a time, beginning or end")
+        }
+      return .init(
+        try await store.setCursor(topic: try requireTopic(request.topic), consumer: request.consumer, to: position))
+    }
+  }
+
+  func listCursors(
+    request: Io_Typusomega_Goethe_ListCursorsRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_ListCursorsResponse {
+    try await mappingErrors {
+      let cursors = try store.listCursors(topic: request.topic.isEmpty ? nil : request.topic)
+      return .with { $0.cursors = cursors.map(Io_Typusomega_Goethe_CursorInfo.init) }
+    }
+  }
+
+  func deleteCursor(
+    request: Io_Typusomega_Goethe_DeleteCursorRequest, context: ServerContext
+  ) async throws -> Io_Typusomega_Goethe_DeleteCursorResponse {
+    try await mappingErrors {
+      try await store.deleteCursor(topic: try requireTopic(request.topic), consumer: request.consumer)
+      return .init()
+    }
+  }
+
+  // MARK: Helpers
+
+  private func timedAppend(_ payloads: [Data], to topic: String, expectedSequence: UInt64?) async throws -> AppendResult {
+    let started = ContinuousClock.now
+    let result = try await store.append(
+      payloads, to: topic, expectedSequence: expectedSequence, createTopic: autoCreateTopics)
+    metrics.recordAppend(events: payloads.count, bytes: payloads.reduce(0) { $0 + $1.count }, since: started)
+    return result
+  }
+
+  private func resolve(_ position: Io_Typusomega_Goethe_Position, in topic: String) throws(GoetheError) -> ReadStart {
+    switch position.kind {
+    case nil, .beginning: try store.resolveStart(.beginning, in: topic)
+    case .end: try store.resolveStart(.end, in: topic)
+    case .eventID(let id): try store.resolveStart(.event(id), in: topic)
+    case .timeUnixNano(let time): try store.resolveStart(.time(time), in: topic)
+    case .afterConsumer(let consumer): try store.resolveStart(afterConsumer: consumer, in: topic)
+    case .last(let count): try store.resolveStart(lastEvents: count, in: topic)
+    }
+  }
+
+  /// The last event id a read may deliver: an id bound is inclusive, a time bound exclusive.
+  private func upperBound(_ bound: Io_Typusomega_Goethe_Bound) throws(GoetheError) -> UInt64 {
+    switch bound.kind {
+    case nil: return .max
+    case .eventID(let id): return id
+    case .timeUnixNano(let time):
+      guard time > 0 else { throw GoetheError(.invalidArgument, "the end time must be after the epoch") }
+      return time - 1
+    }
+  }
+
+  private func requireTopic(_ name: String) throws(GoetheError) -> String {
+    guard !name.isEmpty else { throw GoetheError(.invalidArgument, "no topic given; name one (\(Names.topicRule))") }
+    try Names.validateTopic(name)
+    return name
+  }
+
+  private func parseID(_ text: String) throws(GoetheError) -> UInt64 {
+    guard let id = UInt64(text) else {
+      throw GoetheError(.invalidArgument, "event id \"\(text)\" is not a decimal number")
+    }
+    return id
+  }
+}
+
+/// Runs a handler body, turning Goethe errors into gRPC statuses.
+func mappingErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+  do {
+    return try await body()
+  } catch let error as GoetheError {
+    throw error.rpcError
+  } catch let error as RPCError {
+    throw error
+  } catch is CancellationError {
+    throw RPCError(code: .cancelled, message: "the request was cancelled")
+  } catch {
+    throw RPCError(code: .internalError, message: "\(error)")
+  }
+}

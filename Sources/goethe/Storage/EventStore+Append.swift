@@ -1,0 +1,58 @@
+import Foundation
+import GoetheKit
+
+extension EventStore {
+  /// Appends `payloads` to `topic` atomically: all are stored or none.
+  ///
+  /// - Parameters:
+  ///   - expectedSequence: when set, the append happens only if the topic's head sequence is this
+  ///     (0 for an empty topic); otherwise nothing is written and the error names the actual head.
+  ///   - createTopic: create the topic (with the default granularity) if it does not exist.
+  func append(
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil, createTopic: Bool = false
+  ) async throws -> AppendResult {
+    try validate(payloads)
+    return try await commit { state throws(GoetheError) in
+      let batch = WriteBatch()
+      var current: TopicState
+      if createTopic, state.topics[topic] == nil {
+        try Names.validateTopic(topic)
+        current = state.newTopic(topic, granularity: options.defaultGranularity, now: options.clock())
+      } else {
+        current = try state.topic(topic)
+      }
+      let plan = try current.planAppend(count: payloads.count, now: options.clock(), expectedSequence: expectedSequence)
+      let number = current.record.number
+      for (offset, payload) in payloads.enumerated() {
+        batch.put(
+          KeySchema.eventKey(topic: number, id: plan.firstID + UInt64(offset)),
+          KeySchema.eventValue(sequence: plan.firstSequence + UInt64(offset), payload: payload))
+      }
+      for bucket in plan.buckets {
+        batch.put(KeySchema.timeIndexKey(topic: number, bucket: bucket.start), bucket.encoded)
+      }
+      batch.put(KeySchema.topicKey(topic), current.record.encoded)
+      state.register(current)
+      let result = AppendResult(
+        topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count)
+      return Planned(batch: batch, result: result, head: (topic, number, plan.head))
+    }
+  }
+
+  private func validate(_ payloads: [Data]) throws(GoetheError) {
+    guard !payloads.isEmpty else {
+      throw GoetheError(.invalidArgument, "an append needs at least one event")
+    }
+    for (index, payload) in payloads.enumerated() {
+      let which = payloads.count == 1 ? "the event" : "event \(index + 1) of \(payloads.count)"
+      guard !payload.isEmpty else {
+        throw GoetheError(.invalidArgument, "\(which) has an empty payload; events need at least one byte")
+      }
+      guard payload.count <= options.maxEventSize else {
+        throw GoetheError(
+          .tooLarge,
+          "\(which) is \(ByteSize(payload.count)), over the limit of \(ByteSize(options.maxEventSize)) (--max-event-size)")
+      }
+    }
+  }
+}

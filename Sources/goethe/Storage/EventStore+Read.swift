@@ -1,0 +1,161 @@
+import Foundation
+import GoetheKit
+
+/// Where a read of one topic starts, and what to tell the reader about it.
+struct ReadStart: Sendable, Equatable {
+  var topic: String
+  var number: UInt32
+  /// The id of the first event to deliver: reads return events with ids at or above it.
+  var fromID: UInt64
+  var info: StartInfo
+}
+
+extension EventStore {
+  /// Resolves `position` in `topic`: a position that names no stored event resolves to the first
+  /// event after it, and past the head to the next event to arrive.
+  func resolveStart(_ position: Position, in topic: String) throws(GoetheError) -> ReadStart {
+    let current = try readable(topic)
+    let number = current.record.number
+    let found: (id: UInt64, sequence: UInt64)?
+    let requested: UInt64?
+    switch position {
+    case .beginning:
+      found = try firstEvent(number, atOrAfter: 0)
+      requested = nil
+    case .end:
+      found = nil
+      requested = nil
+    case .event(let id):
+      found = try firstEvent(number, atOrAfter: id)
+      requested = id
+    case .time(let time):
+      found = try firstEvent(number, atOrAfterTime: time, granularity: current.record.granularity)
+      requested = time
+    }
+    guard let found else {
+      return ReadStart(
+        topic: topic, number: number, fromID: current.committed.id + 1, info: StartInfo(resolution: .waiting))
+    }
+    let resolution: StartInfo.Resolution = requested == nil || requested == found.id ? .exact : .nearest
+    return ReadStart(
+      topic: topic, number: number, fromID: found.id,
+      info: StartInfo(resolution: resolution, eventID: found.id, sequence: found.sequence))
+  }
+
+  /// The start after `consumer`'s stored cursor, or at the beginning if it has none.
+  func resolveStart(afterConsumer consumer: String, in topic: String) throws(GoetheError) -> ReadStart {
+    guard let cursor = try storedCursor(topic: topic, consumer: consumer) else {
+      return try resolveStart(.beginning, in: topic)
+    }
+    var start = try resolveStart(.event(cursor.eventID + 1), in: topic)
+    if start.info.resolution == .nearest { start.info.resolution = .exact }
+    return start
+  }
+
+  /// The start `count` events before the head (the whole topic if it has fewer).
+  func resolveStart(lastEvents count: UInt64, in topic: String) throws(GoetheError) -> ReadStart {
+    let current = try readable(topic)
+    guard count > 0, current.committed.sequence > 0 else { return try resolveStart(.end, in: topic) }
+    let iterator = db.makeIterator()
+    iterator.seek(KeySchema.eventKey(topic: current.record.number, id: current.committed.id))
+    var steps: UInt64 = 1
+    var first: UInt64 = current.committed.id
+    while iterator.isValid, steps < count {
+      iterator.previous()
+      guard iterator.isValid, let key = KeySchema.decodeEventKey(iterator.key), key.topic == current.record.number
+      else { break }
+      first = key.id
+      steps += 1
+    }
+    try iterator.checkError()
+    return try resolveStart(.event(first), in: topic)
+  }
+
+  /// Up to `limit` events of the topic of `start` with ids in `from...through`, in order, stopping
+  /// after the event that brings the payload total to `maxBytes`.
+  func read(
+    _ start: ReadStart, from: UInt64, through: UInt64 = .max, limit: Int, maxBytes: Int = .max
+  ) throws(GoetheError) -> [StoredEvent] {
+    var events: [StoredEvent] = []
+    events.reserveCapacity(min(limit, 256))
+    var bytes = 0
+    try scan(start.number, from: from, through: through, limit: limit) { id, sequence, payload in
+      guard bytes < maxBytes else { return false }
+      bytes += payload.count
+      events.append(StoredEvent(topic: start.topic, id: id, sequence: sequence, payload: Data(payload)))
+      return true
+    }
+    return events
+  }
+
+  /// Visits up to `limit` events of topic `number` with ids in `from...through` without copying
+  /// their payloads, which are valid only during the call, until `visit` returns false;
+  /// returns how many it visited.
+  @discardableResult
+  func scan(
+    _ number: UInt32, from: UInt64, through: UInt64 = .max, limit: Int = .max,
+    _ visit: (_ id: UInt64, _ sequence: UInt64, _ payload: UnsafeRawBufferPointer) throws(GoetheError) -> Bool
+  ) throws(GoetheError) -> Int {
+    guard from <= through, limit > 0 else { return 0 }
+    let iterator = db.makeIterator(bulk: true)
+    iterator.seek(KeySchema.eventKey(topic: number, id: from))
+    var visited = 0
+    while visited < limit, iterator.isValid {
+      guard let key = KeySchema.decodeEventKey(iterator.key), key.topic == number, key.id <= through else { break }
+      let value = iterator.value
+      guard value.count > 8 else { throw KeySchema.corrupted("event \(key.id)") }
+      guard try visit(key.id, value.bigEndian(at: 0), UnsafeRawBufferPointer(rebasing: value[8...])) else { break }
+      visited += 1
+      iterator.next()
+    }
+    try iterator.checkError()
+    return visited
+  }
+
+  /// Returns once topic `number` has a committed event with an id above `after`.
+  func waitForEvents(_ number: UInt32, after: UInt64) async throws {
+    try await notifier.wait(topic: number, after: after)
+  }
+
+  /// The first event of topic `number` with an id at or above `id`.
+  func firstEvent(_ number: UInt32, atOrAfter id: UInt64) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
+    var found: (UInt64, UInt64)?
+    try scan(number, from: id, limit: 1) { id, sequence, _ in
+      found = (id, sequence)
+      return true
+    }
+    return found
+  }
+
+  /// The first event committed at or after `time`, found through the time index: buckets whose
+  /// last event is before `time` are skipped without reading their events.
+  func firstEvent(
+    _ number: UInt32, atOrAfterTime time: UInt64, granularity: Granularity
+  ) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
+    let iterator = db.makeIterator()
+    iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: granularity.bucketStart(of: time)))
+    while iterator.isValid, let key = KeySchema.decodeTimeIndexKey(iterator.key), key.topic == number {
+      let bucket = try TimeBucket(start: key.bucket, decoding: iterator.value)
+      if bucket.lastID >= time { return try firstEvent(number, atOrAfter: max(time, bucket.start)) }
+      iterator.next()
+    }
+    try iterator.checkError()
+    return nil
+  }
+
+  /// The event counts per time-index bucket of `topic` for buckets overlapping `from..<to`.
+  func bucketCounts(_ topic: String, from: UInt64, to: UInt64) throws(GoetheError) -> [BucketCount] {
+    let current = try readable(topic)
+    let number = current.record.number
+    let iterator = db.makeIterator()
+    iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: current.record.granularity.bucketStart(of: from)))
+    var buckets: [BucketCount] = []
+    while iterator.isValid, let key = KeySchema.decodeTimeIndexKey(iterator.key), key.topic == number, key.bucket < to {
+      let bucket = try TimeBucket(start: key.bucket, decoding: iterator.value)
+      buckets.append(BucketCount(start: bucket.start, count: bucket.count, lastEventID: bucket.lastID))
+      iterator.next()
+    }
+    try iterator.checkError()
+    return buckets
+  }
+}

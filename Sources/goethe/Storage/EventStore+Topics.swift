@@ -1,0 +1,60 @@
+import GoetheKit
+
+extension EventStore {
+  /// Creates a topic; `granularity` defaults to the store's.
+  func createTopic(_ name: String, granularity: Granularity? = nil) async throws -> TopicInfo {
+    try await commit { state throws(GoetheError) in
+      try Names.validateTopic(name)
+      guard state.topics[name] == nil else {
+        throw GoetheError(.alreadyExists, "topic \(name) exists already")
+      }
+      let topic = state.newTopic(name, granularity: granularity ?? options.defaultGranularity, now: options.clock())
+      state.register(topic)
+      let batch = WriteBatch()
+      batch.put(KeySchema.topicKey(name), topic.record.encoded)
+      return Planned(batch: batch, result: topic.info, head: nil)
+    }
+  }
+
+  /// Every topic, by name.
+  func listTopics() -> [TopicInfo] {
+    state.withLock { $0.topics.values.map(\.info) }.sorted { $0.name < $1.name }
+  }
+
+  /// A topic with its consumers and their lag.
+  func describeTopic(_ name: String) throws(GoetheError) -> TopicInfo {
+    var info = try state.withLock { state throws(GoetheError) in try state.topic(name).info }
+    info.consumers = try listCursors(topic: name)
+    return info
+  }
+
+  /// The topic's number and committed head, for readers.
+  func readable(_ name: String) throws(GoetheError) -> TopicState {
+    try state.withLock { state throws(GoetheError) in try state.topic(name) }
+  }
+}
+
+extension EventStore.State {
+  /// A topic with the next free number, not yet in the catalog.
+  func newTopic(_ name: String, granularity: Granularity, now: UInt64) -> TopicState {
+    TopicState(
+      name: name, record: TopicRecord(number: nextTopicNumber, granularity: granularity, created: now), headBucket: nil)
+  }
+
+  /// Puts a topic into the catalog (its record is written by the caller).
+  mutating func register(_ topic: TopicState) {
+    topics[topic.name] = topic
+    names[topic.record.number] = topic.name
+    nextTopicNumber = max(nextTopicNumber, topic.record.number + 1)
+  }
+}
+
+extension TopicState {
+  /// The topic as listed, as of its last committed append.
+  var info: TopicInfo {
+    TopicInfo(
+      name: name, granularity: record.granularity, created: record.created, headSequence: committed.sequence,
+      firstEventID: committed.sequence > 0 ? record.firstID : nil,
+      lastEventID: committed.sequence > 0 ? committed.id : nil)
+  }
+}

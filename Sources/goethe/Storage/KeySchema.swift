@@ -1,0 +1,194 @@
+import Foundation
+import GoetheKit
+
+/// Every key and stored value of the store, in one place.
+///
+/// Keys are a one-byte keyspace prefix followed by big-endian fields, so that a topic's events, its
+/// cursors and its time index are each one contiguous run in LevelDB's bytewise order:
+///
+/// | keyspace   | key                                   | value                                        |
+/// |------------|---------------------------------------|----------------------------------------------|
+/// | meta       | 0x01, name                            | format version u32 / node id                 |
+/// | topics     | 0x02, topic name                      | ``TopicRecord``                              |
+/// | events     | 0x03, topic u32, event id u64         | sequence u64, payload                        |
+/// | cursors    | 0x04, topic u32, consumer name        | ``CursorRecord``                             |
+/// | time index | 0x05, topic u32, bucket start u64     | ``TimeBucket`` (last event id, count)        |
+enum KeySchema {
+  /// The layout version this build reads and writes; a store with another version is refused.
+  static let formatVersion: UInt32 = 1
+
+  enum Prefix: UInt8 {
+    case meta = 0x01
+    case topic = 0x02
+    case event = 0x03
+    case cursor = 0x04
+    case timeIndex = 0x05
+  }
+
+  static let formatVersionKey = metaKey("format-version")
+  static let nodeIDKey = metaKey("node-id")
+
+  static func metaKey(_ name: String) -> [UInt8] { [Prefix.meta.rawValue] + Array(name.utf8) }
+
+  static func topicKey(_ name: String) -> [UInt8] { [Prefix.topic.rawValue] + Array(name.utf8) }
+
+  /// The first key of the topic catalog; every topic key is at or after it.
+  static let topicsStart: [UInt8] = [Prefix.topic.rawValue]
+
+  static func eventKey(topic: UInt32, id: UInt64) -> [UInt8] {
+    var key: [UInt8] = [Prefix.event.rawValue]
+    key.reserveCapacity(13)
+    key.appendBigEndian(topic)
+    key.appendBigEndian(id)
+    return key
+  }
+
+  static func cursorKey(topic: UInt32, consumer: String) -> [UInt8] {
+    cursorPrefix(topic: topic) + Array(consumer.utf8)
+  }
+
+  /// The prefix shared by every cursor of a topic.
+  static func cursorPrefix(topic: UInt32) -> [UInt8] {
+    var key: [UInt8] = [Prefix.cursor.rawValue]
+    key.appendBigEndian(topic)
+    return key
+  }
+
+  static func timeIndexKey(topic: UInt32, bucket: UInt64) -> [UInt8] {
+    var key: [UInt8] = [Prefix.timeIndex.rawValue]
+    key.appendBigEndian(topic)
+    key.appendBigEndian(bucket)
+    return key
+  }
+
+  /// The topic and event id of an event key, or nil if `key` is not an event key.
+  static func decodeEventKey(_ key: UnsafeRawBufferPointer) -> (topic: UInt32, id: UInt64)? {
+    guard key.count == 13, key[0] == Prefix.event.rawValue else { return nil }
+    return (key.bigEndian(at: 1), key.bigEndian(at: 5))
+  }
+
+  static func decodeTimeIndexKey(_ key: UnsafeRawBufferPointer) -> (topic: UInt32, bucket: UInt64)? {
+    guard key.count == 13, key[0] == Prefix.timeIndex.rawValue else { return nil }
+    return (key.bigEndian(at: 1), key.bigEndian(at: 5))
+  }
+
+  /// The consumer name of a cursor key of `topic`, or nil if `key` is not one.
+  static func decodeCursorKey(_ key: UnsafeRawBufferPointer, topic: UInt32) -> String? {
+    guard key.count > 5, key[0] == Prefix.cursor.rawValue, key.bigEndian(at: 1, as: UInt32.self) == topic
+    else { return nil }
+    return String(decoding: UnsafeRawBufferPointer(rebasing: key[5...]), as: UTF8.self)
+  }
+
+  /// The value of an event record: its sequence number, then the payload.
+  static func eventValue(sequence: UInt64, payload: Data) -> [UInt8] {
+    var value: [UInt8] = []
+    value.reserveCapacity(8 + payload.count)
+    value.appendBigEndian(sequence)
+    value.append(contentsOf: payload)
+    return value
+  }
+
+  static func corrupted(_ what: String) -> GoetheError {
+    GoetheError(.corrupted, "stored \(what) is malformed; run: goethe repair --data-dir DIR")
+  }
+}
+
+/// A topic's catalog entry, rewritten in the same batch as every append to it.
+struct TopicRecord: Equatable, Sendable {
+  var number: UInt32
+  var granularity: Granularity
+  var created: UInt64
+  var headID: UInt64
+  var headSequence: UInt64
+  var firstID: UInt64
+
+  static let encodedSize = 36
+
+  var encoded: [UInt8] {
+    var value: [UInt8] = []
+    value.reserveCapacity(Self.encodedSize)
+    value.appendBigEndian(number)
+    value.appendBigEndian(granularity.seconds)
+    value.appendBigEndian(created)
+    value.appendBigEndian(headID)
+    value.appendBigEndian(headSequence)
+    value.appendBigEndian(firstID)
+    return value
+  }
+
+  init(number: UInt32, granularity: Granularity, created: UInt64) {
+    self.number = number
+    self.granularity = granularity
+    self.created = created
+    headID = 0
+    headSequence = 0
+    firstID = 0
+  }
+
+  init(decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
+    guard value.count == Self.encodedSize,
+      let granularity = try? Granularity(seconds: value.bigEndian(at: 4))
+    else { throw KeySchema.corrupted("topic record") }
+    number = value.bigEndian(at: 0)
+    self.granularity = granularity
+    created = value.bigEndian(at: 8)
+    headID = value.bigEndian(at: 16)
+    headSequence = value.bigEndian(at: 24)
+    firstID = value.bigEndian(at: 32)
+  }
+}
+
+/// A consumer's stored cursor: the last event it processed (id 0 and sequence 0 before the first).
+struct CursorRecord: Equatable, Sendable {
+  var eventID: UInt64
+  var sequence: UInt64
+  var updated: UInt64
+
+  var encoded: [UInt8] {
+    var value: [UInt8] = []
+    value.appendBigEndian(eventID)
+    value.appendBigEndian(sequence)
+    value.appendBigEndian(updated)
+    return value
+  }
+
+  init(eventID: UInt64, sequence: UInt64, updated: UInt64) {
+    self.eventID = eventID
+    self.sequence = sequence
+    self.updated = updated
+  }
+
+  init(decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
+    guard value.count == 24 else { throw KeySchema.corrupted("cursor") }
+    eventID = value.bigEndian(at: 0)
+    sequence = value.bigEndian(at: 8)
+    updated = value.bigEndian(at: 16)
+  }
+}
+
+/// One bucket of a topic's time index.
+struct TimeBucket: Equatable, Sendable {
+  var start: UInt64
+  var lastID: UInt64
+  var count: UInt64
+
+  var encoded: [UInt8] {
+    var value: [UInt8] = []
+    value.appendBigEndian(lastID)
+    value.appendBigEndian(count)
+    return value
+  }
+
+  init(start: UInt64, lastID: UInt64, count: UInt64) {
+    self.start = start
+    self.lastID = lastID
+    self.count = count
+  }
+
+  init(start: UInt64, decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
+    guard value.count == 16 else { throw KeySchema.corrupted("time index bucket") }
+    self.start = start
+    lastID = value.bigEndian(at: 0)
+    count = value.bigEndian(at: 8)
+  }
+}

@@ -1,0 +1,176 @@
+import CLevelDB
+import GoetheKit
+
+/// The single LevelDB handle of a store.
+///
+/// Safety of `@unchecked Sendable`: LevelDB documents `DB` as safe for concurrent use from many
+/// threads without external locking, and the option objects are created in `init`, never mutated
+/// afterwards and only read by LevelDB. The handle is closed once, by `close()`, which the owner
+/// calls after every reader and writer has finished (the daemon stops serving before it closes).
+final class LevelDB: @unchecked Sendable {
+  let path: String
+  private let db: OpaquePointer
+  private let options: OpaquePointer
+  private let readOptions: OpaquePointer
+  private let scanOptions: OpaquePointer
+  private let syncWrite: OpaquePointer
+  private let bufferedWrite: OpaquePointer
+
+  /// Opens (creating if missing) the store at `path` with paranoid checks.
+  init(path: String) throws(GoetheError) {
+    let options = leveldb_options_create()!
+    leveldb_options_set_create_if_missing(options, 1)
+    leveldb_options_set_paranoid_checks(options, 1)
+    leveldb_options_set_write_buffer_size(options, 16 << 20)
+    let opened: OpaquePointer?
+    do {
+      opened = try Self.call { leveldb_open(options, path, $0) }
+    } catch {
+      leveldb_options_destroy(options)
+      throw LevelDBStatus.error(for: error.message, path: path)
+    }
+    self.path = path
+    self.options = options
+    db = opened!
+    readOptions = leveldb_readoptions_create()
+    scanOptions = leveldb_readoptions_create()
+    leveldb_readoptions_set_fill_cache(scanOptions, 0)
+    syncWrite = leveldb_writeoptions_create()
+    leveldb_writeoptions_set_sync(syncWrite, 1)
+    bufferedWrite = leveldb_writeoptions_create()
+  }
+
+  /// Releases the handle and its lock on the directory.
+  func close() {
+    leveldb_close(db)
+    leveldb_options_destroy(options)
+    leveldb_readoptions_destroy(readOptions)
+    leveldb_readoptions_destroy(scanOptions)
+    leveldb_writeoptions_destroy(syncWrite)
+    leveldb_writeoptions_destroy(bufferedWrite)
+  }
+
+  /// Runs LevelDB's repair on a damaged store, which must not be open.
+  static func repair(path: String) throws(GoetheError) {
+    let options = leveldb_options_create()
+    defer { leveldb_options_destroy(options) }
+    leveldb_options_set_paranoid_checks(options, 1)
+    do {
+      try call { leveldb_repair_db(options, path, $0) }
+    } catch {
+      throw LevelDBStatus.error(for: error.message, path: path)
+    }
+  }
+
+  func get(_ key: [UInt8]) throws(GoetheError) -> [UInt8]? {
+    var length = 0
+    let value: UnsafeMutablePointer<CChar>?
+    do {
+      value = try Self.call { leveldb_get(db, readOptions, key, key.count, &length, $0) }
+    } catch {
+      throw LevelDBStatus.error(for: error.message, path: path)
+    }
+    guard let value else { return nil }
+    defer { leveldb_free(value) }
+    return Array(UnsafeRawBufferPointer(start: value, count: length))
+  }
+
+  /// Applies a batch atomically; with `sync` it returns after the log is fsynced.
+  func write(_ batch: WriteBatch, sync: Bool) throws(GoetheError) {
+    do {
+      try Self.call { leveldb_write(db, sync ? syncWrite : bufferedWrite, batch.handle, $0) }
+    } catch {
+      throw LevelDBStatus.error(for: error.message, path: path)
+    }
+  }
+
+  /// A new iterator; `bulk` keeps a long scan from evicting the block cache.
+  func makeIterator(bulk: Bool = false) -> LevelDBIterator {
+    LevelDBIterator(leveldb_create_iterator(db, bulk ? scanOptions : readOptions), path: path)
+  }
+
+  /// A LevelDB property such as `leveldb.stats`.
+  func property(_ name: String) -> String? {
+    guard let value = leveldb_property_value(db, name) else { return nil }
+    defer { leveldb_free(value) }
+    return String(cString: value)
+  }
+
+  /// Calls a LevelDB function that reports failure through `errptr`, freeing the message.
+  private static func call<T>(
+    _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T
+  ) throws(LevelDBStatus) -> T {
+    var error: UnsafeMutablePointer<CChar>?
+    let result = body(&error)
+    if let error {
+      defer { leveldb_free(error) }
+      throw LevelDBStatus(message: String(cString: error))
+    }
+    return result
+  }
+}
+
+/// A batch of puts applied atomically.
+///
+/// Safety of `@unchecked Sendable`: a batch is built by one task and then handed whole to the
+/// commit writer; nobody touches it after handing it over.
+final class WriteBatch: @unchecked Sendable {
+  let handle: OpaquePointer
+
+  init() { handle = leveldb_writebatch_create() }
+  deinit { leveldb_writebatch_destroy(handle) }
+
+  func put(_ key: [UInt8], _ value: [UInt8]) {
+    leveldb_writebatch_put(handle, key, key.count, value, value.count)
+  }
+
+  func delete(_ key: [UInt8]) {
+    leveldb_writebatch_delete(handle, key, key.count)
+  }
+
+  /// Appends every operation of `other`, in order.
+  func append(_ other: WriteBatch) {
+    leveldb_writebatch_append(handle, other.handle)
+  }
+}
+
+/// A positioned cursor over the store's keys; keys and values it hands out are valid until it moves.
+final class LevelDBIterator {
+  private let handle: OpaquePointer
+  private let path: String
+
+  fileprivate init(_ handle: OpaquePointer, path: String) {
+    self.handle = handle
+    self.path = path
+  }
+
+  deinit { leveldb_iter_destroy(handle) }
+
+  var isValid: Bool { leveldb_iter_valid(handle) != 0 }
+  func seek(_ key: [UInt8]) { leveldb_iter_seek(handle, key, key.count) }
+  func seekToLast() { leveldb_iter_seek_to_last(handle) }
+  func next() { leveldb_iter_next(handle) }
+  func previous() { leveldb_iter_prev(handle) }
+
+  var key: UnsafeRawBufferPointer {
+    var length = 0
+    let pointer = leveldb_iter_key(handle, &length)
+    return UnsafeRawBufferPointer(start: pointer, count: length)
+  }
+
+  var value: UnsafeRawBufferPointer {
+    var length = 0
+    let pointer = leveldb_iter_value(handle, &length)
+    return UnsafeRawBufferPointer(start: pointer, count: length)
+  }
+
+  /// Throws if the iteration stopped because of an error rather than the end of the keys.
+  func checkError() throws(GoetheError) {
+    var error: UnsafeMutablePointer<CChar>?
+    leveldb_iter_get_error(handle, &error)
+    if let error {
+      defer { leveldb_free(error) }
+      throw LevelDBStatus.error(for: String(cString: error), path: path)
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import GoetheKit
+import Synchronization
+
+/// Wakes readers waiting at the head of a topic when newer events are committed, without polling.
+///
+/// The notifier remembers each topic's committed head, so a reader that asks to wait for events
+/// after an id that is already behind the head returns at once: no wake-up is lost between a
+/// reader finding nothing new and it starting to wait.
+final class TopicNotifier: Sendable {
+  private struct Waiter {
+    var token: UInt64
+    var after: UInt64
+    var continuation: CheckedContinuation<Void, any Error>
+  }
+
+  private struct State {
+    var heads: [UInt32: UInt64] = [:]
+    var waiters: [UInt32: [Waiter]] = [:]
+    var nextToken: UInt64 = 0
+    var closed = false
+  }
+
+  private let state = Mutex(State())
+
+  /// Records that `topic`'s committed head is now `head` and wakes the readers waiting for it.
+  func publish(topic: UInt32, head: UInt64) {
+    let woken = state.withLock { state -> [Waiter] in
+      state.heads[topic] = max(state.heads[topic] ?? 0, head)
+      guard var waiting = state.waiters[topic] else { return [] }
+      let ready = waiting.filter { $0.after < head }
+      waiting.removeAll { $0.after < head }
+      state.waiters[topic] = waiting.isEmpty ? nil : waiting
+      return ready
+    }
+    for waiter in woken { waiter.continuation.resume() }
+  }
+
+  /// Returns once `topic` has an event with an id greater than `after`; throws `CancellationError`
+  /// when the calling task is cancelled and ``GoetheError/Code/unavailable`` when the store closes.
+  func wait(topic: UInt32, after: UInt64) async throws {
+    let token = state.withLock { state in
+      state.nextToken += 1
+      return state.nextToken
+    }
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let outcome = state.withLock { state -> Result<Void, any Error>? in
+          if state.closed { return .failure(Self.closedError) }
+          if Task.isCancelled { return .failure(CancellationError()) }
+          if (state.heads[topic] ?? 0) > after { return .success(()) }
+          state.waiters[topic, default: []].append(Waiter(token: token, after: after, continuation: continuation))
+          return nil
+        }
+        if let outcome { continuation.resume(with: outcome) }
+      }
+    } onCancel: {
+      let waiter = state.withLock { state -> Waiter? in
+        guard let index = state.waiters[topic]?.firstIndex(where: { $0.token == token }) else { return nil }
+        return state.waiters[topic]?.remove(at: index)
+      }
+      waiter?.continuation.resume(throwing: CancellationError())
+    }
+  }
+
+  /// Whether ``close()`` was called: the store is shutting down.
+  var isClosed: Bool { state.withLock { $0.closed } }
+
+  /// Ends every wait with ``GoetheError/Code/unavailable``; later waits fail at once.
+  func close() {
+    let all = state.withLock { state -> [Waiter] in
+      state.closed = true
+      defer { state.waiters.removeAll() }
+      return state.waiters.values.flatMap { $0 }
+    }
+    for waiter in all { waiter.continuation.resume(throwing: Self.closedError) }
+  }
+
+  static let closedError = GoetheError(.unavailable, "the server is shutting down")
+}
