@@ -82,7 +82,22 @@ let package = Package(
     ),
     .testTarget(
       name: "goetheTests",
-      dependencies: ["goethe", "GoetheKit"],
+      dependencies: [
+        "goethe",
+        "GoetheKit",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "Metrics", package: "swift-metrics"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: [
+        "GoetheKit",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+      ],
       swiftSettings: swiftSettings
     ),
   ]

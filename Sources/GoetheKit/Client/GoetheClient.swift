@@ -15,21 +15,37 @@ public struct GoetheClient: Sendable {
   private let options: CallOptions
 
   /// Connects to `server`, runs `body`, then closes the connection.
+  ///
+  /// The connection runs in a task of its own rather than a child of the caller, so that a caller
+  /// whose task was cancelled (Ctrl-C) can still make a last call from an unstructured task, such as
+  /// committing a cursor.
   /// - Parameter timeout: the deadline of each request-response call (streams have none).
   public static func withConnection<Result: Sendable>(
     to server: ServerAddress, timeout: Duration? = nil, _ body: (GoetheClient) async throws -> Result
   ) async throws -> Result {
+    let grpc: GRPCClient<Transport>
     do {
-      let transport = try HTTP2ClientTransport.Posix(
-        target: server.isIPv6 ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
-        transportSecurity: .plaintext)
-      return try await withGRPCClient(transport: transport) { grpc in
-        var options = CallOptions.defaults
-        options.timeout = timeout
-        options.waitForReady = false
-        return try await body(GoetheClient(server: server, stub: .init(wrapping: grpc), options: options))
-      }
+      grpc = GRPCClient(
+        transport: try HTTP2ClientTransport.Posix(
+          target: server.isIPv6
+            ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
+          transportSecurity: .plaintext))
     } catch {
+      throw GoetheError(error, server: server)
+    }
+    let connections = Task { try await grpc.runConnections() }
+    var options = CallOptions.defaults
+    options.timeout = timeout
+    options.waitForReady = false
+    let client = GoetheClient(server: server, stub: .init(wrapping: grpc), options: options)
+    do {
+      let result = try await body(client)
+      grpc.beginGracefulShutdown()
+      _ = await connections.result
+      return result
+    } catch {
+      grpc.beginGracefulShutdown()
+      _ = await connections.result
       throw GoetheError(error, server: server)
     }
   }

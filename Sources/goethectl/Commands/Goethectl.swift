@@ -1,0 +1,25 @@
+import ArgumentParser
+
+struct Goethectl: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "goethectl",
+    abstract: "The operator's tool for Goethe: topics, producing, tailing, replays, consumers.",
+    discussion: """
+      Positions (--from, --to, cursor set): \(positionHelp)
+
+      Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 not found, \
+      4 cannot reach the server, 130 interrupted.
+
+      Without a command on a terminal, goethectl opens an interactive session (see: goethectl repl).
+      """,
+    subcommands: [
+      TopicCommand.self, ProduceCommand.self, TailCommand.self, ReplayCommand.self, ConsumeCommand.self,
+      CursorCommand.self, ReplCommand.self, CompletionCommand.self,
+    ])
+
+  static let positionHelp = """
+    beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time), \
+    2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" (s, m, h, d), \
+    now, today, yesterday. A time means the first event committed at or after it.
+    """
+}

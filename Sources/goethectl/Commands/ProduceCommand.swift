@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import GoetheKit
+
+struct ProduceCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "produce", abstract: "Append events to a topic and print their ids.",
+    discussion: """
+      With PAYLOAD, one event. Otherwise events come from stdin (or --file): one per line by \
+      default (blank lines are skipped), or the whole input as one event with --whole. Lines are \
+      sent as they arrive, several in one atomic append when they come faster than a round trip, \
+      and each id is printed as soon as it is stored:  tail -F app.log | goethectl produce logs
+      """)
+
+  @Argument(help: "The topic.", completion: DynamicCompletion.topics)
+  var topic: String
+
+  @Argument(help: "The payload of one event.")
+  var payload: String?
+
+  @Option(help: ArgumentHelp("Read events from this file instead of stdin.", valueName: "path"), completion: .file())
+  var file: String?
+
+  @Flag(help: "One event per line (the default for stdin and --file).")
+  var lines = false
+
+  @Flag(help: "The whole input is one event.")
+  var whole = false
+
+  @Option(name: .customLong("expect-seq"), help: ArgumentHelp(
+    "Append only if the topic's head sequence is N (0 for an empty topic); optimistic concurrency.", valueName: "n"))
+  var expectSequence: UInt64?
+
+  @OptionGroup var global: GlobalOptions
+
+  func validate() throws {
+    if payload != nil, file != nil || whole || lines {
+      throw ValidationError("give a PAYLOAD or read stdin/--file, not both")
+    }
+    if whole, lines { throw ValidationError("--whole and --lines exclude each other") }
+    if let file, !FileManager.default.isReadableFile(atPath: file) {
+      throw ValidationError("cannot read --file \(file)")
+    }
+  }
+
+  func run() async throws {
+    let console = global.console
+    let printer = AckPrinter(console: console)
+    if let payload {
+      let result = try await global.withClient { client in
+        try await client.append([Data(payload.utf8)], to: topic, expectedSequence: expectSequence)
+      }
+      printer.print(result)
+      return
+    }
+    if whole {
+      let data = try readAll()
+      guard !data.isEmpty else { throw GoetheError(.invalidArgument, "the input is empty; events need at least one byte") }
+      let result = try await global.withClient { client in
+        try await client.append([data], to: topic, expectedSequence: expectSequence)
+      }
+      printer.print(result)
+      return
+    }
+    let reader = try LineReader(path: file)
+    let expected = expectSequence
+    try await global.withClient { client in
+      var next = expected
+      while let batch = await reader.nextBatch() {
+        let result = try await client.append(batch, to: topic, expectedSequence: next)
+        printer.print(result)
+        next = next.map { _ in result.firstSequence + UInt64(result.count) - 1 }
+      }
+    }
+  }
+
+  private func readAll() throws -> Data {
+    if let file { return try Data(contentsOf: URL(fileURLWithPath: file)) }
+    return FileHandle.standardInput.readDataToEndOfFile()
+  }
+}
+
+/// Prints the ids of stored events: one per line, or JSON lines with topic, id and seq.
+struct AckPrinter: Sendable {
+  let console: Console
+
+  func print(_ result: AppendResult) {
+    for event in result.events {
+      switch console.format {
+      case .json:
+        console.json(["topic": .string(result.topic), "id": .string(String(event.id)), "seq": .number(event.sequence)])
+      case .text, .raw:
+        console.out(String(event.id))
+      }
+    }
+  }
+}

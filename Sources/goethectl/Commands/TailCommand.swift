@@ -1,0 +1,60 @@
+import ArgumentParser
+import GoetheKit
+
+struct TailCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tail", abstract: "Print the last events of a topic; with -f keep printing new ones.")
+
+  @Argument(help: "The topic.", completion: DynamicCompletion.topics)
+  var topic: String
+
+  @Option(name: [.customShort("n"), .long], help: "How many of the last events to print.")
+  var lines: UInt64 = 10
+
+  @Flag(name: [.short, .long], help: "Keep printing new events until Ctrl-C.")
+  var follow = false
+
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    let stream = EventStream(
+      topic: topic, from: .last(lines), requested: nil, to: nil, limit: nil, follow: follow, console: global.console)
+    try await global.withClient { try await stream.run($0) }
+  }
+}
+
+struct ReplayCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "replay", abstract: "Print the events of a topic from a position; moves no cursor.",
+    discussion: "Positions: \(Goethectl.positionHelp)")
+
+  @Argument(help: "The topic.", completion: DynamicCompletion.topics)
+  var topic: String
+
+  @Option(help: ArgumentHelp("Where to start.", valueName: "position"))
+  var from: String
+
+  @Option(help: ArgumentHelp("Where to stop: up to this event id, or before this time.", valueName: "position"))
+  var to: String?
+
+  @Flag(name: [.short, .long], help: "Keep printing new events until Ctrl-C.")
+  var follow = false
+
+  @Option(help: "Print at most this many events.")
+  var limit: UInt64?
+
+  @OptionGroup var global: GlobalOptions
+
+  func validate() throws {
+    _ = try PositionArguments.start(from)
+    _ = try to.map { text throws(GoetheError) in try PositionArguments.bound(text) }
+  }
+
+  func run() async throws {
+    let stream = EventStream(
+      topic: topic, from: try PositionArguments.start(from), requested: from,
+      to: try to.flatMap { text throws(GoetheError) in try PositionArguments.bound(text) }, limit: limit,
+      follow: follow, console: global.console)
+    try await global.withClient { try await stream.run($0) }
+  }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import GoetheKit
+
+/// goethectl's exit codes, as the manual promises them.
+enum ExitStatus: Int32 {
+  case success = 0
+  case failed = 1
+  case usage = 2
+  case notFound = 3
+  case unreachable = 4
+  case interrupted = 130
+
+  init(_ code: GoetheError.Code) {
+    switch code {
+    case .invalidArgument: self = .usage
+    case .notFound: self = .notFound
+    case .unreachable: self = .unreachable
+    case .cancelled: self = .interrupted
+    default: self = .failed
+    }
+  }
+}
+
+/// What goethectl prints and returns for an error thrown by a command or by parsing.
+/// Returns the exit status; help, version and completion requests print to stdout and succeed.
+func report(_ error: any Error) -> ExitStatus {
+  switch error {
+  case let error as GoetheError:
+    if error.code != .cancelled { writeError(error.message) }
+    return ExitStatus(error.code)
+  case let exit as ExitCode:
+    return ExitStatus(rawValue: exit.rawValue) ?? .failed
+  case is CancellationError:
+    return .interrupted
+  default:
+    let code = Goethectl.exitCode(for: error)
+    if code == .success {
+      let message = Goethectl.fullMessage(for: error)
+      if !message.isEmpty { print(message) }
+      return .success
+    }
+    if code.rawValue == 0 { return .success }
+    writeError(Goethectl.message(for: error) + "; see: goethectl help")
+    return .usage
+  }
+}
+
+func writeError(_ message: String) {
+  let line = message.hasPrefix("goethectl:") ? message : "goethectl: " + message
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}

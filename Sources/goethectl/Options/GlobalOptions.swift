@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import GoetheKit
+
+/// The options every command takes, before or after the subcommand name.
+struct GlobalOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).", valueName: "host:port"))
+  var server: String?
+
+  @Option(name: [.short, .long], help: "Output format: text, json (one object per line) or raw (payloads only).")
+  var output: OutputFormat = .text
+
+  @Option(help: ArgumentHelp("Deadline for each request, such as 5s or 500ms (streams have none).", valueName: "duration"))
+  var timeout: String?
+
+  @Flag(help: "Print times in UTC instead of local time.")
+  var utc = false
+
+  @Flag(help: "No colours (also when NO_COLOR is set).")
+  var noColor = false
+
+  /// The options that take a value, for moving options given before the subcommand.
+  static let valued: Set<String> = ["--server", "--output", "-o", "--timeout"]
+  static let flags: Set<String> = ["--utc", "--no-color"]
+
+  /// Moves global options written before the subcommand (`goethectl --server X tail t`) behind it
+  /// (`goethectl tail t --server X`), where ArgumentParser reads a parent's options.
+  static func hoisted(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var index = arguments.startIndex
+    while index < arguments.endIndex {
+      let argument = arguments[index]
+      let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+      if flags.contains(argument) || (valued.contains(name) && argument.contains("=")) {
+        leading.append(argument)
+        index += 1
+      } else if valued.contains(argument), index + 1 < arguments.endIndex {
+        leading += arguments[index...(index + 1)]
+        index += 2
+      } else {
+        break
+      }
+    }
+    return Array(arguments[index...]) + leading
+  }
+
+  func validate() throws {
+    _ = try address()
+    _ = try requestTimeout()
+  }
+
+  func address() throws(GoetheError) -> ServerAddress {
+    try ServerAddress(parsing: server ?? ProcessInfo.processInfo.environment["GOETHE_SERVER"] ?? "127.0.0.1:1337")
+  }
+
+  func requestTimeout() throws(GoetheError) -> Duration {
+    try timeout.map { text throws(GoetheError) in try DurationExpression.parse(text) } ?? .seconds(10)
+  }
+
+  /// Connects to the server and runs `body` with the client.
+  func withClient<Result: Sendable>(_ body: (GoetheClient) async throws -> Result) async throws -> Result {
+    try await GoetheClient.withConnection(to: try address(), timeout: try requestTimeout(), body)
+  }
+
+  /// How to print, for this invocation.
+  var console: Console { Console(format: output, utc: utc, noColor: noColor) }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+  case text, json, raw
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GoetheKit
+
+/// Where and how goethectl prints: the chosen format, local or UTC times, and whether stdout and
+/// stderr are terminals (colours and progress appear only on a terminal).
+struct Console: Sendable {
+  let format: OutputFormat
+  let utc: Bool
+  let colors: Bool
+  let stdoutIsTerminal: Bool
+  let stderrIsTerminal: Bool
+
+  init(format: OutputFormat, utc: Bool, noColor: Bool) {
+    self.format = format
+    self.utc = utc
+    stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    let environment = ProcessInfo.processInfo.environment
+    colors = stdoutIsTerminal && !noColor && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
+  }
+
+  var timeZone: TimeZone { utc ? TimeZone(identifier: "UTC")! : .current }
+
+  func out(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  }
+
+  func outBytes(_ data: Data) {
+    FileHandle.standardOutput.write(data)
+  }
+
+  /// A one-line note on stderr, such as where a replay really starts.
+  func note(_ text: String) {
+    FileHandle.standardError.write(Data("goethectl: \(text)\n".utf8))
+  }
+
+  /// Prints one JSON object per line; keys keep the order given.
+  func json(_ fields: KeyValuePairs<String, JSONValue>) {
+    out("{" + fields.map { "\(JSONValue.string($0.key).encoded):\($0.value.encoded)" }.joined(separator: ",") + "}")
+  }
+
+  /// An RFC 3339 time with microseconds, in local time or UTC.
+  func time(_ nanoseconds: UInt64) -> String {
+    TimeFormatting.rfc3339(nanoseconds, timeZone: timeZone)
+  }
+
+  func paint(_ text: String, _ color: ANSIColor) -> String {
+    colors ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+  }
+
+  /// The terminal's width, or 80.
+  var width: Int {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 80
+  }
+
+  var height: Int {
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+    return 24
+  }
+}
+
+enum ANSIColor: String {
+  case dim = "2"
+  case cyan = "36"
+  case green = "32"
+  case yellow = "33"
+  case bold = "1"
+}
+
+/// A JSON value, encoded by hand so that output keeps its key order and needs no Encodable types.
+enum JSONValue {
+  case string(String)
+  case number(UInt64)
+  case integer(Int)
+  case bool(Bool)
+  case null
+  /// Already-encoded JSON, such as a nested array.
+  case raw(String)
+
+  var encoded: String {
+    switch self {
+    case .string(let text): return Self.quote(text)
+    case .number(let value): return String(value)
+    case .integer(let value): return String(value)
+    case .bool(let value): return value ? "true" : "false"
+    case .null: return "null"
+    case .raw(let json): return json
+    }
+  }
+
+  static func quote(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value):
+        result += String(format: "\\u%04x", scalar.value)
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result + "\""
+  }
+}
+
+enum TimeFormatting {
+  /// `2019-05-03T14:00:00.000000+02:00`
+  static func rfc3339(_ nanoseconds: UInt64, timeZone: TimeZone) -> String {
+    let seconds = Int(nanoseconds / 1_000_000_000)
+    let micros = Int(nanoseconds % 1_000_000_000 / 1_000)
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+    let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    let offset = timeZone.secondsFromGMT(for: date)
+    let zone =
+      offset == 0 && timeZone.identifier == "UTC"
+      ? "Z" : String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3_600, abs(offset) % 3_600 / 60)
+    return String(
+      format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d%@", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!,
+      parts.second!, micros, zone)
+  }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GoetheKit
+
+/// Prints events in the chosen format:
+/// - text: `TIME  ID  PAYLOAD`, the payload as UTF-8 with control bytes and invalid bytes escaped;
+/// - json: `{"topic","id","seq","time","payload"}` per line (`payload_base64` when not UTF-8);
+/// - raw: the payload bytes, one event per line.
+struct EventPrinter {
+  let console: Console
+
+  func print(_ event: StoredEvent) {
+    switch console.format {
+    case .text:
+      console.out(
+        console.paint(console.time(event.id), .dim) + "  " + console.paint(String(event.id), .cyan) + "  "
+          + Self.escaped(event.payload))
+    case .json:
+      if let text = String(data: event.payload, encoding: .utf8) {
+        console.json([
+          "topic": .string(event.topic), "id": .string(String(event.id)), "seq": .number(event.sequence),
+          "time": .string(console.time(event.id)), "payload": .string(text),
+        ])
+      } else {
+        console.json([
+          "topic": .string(event.topic), "id": .string(String(event.id)), "seq": .number(event.sequence),
+          "time": .string(console.time(event.id)), "payload_base64": .string(event.payload.base64EncodedString()),
+        ])
+      }
+    case .raw:
+      console.outBytes(event.payload + Data([0x0A]))
+    }
+  }
+
+  /// The payload as printable text: valid UTF-8 stays, control characters become `\n`, `\t`, `\x1b`,
+  /// and bytes that are not UTF-8 become `\xNN`, so nothing binary reaches the terminal.
+  static func escaped(_ payload: Data) -> String {
+    var result = ""
+    var bytes = payload[...]
+    while !bytes.isEmpty {
+      var decoder = UTF8()
+      var iterator = bytes.makeIterator()
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        let length = String(scalar).utf8.count
+        result += escape(scalar)
+        bytes = bytes.dropFirst(length)
+      case .error, .emptyInput:
+        result += String(format: "\\x%02x", bytes.first!)
+        bytes = bytes.dropFirst()
+      }
+    }
+    return result
+  }
+
+  private static func escape(_ scalar: Unicode.Scalar) -> String {
+    switch scalar {
+    case "\n": return "\\n"
+    case "\r": return "\\r"
+    case "\t": return "\\t"
+    case "\\": return "\\\\"
+    case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value):
+      return String(format: "\\x%02x", scalar.value)
+    default: return String(scalar)
+    }
+  }
+}

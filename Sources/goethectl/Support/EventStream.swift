@@ -1,0 +1,98 @@
+import Foundation
+import GoetheKit
+import Synchronization
+
+/// Runs one subscription for tail, replay and consume: says where it really starts, prints the
+/// events, shows progress on a terminal, and hands each printed batch to `afterBatch`.
+struct EventStream: Sendable {
+  var topic: String
+  var from: ReadStartRequest
+  /// What the person asked for, as typed, for the start note.
+  var requested: String?
+  var to: ReadBound?
+  var limit: UInt64?
+  var follow: Bool
+  var console: Console
+
+  func run(
+    _ client: GoetheClient, afterBatch: @escaping @Sendable ([StoredEvent]) async throws -> Void = { _ in }
+  ) async throws {
+    try await client.subscribe(topic, from: from, to: to, limit: limit, follow: follow) { subscription in
+      noteStart(subscription)
+      let printer = EventPrinter(console: console)
+      var progress = ProgressMeter(console: console, total: expectedCount(subscription))
+      for try await batch in subscription {
+        progress.clear()
+        batch.forEach(printer.print)
+        try await afterBatch(batch)
+        progress.advance(by: batch.count)
+      }
+      progress.finish()
+    }
+  }
+
+  /// One line on stderr when the start is not what was asked for: the nearest following event, or
+  /// the next event to arrive.
+  private func noteStart(_ subscription: Subscription) {
+    let start = subscription.start
+    let what = requested.map { "\"\($0)\"" } ?? "that position"
+    switch start.resolution {
+    case .exact:
+      break
+    case .nearest:
+      if let id = start.eventID {
+        console.note("no event at \(what); starting at the next one, \(id) (\(console.time(id)))")
+      }
+    case .waiting:
+      console.note(
+        follow
+          ? "no event at or after \(what) yet; waiting for the next one"
+          : "no event at or after \(what)")
+    }
+  }
+
+  /// How many events the stream will deliver without following, when the head tells.
+  private func expectedCount(_ subscription: Subscription) -> UInt64? {
+    guard let first = subscription.start.sequence, subscription.headSequence >= first else { return nil }
+    let count = subscription.headSequence - first + 1
+    return limit.map { min($0, count) } ?? count
+  }
+}
+
+/// `done/total events, rate/s` on stderr, only when stdout and stderr are both terminals and the
+/// stream is longer than a screen.
+struct ProgressMeter {
+  let console: Console
+  let total: UInt64?
+  private let enabled: Bool
+  private var done: UInt64 = 0
+  private let started = ContinuousClock.now
+  private var shown = false
+
+  init(console: Console, total: UInt64?) {
+    self.console = console
+    self.total = total
+    enabled =
+      console.stdoutIsTerminal && console.stderrIsTerminal && console.format != .raw
+      && (total ?? 0) > UInt64(console.height)
+  }
+
+  mutating func advance(by count: Int) {
+    done += UInt64(count)
+    guard enabled, let total else { return }
+    let seconds = max(Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+      + Double((ContinuousClock.now - started).components.seconds), 0.001)
+    let rate = Int(Double(done) / seconds)
+    FileHandle.standardError.write(Data("\r\u{1B}[2K\(done)/\(total) events, \(rate)/s".utf8))
+    shown = true
+  }
+
+  /// Removes the progress line before events are printed under it.
+  mutating func clear() {
+    guard shown else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    shown = false
+  }
+
+  mutating func finish() { clear() }
+}
