@@ -102,7 +102,7 @@ struct TopicRecord: Equatable, Sendable {
   var headSequence: UInt64
   var firstID: UInt64
 
-  static let encodedSize = 36
+  static let encodedSize = 40
 
   var encoded: [UInt8] {
     var value: [UInt8] = []

@@ -1,22 +1,29 @@
 import ArgumentParser
 import Foundation
+import GoetheKit
 
 @main
 enum Main {
   static func main() async {
     let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
     if arguments.isEmpty, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
-      exit(await ReplCommand.interactive(options: GlobalOptions()).rawValue)
+      // Parsing no arguments cannot fail: every global option has a default.
+      exit(await ReplCommand.interactive(options: try! GlobalOptions.parse([])).rawValue)
     }
     exit(await run(arguments).rawValue)
   }
 
   /// Parses and runs one command line; a Ctrl-C cancels the command, which then exits 130.
-  static func run(_ arguments: [String]) async -> ExitStatus {
+  /// In a session (`inSession`) a second Ctrl-C does not end the process, and commands may not
+  /// read stdin, which carries the session's own input.
+  static func run(_ arguments: [String], inSession: Bool = false) async -> ExitStatus {
     do {
       var command = try await Goethectl.asyncParseAsRoot(arguments)
+      if inSession, let produce = command as? ProduceCommand, produce.payload == nil, produce.file == nil {
+        throw GoetheError(.invalidArgument, "in a session, produce needs a PAYLOAD or --file")
+      }
       if var command = command as? any AsyncParsableCommand {
-        try await Interrupt.cancellingOnSignal { try await command.run() }
+        try await Interrupt.cancellingOnSignal(exitOnSecond: !inSession) { try await command.run() }
       } else {
         try command.run()
       }

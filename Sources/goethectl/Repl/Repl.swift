@@ -1,9 +1,91 @@
-/// The interactive session.
+import ArgumentParser
+import Foundation
+import GoetheKit
+
+/// The interactive session: each line is parsed by the same command tree as the command line and
+/// run the same way. On a terminal it uses readline (history, Ctrl-R, TAB); with stdin from a file
+/// or pipe it reads commands line by line without prompts and stops at the first failure.
 struct Repl {
   let options: GlobalOptions
   let continueOnError: Bool
 
   func run() async -> ExitStatus {
-    .success
+    isatty(STDIN_FILENO) == 1 ? await interactive() : await scripted()
+  }
+
+  private func interactive() async -> ExitStatus {
+    let server = (try? options.address()) ?? .defaultServer
+    let names = NameCache(server: server)
+    let completer = ReplCompleter(tree: .goethectl)
+    let editor = LineEditor(historyFile: LineEditor.defaultHistoryFile) { line in
+      completer.candidates(for: line) { names.names($0) }
+    }
+    print("goethe session on \(server): type help for commands, Ctrl-D to leave")
+    while let line = await editor.readLine(prompt: "goethe \(server)> ") {
+      guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+      editor.remember(line)
+      guard await execute(line) != nil else { break }
+      names.invalidate()
+    }
+    print("")
+    return .success
+  }
+
+  private func scripted() async -> ExitStatus {
+    var result = ExitStatus.success
+    while let line = readLine() {
+      let trimmed = line.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
+      guard let status = await execute(line) else { break }
+      if status != .success {
+        result = status
+        if !continueOnError { return status }
+      }
+    }
+    return result
+  }
+
+  /// Runs one line; nil when it asks to leave the session.
+  private func execute(_ line: String) async -> ExitStatus? {
+    let words: [String]
+    do {
+      words = try ShellWords.split(line)
+    } catch {
+      writeError("unterminated quote in: \(line)")
+      return .usage
+    }
+    switch words.first {
+    case nil: return .success
+    case "exit", "quit": return nil
+    case "help":
+      if words.count == 1 {
+        print(Goethectl.helpMessage(columns: nil))
+        print("In this session: commands without the goethectl word; help COMMAND; exit, quit or Ctrl-D to leave.")
+        return .success
+      }
+      return await Main.run(Array(words.dropFirst()) + ["--help"], inSession: true)
+    case "repl":
+      writeError("already in a session")
+      return .usage
+    default:
+      let status = await Main.run(sessionArguments(for: GlobalOptions.hoisted(words)), inSession: true)
+      if status == .interrupted { print("") }
+      return status
+    }
+  }
+
+  /// The line's words plus the session's global options the line does not set itself.
+  private func sessionArguments(for words: [String]) -> [String] {
+    var arguments = words
+    if !words.contains("--server"), !words.contains(where: { $0.hasPrefix("--server=") }), let server = options.server {
+      arguments += ["--server", server]
+    }
+    if !words.contains("-o"), !words.contains("--output"), options.output != .text {
+      arguments += ["--output", options.output.rawValue]
+    }
+    if !words.contains("--timeout"), let timeout = options.timeout { arguments += ["--timeout", timeout] }
+    if options.utc, !words.contains("--utc") { arguments.append("--utc") }
+    if options.noColor, !words.contains("--no-color") { arguments.append("--no-color") }
+    return arguments
   }
 }

@@ -3,21 +3,24 @@ import Foundation
 import Synchronization
 
 /// Ctrl-C handling: the first SIGINT cancels the running command, which ends cleanly (a consumer
-/// commits its cursor first); a second one exits at once with 130.
+/// commits its cursor first); a second one exits at once with 130 (unless `exitOnSecond` is off,
+/// as in a session). The previous SIGINT disposition is restored afterwards.
 enum Interrupt {
-  static func cancellingOnSignal(_ body: sending @escaping () async throws -> Void) async throws {
-    signal(SIGINT, SIG_IGN)
+  static func cancellingOnSignal(
+    exitOnSecond: Bool = true, _ body: sending @escaping () async throws -> Void
+  ) async throws {
+    let previous = signal(SIGINT, SIG_IGN)
     let work = Task { try await body() }
     let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
     let interrupted = InterruptFlag()
     source.setEventHandler {
-      if interrupted.set() { exit(ExitStatus.interrupted.rawValue) }
+      if interrupted.set(), exitOnSecond { exit(ExitStatus.interrupted.rawValue) }
       work.cancel()
     }
     source.resume()
     defer {
       source.cancel()
-      signal(SIGINT, SIG_DFL)
+      signal(SIGINT, previous)
     }
     do {
       try await work.value
