@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: deps build run test bench protos check-generated docs
+.PHONY: deps build run test bench protos docs
 
 deps:
 	@scripts/install-deps.sh
@@ -11,11 +11,14 @@ build: deps
 run: build
 	swift run goethe
 
-## The whole test suite, then the check that generated code and documents are current.
+## The whole test suite: Swift tests, the goethectl and session tests against the real binaries,
+## then the checks that generated code, completions and man pages are current.
 test: deps
 	swift build --build-tests
 	swift test
+	GOETHE_BIN_DIR="$$(swift build --show-bin-path)" python3 -m unittest discover -s Tests/cli -t Tests/cli
 	scripts/generate-protos.sh --check
+	scripts/generate-docs.sh --check
 
 ## The storage benchmark (release build); figures are in docs/benchmarks.md.
 bench: deps
@@ -24,3 +27,7 @@ bench: deps
 ## Regenerates the Swift code of the wire protocol.
 protos: deps
 	scripts/generate-protos.sh
+
+## Regenerates the shell completions and man pages from the command definitions.
+docs: deps
+	scripts/generate-docs.sh
