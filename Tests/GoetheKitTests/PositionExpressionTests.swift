@@ -95,3 +95,11 @@ import Testing
     #expect(throws: GoetheError.self) { try reader.time("12345") }
   }
 }
+
+extension PositionExpressionTests {
+  @Test func refusesTimesBeyondTheRangeOfIds() {
+    let reader = PositionExpression(now: Self.now, timeZone: Self.utc)
+    #expect(throws: GoetheError.self) { try reader.time("2999-01-01") }
+    #expect(try reader.time("2500-01-01T00:00:00Z") == 16_725_225_600 * 1_000_000_000)
+  }
+}

@@ -40,13 +40,26 @@ public struct GoetheClient: Sendable {
     let client = GoetheClient(server: server, stub: .init(wrapping: grpc), options: options)
     do {
       let result = try await body(client)
-      grpc.beginGracefulShutdown()
-      _ = await connections.result
+      await close(grpc, connections)
       return result
     } catch {
-      grpc.beginGracefulShutdown()
-      _ = await connections.result
+      await close(grpc, connections)
       throw GoetheError(error, server: server)
+    }
+  }
+
+  /// Closes the connection gracefully, or after a second at the latest (a server that stopped
+  /// answering would otherwise hold the close forever).
+  private static func close(_ grpc: GRPCClient<Transport>, _ connections: Task<Void, any Error>) async {
+    grpc.beginGracefulShutdown()
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { _ = await connections.result }
+      group.addTask {
+        try? await Task.sleep(for: .seconds(1))
+        connections.cancel()
+      }
+      await group.next()
+      group.cancelAll()
     }
   }
 
@@ -79,9 +92,10 @@ public struct GoetheClient: Sendable {
       $0.limit = limit ?? 0
       $0.follow = follow
     }
-    var streamOptions = options
-    streamOptions.timeout = nil
-    return try await call {
+    var options = options
+    options.timeout = nil
+    let streamOptions = options
+    return try await call(withDeadline: false) {
       try await stub.subscribe(request, options: streamOptions) { response in
         try await body(try await Subscription(response.messages))
       }
@@ -158,9 +172,23 @@ public struct GoetheClient: Sendable {
     _ = try await call { try await stub.deleteCursor(request, options: options) }
   }
 
-  private func call<Result>(_ body: () async throws -> Result) async throws -> Result {
+  /// Runs a request-response call within the client's timeout. The deadline is kept here as well
+  /// as passed to gRPC, because gRPC's does not cover a connection that never completes its handshake.
+  private func call<Result: Sendable>(
+    withDeadline: Bool = true, _ body: @escaping @Sendable () async throws -> Result
+  ) async throws -> Result {
     do {
-      return try await body()
+      guard withDeadline, let timeout = options.timeout else { return try await body() }
+      let server = self.server
+      return try await withThrowingTaskGroup(of: Result.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+          try await Task.sleep(for: timeout)
+          throw GoetheError(.deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+      }
     } catch {
       throw GoetheError(error, server: server)
     }

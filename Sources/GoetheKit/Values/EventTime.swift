@@ -6,10 +6,12 @@ public enum EventTime {
     Date(timeIntervalSince1970: Double(nanoseconds / 1_000_000_000) + Double(nanoseconds % 1_000_000_000) / 1e9)
   }
 
-  /// Nanoseconds since the UNIX epoch; dates before it become 0.
+  /// Nanoseconds since the UNIX epoch; dates before it become 0 and dates past the range of
+  /// nanosecond ids (the year 2554) become the largest id.
   public static func nanoseconds(from date: Date) -> UInt64 {
     let seconds = date.timeIntervalSince1970
     guard seconds > 0 else { return 0 }
+    guard seconds < Double(UInt64.max / 1_000_000_000) else { return .max }
     let whole = seconds.rounded(.down)
     return UInt64(whole) * 1_000_000_000 + UInt64(((seconds - whole) * 1e9).rounded())
   }

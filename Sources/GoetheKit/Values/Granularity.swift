@@ -25,10 +25,10 @@ public struct Granularity: Hashable, Sendable, CustomStringConvertible {
       throw GoetheError(.invalidArgument, "invalid index granularity \"\(text)\": \(Self.rule)")
     }
     let (seconds, overflow) = count.multipliedReportingOverflow(by: unit)
-    guard !overflow else {
+    guard !overflow, seconds % 60 == 0, (Self.minimum.seconds...Self.maximum.seconds).contains(seconds) else {
       throw GoetheError(.invalidArgument, "invalid index granularity \"\(text)\": \(Self.rule)")
     }
-    try self.init(seconds: seconds)
+    self.seconds = seconds
   }
 
   public static let rule = "use whole minutes from 1m to 1d, such as 1m, 15m, 1h, 6h or 1d"

@@ -63,6 +63,10 @@ public struct PositionExpression: Sendable {
     }
     if lowered.hasSuffix(" ago") { return try relative(String(lowered.dropLast(4)), original: original) }
     if let date = rfc3339(text) ?? localDate(text, calendar: calendar) {
+      guard date.timeIntervalSince1970 < Double(UInt64.max / 1_000_000_000) else {
+        throw GoetheError(
+          .invalidArgument, "\"\(original)\" is after 2554-07-21, the last time an event id (UNIX nanoseconds) can hold")
+      }
       return EventTime.nanoseconds(from: date)
     }
     throw invalid(original)

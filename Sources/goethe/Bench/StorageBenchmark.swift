@@ -30,7 +30,7 @@ struct StorageBenchmark {
     add("raw leveldb put, no sync", raw.put, baseline: nil)
     add("raw leveldb batch of 100, no sync", raw.batch, baseline: nil)
     add("raw leveldb put, sync", raw.syncedPut, baseline: nil)
-    add("raw leveldb scan", raw.scan, baseline: nil)
+    add("raw leveldb scan, compacted", raw.scan, baseline: nil)
     for durability in [Durability.never, .always] {
       let sync = durability == .always
       for appenders in [1, 8] {
@@ -49,7 +49,7 @@ struct StorageBenchmark {
       baseline: raw.syncedPut)
     let scans = try await scanRates()
     add("goethe scan (payloads borrowed)", scans.borrowed, baseline: raw.scan)
-    add("goethe read (payloads copied)", scans.copied, baseline: raw.scan)
+    add("goethe read, compacted (payloads copied)", scans.copied, baseline: raw.scan)
     return figures
   }
 
@@ -99,6 +99,7 @@ struct StorageBenchmark {
     let count = 1_000_000
     let batch = Array(repeating: Self.payload, count: 1_000)
     for _ in 0..<(count / batch.count) { _ = try await store.append(batch, to: "bench", createTopic: true) }
+    store.db.compact()
     let start = try store.resolveStart(.beginning, in: "bench")
 
     var started = ContinuousClock.now
@@ -179,6 +180,7 @@ struct StorageBenchmark {
       leveldb_put(db, synced, key, key.count, value, value.count, &error)
       return 1
     }
+    leveldb_compact_range(db, nil, 0, nil, 0)
     let read = leveldb_readoptions_create()
     leveldb_readoptions_set_fill_cache(read, 0)
     defer { leveldb_readoptions_destroy(read) }

@@ -13,26 +13,29 @@ extension EventStore {
   ) async throws -> AppendResult {
     try validate(payloads)
     return try await commit { state throws(GoetheError) in
-      let batch = WriteBatch()
       var current: TopicState
-      if createTopic, state.topics[topic] == nil {
+      let isNew: Bool
+      if let existing = state.topics[topic] {
+        (current, isNew) = (existing, false)
+      } else if createTopic {
         try Names.validateTopic(topic)
-        current = state.newTopic(topic, granularity: options.defaultGranularity, now: options.clock())
+        (current, isNew) = (state.newTopic(topic, granularity: options.defaultGranularity, now: options.clock()), true)
       } else {
-        current = try state.topic(topic)
+        (current, isNew) = (try state.topic(topic), false)
       }
       let plan = try current.planAppend(count: payloads.count, now: options.clock(), expectedSequence: expectedSequence)
       let number = current.record.number
+      let batch = WriteBatch()
+      if isNew { batch.put(KeySchema.topicKey(topic), current.record.encoded) }
       for (offset, payload) in payloads.enumerated() {
-        batch.put(
-          KeySchema.eventKey(topic: number, id: plan.firstID + UInt64(offset)),
-          KeySchema.eventValue(sequence: plan.firstSequence + UInt64(offset), payload: payload))
+        KeySchema.withEventRecord(
+          topic: number, id: plan.firstID + UInt64(offset), sequence: plan.firstSequence + UInt64(offset),
+          payload: payload, batch.put)
       }
-      for bucket in plan.buckets {
+      for bucket in plan.closedBuckets {
         batch.put(KeySchema.timeIndexKey(topic: number, bucket: bucket.start), bucket.encoded)
       }
-      batch.put(KeySchema.topicKey(topic), current.record.encoded)
-      state.register(current)
+      if isNew { state.register(current) } else { state.topics[topic] = current }
       let result = AppendResult(
         topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count)
       return Planned(batch: batch, result: result, head: (topic, number, plan.head))

@@ -54,7 +54,7 @@ extension EventStore {
       batch.put(KeySchema.cursorKey(topic: current.record.number, consumer: consumer), record.encoded)
       let info = CursorInfo(
         topic: topic, consumer: consumer, eventID: eventID, sequence: sequence, updated: record.updated,
-        lag: current.record.headSequence - min(sequence, current.record.headSequence))
+        lag: current.committed.sequence - min(sequence, current.committed.sequence))
       return Planned(batch: batch, result: info, head: nil)
     }
   }

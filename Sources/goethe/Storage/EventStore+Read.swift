@@ -29,7 +29,7 @@ extension EventStore {
       found = try firstEvent(number, atOrAfter: id)
       requested = id
     case .time(let time):
-      found = try firstEvent(number, atOrAfterTime: time, granularity: current.record.granularity)
+      found = try firstEvent(current, atOrAfterTime: time)
       requested = time
     }
     guard let found else {
@@ -127,28 +127,31 @@ extension EventStore {
     return found
   }
 
-  /// The first event committed at or after `time`, found through the time index: buckets whose
-  /// last event is before `time` are skipped without reading their events.
-  func firstEvent(
-    _ number: UInt32, atOrAfterTime time: UInt64, granularity: Granularity
-  ) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
+  /// The first event committed at or after `time`, found through the time index: closed buckets
+  /// whose last event is before `time` are skipped without reading their events; if none reaches
+  /// `time`, only the open bucket can.
+  func firstEvent(_ topic: TopicState, atOrAfterTime time: UInt64) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
+    let number = topic.record.number
     let iterator = db.makeIterator()
-    iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: granularity.bucketStart(of: time)))
+    iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: topic.record.granularity.bucketStart(of: time)))
     while iterator.isValid, let key = KeySchema.decodeTimeIndexKey(iterator.key), key.topic == number {
       let bucket = try TimeBucket(start: key.bucket, decoding: iterator.value)
       if bucket.lastID >= time { return try firstEvent(number, atOrAfter: max(time, bucket.start)) }
       iterator.next()
     }
     try iterator.checkError()
-    return nil
+    guard let open = topic.openBucket, open.lastID >= time else { return nil }
+    return try firstEvent(number, atOrAfter: max(time, open.start))
   }
 
-  /// The event counts per time-index bucket of `topic` for buckets overlapping `from..<to`.
+  /// The event counts per time-index bucket of `topic` for buckets overlapping `from..<to`: the
+  /// closed buckets from the index, then the open one.
   func bucketCounts(_ topic: String, from: UInt64, to: UInt64) throws(GoetheError) -> [BucketCount] {
     let current = try readable(topic)
     let number = current.record.number
+    let first = current.record.granularity.bucketStart(of: from)
     let iterator = db.makeIterator()
-    iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: current.record.granularity.bucketStart(of: from)))
+    iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: first))
     var buckets: [BucketCount] = []
     while iterator.isValid, let key = KeySchema.decodeTimeIndexKey(iterator.key), key.topic == number, key.bucket < to {
       let bucket = try TimeBucket(start: key.bucket, decoding: iterator.value)
@@ -156,6 +159,14 @@ extension EventStore {
       iterator.next()
     }
     try iterator.checkError()
+    // The open bucket may count appends still being committed; report only the committed ones.
+    let committed = current.committed
+    if let open = current.openBucket, open.start >= first, open.start < to,
+      committed.sequence > open.lastSequence - open.count
+    {
+      buckets.append(
+        BucketCount(start: open.start, count: committed.sequence - (open.lastSequence - open.count), lastEventID: committed.id))
+    }
     return buckets
   }
 }

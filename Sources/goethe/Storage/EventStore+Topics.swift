@@ -37,8 +37,7 @@ extension EventStore {
 extension EventStore.State {
   /// A topic with the next free number, not yet in the catalog.
   func newTopic(_ name: String, granularity: Granularity, now: UInt64) -> TopicState {
-    TopicState(
-      name: name, record: TopicRecord(number: nextTopicNumber, granularity: granularity, created: now), headBucket: nil)
+    TopicState(name: name, record: TopicRecord(number: nextTopicNumber, granularity: granularity, created: now))
   }
 
   /// Puts a topic into the catalog (its record is written by the caller).
@@ -54,7 +53,7 @@ extension TopicState {
   var info: TopicInfo {
     TopicInfo(
       name: name, granularity: record.granularity, created: record.created, headSequence: committed.sequence,
-      firstEventID: committed.sequence > 0 ? record.firstID : nil,
+      firstEventID: committed.sequence > 0 ? firstID : nil,
       lastEventID: committed.sequence > 0 ? committed.id : nil)
   }
 }

@@ -36,7 +36,7 @@ final class EventStore: Sendable {
       self.options = options
       state = Mutex(loaded)
       writer = options.durability == .always ? GroupCommitWriter(db: db) : nil
-      for topic in loaded.topics.values { notifier.publish(topic: topic.record.number, head: topic.record.headID) }
+      for topic in loaded.topics.values { notifier.publish(topic: topic.record.number, head: topic.committed.id) }
     } catch {
       db.close()
       throw error
@@ -107,9 +107,10 @@ final class EventStore: Sendable {
         state.failure = Self.failedWrite(error)
         throw error
       }
+      if let head = planned.head { state.topics[head.topic]?.committed = head.head }
       return planned
     }
-    publish(planned.head)
+    if let head = planned.head { notifier.publish(topic: head.number, head: head.head.id) }
     return planned.result
   }
 
@@ -182,17 +183,41 @@ final class EventStore: Sendable {
     iterator.seek(KeySchema.topicsStart)
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.topic.rawValue {
       let name = String(decoding: UnsafeRawBufferPointer(rebasing: iterator.key.dropFirst()), as: UTF8.self)
-      let record = try TopicRecord(decoding: iterator.value)
-      state.topics[name] = TopicState(name: name, record: record, headBucket: try lastBucket(db, topic: record.number))
-      state.names[record.number] = name
-      state.nextTopicNumber = max(state.nextTopicNumber, record.number + 1)
+      state.register(try loadTopic(db, name: name, record: try TopicRecord(decoding: iterator.value)))
       iterator.next()
     }
     try iterator.checkError()
     return state
   }
 
-  private static func lastBucket(_ db: LevelDB, topic: UInt32) throws(GoetheError) -> TimeBucket? {
+  /// A topic's head and first event from its events, and its open time-index bucket from the head
+  /// and the last closed bucket.
+  private static func loadTopic(_ db: LevelDB, name: String, record: TopicRecord) throws(GoetheError) -> TopicState {
+    let number = record.number
+    let iterator = db.makeIterator()
+    iterator.seek(KeySchema.eventKey(topic: number, id: 0))
+    guard iterator.isValid, let first = KeySchema.decodeEventKey(iterator.key), first.topic == number else {
+      try iterator.checkError()
+      return TopicState(name: name, record: record)
+    }
+    iterator.seek(KeySchema.eventKey(topic: number, id: .max))
+    if iterator.isValid { iterator.previous() } else { iterator.seekToLast() }
+    guard iterator.isValid, let last = KeySchema.decodeEventKey(iterator.key), last.topic == number,
+      iterator.value.count > 8
+    else {
+      try iterator.checkError()
+      throw KeySchema.corrupted("last event of topic \(name)")
+    }
+    let head = TopicState.Head(id: last.id, sequence: iterator.value.bigEndian(at: 0))
+    let closedSequence = try lastClosedBucket(db, topic: number)?.lastSequence ?? 0
+    guard closedSequence < head.sequence else { throw KeySchema.corrupted("time index of topic \(name)") }
+    let open = TimeBucket(
+      start: record.granularity.bucketStart(of: head.id), lastID: head.id, count: head.sequence - closedSequence,
+      lastSequence: head.sequence)
+    return TopicState(name: name, record: record, head: head, firstID: first.id, openBucket: open)
+  }
+
+  private static func lastClosedBucket(_ db: LevelDB, topic: UInt32) throws(GoetheError) -> TimeBucket? {
     let iterator = db.makeIterator()
     iterator.seek(KeySchema.timeIndexKey(topic: topic, bucket: .max))
     if iterator.isValid { iterator.previous() } else { iterator.seekToLast() }

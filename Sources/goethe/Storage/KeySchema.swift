@@ -79,13 +79,22 @@ enum KeySchema {
     return String(decoding: UnsafeRawBufferPointer(rebasing: key[5...]), as: UTF8.self)
   }
 
-  /// The value of an event record: its sequence number, then the payload.
-  static func eventValue(sequence: UInt64, payload: Data) -> [UInt8] {
-    var value: [UInt8] = []
-    value.reserveCapacity(8 + payload.count)
-    value.appendBigEndian(sequence)
-    value.append(contentsOf: payload)
-    return value
+  /// Lends the key and value of an event record (the value is its sequence number, then the
+  /// payload) in scratch memory, since appends build one per event.
+  static func withEventRecord(
+    topic: UInt32, id: UInt64, sequence: UInt64, payload: Data,
+    _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
+  ) {
+    withUnsafeTemporaryAllocation(byteCount: 13, alignment: 1) { key in
+      key.storeBytes(of: Prefix.event.rawValue, toByteOffset: 0, as: UInt8.self)
+      key.storeBytes(of: topic.bigEndian, toByteOffset: 1, as: UInt32.self)
+      key.storeBytes(of: id.bigEndian, toByteOffset: 5, as: UInt64.self)
+      withUnsafeTemporaryAllocation(byteCount: 8 + payload.count, alignment: 1) { value in
+        value.storeBytes(of: sequence.bigEndian, toByteOffset: 0, as: UInt64.self)
+        payload.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: value[8...]))
+        body(UnsafeRawBufferPointer(key), UnsafeRawBufferPointer(value))
+      }
+    }
   }
 
   static func corrupted(_ what: String) -> GoetheError {
@@ -93,16 +102,15 @@ enum KeySchema {
   }
 }
 
-/// A topic's catalog entry, rewritten in the same batch as every append to it.
+/// A topic's catalog entry: what does not change after creation. The head (last id and sequence)
+/// is not stored here but read from the topic's last event when the store opens, so that an
+/// append writes its events and nothing else.
 struct TopicRecord: Equatable, Sendable {
   var number: UInt32
   var granularity: Granularity
   var created: UInt64
-  var headID: UInt64
-  var headSequence: UInt64
-  var firstID: UInt64
 
-  static let encodedSize = 40
+  static let encodedSize = 16
 
   var encoded: [UInt8] {
     var value: [UInt8] = []
@@ -110,9 +118,6 @@ struct TopicRecord: Equatable, Sendable {
     value.appendBigEndian(number)
     value.appendBigEndian(granularity.seconds)
     value.appendBigEndian(created)
-    value.appendBigEndian(headID)
-    value.appendBigEndian(headSequence)
-    value.appendBigEndian(firstID)
     return value
   }
 
@@ -120,9 +125,6 @@ struct TopicRecord: Equatable, Sendable {
     self.number = number
     self.granularity = granularity
     self.created = created
-    headID = 0
-    headSequence = 0
-    firstID = 0
   }
 
   init(decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
@@ -132,9 +134,6 @@ struct TopicRecord: Equatable, Sendable {
     number = value.bigEndian(at: 0)
     self.granularity = granularity
     created = value.bigEndian(at: 8)
-    headID = value.bigEndian(at: 16)
-    headSequence = value.bigEndian(at: 24)
-    firstID = value.bigEndian(at: 32)
   }
 }
 
@@ -166,29 +165,38 @@ struct CursorRecord: Equatable, Sendable {
   }
 }
 
-/// One bucket of a topic's time index.
+/// One bucket of a topic's time index: its last event, how many events it holds, and the sequence
+/// number of its last event (so the open bucket's count follows from the head on reopening).
+///
+/// A bucket is written once, in the batch of the first append that goes past it; until then it is
+/// the topic's open bucket, kept in memory and derived from the head when the store opens.
 struct TimeBucket: Equatable, Sendable {
   var start: UInt64
   var lastID: UInt64
   var count: UInt64
+  var lastSequence: UInt64
 
   var encoded: [UInt8] {
     var value: [UInt8] = []
+    value.reserveCapacity(24)
     value.appendBigEndian(lastID)
     value.appendBigEndian(count)
+    value.appendBigEndian(lastSequence)
     return value
   }
 
-  init(start: UInt64, lastID: UInt64, count: UInt64) {
+  init(start: UInt64, lastID: UInt64, count: UInt64, lastSequence: UInt64) {
     self.start = start
     self.lastID = lastID
     self.count = count
+    self.lastSequence = lastSequence
   }
 
   init(start: UInt64, decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
-    guard value.count == 16 else { throw KeySchema.corrupted("time index bucket") }
+    guard value.count == 24 else { throw KeySchema.corrupted("time index bucket") }
     self.start = start
     lastID = value.bigEndian(at: 0)
     count = value.bigEndian(at: 8)
+    lastSequence = value.bigEndian(at: 16)
   }
 }

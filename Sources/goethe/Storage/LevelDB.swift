@@ -89,6 +89,11 @@ final class LevelDB: @unchecked Sendable {
     LevelDBIterator(leveldb_create_iterator(db, bulk ? scanOptions : readOptions), path: path)
   }
 
+  /// Compacts the whole key range, as LevelDB would over time (used before measuring scans).
+  func compact() {
+    leveldb_compact_range(db, nil, 0, nil, 0)
+  }
+
   /// A LevelDB property such as `leveldb.stats`.
   func property(_ name: String) -> String? {
     guard let value = leveldb_property_value(db, name) else { return nil }
@@ -122,6 +127,12 @@ final class WriteBatch: @unchecked Sendable {
 
   func put(_ key: [UInt8], _ value: [UInt8]) {
     leveldb_writebatch_put(handle, key, key.count, value, value.count)
+  }
+
+  func put(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+    leveldb_writebatch_put(
+      handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
+      value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count)
   }
 
   func delete(_ key: [UInt8]) {

@@ -3,35 +3,43 @@ import GoetheKit
 /// What the store keeps in memory about one topic, and the pure rules for appending to it.
 ///
 /// Appending is planned here without I/O: ids, sequence numbers and the time-index buckets an
-/// append touches are computed from the current state and the clock reading, and the store writes
+/// append closes are computed from the current state and the clock reading, and the store writes
 /// the result in one batch.
 struct TopicState: Sendable {
   let name: String
-  /// The catalog entry as of the last planned append (including appends still being committed).
-  var record: TopicRecord
-  /// The newest time-index bucket; ids only grow, so no append touches an older one.
-  var headBucket: TimeBucket?
+  let record: TopicRecord
+  /// The head as of the last planned append, including appends still being committed.
+  var head: Head
   /// The head as of the last append that is durable and visible to readers.
   var committed: Head
+  /// The id of the first event; 0 while the topic is empty.
+  var firstID: UInt64
+  /// The newest time-index bucket, still open: ids only grow, so no append touches an older one.
+  var openBucket: TimeBucket?
 
   struct Head: Equatable, Sendable {
     var id: UInt64
     var sequence: UInt64
+
+    static let empty = Head(id: 0, sequence: 0)
   }
 
-  init(name: String, record: TopicRecord, headBucket: TimeBucket?) {
+  init(name: String, record: TopicRecord, head: Head = .empty, firstID: UInt64 = 0, openBucket: TimeBucket? = nil) {
     self.name = name
     self.record = record
-    self.headBucket = headBucket
-    committed = Head(id: record.headID, sequence: record.headSequence)
+    self.head = head
+    committed = head
+    self.firstID = firstID
+    self.openBucket = openBucket
   }
 
-  /// The result of planning an append: the events' ids and sequence numbers and the buckets to write.
+  /// The result of planning an append: the events' ids and sequence numbers, and the buckets it
+  /// closes, which go into the same batch as the events.
   struct AppendPlan: Sendable {
     var firstID: UInt64
     var firstSequence: UInt64
     var count: Int
-    var buckets: [TimeBucket]
+    var closedBuckets: [TimeBucket]
     var head: Head { Head(id: firstID + UInt64(count) - 1, sequence: firstSequence + UInt64(count) - 1) }
   }
 
@@ -39,37 +47,42 @@ struct TopicState: Sendable {
   /// checking `expectedSequence` (the head sequence the caller believes in) first.
   mutating func planAppend(count: Int, now: UInt64, expectedSequence: UInt64?) throws(GoetheError) -> AppendPlan {
     precondition(count > 0)
-    if let expectedSequence, expectedSequence != record.headSequence {
+    if let expectedSequence, expectedSequence != head.sequence {
       throw GoetheError(
         .conflict,
-        "topic \(name) is at sequence \(record.headSequence), not \(expectedSequence) as expected; nothing was written")
+        "topic \(name) is at sequence \(head.sequence), not \(expectedSequence) as expected; nothing was written")
     }
-    let firstID = max(now, record.headID + 1)
-    let plan = AppendPlan(
-      firstID: firstID, firstSequence: record.headSequence + 1, count: count,
-      buckets: advanceBuckets(firstID: firstID, count: UInt64(count)))
-    if record.headSequence == 0 { record.firstID = firstID }
-    record.headID = plan.head.id
-    record.headSequence = plan.head.sequence
+    let firstID = max(now, head.id + 1)
+    var plan = AppendPlan(firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
+    plan.closedBuckets = advanceBuckets(from: firstID, through: plan.head)
+    if head.sequence == 0 { self.firstID = firstID }
+    head = plan.head
     return plan
   }
 
-  /// Counts consecutive ids `firstID ..< firstID + count` into the time index.
-  private mutating func advanceBuckets(firstID: UInt64, count: UInt64) -> [TimeBucket] {
+  /// Counts the events after the current head up to `newHead` into the time index; returns the
+  /// buckets that are now complete.
+  private mutating func advanceBuckets(from firstID: UInt64, through newHead: Head) -> [TimeBucket] {
     let granularity = record.granularity
-    var touched: [TimeBucket] = []
+    var closed: [TimeBucket] = []
     var id = firstID
-    let end = firstID + count
-    while id < end {
+    var sequence = head.sequence + 1
+    while sequence <= newHead.sequence {
       let start = granularity.bucketStart(of: id)
-      let last = min(end, start + granularity.nanoseconds) - 1
-      var bucket = headBucket?.start == start ? headBucket! : TimeBucket(start: start, lastID: 0, count: 0)
-      bucket.count += last - id + 1
+      let last = min(newHead.id, start + granularity.nanoseconds - 1)
+      let events = last - id + 1
+      if let open = openBucket, open.start != start {
+        closed.append(open)
+        openBucket = nil
+      }
+      var bucket = openBucket ?? TimeBucket(start: start, lastID: 0, count: 0, lastSequence: 0)
+      bucket.count += events
       bucket.lastID = last
-      headBucket = bucket
-      touched.append(bucket)
+      bucket.lastSequence = sequence + events - 1
+      openBucket = bucket
       id = last + 1
+      sequence += events
     }
-    return touched
+    return closed
   }
 }

@@ -36,7 +36,7 @@ struct ConsumeCommand: AsyncParsableCommand {
   func run() async throws {
     let stream = EventStream(
       topic: topic, from: try from.map { text throws(GoetheError) in try PositionArguments.start(text) } ?? .afterConsumer(consumer),
-      requested: from, to: nil, limit: limit, follow: follow, console: global.console)
+      origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: limit, follow: follow, console: global.console)
     let (topic, consumer) = (topic, consumer)
     try await global.withClient { client in
       let printed = Mutex<UInt64?>(nil)

@@ -18,7 +18,7 @@ struct TailCommand: AsyncParsableCommand {
 
   func run() async throws {
     let stream = EventStream(
-      topic: topic, from: .last(lines), requested: nil, to: nil, limit: nil, follow: follow, console: global.console)
+      topic: topic, from: .last(lines), origin: .tail, to: nil, limit: nil, follow: follow, console: global.console)
     try await global.withClient { try await stream.run($0) }
   }
 }
@@ -52,7 +52,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
   func run() async throws {
     let stream = EventStream(
-      topic: topic, from: try PositionArguments.start(from), requested: from,
+      topic: topic, from: try PositionArguments.start(from), origin: .position(from),
       to: try to.flatMap { text throws(GoetheError) in try PositionArguments.bound(text) }, limit: limit,
       follow: follow, console: global.console)
     try await global.withClient { try await stream.run($0) }

@@ -100,7 +100,9 @@ struct TopicStats: AsyncParsableCommand {
     let (_, buckets) = try await global.withClient { try await $0.stats(topic, from: range.from, to: range.to) }
     let console = global.console
     switch console.format {
-    case .json, .raw:
+    case .raw:
+      for bucket in buckets { console.out("\(bucket.start)\t\(bucket.count)") }
+    case .json:
       for bucket in buckets {
         console.json([
           "topic": .string(topic), "start": .string(console.time(bucket.start)), "count": .number(bucket.count),

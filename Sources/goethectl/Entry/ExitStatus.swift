@@ -41,7 +41,9 @@ func report(_ error: any Error) -> ExitStatus {
       return .success
     }
     if code.rawValue == 0 { return .success }
-    writeError(Goethectl.message(for: error) + "; see: goethectl help")
+    var message = Goethectl.message(for: error)
+    while message.hasSuffix(".") { message.removeLast() }
+    writeError(message + "; see: goethectl help")
     return .usage
   }
 }

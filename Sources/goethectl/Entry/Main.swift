@@ -22,7 +22,10 @@ enum Main {
       if inSession, let produce = command as? ProduceCommand, produce.payload == nil, produce.file == nil {
         throw GoetheError(.invalidArgument, "in a session, produce needs a PAYLOAD or --file")
       }
-      if var command = command as? any AsyncParsableCommand {
+      if let session = command as? ReplCommand {
+        // A session handles Ctrl-C itself: at the prompt and for each command it runs.
+        try await session.run()
+      } else if var command = command as? any AsyncParsableCommand {
         try await Interrupt.cancellingOnSignal(exitOnSecond: !inSession) { try await command.run() }
       } else {
         try command.run()

@@ -41,7 +41,7 @@ struct Console: Sendable {
 
   /// An RFC 3339 time with microseconds, in local time or UTC.
   func time(_ nanoseconds: UInt64) -> String {
-    TimeFormatting.rfc3339(nanoseconds, timeZone: timeZone)
+    TimeFormatting.rfc3339(nanoseconds, timeZone: timeZone, zulu: utc)
   }
 
   func paint(_ text: String, _ color: ANSIColor) -> String {
@@ -110,8 +110,8 @@ enum JSONValue {
 }
 
 enum TimeFormatting {
-  /// `2019-05-03T14:00:00.000000+02:00`
-  static func rfc3339(_ nanoseconds: UInt64, timeZone: TimeZone) -> String {
+  /// `2019-05-03T14:00:00.000000+02:00`, or with `zulu` (for UTC) `2019-05-03T12:00:00.000000Z`.
+  static func rfc3339(_ nanoseconds: UInt64, timeZone: TimeZone, zulu: Bool) -> String {
     let seconds = Int(nanoseconds / 1_000_000_000)
     let micros = Int(nanoseconds % 1_000_000_000 / 1_000)
     var calendar = Calendar(identifier: .gregorian)
@@ -120,7 +120,7 @@ enum TimeFormatting {
     let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
     let offset = timeZone.secondsFromGMT(for: date)
     let zone =
-      offset == 0 && timeZone.identifier == "UTC"
+      zulu
       ? "Z" : String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3_600, abs(offset) % 3_600 / 60)
     return String(
       format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d%@", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!,

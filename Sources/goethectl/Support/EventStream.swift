@@ -5,10 +5,19 @@ import Synchronization
 /// Runs one subscription for tail, replay and consume: says where it really starts, prints the
 /// events, shows progress on a terminal, and hands each printed batch to `afterBatch`.
 struct EventStream: Sendable {
+  enum Origin: Sendable {
+    /// A position as typed.
+    case position(String)
+    /// A consumer's stored cursor.
+    case consumer(String)
+    /// The end of the topic.
+    case tail
+  }
+
   var topic: String
   var from: ReadStartRequest
-  /// What the person asked for, as typed, for the start note.
-  var requested: String?
+  /// What the person asked for, for the start note.
+  var origin: Origin
   var to: ReadBound?
   var limit: UInt64?
   var follow: Bool
@@ -31,23 +40,29 @@ struct EventStream: Sendable {
     }
   }
 
-  /// One line on stderr when the start is not what was asked for: the nearest following event, or
-  /// the next event to arrive.
+  /// One line on stderr when the start is not exactly what was asked for: the nearest following
+  /// event, the first event at or after a time, or the next event to arrive.
   private func noteStart(_ subscription: Subscription) {
     let start = subscription.start
-    let what = requested.map { "\"\($0)\"" } ?? "that position"
-    switch start.resolution {
-    case .exact:
+    let waiting = follow ? "; waiting for the next one" : ""
+    switch (start.resolution, origin) {
+    case (.exact, _):
       break
-    case .nearest:
-      if let id = start.eventID {
-        console.note("no event at \(what); starting at the next one, \(id) (\(console.time(id)))")
+    case (.nearest, .position(let text)):
+      guard let id = start.eventID else { break }
+      if case .position(.event(let requested)) = from {
+        console.note("no event \(requested); starting at the next one, \(id) (\(console.time(id)))")
+      } else {
+        console.note("starting at \(id) (\(console.time(id))), the first event at or after \"\(text)\"")
       }
-    case .waiting:
-      console.note(
-        follow
-          ? "no event at or after \(what) yet; waiting for the next one"
-          : "no event at or after \(what)")
+    case (.nearest, _):
+      break
+    case (.waiting, .position(let text)):
+      console.note("no event at or after \"\(text)\" yet" + waiting)
+    case (.waiting, .consumer(let consumer)):
+      console.note("consumer \(consumer) has read every event of \(topic)" + waiting)
+    case (.waiting, .tail):
+      console.note("topic \(topic) has no events yet" + waiting)
     }
   }
 
