@@ -48,7 +48,7 @@ struct StorageBenchmark {
       "goethe append, sync always, 64 appenders", try await appendRate(durability: .always, batch: 1, appenders: 64),
       baseline: raw.syncedPut)
     let scans = try await scanRates()
-    add("goethe scan (payloads borrowed)", scans.borrowed, baseline: raw.scan)
+    add("goethe scan, compacted (payloads borrowed)", scans.borrowed, baseline: raw.scan)
     add("goethe read, compacted (payloads copied)", scans.copied, baseline: raw.scan)
     return figures
   }
