@@ -97,7 +97,7 @@ import Testing
 }
 
 extension PositionExpressionTests {
-  @Test func refusesTimesBeyondTheRangeOfIds() {
+  @Test func refusesTimesBeyondTheRangeOfIds() throws {
     let reader = PositionExpression(now: Self.now, timeZone: Self.utc)
     #expect(throws: GoetheError.self) { try reader.time("2999-01-01") }
     #expect(try reader.time("2500-01-01T00:00:00Z") == 16_725_225_600 * 1_000_000_000)

@@ -25,8 +25,16 @@ struct GoetheDaemon: Service {
 
     try await withGracefulShutdownHandler {
       try await withThrowingDiscardingTaskGroup { group in
-        group.addTask { try await server.serve() }
-        let address = try await Self.bound(transport, configured: configuration.listen)
+        group.addTask {
+          do {
+            try await server.serve()
+          } catch {
+            throw GoetheError(
+              .unavailable, "cannot serve on \(configuration.listen): \(Self.describe(error)); choose another --listen")
+          }
+        }
+        // If binding failed, serve() reports why; the address is only there once bound.
+        guard let address = try? ServerAddress(try await transport.listeningAddress) else { return }
         logger.info(
           "goethe listening",
           metadata: [
@@ -43,23 +51,12 @@ struct GoetheDaemon: Service {
     }
   }
 
-  /// The address the server bound, or an error that says why it could not listen.
-  private static func bound(
-    _ transport: HTTP2ServerTransport.Posix, configured: ServerAddress
-  ) async throws -> ServerAddress {
-    do {
-      return try ServerAddress(try await transport.listeningAddress)
-    } catch {
-      throw GoetheError(.unavailable, "cannot listen on \(configured): \(describeBindError(error)); choose another --listen")
-    }
-  }
-
-  private static func describeBindError(_ error: any Error) -> String {
-    let text = String(describing: error)
+  private static func describe(_ error: any Error) -> String {
+    let text = String(reflecting: error)
     if text.contains("Address already in use") { return "the address is already in use (is another goethe running?)" }
     if text.contains("Cannot assign requested address") { return "no interface has that address" }
     if text.contains("Permission denied") { return "permission denied" }
-    return text
+    return "\(error)"
   }
 
   private static func exitOnSecondSignal(logger: Logger) async {

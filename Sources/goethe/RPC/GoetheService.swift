@@ -30,22 +30,24 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
     try await mappingErrors {
       metrics.subscribers.increment()
       defer { metrics.subscribers.decrement() }
-      var session: (topic: String, consumer: String, feed: EventFeed)?
-      for try await cursor in request {
-        if let session {
-          if !cursor.currentEvent.id.isEmpty {
-            _ = try await store.commitCursor(
-              topic: session.topic, consumer: session.consumer, eventID: try parseID(cursor.currentEvent.id))
+      try await runStream(store: store) {
+        var session: (topic: String, consumer: String, feed: EventFeed)?
+        for try await cursor in request {
+          if let session {
+            if !cursor.currentEvent.id.isEmpty {
+              _ = try await store.commitCursor(
+                topic: session.topic, consumer: session.consumer, eventID: try parseID(cursor.currentEvent.id))
+            }
+          } else {
+            session = try await openConsumeSession(cursor)
           }
-        } else {
-          session = try await openConsumeSession(cursor)
+          guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first else { return }
+          var reply = Io_Typusomega_Goethe_Cursor()
+          reply.topic.id = event.topic
+          reply.consumer = cursor.consumer
+          reply.currentEvent = Event(event)
+          try await response.write(reply)
         }
-        guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first else { return }
-        var reply = Io_Typusomega_Goethe_Cursor()
-        reply.topic.id = event.topic
-        reply.consumer = cursor.consumer
-        reply.currentEvent = Event(event)
-        try await response.write(reply)
       }
     }
   }
@@ -143,11 +145,14 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
       let start = try resolve(request.from, in: topic)
       let head = try store.readable(topic).committed.sequence
       try await response.write(.with { $0.start = .init(start.info, headSequence: head) })
-      var feed = EventFeed(
+      let feed = EventFeed(
         store: store, start: start, through: try upperBound(request.to), limit: request.limit == 0 ? nil : request.limit,
         follow: request.follow)
-      while let batch = try await feed.nextBatch() {
-        try await response.write(.with { $0.events.events = batch.map(Event.init) })
+      try await runStream(store: store) {
+        var feed = feed
+        while let batch = try await feed.nextBatch() {
+          try await response.write(.with { $0.events.events = batch.map(Event.init) })
+        }
       }
     }
   }

@@ -38,7 +38,9 @@ extension EventStore {
       if isNew { state.register(current) } else { state.topics[topic] = current }
       let result = AppendResult(
         topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count)
-      return Planned(batch: batch, result: result, head: (topic, number, plan.head))
+      return Planned(
+        batch: batch, result: result,
+        visible: TopicState.Commit(topic: topic, number: number, head: plan.head, openBucket: plan.openBucket))
     }
   }
 

@@ -55,7 +55,7 @@ extension EventStore {
       let info = CursorInfo(
         topic: topic, consumer: consumer, eventID: eventID, sequence: sequence, updated: record.updated,
         lag: current.committed.sequence - min(sequence, current.committed.sequence))
-      return Planned(batch: batch, result: info, head: nil)
+      return Planned(batch: batch, result: info, visible: nil)
     }
   }
 
@@ -65,7 +65,7 @@ extension EventStore {
     try await commit { state throws(GoetheError) in
       let batch = WriteBatch()
       batch.delete(KeySchema.cursorKey(topic: try state.topic(topic).record.number, consumer: consumer))
-      return Planned(batch: batch, result: (), head: nil)
+      return Planned(batch: batch, result: (), visible: nil)
     }
   }
 

@@ -44,6 +44,7 @@ extension EventStore {
 
   /// The start after `consumer`'s stored cursor, or at the beginning if it has none.
   func resolveStart(afterConsumer consumer: String, in topic: String) throws(GoetheError) -> ReadStart {
+    try Names.validateConsumer(consumer)
     guard let cursor = try storedCursor(topic: topic, consumer: consumer) else {
       return try resolveStart(.beginning, in: topic)
     }
@@ -128,8 +129,9 @@ extension EventStore {
   }
 
   /// The first event committed at or after `time`, found through the time index: closed buckets
-  /// whose last event is before `time` are skipped without reading their events; if none reaches
-  /// `time`, only the open bucket can.
+  /// whose last event is before `time` are skipped without reading their events; if no closed
+  /// bucket reaches `time`, only events of the open bucket (or of a bucket whose closing append is
+  /// still being committed) can, and a seek from `time` finds them.
   func firstEvent(_ topic: TopicState, atOrAfterTime time: UInt64) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
     let number = topic.record.number
     let iterator = db.makeIterator()
@@ -140,8 +142,7 @@ extension EventStore {
       iterator.next()
     }
     try iterator.checkError()
-    guard let open = topic.openBucket, open.lastID >= time else { return nil }
-    return try firstEvent(number, atOrAfter: max(time, open.start))
+    return try firstEvent(number, atOrAfter: time)
   }
 
   /// The event counts per time-index bucket of `topic` for buckets overlapping `from..<to`: the
@@ -159,13 +160,12 @@ extension EventStore {
       iterator.next()
     }
     try iterator.checkError()
-    // The open bucket may count appends still being committed; report only the committed ones.
-    let committed = current.committed
-    if let open = current.openBucket, open.start >= first, open.start < to,
-      committed.sequence > open.lastSequence - open.count
+    // The open bucket as of the last commit, read before the index: if a commit closed it since,
+    // the index holds it complete and the stale copy is dropped.
+    if let open = current.committedOpenBucket, open.start >= first, open.start < to,
+      buckets.last.map({ $0.start < open.start }) ?? true
     {
-      buckets.append(
-        BucketCount(start: open.start, count: committed.sequence - (open.lastSequence - open.count), lastEventID: committed.id))
+      buckets.append(BucketCount(start: open.start, count: open.count, lastEventID: open.lastID))
     }
     return buckets
   }

@@ -60,11 +60,11 @@ final class EventStore: Sendable {
   // MARK: Committing
 
   /// What a write planned under the lock produces: the batch, the caller's result and, for appends,
-  /// the topic head that becomes visible once the batch is durable.
+  /// what becomes visible to readers once the batch is durable.
   struct Planned<Result: Sendable> {
     var batch: WriteBatch
     var result: Result
-    var head: (topic: String, number: UInt32, head: TopicState.Head)?
+    var visible: TopicState.Commit?
   }
 
   /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
@@ -80,7 +80,7 @@ final class EventStore: Sendable {
           let accepted = writer.submit(planned.batch) { [self] outcome in
             switch outcome {
             case .success:
-              publish(planned.head)
+              publish(planned.visible)
               continuation.resume(returning: planned.result)
             case .failure(let error):
               fail(error)
@@ -107,22 +107,18 @@ final class EventStore: Sendable {
         state.failure = Self.failedWrite(error)
         throw error
       }
-      if let head = planned.head { state.topics[head.topic]?.committed = head.head }
+      if let visible = planned.visible { state.topics[visible.topic]?.apply(visible) }
       return planned
     }
-    if let head = planned.head { notifier.publish(topic: head.number, head: head.head.id) }
+    if let visible = planned.visible { notifier.publish(topic: visible.number, head: visible.head.id) }
     return planned.result
   }
 
   /// Makes a durable append visible: records the committed head and wakes the topic's readers.
-  private func publish(_ head: (topic: String, number: UInt32, head: TopicState.Head)?) {
-    guard let head else { return }
-    state.withLock { state in
-      if let current = state.topics[head.topic]?.committed, current.sequence < head.head.sequence {
-        state.topics[head.topic]?.committed = head.head
-      }
-    }
-    notifier.publish(topic: head.number, head: head.head.id)
+  private func publish(_ visible: TopicState.Commit?) {
+    guard let visible else { return }
+    state.withLock { $0.topics[visible.topic]?.apply(visible) }
+    notifier.publish(topic: visible.number, head: visible.head.id)
   }
 
   private func fail(_ error: GoetheError) {

@@ -16,6 +16,7 @@ final class TopicNotifier: Sendable {
   private struct State {
     var heads: [UInt32: UInt64] = [:]
     var waiters: [UInt32: [Waiter]] = [:]
+    var closeWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     var nextToken: UInt64 = 0
     var closed = false
   }
@@ -62,17 +63,42 @@ final class TopicNotifier: Sendable {
     }
   }
 
+  /// Returns once ``close()`` is called; throws `CancellationError` if the task is cancelled first.
+  func waitUntilClosed() async throws {
+    let token = state.withLock { state in
+      state.nextToken += 1
+      return state.nextToken
+    }
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let outcome = state.withLock { state -> Result<Void, any Error>? in
+          if state.closed { return .success(()) }
+          if Task.isCancelled { return .failure(CancellationError()) }
+          state.closeWaiters[token] = continuation
+          return nil
+        }
+        if let outcome { continuation.resume(with: outcome) }
+      }
+    } onCancel: {
+      state.withLock { $0.closeWaiters.removeValue(forKey: token) }?.resume(throwing: CancellationError())
+    }
+  }
+
   /// Whether ``close()`` was called: the store is shutting down.
   var isClosed: Bool { state.withLock { $0.closed } }
 
   /// Ends every wait with ``GoetheError/Code/unavailable``; later waits fail at once.
   func close() {
-    let all = state.withLock { state -> [Waiter] in
+    let (all, closeWaiters) = state.withLock { state in
       state.closed = true
-      defer { state.waiters.removeAll() }
-      return state.waiters.values.flatMap { $0 }
+      defer {
+        state.waiters.removeAll()
+        state.closeWaiters.removeAll()
+      }
+      return (state.waiters.values.flatMap { $0 }, Array(state.closeWaiters.values))
     }
     for waiter in all { waiter.continuation.resume(throwing: Self.closedError) }
+    for waiter in closeWaiters { waiter.resume() }
   }
 
   static let closedError = GoetheError(.unavailable, "the server is shutting down")

@@ -16,6 +16,8 @@ struct TopicState: Sendable {
   var firstID: UInt64
   /// The newest time-index bucket, still open: ids only grow, so no append touches an older one.
   var openBucket: TimeBucket?
+  /// The open bucket as of the last committed append, for readers.
+  var committedOpenBucket: TimeBucket?
 
   struct Head: Equatable, Sendable {
     var id: UInt64
@@ -31,6 +33,22 @@ struct TopicState: Sendable {
     committed = head
     self.firstID = firstID
     self.openBucket = openBucket
+    committedOpenBucket = openBucket
+  }
+
+  /// What an append makes visible to readers once it is durable.
+  struct Commit: Sendable {
+    var topic: String
+    var number: UInt32
+    var head: Head
+    var openBucket: TimeBucket?
+  }
+
+  /// Records a durable append; commits arrive in planning order, older ones never win.
+  mutating func apply(_ commit: Commit) {
+    guard commit.head.sequence > committed.sequence else { return }
+    committed = commit.head
+    committedOpenBucket = commit.openBucket
   }
 
   /// The result of planning an append: the events' ids and sequence numbers, and the buckets it
@@ -40,6 +58,8 @@ struct TopicState: Sendable {
     var firstSequence: UInt64
     var count: Int
     var closedBuckets: [TimeBucket]
+    /// The open bucket once this append is in.
+    var openBucket: TimeBucket?
     var head: Head { Head(id: firstID + UInt64(count) - 1, sequence: firstSequence + UInt64(count) - 1) }
   }
 
@@ -55,6 +75,7 @@ struct TopicState: Sendable {
     let firstID = max(now, head.id + 1)
     var plan = AppendPlan(firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
     plan.closedBuckets = advanceBuckets(from: firstID, through: plan.head)
+    plan.openBucket = openBucket
     if head.sequence == 0 { self.firstID = firstID }
     head = plan.head
     return plan
