@@ -41,8 +41,10 @@ struct EventFeed {
         remaining -= UInt64(events.count)
         return events
       }
-      // Nothing in [next, through]: if the head is already past `next`, everything newer is beyond the bound.
-      guard follow, head < next else { return nil }
+      // Nothing in [next, through]. If the head is already past `next`, everything newer is beyond
+      // the bound; so is every event still to come once the clock has passed it (new ids are at
+      // least the current time).
+      guard follow, head < next, through >= store.options.clock() else { return nil }
       try await store.waitForEvents(start.number, after: next - 1)
     }
     return nil

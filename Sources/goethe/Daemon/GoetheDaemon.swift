@@ -45,8 +45,9 @@ struct GoetheDaemon: Service {
     } onGracefulShutdown: {
       logger.info("goethe shutting down")
       health.markNotServing()
-      server.beginGracefulShutdown()
+      // Ending the waiting streams first makes them end with UNAVAILABLE, not as cancelled calls.
       store.notifier.close()
+      server.beginGracefulShutdown()
       Task { await Self.exitOnSecondSignal(logger: logger) }
     }
   }

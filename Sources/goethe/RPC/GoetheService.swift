@@ -44,7 +44,7 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
           guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first else { return }
           var reply = Io_Typusomega_Goethe_Cursor()
           reply.topic.id = event.topic
-          reply.consumer = cursor.consumer
+          reply.consumer = session?.consumer ?? cursor.consumer
           reply.currentEvent = Event(event)
           try await response.write(reply)
         }

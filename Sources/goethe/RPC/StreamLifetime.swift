@@ -30,7 +30,8 @@ func runStream(store: EventStore, _ body: @escaping @Sendable () async throws ->
     }
   } onCancelRPC: {
     work.cancel()
-    outcome.finish(.failure(CancellationError()))
+    // gRPC cancels calls when the server shuts down, too; say so rather than "cancelled".
+    outcome.finish(.failure(store.notifier.isClosed ? TopicNotifier.closedError : CancellationError()))
   }
 }
 

@@ -246,10 +246,11 @@ extension Io_Typusomega_Goethe_Goethe {
         /// > Source IDL Documentation:
         /// >
         /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id (an id to start at, or the nearest following event). Without an id the stream
-        /// > starts after the consumer's stored cursor, or at the beginning. The server answers each client
-        /// > message with the next event; every client message after the first commits the cursor to the
-        /// > event it carries. At the end of the topic the server waits for the next event.
+        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
+        /// > nearest following event when no event has that id). Without an id the stream starts after the
+        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
+        /// > next event; every client message after the first commits the cursor to the event it carries.
+        /// > At the end of the topic the server waits for the next event.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Io_Typusomega_Goethe_Cursor` messages.
@@ -448,10 +449,11 @@ extension Io_Typusomega_Goethe_Goethe {
         /// > Source IDL Documentation:
         /// >
         /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id (an id to start at, or the nearest following event). Without an id the stream
-        /// > starts after the consumer's stored cursor, or at the beginning. The server answers each client
-        /// > message with the next event; every client message after the first commits the cursor to the
-        /// > event it carries. At the end of the topic the server waits for the next event.
+        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
+        /// > nearest following event when no event has that id). Without an id the stream starts after the
+        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
+        /// > next event; every client message after the first commits the cursor to the event it carries.
+        /// > At the end of the topic the server waits for the next event.
         ///
         /// - Parameters:
         ///   - request: A streaming request of `Io_Typusomega_Goethe_Cursor` messages.
@@ -648,10 +650,11 @@ extension Io_Typusomega_Goethe_Goethe {
         /// > Source IDL Documentation:
         /// >
         /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id (an id to start at, or the nearest following event). Without an id the stream
-        /// > starts after the consumer's stored cursor, or at the beginning. The server answers each client
-        /// > message with the next event; every client message after the first commits the cursor to the
-        /// > event it carries. At the end of the topic the server waits for the next event.
+        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
+        /// > nearest following event when no event has that id). Without an id the stream starts after the
+        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
+        /// > next event; every client message after the first commits the cursor to the event it carries.
+        /// > At the end of the topic the server waits for the next event.
         ///
         /// - Parameters:
         ///   - request: A stream of `Io_Typusomega_Goethe_Cursor` messages.
@@ -1291,10 +1294,11 @@ extension Io_Typusomega_Goethe_Goethe {
         /// > Source IDL Documentation:
         /// >
         /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id (an id to start at, or the nearest following event). Without an id the stream
-        /// > starts after the consumer's stored cursor, or at the beginning. The server answers each client
-        /// > message with the next event; every client message after the first commits the cursor to the
-        /// > event it carries. At the end of the topic the server waits for the next event.
+        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
+        /// > nearest following event when no event has that id). Without an id the stream starts after the
+        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
+        /// > next event; every client message after the first commits the cursor to the event it carries.
+        /// > At the end of the topic the server waits for the next event.
         ///
         /// - Parameters:
         ///   - request: A streaming request producing `Io_Typusomega_Goethe_Cursor` messages.
@@ -1572,10 +1576,11 @@ extension Io_Typusomega_Goethe_Goethe {
         /// > Source IDL Documentation:
         /// >
         /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id (an id to start at, or the nearest following event). Without an id the stream
-        /// > starts after the consumer's stored cursor, or at the beginning. The server answers each client
-        /// > message with the next event; every client message after the first commits the cursor to the
-        /// > event it carries. At the end of the topic the server waits for the next event.
+        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
+        /// > nearest following event when no event has that id). Without an id the stream starts after the
+        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
+        /// > next event; every client message after the first commits the cursor to the event it carries.
+        /// > At the end of the topic the server waits for the next event.
         ///
         /// - Parameters:
         ///   - request: A streaming request producing `Io_Typusomega_Goethe_Cursor` messages.
@@ -1953,10 +1958,11 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-    /// > current_event.id (an id to start at, or the nearest following event). Without an id the stream
-    /// > starts after the consumer's stored cursor, or at the beginning. The server answers each client
-    /// > message with the next event; every client message after the first commits the cursor to the
-    /// > event it carries. At the end of the topic the server waits for the next event.
+    /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
+    /// > nearest following event when no event has that id). Without an id the stream starts after the
+    /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
+    /// > next event; every client message after the first commits the cursor to the event it carries.
+    /// > At the end of the topic the server waits for the next event.
     ///
     /// - Parameters:
     ///   - request: A streaming request producing `Io_Typusomega_Goethe_Cursor` messages.
@@ -2282,10 +2288,11 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-    /// > current_event.id (an id to start at, or the nearest following event). Without an id the stream
-    /// > starts after the consumer's stored cursor, or at the beginning. The server answers each client
-    /// > message with the next event; every client message after the first commits the cursor to the
-    /// > event it carries. At the end of the topic the server waits for the next event.
+    /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
+    /// > nearest following event when no event has that id). Without an id the stream starts after the
+    /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
+    /// > next event; every client message after the first commits the cursor to the event it carries.
+    /// > At the end of the topic the server waits for the next event.
     ///
     /// - Parameters:
     ///   - metadata: Additional metadata to send, defaults to empty.

@@ -1,0 +1,146 @@
+import Foundation
+import GoetheKit
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A `goethe` child process with its output collected.
+final class GoetheProcess: @unchecked Sendable {
+  // Safety of `@unchecked Sendable`: `process` is configured and started in `init` and only read
+  // afterwards (`processIdentifier`, `isRunning`, `terminationStatus`, `terminationReason`).
+  let process: Process
+  let stderr: OutputCollector
+  let stdout: OutputCollector
+
+  /// How a process ended.
+  struct Exit: Sendable, CustomStringConvertible {
+    var status: Int32
+    var signalled: Bool
+    var stderr: [String]
+    var stdout: [String]
+
+    /// The lines of `goethe: message` failure reports.
+    var failureReports: [String] { stderr.filter { $0.hasPrefix("goethe: ") } }
+
+    var description: String {
+      "\(signalled ? "signal" : "exit status") \(status)\nstderr:\n\(stderr.joined(separator: "\n"))\nstdout:\n\(stdout.joined(separator: "\n"))"
+    }
+  }
+
+  /// Starts `goethe arguments…` with a clean environment (no GOETHE_* settings leak in).
+  init(_ arguments: [String]) throws {
+    process = Process()
+    process.executableURL = try Binaries.goethe
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GOETHE_") }
+    process.standardInput = FileHandle.nullDevice
+    let errorPipe = Pipe()
+    let outputPipe = Pipe()
+    process.standardError = errorPipe
+    process.standardOutput = outputPipe
+    stderr = OutputCollector(errorPipe)
+    stdout = OutputCollector(outputPipe)
+    try process.run()
+  }
+
+  var pid: pid_t { process.processIdentifier }
+  var isRunning: Bool { process.isRunning }
+
+  func signal(_ number: Int32) { _ = kill(pid, number) }
+
+  /// SIGKILL if it is still running; for `defer`.
+  func killIfRunning() {
+    if process.isRunning { signal(SIGKILL) }
+  }
+
+  /// Waits (polling with a deadline) for the process to exit, then for the end of its output.
+  /// Past the deadline it is killed and an error says so.
+  func waitForExit(within limit: Duration = .seconds(30)) async throws -> Exit {
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: limit)
+    while process.isRunning {
+      guard clock.now < deadline else {
+        signal(SIGKILL)
+        await stderr.ended()
+        throw E2EFailure("goethe did not exit within \(limit); stderr:\n\(stderr.lines.joined(separator: "\n"))")
+      }
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    await stderr.ended()
+    await stdout.ended()
+    return Exit(
+      status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+      stderr: stderr.lines, stdout: stdout.lines)
+  }
+
+  /// Runs `goethe arguments…` to completion.
+  static func run(_ arguments: [String], within limit: Duration = .seconds(30)) async throws -> Exit {
+    let process = try GoetheProcess(arguments)
+    defer { process.killIfRunning() }
+    return try await process.waitForExit(within: limit)
+  }
+}
+
+/// A serving `goethe` daemon: started, and known to listen on `port`.
+final class Daemon: Sendable {
+  let child: GoetheProcess
+  let dataDirectory: URL
+  let port: Int
+
+  var address: ServerAddress { ServerAddress(host: "127.0.0.1", port: port) }
+
+  private init(child: GoetheProcess, dataDirectory: URL, port: Int) {
+    self.child = child
+    self.dataDirectory = dataDirectory
+    self.port = port
+  }
+
+  /// Starts `goethe --listen LISTEN --data-dir DIR extra…` and waits for its "goethe listening" line.
+  static func start(dataDirectory: URL, listen: String = "127.0.0.1:0", _ extra: [String] = []) async throws -> Daemon {
+    let child = try GoetheProcess(["--listen", listen, "--data-dir", dataDirectory.path] + extra)
+    guard let line = await child.stderr.firstLine(where: { $0.contains("goethe listening") }) else {
+      let exit = try await child.waitForExit()
+      throw E2EFailure("goethe did not start: \(exit)")
+    }
+    guard let match = line.firstMatch(of: /(?:^|\s)listen=\S+:(\d+)(?:\s|$)/), let port = Int(match.1) else {
+      child.killIfRunning()
+      throw E2EFailure("no listen=HOST:PORT in \"\(line)\"")
+    }
+    return Daemon(child: child, dataDirectory: dataDirectory, port: port)
+  }
+
+  func signal(_ number: Int32) { child.signal(number) }
+  func killIfRunning() { child.killIfRunning() }
+  var isRunning: Bool { child.isRunning }
+
+  /// SIGTERM, then waits for the exit.
+  func stop() async throws -> GoetheProcess.Exit {
+    signal(SIGTERM)
+    return try await child.waitForExit()
+  }
+
+  /// SIGKILL, then waits for the exit.
+  func crash() async throws -> GoetheProcess.Exit {
+    signal(SIGKILL)
+    return try await child.waitForExit()
+  }
+
+  /// A client connected for the duration of `body`.
+  func withClient<Result: Sendable>(_ body: (GoetheClient) async throws -> Result) async throws -> Result {
+    try await GoetheClient.withConnection(to: address, timeout: .seconds(30), body)
+  }
+}
+
+extension GoetheClient {
+  /// Every event of `topic`, read without following.
+  func everything(in topic: String) async throws -> [StoredEvent] {
+    try await subscribe(topic) { subscription in
+      var events: [StoredEvent] = []
+      for try await batch in subscription { events += batch }
+      return events
+    }
+  }
+}
