@@ -1,0 +1,246 @@
+function __goethectl_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __goethectl_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __goethectl_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __goethectl_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __goethectl_parse_tokens -S
+    set -l unparsed_tokens (__goethectl_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'goethectl'
+        __goethectl_parse_subcommand 0 'h/help'
+        switch $unparsed_tokens[1]
+        case 'topic'
+            __goethectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __goethectl_parse_subcommand 1 'index-granularity=' 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            case 'list'
+                __goethectl_parse_subcommand 0 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            case 'describe'
+                __goethectl_parse_subcommand 1 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            case 'stats'
+                __goethectl_parse_subcommand 1 'from=' 'to=' 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            end
+        case 'produce'
+            __goethectl_parse_subcommand 2 'file=' 'lines' 'whole' 'expect-seq=' 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+        case 'tail'
+            __goethectl_parse_subcommand 1 'n/lines=' 'f/follow' 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+        case 'replay'
+            __goethectl_parse_subcommand 1 'from=' 'to=' 'f/follow' 'limit=' 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+        case 'consume'
+            __goethectl_parse_subcommand 1 'consumer=' 'from=' 'f/follow' 'limit=' 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+        case 'cursor'
+            __goethectl_parse_subcommand 0 'h/help'
+            switch $unparsed_tokens[1]
+            case 'list'
+                __goethectl_parse_subcommand 1 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            case 'get'
+                __goethectl_parse_subcommand 2 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            case 'set'
+                __goethectl_parse_subcommand 3 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            case 'delete'
+                __goethectl_parse_subcommand 2 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+            end
+        case 'repl'
+            __goethectl_parse_subcommand 0 'continue-on-error' 'server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'h/help'
+        case 'completion'
+            __goethectl_parse_subcommand 1 'h/help'
+        case 'help'
+            __goethectl_parse_subcommand -r 1 
+        end
+    end
+end
+
+function __goethectl_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __goethectl_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __goethectl_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __goethectl_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__goethectl_tokens -p)
+    if test -z "$(__goethectl_tokens -t)"
+        set -l index (count (__goethectl_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'goethectl' -f
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'topic' -d 'Create, list, describe and chart topics.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'produce' -d 'Append events to a topic and print their ids.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'tail' -d 'Print the last events of a topic; with -f keep printing new ones.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'replay' -d 'Print the events of a topic from a position; moves no cursor.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'consume' -d 'Read a topic as a named consumer, committing its cursor as events are printed.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'cursor' -d 'List, show, set and delete consumers\' stored cursors.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'repl' -d 'An interactive session: every goethectl command, with history and TAB completion.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'create' -d 'Create a topic.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'list' -d 'List topics with their event counts.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'describe' -d 'Show a topic: counts, first and last event, consumers and their lag.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'stats' -d 'Events per time-index bucket, drawn as a bar chart.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" index-granularity' -l 'index-granularity' -d 'Bucket width of the topic\'s time index, 1m to 1d (default: the server\'s, 1h).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic describe" -eq 1' -fka '(__goethectl_custom_completion ---completion topic describe -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic stats" -eq 1' -fka '(__goethectl_custom_completion ---completion topic stats -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" from' -l 'from' -d 'From this time (default: the beginning).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" to' -l 'to' -d 'Up to this time (default: now).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl produce" -eq 1' -fka '(__goethectl_custom_completion ---completion produce -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" file' -l 'file' -d 'Read events from this file instead of stdin.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" lines' -l 'lines' -d 'One event per line (the default for stdin and --file).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" whole' -l 'whole' -d 'The whole input is one event.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" expect-seq' -l 'expect-seq' -d 'Append only if the topic\'s head sequence is N (0 for an empty topic); optimistic concurrency.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl tail" -eq 1' -fka '(__goethectl_custom_completion ---completion tail -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" lines n' -s 'n' -l 'lines' -d 'How many of the last events to print.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" f follow' -s 'f' -l 'follow' -d 'Keep printing new events until Ctrl-C.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl replay" -eq 1' -fka '(__goethectl_custom_completion ---completion replay -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" from' -l 'from' -d 'Where to start.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" to' -l 'to' -d 'Where to stop: up to this event id, or before this time.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" f follow' -s 'f' -l 'follow' -d 'Keep printing new events until Ctrl-C.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" limit' -l 'limit' -d 'Print at most this many events.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl consume" -eq 1' -fka '(__goethectl_custom_completion ---completion consume -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" consumer' -l 'consumer' -d 'The consumer\'s name.' -rfka '(__goethectl_custom_completion ---completion consume -- --consumer (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" from' -l 'from' -d 'Start here instead of after the stored cursor.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" f follow' -s 'f' -l 'follow' -d 'Keep printing new events until Ctrl-C.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" limit' -l 'limit' -d 'Print at most this many events.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor" -eq 1' -fa 'list' -d 'List cursors, of one topic or all.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor" -eq 1' -fa 'get' -d 'Show one consumer\'s cursor.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor" -eq 1' -fa 'set' -d 'Move a consumer\'s cursor.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor" -eq 1' -fa 'delete' -d 'Delete a consumer\'s cursor; it then starts from the beginning.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor list" -eq 1' -fka '(__goethectl_custom_completion ---completion cursor list -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor get" -eq 1' -fka '(__goethectl_custom_completion ---completion cursor get -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor get" -eq 2' -fka '(__goethectl_custom_completion ---completion cursor get -- positional@1 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor set" -eq 1' -fka '(__goethectl_custom_completion ---completion cursor set -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor set" -eq 2' -fka '(__goethectl_custom_completion ---completion cursor set -- positional@1 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor delete" -eq 1' -fka '(__goethectl_custom_completion ---completion cursor delete -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor delete" -eq 2' -fka '(__goethectl_custom_completion ---completion cursor delete -- positional@1 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" continue-on-error' -l 'continue-on-error' -d 'When reading a script from stdin, go on after a failing command.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" server' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" utc' -l 'utc' -d 'Print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl completion" -eq 1' -fka 'zsh bash fish'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl completion" h help' -s 'h' -l 'help' -d 'Show help information.'
