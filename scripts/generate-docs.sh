@@ -27,11 +27,11 @@ mkdir -p "$out/completions" "$out/man"
 # swift-argument-parser's generate-manual, through its package plugin.
 pages=.build/plugins/GenerateManual/outputs
 rm -rf "$pages"
-swift package generate-manual --multi-page --date "$date" --section 1 >&2
+swift package generate-manual --configuration debug --multi-page --date "$date" --section 1 >&2
 rm -f "$out"/man/goethectl*.1
 cp "$pages"/goethectl/goethectl*.1 "$out/man/"
 rm -rf "$pages"
-swift package generate-manual --date "$date" --section 8 >&2
+swift package generate-manual --configuration debug --date "$date" --section 8 >&2
 cp "$pages"/goethe/goethe.8 "$out/man/goethe.8"
 
 if [[ "${1:-}" == "--check" ]]; then
