@@ -6,7 +6,8 @@ public enum Position: Sendable, Equatable {
   case end
   /// The event with this id, or the nearest following one if no event has it.
   case event(UInt64)
-  /// The first event committed at or after this time, in UNIX nanoseconds.
+  /// The first event committed at or after this time, in UNIX nanoseconds; when none is stored
+  /// yet, the next event to arrive.
   case time(UInt64)
 }
 

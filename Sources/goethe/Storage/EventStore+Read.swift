@@ -91,7 +91,7 @@ extension EventStore {
 
   /// Visits up to `limit` events of topic `number` with ids in `from...through` without copying
   /// their payloads, which are valid only during the call, until `visit` returns false;
-  /// returns how many it visited.
+  /// returns how many events `visit` accepted.
   @discardableResult
   func scan(
     _ number: UInt32, from: UInt64, through: UInt64 = .max, limit: Int = .max,
