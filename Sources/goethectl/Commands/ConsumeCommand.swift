@@ -21,11 +21,7 @@ struct ConsumeCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position"))
   var from: String?
 
-  @Flag(name: [.short, .long], help: "Keep printing new events until Ctrl-C.")
-  var follow = false
-
-  @Option(help: "Print at most this many events.")
-  var limit: UInt64?
+  @OptionGroup var reading: ReadingOptions
 
   @OptionGroup var global: GlobalOptions
 
@@ -36,7 +32,8 @@ struct ConsumeCommand: AsyncParsableCommand {
   func run() async throws {
     let stream = EventStream(
       topic: topic, from: try from.map { text throws(GoetheError) in try PositionArguments.start(text) } ?? .afterConsumer(consumer),
-      origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: limit, follow: follow, console: global.console)
+      origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: reading.limit, follow: reading.follow,
+      console: global.console)
     let (topic, consumer) = (topic, consumer)
     try await global.withClient { client in
       let printed = Mutex<UInt64?>(nil)

@@ -37,11 +37,7 @@ struct ReplayCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Where to stop: up to this event id, or before this time.", valueName: "position"))
   var to: String?
 
-  @Flag(name: [.short, .long], help: "Keep printing new events until Ctrl-C.")
-  var follow = false
-
-  @Option(help: "Print at most this many events.")
-  var limit: UInt64?
+  @OptionGroup var reading: ReadingOptions
 
   @OptionGroup var global: GlobalOptions
 
@@ -53,8 +49,8 @@ struct ReplayCommand: AsyncParsableCommand {
   func run() async throws {
     let stream = EventStream(
       topic: topic, from: try PositionArguments.start(from), origin: .position(from),
-      to: try to.flatMap { text throws(GoetheError) in try PositionArguments.bound(text) }, limit: limit,
-      follow: follow, console: global.console)
+      to: try to.flatMap { text throws(GoetheError) in try PositionArguments.bound(text) }, limit: reading.limit,
+      follow: reading.follow, console: global.console)
     try await global.withClient { try await stream.run($0) }
   }
 }
