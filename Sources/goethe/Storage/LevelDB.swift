@@ -94,13 +94,6 @@ final class LevelDB: @unchecked Sendable {
     leveldb_compact_range(db, nil, 0, nil, 0)
   }
 
-  /// A LevelDB property such as `leveldb.stats`.
-  func property(_ name: String) -> String? {
-    guard let value = leveldb_property_value(db, name) else { return nil }
-    defer { leveldb_free(value) }
-    return String(cString: value)
-  }
-
   /// Calls a LevelDB function that reports failure through `errptr`, freeing the message.
   private static func call<T>(
     _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T

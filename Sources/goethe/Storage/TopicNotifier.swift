@@ -39,10 +39,7 @@ final class TopicNotifier: Sendable {
   /// Returns once `topic` has an event with an id greater than `after`; throws `CancellationError`
   /// when the calling task is cancelled and ``GoetheError/Code/unavailable`` when the store closes.
   func wait(topic: UInt32, after: UInt64) async throws {
-    let token = state.withLock { state in
-      state.nextToken += 1
-      return state.nextToken
-    }
+    let token = newToken()
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
         let outcome = state.withLock { state -> Result<Void, any Error>? in
@@ -65,10 +62,7 @@ final class TopicNotifier: Sendable {
 
   /// Returns once ``close()`` is called; throws `CancellationError` if the task is cancelled first.
   func waitUntilClosed() async throws {
-    let token = state.withLock { state in
-      state.nextToken += 1
-      return state.nextToken
-    }
+    let token = newToken()
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
         let outcome = state.withLock { state -> Result<Void, any Error>? in
@@ -81,6 +75,13 @@ final class TopicNotifier: Sendable {
       }
     } onCancel: {
       state.withLock { $0.closeWaiters.removeValue(forKey: token) }?.resume(throwing: CancellationError())
+    }
+  }
+
+  private func newToken() -> UInt64 {
+    state.withLock { state in
+      state.nextToken += 1
+      return state.nextToken
     }
   }
 
