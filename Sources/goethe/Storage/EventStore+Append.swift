@@ -13,29 +13,26 @@ extension EventStore {
   ) async throws -> AppendResult {
     try validate(payloads)
     return try await commit { state throws(GoetheError) in
-      var current: TopicState
-      let isNew: Bool
-      if let existing = state.topics[topic] {
-        (current, isNew) = (existing, false)
-      } else if createTopic {
-        try Names.validateTopic(topic)
-        (current, isNew) = (state.newTopic(topic, granularity: options.defaultGranularity, now: options.clock()), true)
+      let batch = state.makeBatch()
+      let now = options.clock()
+      let plan: TopicState.AppendPlan
+      // Planned in place for an existing topic; a new one is registered only once planned.
+      if let planned = try state.topics[topic]?.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence) {
+        plan = planned
       } else {
-        (current, isNew) = (try state.topic(topic), false)
+        guard createTopic else { throw state.unknownTopic(topic) }
+        try Names.validateTopic(topic)
+        var created = state.newTopic(topic, granularity: options.defaultGranularity, now: now)
+        plan = try created.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
+        batch.put(KeySchema.topicKey(topic), created.record.encoded)
+        state.register(created)
       }
-      let plan = try current.planAppend(count: payloads.count, now: options.clock(), expectedSequence: expectedSequence)
-      let number = current.record.number
-      let batch = WriteBatch()
-      if isNew { batch.put(KeySchema.topicKey(topic), current.record.encoded) }
-      for (offset, payload) in payloads.enumerated() {
-        KeySchema.withEventRecord(
-          topic: number, id: plan.firstID + UInt64(offset), sequence: plan.firstSequence + UInt64(offset),
-          payload: payload, batch.put)
-      }
+      let number = plan.topic
+      KeySchema.putEvents(
+        payloads, topic: number, firstID: plan.firstID, firstSequence: plan.firstSequence, into: batch)
       for bucket in plan.closedBuckets {
         batch.put(KeySchema.timeIndexKey(topic: number, bucket: bucket.start), bucket.encoded)
       }
-      if isNew { state.register(current) } else { state.topics[topic] = current }
       let result = AppendResult(
         topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count)
       return Planned(

@@ -74,19 +74,27 @@ extension EventStore {
 
   /// Up to `limit` events of the topic of `start` with ids in `from...through`, in order, stopping
   /// after the event that brings the payload total to `maxBytes`.
+  ///
+  /// The payloads are copied into one buffer and handed out as slices of it, which saves an
+  /// allocation per event; a payload's indices therefore need not start at 0.
   func read(
     _ start: ReadStart, from: UInt64, through: UInt64 = .max, limit: Int, maxBytes: Int = .max
   ) throws(GoetheError) -> [StoredEvent] {
-    var events: [StoredEvent] = []
-    events.reserveCapacity(min(limit, 256))
-    var bytes = 0
+    var found: [(id: UInt64, sequence: UInt64, end: Int)] = []
+    found.reserveCapacity(min(limit, 256))
+    var bytes: [UInt8] = []
     try scan(start.number, from: from, through: through, limit: limit) { id, sequence, payload in
-      guard bytes < maxBytes else { return false }
-      bytes += payload.count
-      events.append(StoredEvent(topic: start.topic, id: id, sequence: sequence, payload: Data(payload)))
+      guard bytes.count < maxBytes else { return false }
+      bytes.append(contentsOf: payload)
+      found.append((id, sequence, bytes.count))
       return true
     }
-    return events
+    let buffer = Data(bytes)
+    var offset = 0
+    return found.map { event in
+      defer { offset = event.end }
+      return StoredEvent(topic: start.topic, id: event.id, sequence: event.sequence, payload: buffer[offset..<event.end])
+    }
   }
 
   /// Visits up to `limit` events of topic `number` with ids in `from...through` without copying

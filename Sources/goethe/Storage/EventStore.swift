@@ -5,7 +5,7 @@ import Synchronization
 /// Goethe's storage engine: topics, events, cursors and the time index in one LevelDB store.
 ///
 /// Writes are planned under one lock (which serialises id assignment) and committed in the order
-/// they were planned: inline in `never` mode, through the ``GroupCommitWriter`` in `always` mode.
+/// they were planned, concurrent writes sharing one LevelDB write (see `EventStore+Commit.swift`).
 /// Reads go straight to LevelDB, which holds only committed data. After a failed write the store
 /// refuses further writes until it is reopened, since its in-memory heads may then be ahead of disk.
 final class EventStore: Sendable {
@@ -14,7 +14,7 @@ final class EventStore: Sendable {
   let notifier = TopicNotifier()
   /// A random identity written when the store is created.
   let nodeID: String
-  private let writer: GroupCommitWriter?
+  let writer: GroupCommitWriter?
   let state: Mutex<State>
 
   struct State: Sendable {
@@ -23,6 +23,12 @@ final class EventStore: Sendable {
     var nextTopicNumber: UInt32 = 1
     /// Set after a failed write or on close; every later write fails with it.
     var failure: GoetheError?
+    /// In `never` mode: whether an append is writing to LevelDB now, and the writes planned
+    /// meanwhile, which it writes next.
+    var writing = false
+    var waiting: [PendingWrite] = []
+    /// Written batches kept for reuse, which spares appends allocating and growing new ones.
+    var spareBatches: [WriteBatch] = []
   }
 
   /// Opens the store in `path`, creating it if missing.
@@ -55,82 +61,6 @@ final class EventStore: Sendable {
   /// Runs LevelDB's repair on the closed store in `path`.
   static func repair(path: String) throws(GoetheError) {
     try LevelDB.repair(path: path)
-  }
-
-  // MARK: Committing
-
-  /// What a write planned under the lock produces: the batch, the caller's result and, for appends,
-  /// what becomes visible to readers once the batch is durable.
-  struct Planned<Result: Sendable> {
-    var batch: WriteBatch
-    var result: Result
-    var visible: TopicState.Commit?
-  }
-
-  /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
-  func commit<Result: Sendable>(
-    _ plan: (inout State) throws(GoetheError) -> Planned<Result>
-  ) async throws -> Result {
-    guard let writer else { return try commitInline(plan) }
-    return try await withCheckedThrowingContinuation { continuation in
-      do {
-        try state.withLock { state throws(GoetheError) in
-          try state.checkWritable()
-          let planned = try plan(&state)
-          let accepted = writer.submit(planned.batch) { [self] outcome in
-            switch outcome {
-            case .success:
-              publish(planned.visible)
-              continuation.resume(returning: planned.result)
-            case .failure(let error):
-              fail(error)
-              continuation.resume(throwing: error)
-            }
-          }
-          guard accepted else { throw GoetheError(.unavailable, "the store is closing") }
-        }
-      } catch {
-        continuation.resume(throwing: error)
-      }
-    }
-  }
-
-  private func commitInline<Result: Sendable>(
-    _ plan: (inout State) throws(GoetheError) -> Planned<Result>
-  ) throws(GoetheError) -> Result {
-    let planned = try state.withLock { state throws(GoetheError) in
-      try state.checkWritable()
-      let planned = try plan(&state)
-      do throws(GoetheError) {
-        try db.write(planned.batch, sync: false)
-      } catch {
-        state.failure = Self.failedWrite(error)
-        throw error
-      }
-      if let visible = planned.visible { state.topics[visible.topic]?.apply(visible) }
-      return planned
-    }
-    if let visible = planned.visible { notifier.publish(topic: visible.number, head: visible.head.id) }
-    return planned.result
-  }
-
-  /// Makes a durable append visible: records the committed head and wakes the topic's readers.
-  private func publish(_ visible: TopicState.Commit?) {
-    guard let visible else { return }
-    state.withLock { $0.topics[visible.topic]?.apply(visible) }
-    notifier.publish(topic: visible.number, head: visible.head.id)
-  }
-
-  private func fail(_ error: GoetheError) {
-    state.withLock { state in
-      if state.failure == nil { state.failure = Self.failedWrite(error) }
-    }
-  }
-
-  private static func failedWrite(_ error: GoetheError) -> GoetheError {
-    GoetheError(
-      .unavailable, "the store stopped accepting writes after a failed write (\(error.message)); restart goethe",
-      cause: error)
   }
 
   // MARK: Opening
@@ -230,11 +160,37 @@ extension EventStore.State {
     if let failure { throw failure }
   }
 
+  /// An empty batch: a spare one if there is one.
+  mutating func makeBatch() -> WriteBatch {
+    spareBatches.popLast() ?? WriteBatch()
+  }
+
+  /// Keeps a written batch for reuse, unless enough are kept or it holds much memory; nobody may
+  /// use `batch` afterwards.
+  mutating func recycle(_ batch: WriteBatch) {
+    guard spareBatches.count < 8, batch.byteCount <= 64 << 10 else { return }
+    batch.clear()
+    spareBatches.append(batch)
+  }
+
+  /// Records a durable append as committed, so that readers see it.
+  mutating func apply(_ commit: TopicState.Commit?) {
+    if let commit { topics[commit.topic]?.apply(commit) }
+  }
+
   func topic(_ name: String) throws(GoetheError) -> TopicState {
-    try Names.validateTopic(name)
-    guard let topic = topics[name] else {
-      throw GoetheError(.notFound, "topic \(name) does not exist; create it with: goethectl topic create \(name)")
-    }
+    guard let topic = topics[name] else { throw unknownTopic(name) }
     return topic
   }
+
+  /// Why `name` names no topic: it breaks the naming rule, or nobody created it.
+  func unknownTopic(_ name: String) -> GoetheError {
+    do {
+      try Names.validateTopic(name)
+    } catch {
+      return error
+    }
+    return GoetheError(.notFound, "topic \(name) does not exist; create it with: goethectl topic create \(name)")
+  }
+
 }

@@ -53,7 +53,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     while let group = nextGroup() {
       let result: Result<Void, GoetheError>
       do {
-        try db.write(merge(group), sync: true)
+        try db.write(group.count == 1 ? group[0].batch : WriteBatch(merging: group.map(\.batch)), sync: true)
         result = .success(())
       } catch {
         result = .failure(error)
@@ -73,12 +73,5 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
     defer { queue.removeAll(keepingCapacity: true) }
     return queue
-  }
-
-  private func merge(_ group: [Item]) -> WriteBatch {
-    guard group.count > 1 else { return group[0].batch }
-    let merged = WriteBatch()
-    for item in group { merged.append(item.batch) }
-    return merged
   }
 }

@@ -79,20 +79,27 @@ enum KeySchema {
     return String(decoding: UnsafeRawBufferPointer(rebasing: key[5...]), as: UTF8.self)
   }
 
-  /// Lends the key and value of an event record (the value is its sequence number, then the
-  /// payload) in scratch memory, since appends build one per event.
-  static func withEventRecord(
-    topic: UInt32, id: UInt64, sequence: UInt64, payload: Data,
-    _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) -> Void
+  /// Puts the records of events with consecutive ids and sequence numbers into `batch`: the key,
+  /// then the value (the sequence number, then the payload) are built in one scratch buffer reused
+  /// for every event, since LevelDB copies what it is given.
+  static func putEvents(
+    _ payloads: [Data], topic: UInt32, firstID: UInt64, firstSequence: UInt64, into batch: WriteBatch
   ) {
-    withUnsafeTemporaryAllocation(byteCount: 13, alignment: 1) { key in
-      key.storeBytes(of: Prefix.event.rawValue, toByteOffset: 0, as: UInt8.self)
-      key.storeBytes(of: topic.bigEndian, toByteOffset: 1, as: UInt32.self)
-      key.storeBytes(of: id.bigEndian, toByteOffset: 5, as: UInt64.self)
-      withUnsafeTemporaryAllocation(byteCount: 8 + payload.count, alignment: 1) { value in
-        value.storeBytes(of: sequence.bigEndian, toByteOffset: 0, as: UInt64.self)
-        payload.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: value[8...]))
-        body(UnsafeRawBufferPointer(key), UnsafeRawBufferPointer(value))
+    let largest = payloads.reduce(0) { max($0, $1.count) }
+    withUnsafeTemporaryAllocation(byteCount: 13 + 8 + largest, alignment: 8) { scratch in
+      scratch.storeBytes(of: Prefix.event.rawValue, toByteOffset: 0, as: UInt8.self)
+      scratch.storeBytes(of: topic.bigEndian, toByteOffset: 1, as: UInt32.self)
+      var id = firstID
+      var sequence = firstSequence
+      for payload in payloads {
+        scratch.storeBytes(of: id.bigEndian, toByteOffset: 5, as: UInt64.self)
+        scratch.storeBytes(of: sequence.bigEndian, toByteOffset: 13, as: UInt64.self)
+        payload.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: scratch[21...]).copyMemory(from: $0) }
+        batch.put(
+          UnsafeRawBufferPointer(rebasing: scratch[..<13]),
+          UnsafeRawBufferPointer(rebasing: scratch[13..<(21 + payload.count)]))
+        id += 1
+        sequence += 1
       }
     }
   }

@@ -114,27 +114,39 @@ final class LevelDB: @unchecked Sendable {
 /// commit writer; nobody touches it after handing it over.
 final class WriteBatch: @unchecked Sendable {
   let handle: OpaquePointer
+  /// The bytes of keys and values put so far.
+  private(set) var byteCount = 0
 
   init() { handle = leveldb_writebatch_create() }
+
+  /// One batch with every operation of `batches`, in order.
+  convenience init(merging batches: [WriteBatch]) {
+    self.init()
+    for batch in batches { leveldb_writebatch_append(handle, batch.handle) }
+  }
   deinit { leveldb_writebatch_destroy(handle) }
 
   func put(_ key: [UInt8], _ value: [UInt8]) {
+    byteCount += key.count + value.count
     leveldb_writebatch_put(handle, key, key.count, value, value.count)
   }
 
   func put(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+    byteCount += key.count + value.count
     leveldb_writebatch_put(
       handle, key.baseAddress?.assumingMemoryBound(to: CChar.self), key.count,
       value.baseAddress?.assumingMemoryBound(to: CChar.self), value.count)
   }
 
   func delete(_ key: [UInt8]) {
+    byteCount += key.count
     leveldb_writebatch_delete(handle, key, key.count)
   }
 
-  /// Appends every operation of `other`, in order.
-  func append(_ other: WriteBatch) {
-    leveldb_writebatch_append(handle, other.handle)
+  /// Empties the batch for reuse; LevelDB keeps the memory it had.
+  func clear() {
+    byteCount = 0
+    leveldb_writebatch_clear(handle)
   }
 }
 

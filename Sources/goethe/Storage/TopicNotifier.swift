@@ -26,8 +26,8 @@ final class TopicNotifier: Sendable {
   /// Records that `topic`'s committed head is now `head` and wakes the readers waiting for it.
   func publish(topic: UInt32, head: UInt64) {
     let woken = state.withLock { state -> [Waiter] in
-      state.heads[topic] = max(state.heads[topic] ?? 0, head)
-      guard var waiting = state.waiters[topic] else { return [] }
+      state.heads[topic, default: 0] = max(state.heads[topic, default: 0], head)
+      guard !state.waiters.isEmpty, var waiting = state.waiters[topic] else { return [] }
       let ready = waiting.filter { $0.after < head }
       waiting.removeAll { $0.after < head }
       state.waiters[topic] = waiting.isEmpty ? nil : waiting

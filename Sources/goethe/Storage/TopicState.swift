@@ -54,6 +54,8 @@ struct TopicState: Sendable {
   /// The result of planning an append: the events' ids and sequence numbers, and the buckets it
   /// closes, which go into the same batch as the events.
   struct AppendPlan: Sendable {
+    /// The topic's number.
+    var topic: UInt32
     var firstID: UInt64
     var firstSequence: UInt64
     var count: Int
@@ -73,7 +75,8 @@ struct TopicState: Sendable {
         "topic \(name) is at sequence \(head.sequence), not \(expectedSequence) as expected; nothing was written")
     }
     let firstID = max(now, head.id + 1)
-    var plan = AppendPlan(firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
+    var plan = AppendPlan(
+      topic: record.number, firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
     plan.closedBuckets = advanceBuckets(from: firstID, through: plan.head)
     plan.openBucket = openBucket
     if head.sequence == 0 { self.firstID = firstID }

@@ -1,0 +1,184 @@
+import GoetheKit
+
+/// A write planned under the state lock that waits for the append writing now to commit it.
+struct PendingWrite: Sendable {
+  var batch: WriteBatch
+  var visible: TopicState.Commit?
+  var continuation: UnsafeContinuation<WriteTurn, any Error>
+}
+
+/// How a waiting write ends: committed by another append, or handed the turn to write itself
+/// together with the writes that queued up behind it.
+enum WriteTurn: Sendable {
+  case committed
+  case lead(followers: [PendingWrite])
+}
+
+extension EventStore {
+  /// What a write planned under the lock produces: the batch, the caller's result and, for appends,
+  /// what becomes visible to readers once the batch is durable.
+  struct Planned<Result: Sendable> {
+    var batch: WriteBatch
+    var result: Result
+    var visible: TopicState.Commit?
+  }
+
+  /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
+  func commit<Result: Sendable>(
+    _ plan: (inout State) throws(GoetheError) -> Planned<Result>
+  ) async throws -> Result {
+    guard let writer else {
+      if let immediate = try planIfIdle(plan) { return try write(immediate, with: []) }
+      return try await commitQueued(plan)
+    }
+    return try await withCheckedThrowingContinuation { continuation in
+      do {
+        try state.withLock { state throws(GoetheError) in
+          try state.checkWritable()
+          let planned = try plan(&state)
+          let accepted = writer.submit(planned.batch) { [self] outcome in
+            switch outcome {
+            case .success:
+              self.state.withLock { $0.apply(planned.visible) }
+              notify(planned.visible)
+              continuation.resume(returning: planned.result)
+            case .failure(let error):
+              fail(error)
+              continuation.resume(throwing: error)
+            }
+          }
+          guard accepted else { throw GoetheError(.unavailable, "the store is closing") }
+        }
+      } catch {
+        continuation.resume(throwing: error)
+      }
+    }
+  }
+
+  /// `never` mode: the append that finds nobody writing writes its batch at once, on its own task;
+  /// appends planned meanwhile wait (``commitQueued(_:)``) and are written by it in one LevelDB
+  /// write per round. So concurrent appends share writes (as LevelDB's own writers do) while
+  /// batches still reach LevelDB in the order their ids were assigned.
+  ///
+  /// Plans the write if nobody is writing, and takes the writing turn; nil otherwise.
+  private func planIfIdle<Result: Sendable>(
+    _ plan: (inout State) throws(GoetheError) -> Planned<Result>
+  ) throws(GoetheError) -> Planned<Result>? {
+    try state.withLock { state throws(GoetheError) -> Planned<Result>? in
+      try state.checkWritable()
+      guard !state.writing else { return nil }
+      let planned = try plan(&state)
+      state.writing = true
+      return planned
+    }
+  }
+
+  /// Plans the write and waits for the append writing now to commit it (or to hand it the turn).
+  private func commitQueued<Result: Sendable>(
+    _ plan: (inout State) throws(GoetheError) -> Planned<Result>
+  ) async throws -> Result {
+    var planned: Planned<Result>?
+    let turn = try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<WriteTurn, any Error>) in
+      do {
+        let leads = try state.withLock { state throws(GoetheError) -> Bool in
+          try state.checkWritable()
+          let own = try plan(&state)
+          planned = own
+          guard state.writing else {
+            state.writing = true
+            return true
+          }
+          state.waiting.append(PendingWrite(batch: own.batch, visible: own.visible, continuation: continuation))
+          return false
+        }
+        if leads { continuation.resume(returning: .lead(followers: [])) }
+      } catch {
+        continuation.resume(throwing: error)
+      }
+    }
+    guard let planned else { preconditionFailure("a write turn without a planned write") }
+    switch turn {
+    case .committed: return planned.result
+    case .lead(let followers): return try write(planned, with: followers)
+    }
+  }
+
+  /// Writes `own` and the followers' batches in one LevelDB write and makes them visible; then
+  /// writes what queued up meanwhile, round after round, until nothing waits or after
+  /// ``maxWriteRounds`` rounds, when it hands what waits to the first waiting write.
+  private func write<Result: Sendable>(_ own: Planned<Result>, with followers: [PendingWrite]) throws(GoetheError)
+    -> Result
+  {
+    var round = followers
+    var isFirst = true
+    for count in 1... {
+      var failure: GoetheError?
+      do {
+        let batch = isFirst && round.isEmpty ? own.batch : WriteBatch(merging: (isFirst ? [own.batch] : []) + round.map(\.batch))
+        try db.write(batch, sync: false)
+      } catch {
+        failure = error
+      }
+      let (next, waiting) = state.withLock { state -> (PendingWrite?, [PendingWrite]) in
+        var waiting = state.waiting
+        state.waiting = []
+        if let failure {
+          if state.failure == nil { state.failure = Self.failedWrite(failure) }
+          state.writing = false
+          return (nil, waiting)
+        }
+        if isFirst {
+          state.apply(own.visible)
+          state.recycle(own.batch)
+        }
+        for write in round {
+          state.apply(write.visible)
+          state.recycle(write.batch)
+        }
+        state.writing = !waiting.isEmpty
+        return waiting.isEmpty || count < Self.maxWriteRounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
+      }
+      if let failure {
+        for write in round { write.continuation.resume(throwing: failure) }
+        let refusal = Self.failedWrite(failure)
+        for write in waiting { write.continuation.resume(throwing: refusal) }
+        if isFirst { throw failure }
+        break
+      }
+      if isFirst { notify(own.visible) }
+      for write in round {
+        notify(write.visible)
+        write.continuation.resume(returning: .committed)
+      }
+      if let next {
+        next.continuation.resume(returning: .lead(followers: waiting))
+        break
+      }
+      guard !waiting.isEmpty else { break }
+      round = waiting
+      isFirst = false
+    }
+    return own.result
+  }
+
+  /// How many rounds one append writes for others before it returns and hands them on, which
+  /// bounds the extra wait of the append that happened to find nobody writing.
+  static let maxWriteRounds = 16
+
+  /// Wakes the readers of the topic a durable append went to.
+  private func notify(_ visible: TopicState.Commit?) {
+    if let visible { notifier.publish(topic: visible.number, head: visible.head.id) }
+  }
+
+  private func fail(_ error: GoetheError) {
+    state.withLock { state in
+      if state.failure == nil { state.failure = Self.failedWrite(error) }
+    }
+  }
+
+  private static func failedWrite(_ error: GoetheError) -> GoetheError {
+    GoetheError(
+      .unavailable, "the store stopped accepting writes after a failed write (\(error.message)); restart goethe",
+      cause: error)
+  }
+}
