@@ -45,9 +45,9 @@ struct StorageBenchmark {
   static let payload = Data(repeating: 0x61, count: 100)
   static let scannedEvents = 1_000_000
 
-  /// Measures every selected figure and its raw baseline `rounds` times, round after round so
-  /// that both see the same machine, and reports the best of each: on a shared machine the best
-  /// run is the one least disturbed by others.
+  /// Measures every selected figure and its raw baseline `rounds` times, round after round and
+  /// each figure right after its baseline, so that both see the same machine, and reports the best
+  /// of each: on a shared machine the best run is the one least disturbed by others.
   func run(rounds: Int) async throws -> [Figure] {
     let selected = measurements().filter { measurement in only.map { measurement.name.contains($0) } ?? true }
     var baselines: [Baseline] = []
@@ -56,8 +56,13 @@ struct StorageBenchmark {
     var best: [String: Double] = [:]
     for round in 1...rounds {
       progress("round \(round) of \(rounds)")
-      for baseline in baselines { raw[baseline] = max(raw[baseline] ?? 0, try measure(baseline)) }
-      for measurement in selected { best[measurement.name] = max(best[measurement.name] ?? 0, try await measurement.measure()) }
+      var measured: Set<Baseline> = []
+      for measurement in selected {
+        if let baseline = measurement.baseline, measured.insert(baseline).inserted {
+          raw[baseline] = max(raw[baseline] ?? 0, try measure(baseline))
+        }
+        best[measurement.name] = max(best[measurement.name] ?? 0, try await measurement.measure())
+      }
     }
     let figures =
       baselines.map { Figure(name: $0.name, eventsPerSecond: raw[$0]!, baseline: nil) }

@@ -8,7 +8,7 @@ extension EventStore {
   ///   - expectedSequence: when set, the append happens only if the topic's head sequence is this
   ///     (0 for an empty topic); otherwise nothing is written and the error names the actual head.
   ///   - createTopic: create the topic (with the default granularity) if it does not exist.
-  func append(
+  nonisolated(nonsending) func append(
     _ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil, createTopic: Bool = false
   ) async throws -> AppendResult {
     try validate(payloads)
@@ -16,18 +16,20 @@ extension EventStore {
       let batch = state.makeBatch()
       let now = options.clock()
       let plan: TopicState.AppendPlan
-      // Planned in place for an existing topic; a new one is registered only once planned.
-      if let planned = try state.topics[topic]?.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence) {
-        plan = planned
+      let entry: TopicEntry
+      if let existing = state.topics[topic] {
+        entry = existing
+        plan = try entry.state.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
       } else {
+        // A new topic enters the catalog only once its first append is planned.
         guard createTopic else { throw state.unknownTopic(topic) }
         try Names.validateTopic(topic)
         var created = state.newTopic(topic, granularity: options.defaultGranularity, now: now)
         plan = try created.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
         batch.put(KeySchema.topicKey(topic), created.record.encoded)
-        state.register(created)
+        entry = state.register(created)
       }
-      let number = plan.topic
+      let number = entry.state.record.number
       KeySchema.putEvents(
         payloads, topic: number, firstID: plan.firstID, firstSequence: plan.firstSequence, into: batch)
       for bucket in plan.closedBuckets {
@@ -37,7 +39,7 @@ extension EventStore {
         topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count)
       return Planned(
         batch: batch, result: result,
-        visible: TopicState.Commit(topic: topic, number: number, head: plan.head, openBucket: plan.openBucket))
+        visible: TopicState.Commit(entry: entry, number: number, head: plan.head, openBucket: plan.openBucket))
     }
   }
 

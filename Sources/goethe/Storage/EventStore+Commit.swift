@@ -24,7 +24,8 @@ extension EventStore {
   }
 
   /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
-  func commit<Result: Sendable>(
+  /// It runs on its caller's executor: the usual append never suspends, so a hop would be waste.
+  nonisolated(nonsending) func commit<Result: Sendable>(
     _ plan: (inout State) throws(GoetheError) -> Planned<Result>
   ) async throws -> Result {
     guard let writer else {
@@ -39,7 +40,10 @@ extension EventStore {
           let accepted = writer.submit(planned.batch) { [self] outcome in
             switch outcome {
             case .success:
-              self.state.withLock { $0.apply(planned.visible) }
+              self.state.withLock { state in
+                state.apply(planned.visible)
+                state.recycle(planned.batch)
+              }
               notify(planned.visible)
               continuation.resume(returning: planned.result)
             case .failure(let error):
@@ -74,7 +78,7 @@ extension EventStore {
   }
 
   /// Plans the write and waits for the append writing now to commit it (or to hand it the turn).
-  private func commitQueued<Result: Sendable>(
+  nonisolated(nonsending) private func commitQueued<Result: Sendable>(
     _ plan: (inout State) throws(GoetheError) -> Planned<Result>
   ) async throws -> Result {
     var planned: Planned<Result>?

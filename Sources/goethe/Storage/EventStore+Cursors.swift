@@ -75,7 +75,7 @@ extension EventStore {
     if let topic {
       topics = [try readable(topic)]
     } else {
-      topics = state.withLock { Array($0.topics.values) }
+      topics = state.withLock { $0.topics.values.map(\.state) }
     }
     var cursors: [CursorInfo] = []
     for current in topics.sorted(by: { $0.name < $1.name }) {

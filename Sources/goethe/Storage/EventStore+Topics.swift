@@ -18,7 +18,7 @@ extension EventStore {
 
   /// Every topic, by name.
   func listTopics() -> [TopicInfo] {
-    state.withLock { $0.topics.values.map(\.info) }.sorted { $0.name < $1.name }
+    state.withLock { $0.topics.values.map(\.state.info) }.sorted { $0.name < $1.name }
   }
 
   /// A topic with its consumers and their lag.
@@ -41,10 +41,13 @@ extension EventStore.State {
   }
 
   /// Puts a topic into the catalog (its record is written by the caller).
-  mutating func register(_ topic: TopicState) {
-    topics[topic.name] = topic
+  @discardableResult
+  mutating func register(_ topic: TopicState) -> TopicEntry {
+    let entry = TopicEntry(topic)
+    topics[topic.name] = entry
     names[topic.record.number] = topic.name
     nextTopicNumber = max(nextTopicNumber, topic.record.number + 1)
+    return entry
   }
 }
 

@@ -18,7 +18,7 @@ final class EventStore: Sendable {
   let state: Mutex<State>
 
   struct State: Sendable {
-    var topics: [String: TopicState] = [:]
+    var topics: [String: TopicEntry] = [:]
     var names: [UInt32: String] = [:]
     var nextTopicNumber: UInt32 = 1
     /// Set after a failed write or on close; every later write fails with it.
@@ -42,7 +42,9 @@ final class EventStore: Sendable {
       self.options = options
       state = Mutex(loaded)
       writer = options.durability == .always ? GroupCommitWriter(db: db) : nil
-      for topic in loaded.topics.values { notifier.publish(topic: topic.record.number, head: topic.committed.id) }
+      for topic in loaded.topics.values.map(\.state) {
+        notifier.publish(topic: topic.record.number, head: topic.committed.id)
+      }
     } catch {
       db.close()
       throw error
@@ -175,12 +177,12 @@ extension EventStore.State {
 
   /// Records a durable append as committed, so that readers see it.
   mutating func apply(_ commit: TopicState.Commit?) {
-    if let commit { topics[commit.topic]?.apply(commit) }
+    if let commit { commit.entry.state.apply(commit) }
   }
 
   func topic(_ name: String) throws(GoetheError) -> TopicState {
-    guard let topic = topics[name] else { throw unknownTopic(name) }
-    return topic
+    guard let entry = topics[name] else { throw unknownTopic(name) }
+    return entry.state
   }
 
   /// Why `name` names no topic: it breaks the naming rule, or nobody created it.

@@ -38,7 +38,7 @@ struct TopicState: Sendable {
 
   /// What an append makes visible to readers once it is durable.
   struct Commit: Sendable {
-    var topic: String
+    var entry: TopicEntry
     var number: UInt32
     var head: Head
     var openBucket: TimeBucket?
@@ -54,8 +54,6 @@ struct TopicState: Sendable {
   /// The result of planning an append: the events' ids and sequence numbers, and the buckets it
   /// closes, which go into the same batch as the events.
   struct AppendPlan: Sendable {
-    /// The topic's number.
-    var topic: UInt32
     var firstID: UInt64
     var firstSequence: UInt64
     var count: Int
@@ -75,8 +73,7 @@ struct TopicState: Sendable {
         "topic \(name) is at sequence \(head.sequence), not \(expectedSequence) as expected; nothing was written")
     }
     let firstID = max(now, head.id + 1)
-    var plan = AppendPlan(
-      topic: record.number, firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
+    var plan = AppendPlan(firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
     plan.closedBuckets = advanceBuckets(from: firstID, through: plan.head)
     plan.openBucket = openBucket
     if head.sequence == 0 { self.firstID = firstID }
@@ -109,4 +106,15 @@ struct TopicState: Sendable {
     }
     return closed
   }
+}
+
+/// A topic's place in the store's catalog, holding its state: a class, so that an append plans
+/// and later commits the state in place instead of looking the topic up and copying it again.
+///
+/// Safety of `@unchecked Sendable` and of unchecked exclusivity: `state` is only read and written
+/// with the store's state lock held, which already makes every access exclusive.
+final class TopicEntry: @unchecked Sendable {
+  @exclusivity(unchecked) var state: TopicState
+
+  init(_ state: TopicState) { self.state = state }
 }
