@@ -24,46 +24,20 @@ extension EventStore {
   }
 
   /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
-  /// It runs on its caller's executor: the usual append never suspends, so a hop would be waste.
+  ///
+  /// The write that finds nobody writing is written at once, on its caller's task; writes planned
+  /// meanwhile wait (``commitQueued(_:)``) and the writer writes them too, all that queued up in
+  /// one LevelDB write per round. So concurrent appends share LevelDB writes and, in `always`
+  /// mode, fsyncs (group commit), while batches reach LevelDB in the order their ids were
+  /// assigned. Only one task writes at a time, so at most one thread of the concurrency pool
+  /// waits for the disk. It runs on its caller's executor: the usual write never suspends.
   nonisolated(nonsending) func commit<Result: Sendable>(
     _ plan: (inout State) throws(GoetheError) -> Planned<Result>
   ) async throws -> Result {
-    guard let writer else {
-      if let immediate = try planIfIdle(plan) { return try write(immediate, with: []) }
-      return try await commitQueued(plan)
-    }
-    return try await withCheckedThrowingContinuation { continuation in
-      do {
-        try state.withLock { state throws(GoetheError) in
-          try state.checkWritable()
-          let planned = try plan(&state)
-          let accepted = writer.submit(planned.batch) { [self] outcome in
-            switch outcome {
-            case .success:
-              self.state.withLock { state in
-                state.apply(planned.visible)
-                state.recycle(planned.batch)
-              }
-              notify(planned.visible)
-              continuation.resume(returning: planned.result)
-            case .failure(let error):
-              fail(error)
-              continuation.resume(throwing: error)
-            }
-          }
-          guard accepted else { throw GoetheError(.unavailable, "the store is closing") }
-        }
-      } catch {
-        continuation.resume(throwing: error)
-      }
-    }
+    if let immediate = try planIfIdle(plan) { return try write(immediate, with: []) }
+    return try await commitQueued(plan)
   }
 
-  /// `never` mode: the append that finds nobody writing writes its batch at once, on its own task;
-  /// appends planned meanwhile wait (``commitQueued(_:)``) and are written by it in one LevelDB
-  /// write per round. So concurrent appends share writes (as LevelDB's own writers do) while
-  /// batches still reach LevelDB in the order their ids were assigned.
-  ///
   /// Plans the write if nobody is writing, and takes the writing turn; nil otherwise.
   private func planIfIdle<Result: Sendable>(
     _ plan: (inout State) throws(GoetheError) -> Planned<Result>
@@ -109,7 +83,7 @@ extension EventStore {
 
   /// Writes `own` and the followers' batches in one LevelDB write and makes them visible; then
   /// writes what queued up meanwhile, round after round, until nothing waits or after
-  /// ``maxWriteRounds`` rounds, when it hands what waits to the first waiting write.
+  /// `options.writeRounds` rounds, when it hands what waits to the first waiting write.
   private func write<Result: Sendable>(_ own: Planned<Result>, with followers: [PendingWrite]) throws(GoetheError)
     -> Result
   {
@@ -119,15 +93,17 @@ extension EventStore {
       var failure: GoetheError?
       do {
         let batch = isFirst && round.isEmpty ? own.batch : WriteBatch(merging: (isFirst ? [own.batch] : []) + round.map(\.batch))
-        try db.write(batch, sync: false)
+        try db.write(batch, sync: options.durability == .always)
       } catch {
         failure = error
       }
+      var isFirstFailure = false
       let (next, waiting) = state.withLock { state -> (PendingWrite?, [PendingWrite]) in
         var waiting = state.waiting
         state.waiting = []
         if let failure {
-          if state.failure == nil { state.failure = Self.failedWrite(failure) }
+          isFirstFailure = state.failure == nil
+          if isFirstFailure { state.failure = Self.failedWrite(failure) }
           state.writing = false
           return (nil, waiting)
         }
@@ -140,9 +116,14 @@ extension EventStore {
           state.recycle(write.batch)
         }
         state.writing = !waiting.isEmpty
-        return waiting.isEmpty || count < Self.maxWriteRounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
+        return waiting.isEmpty || count < options.writeRounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
       }
       if let failure {
+        if isFirstFailure {
+          options.logger.error(
+            "the store stopped accepting writes after a failed write; restart goethe",
+            metadata: ["error": "\(failure.message)", "data-dir": "\(db.path)"])
+        }
         for write in round { write.continuation.resume(throwing: failure) }
         let refusal = Self.failedWrite(failure)
         for write in waiting { write.continuation.resume(throwing: refusal) }
@@ -165,19 +146,9 @@ extension EventStore {
     return own.result
   }
 
-  /// How many rounds one append writes for others before it returns and hands them on, which
-  /// bounds the extra wait of the append that happened to find nobody writing.
-  static let maxWriteRounds = 16
-
   /// Wakes the readers of the topic a durable append went to.
   private func notify(_ visible: TopicState.Commit?) {
     if let visible { notifier.publish(topic: visible.number, head: visible.head.id) }
-  }
-
-  private func fail(_ error: GoetheError) {
-    state.withLock { state in
-      if state.failure == nil { state.failure = Self.failedWrite(error) }
-    }
   }
 
   private static func failedWrite(_ error: GoetheError) -> GoetheError {

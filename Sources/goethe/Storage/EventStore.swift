@@ -14,7 +14,6 @@ final class EventStore: Sendable {
   let notifier = TopicNotifier()
   /// A random identity written when the store is created.
   let nodeID: String
-  let writer: GroupCommitWriter?
   let state: Mutex<State>
 
   struct State: Sendable {
@@ -23,8 +22,8 @@ final class EventStore: Sendable {
     var nextTopicNumber: UInt32 = 1
     /// Set after a failed write or on close; every later write fails with it.
     var failure: GoetheError?
-    /// In `never` mode: whether an append is writing to LevelDB now, and the writes planned
-    /// meanwhile, which it writes next.
+    /// Whether a write is being written to LevelDB now, and the writes planned meanwhile, which
+    /// its writer writes next.
     var writing = false
     var waiting: [PendingWrite] = []
     /// Written batches kept for reuse, which spares appends allocating and growing new ones.
@@ -41,7 +40,6 @@ final class EventStore: Sendable {
       self.db = db
       self.options = options
       state = Mutex(loaded)
-      writer = options.durability == .always ? GroupCommitWriter(db: db) : nil
       for topic in loaded.topics.values.map(\.state) {
         notifier.publish(topic: topic.record.number, head: topic.committed.id)
       }
@@ -55,7 +53,6 @@ final class EventStore: Sendable {
   /// Call it once, after the last read and write has returned.
   func close() {
     state.withLock { $0.failure = GoetheError(.unavailable, "the store is closed") }
-    writer?.stop()
     notifier.close()
     db.close()
   }

@@ -110,8 +110,8 @@ final class LevelDB: @unchecked Sendable {
 
 /// A batch of puts applied atomically.
 ///
-/// Safety of `@unchecked Sendable`: a batch is built by one task and then handed whole to the
-/// commit writer; nobody touches it after handing it over.
+/// Safety of `@unchecked Sendable`: a batch is built under the store's lock and then handed whole
+/// to the task that writes it; nobody touches it after handing it over.
 final class WriteBatch: @unchecked Sendable {
   let handle: OpaquePointer
   /// The bytes of keys and values put so far.
@@ -122,7 +122,10 @@ final class WriteBatch: @unchecked Sendable {
   /// One batch with every operation of `batches`, in order.
   convenience init(merging batches: [WriteBatch]) {
     self.init()
-    for batch in batches { leveldb_writebatch_append(handle, batch.handle) }
+    for batch in batches {
+      leveldb_writebatch_append(handle, batch.handle)
+      byteCount += batch.byteCount
+    }
   }
   deinit { leveldb_writebatch_destroy(handle) }
 

@@ -1,4 +1,5 @@
 import GoetheKit
+import Logging
 
 /// How a store behaves; the daemon fills it from its configuration.
 struct StoreOptions: Sendable {
@@ -9,4 +10,10 @@ struct StoreOptions: Sendable {
   var defaultGranularity: Granularity = .hour
   /// The wall clock in UNIX nanoseconds; tests substitute their own.
   var clock: @Sendable () -> UInt64 = EventTime.now
+  /// How many rounds of queued writes a write commits before it hands the rest on to the first
+  /// of them (see ``EventStore/commit(_:)``): more rounds share more work, fewer bound the extra
+  /// wait of the write that commits them.
+  var writeRounds = 16
+  /// Where the store reports that it stopped accepting writes.
+  var logger = Logger(label: "goethe")
 }

@@ -30,11 +30,19 @@ final class GoetheProcess: @unchecked Sendable {
     }
   }
 
-  /// Starts `goethe arguments…` with a clean environment (no GOETHE_* settings leak in).
-  init(_ arguments: [String]) throws {
+  /// Starts `goethe arguments…` with a clean environment (no GOETHE_* settings leak in); with
+  /// `fileSizeLimit` (in KiB) through a shell that sets that limit and ignores SIGXFSZ, so that
+  /// writing past it fails with EFBIG.
+  init(_ arguments: [String], fileSizeLimit: Int? = nil) throws {
     process = Process()
-    process.executableURL = try Binaries.goethe
-    process.arguments = arguments
+    if let fileSizeLimit {
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments =
+        ["-c", "ulimit -f \(fileSizeLimit) && trap '' XFSZ && exec \"$0\" \"$@\"", try Binaries.goethe.path] + arguments
+    } else {
+      process.executableURL = try Binaries.goethe
+      process.arguments = arguments
+    }
     process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GOETHE_") }
     process.standardInput = FileHandle.nullDevice
     let errorPipe = Pipe()
@@ -99,8 +107,11 @@ final class Daemon: Sendable {
   }
 
   /// Starts `goethe --listen LISTEN --data-dir DIR extra…` and waits for its "goethe listening" line.
-  static func start(dataDirectory: URL, listen: String = "127.0.0.1:0", _ extra: [String] = []) async throws -> Daemon {
-    let child = try GoetheProcess(["--listen", listen, "--data-dir", dataDirectory.path] + extra)
+  static func start(
+    dataDirectory: URL, listen: String = "127.0.0.1:0", _ extra: [String] = [], fileSizeLimit: Int? = nil
+  ) async throws -> Daemon {
+    let child = try GoetheProcess(
+      ["--listen", listen, "--data-dir", dataDirectory.path] + extra, fileSizeLimit: fileSizeLimit)
     guard let line = await child.stderr.firstLine(where: { $0.contains("goethe listening") }) else {
       let exit = try await child.waitForExit()
       throw E2EFailure("goethe did not start: \(exit)")

@@ -11,10 +11,11 @@ import Testing
 
   /// Each task appends `appendsPerTask` batches of 1 to 3 events; the clock jitters by a few
   /// nanoseconds forwards and up to a microsecond backwards on every reading, so ids collide.
-  @Test(arguments: Durability.allCases)
-  func concurrentAppendsGetUniqueOrderedIdsAndGaplessSequences(durability: Durability) async throws {
+  /// With one write round per writer, queued appends are handed on from writer to writer.
+  @Test(arguments: Durability.allCases, [1, 16])
+  func concurrentAppendsGetUniqueOrderedIdsAndGaplessSequences(durability: Durability, writeRounds: Int) async throws {
     let clock = FakeClock(seed: 42, jitter: -1_000...3)
-    try await withStore(.testing(durability, clock: clock)) { store in
+    try await withStore(.testing(durability, clock: clock, writeRounds: writeRounds)) { store in
       _ = try await store.createTopic("t")
       let results = try await withThrowingTaskGroup(of: [AppendResult].self) { group in
         for task in 0..<Self.tasks {
@@ -67,10 +68,10 @@ import Testing
   /// A reader tailing the topic while tasks append (reading from after the last event it saw and
   /// waiting when it finds nothing) sees every event exactly once, in sequence order: no event
   /// becomes visible before an earlier one.
-  @Test(.timeLimit(.minutes(1)), arguments: Durability.allCases)
-  func tailingReaderSeesEveryEventOnceInOrder(durability: Durability) async throws {
+  @Test(.timeLimit(.minutes(1)), arguments: Durability.allCases, [1, 16])
+  func tailingReaderSeesEveryEventOnceInOrder(durability: Durability, writeRounds: Int) async throws {
     let clock = FakeClock(seed: 7, jitter: -1_000...3)
-    try await withStore(.testing(durability, clock: clock)) { store in
+    try await withStore(.testing(durability, clock: clock, writeRounds: writeRounds)) { store in
       _ = try await store.createTopic("t")
       let start = try store.resolveStart(.end, in: "t")
       let total = 4 * 100

@@ -77,11 +77,11 @@ extension StoreOptions {
   /// Options with a fake clock.
   static func testing(
     _ durability: Durability = .never, clock: FakeClock = FakeClock(), maxEventSize: Int = 1 << 20,
-    defaultGranularity: Granularity = .hour
+    defaultGranularity: Granularity = .hour, writeRounds: Int = 16
   ) -> StoreOptions {
     StoreOptions(
       durability: durability, maxEventSize: maxEventSize, defaultGranularity: defaultGranularity,
-      clock: clock.function)
+      clock: clock.function, writeRounds: writeRounds)
   }
 }
 
