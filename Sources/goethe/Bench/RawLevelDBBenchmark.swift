@@ -110,20 +110,22 @@ private final class RawStore: @unchecked Sendable {
   }
 
   /// Writes `values` under the next keys of the events' key layout: one put for a single value,
-  /// otherwise one batch.
+  /// otherwise one batch. Keys are built in one buffer, so that the figure is LevelDB's alone.
   func write(_ values: [[UInt8]], sync: Bool) throws(GoetheError) {
     let first = lastID.add(UInt64(values.count), ordering: .relaxed).newValue - UInt64(values.count) + 1
     let options = sync ? synced : buffered
     var error: UnsafeMutablePointer<CChar>?
-    if values.count == 1 {
-      let key = KeySchema.eventKey(topic: 1, id: first)
-      leveldb_put(db, options, key, key.count, values[0], values[0].count, &error)
-    } else {
+    var key = KeySchema.eventKey(topic: 1, id: first)
+    key.withUnsafeMutableBytes { key in
+      if values.count == 1 {
+        leveldb_put(db, options, key.baseAddress, key.count, values[0], values[0].count, &error)
+        return
+      }
       let batch = leveldb_writebatch_create()
       defer { leveldb_writebatch_destroy(batch) }
       for (offset, value) in values.enumerated() {
-        let key = KeySchema.eventKey(topic: 1, id: first + UInt64(offset))
-        leveldb_writebatch_put(batch, key, key.count, value, value.count)
+        key.storeBytes(of: (first + UInt64(offset)).bigEndian, toByteOffset: 5, as: UInt64.self)
+        leveldb_writebatch_put(batch, key.baseAddress, key.count, value, value.count)
       }
       leveldb_write(db, options, batch, &error)
     }

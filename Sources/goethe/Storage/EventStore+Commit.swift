@@ -1,6 +1,6 @@
 import GoetheKit
 
-/// A write planned under the state lock that waits for the append writing now to commit it.
+/// A write planned under the state lock that waits for the write in progress to commit it.
 struct PendingWrite: Sendable {
   var batch: WriteBatch
   var visible: TopicState.Commit?
@@ -51,7 +51,7 @@ extension EventStore {
     }
   }
 
-  /// Plans the write and waits for the append writing now to commit it (or to hand it the turn).
+  /// Plans the write and waits for the write in progress to commit it (or to hand it the turn).
   nonisolated(nonsending) private func commitQueued<Result: Sendable>(
     _ plan: (inout State) throws(GoetheError) -> Planned<Result>
   ) async throws -> Result {
@@ -92,7 +92,9 @@ extension EventStore {
     for count in 1... {
       var failure: GoetheError?
       do {
-        let batch = isFirst && round.isEmpty ? own.batch : WriteBatch(merging: (isFirst ? [own.batch] : []) + round.map(\.batch))
+        let batch =
+          isFirst && round.isEmpty
+          ? own.batch : WriteBatch(merging: (isFirst ? [own.batch] : []) + round.map(\.batch))
         try db.write(batch, sync: options.durability == .always)
       } catch {
         failure = error
