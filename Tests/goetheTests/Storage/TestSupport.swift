@@ -1,5 +1,6 @@
 import Foundation
 import GoetheKit
+import Logging
 import Synchronization
 import Testing
 
@@ -81,7 +82,8 @@ extension StoreOptions {
   ) -> StoreOptions {
     StoreOptions(
       durability: durability, maxEventSize: maxEventSize, defaultGranularity: defaultGranularity,
-      clock: clock.function, writeRounds: writeRounds)
+      clock: clock.function, writeRounds: writeRounds,
+      logger: Logger(label: "goethe", factory: { _ in SwiftLogNoOpLogHandler() }))
   }
 }
 

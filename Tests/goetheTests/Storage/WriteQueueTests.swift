@@ -1,0 +1,123 @@
+import Foundation
+import GoetheKit
+import Testing
+
+@testable import goethe
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes planned while another write is in progress queue behind it; the write in progress hands
+/// them on. Here the test holds the writing turn itself and plays the write in progress, so that
+/// exactly the queued writes are handed on, together.
+@Suite(.timeLimit(.minutes(1)))
+struct WriteQueueTests {
+  static let queued = 5
+
+  @Test(arguments: Durability.allCases)
+  func queuedWritesAreCommittedTogetherInPlanningOrderByTheWriteTheyAreHandedTo(durability: Durability) async throws {
+    try await withStore(.testing(durability)) { store in
+      _ = try await store.createTopic("t")
+      let appends = try await queueAppends(to: store)
+      #expect(try store.allEvents(in: "t").isEmpty, "nothing queued is written before it is handed on")
+      #expect(try store.describeTopic("t").headSequence == 0, "nor visible")
+
+      handOnTheQueue(of: store)
+      let results = try await appends.value.map { try $0.get() }
+      let events = try store.allEvents(in: "t")
+      #expect(events.map(\.sequence) == (1...UInt64(Self.queued)).map { $0 })
+      #expect(events.map(\.id) == events.map(\.id).sorted())
+      #expect(Set(events.map(\.payloadText)) == Set((0..<Self.queued).map { "queued \($0)" }))
+      let acknowledged = Dictionary(uniqueKeysWithValues: results.map { ($0.firstID, $0.firstSequence) })
+      #expect(acknowledged == Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0.sequence) }))
+      #expect(try store.describeTopic("t").headSequence == UInt64(Self.queued))
+      #expect(!store.state.withLock { $0.writing }, "the writing turn ends with the queue")
+      _ = try await store.append(payloads("later"), to: "t")
+    }
+  }
+
+  /// LevelDB's log is swapped for /dev/full, so the handed-on write fails with ENOSPC: every write
+  /// it carries fails with that error, the store refuses later writes, and after reopening the
+  /// store holds what was acknowledged before and nothing of the failed writes.
+  @Test(arguments: Durability.allCases)
+  func aFailedWriteFailsEveryWriteItCarriesAndStopsWrites(durability: Durability) async throws {
+    try await withTemporaryDirectory { _, path in
+      try await withStore(at: path, .testing(durability)) { store in
+        _ = try await store.append(payloads("before"), to: "t", createTopic: true)
+        let appends = try await queueAppends(to: store)
+        try redirectLog(of: path, to: "/dev/full")
+
+        handOnTheQueue(of: store)
+        let failures = await appends.value.map { outcome in
+          if case .failure(let error) = outcome { error.message } else { "acknowledged" }
+        }
+        #expect(failures.count == Self.queued)
+        #expect(failures.allSatisfy { $0.contains("No space left on device") }, "\(failures)")
+        for index in 0..<Self.queued {
+          await expectError(.unavailable, mentioning: ["stopped accepting writes", "restart goethe"]) {
+            _ = try await store.append(payloads("refused \(index)"), to: "t")
+          }
+        }
+        await expectError(.unavailable, mentioning: ["stopped accepting writes"]) {
+          _ = try await store.setCursor(topic: "t", consumer: "c", to: .beginning)
+        }
+        #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"], "reads go on")
+      }
+      try await withStore(at: path, .testing(durability)) { store in
+        #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"])
+        _ = try await store.append(payloads("after reopening"), to: "t")
+        #expect(try store.describeTopic("t").headSequence == 2)
+      }
+    }
+  }
+
+  /// Takes the writing turn as a write in progress would, starts `queued` appends to topic t and
+  /// returns once all of them are planned and waiting.
+  private func queueAppends(to store: EventStore) async throws -> Task<[Result<AppendResult, GoetheError>], Never> {
+    store.state.withLock { $0.writing = true }
+    let appends = Task {
+      await withTaskGroup(of: Result<AppendResult, GoetheError>.self) { group in
+        for index in 0..<Self.queued {
+          group.addTask {
+            do {
+              return .success(try await store.append(payloads("queued \(index)"), to: "t"))
+            } catch let error as GoetheError {
+              return .failure(error)
+            } catch {
+              return .failure(GoetheError(.internalError, "\(error)"))
+            }
+          }
+        }
+        return await group.reduce(into: []) { $0.append($1) }
+      }
+    }
+    while store.state.withLock({ $0.waiting.count }) < Self.queued { await Task.yield() }
+    return appends
+  }
+
+  /// Ends the pretended write in progress the way a real one does: hands the queue to its first
+  /// write, with the rest as its followers.
+  private func handOnTheQueue(of store: EventStore) {
+    var waiting = store.state.withLock { state in
+      defer { state.waiting = [] }
+      return state.waiting
+    }
+    let first = waiting.removeFirst()
+    first.continuation.resume(returning: .lead(followers: waiting))
+  }
+
+  /// Points the file descriptor LevelDB writes the store's log (`NNNNNN.log`) through at `device`.
+  private func redirectLog(of storePath: String, to device: String) throws {
+    let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { Int32($0) }
+    let log = descriptors.first { descriptor in
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")
+      else { return false }
+      return target.hasPrefix(storePath + "/") && target.hasSuffix(".log")
+    }
+    let replacement = open(device, O_WRONLY)
+    guard let log, replacement >= 0 else { throw GoetheError(.internalError, "no log file of \(storePath) is open") }
+    defer { close(replacement) }
+    #expect(dup2(replacement, log) == log)
+  }
+}
