@@ -75,6 +75,12 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // What the test targets share: a seeded random generator and scratch directories.
+    .target(
+      name: "TestSupport",
+      path: "Tests/TestSupport",
+      swiftSettings: swiftSettings
+    ),
     .testTarget(
       name: "GoetheKitTests",
       dependencies: ["GoetheKit"],
@@ -84,6 +90,7 @@ let package = Package(
       name: "goetheTests",
       dependencies: [
         "goethe",
+        "TestSupport",
         "GoetheKit",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
@@ -96,6 +103,7 @@ let package = Package(
       name: "EndToEndTests",
       dependencies: [
         "GoetheKit",
+        "TestSupport",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
       ],

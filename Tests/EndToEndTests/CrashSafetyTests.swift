@@ -2,6 +2,7 @@ import Foundation
 import GoetheKit
 import Synchronization
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -100,19 +101,5 @@ struct CrashSafetyTests {
     for event in events { copies[String(decoding: event.payload, as: UTF8.self), default: 0] += 1 }
     let duplicated = copies.filter { $0.value > 1 }
     #expect(duplicated.isEmpty, "stored more than once: \(duplicated.prefix(3)) \(context)")
-  }
-}
-
-/// A small seeded generator, so that a failing run can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-  private var state: UInt64
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The executables SwiftPM built next to the test bundle.
 enum Binaries {
@@ -34,10 +35,7 @@ struct E2EFailure: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-/// A temporary directory, removed when `body` returns.
+/// A temporary directory for one test, removed when `body` returns.
 func withScratchDirectory<Result>(_ body: (URL) async throws -> Result) async throws -> Result {
-  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("goethe-e2e-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: directory) }
-  return try await body(directory)
+  try await TestSupport.withScratchDirectory(prefix: "goethe-e2e", body)
 }

@@ -3,26 +3,12 @@ import GoetheKit
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import goethe
 
-// Helpers shared by the storage tests: temporary stores, a fake clock, a seeded random generator
-// and assertions on GoetheError codes and messages.
-
-/// SplitMix64: a small, fast, seeded generator, so randomised tests repeat exactly.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+// Helpers shared by the storage tests: temporary stores, a fake clock and assertions on GoetheError
+// codes and messages.
 
 /// A wall clock the test controls. It stands still unless moved, or, when made with a jitter, moves
 /// by a random (possibly negative) step after every reading, which makes ids collide and go backwards.
@@ -92,11 +78,9 @@ extension StoreOptions {
 func withTemporaryDirectory<T>(
   _ body: (_ directory: URL, _ storePath: String) async throws -> T
 ) async throws -> T {
-  let directory = FileManager.default.temporaryDirectory
-    .appendingPathComponent("goethe-storage-tests-\(UUID().uuidString)", isDirectory: true)
-  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: directory) }
-  return try await body(directory, directory.appendingPathComponent("store").path)
+  try await withScratchDirectory(prefix: "goethe-storage-tests") { directory in
+    try await body(directory, directory.appendingPathComponent("store").path)
+  }
 }
 
 /// Opens the store at `path`, runs `body` and closes the store, also when `body` throws.

@@ -1,6 +1,7 @@
 import Foundation
 import GoetheKit
 import Testing
+import TestSupport
 
 @testable import goethe
 

@@ -1,5 +1,6 @@
 import GoetheKit
 import Testing
+import TestSupport
 
 @testable import goethe
 
