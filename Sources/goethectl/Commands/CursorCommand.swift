@@ -24,17 +24,13 @@ struct CursorList: AsyncParsableCommand {
 struct CursorGet: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "get", abstract: "Show one consumer's cursor.")
 
-  @Argument(help: "The topic.", completion: DynamicCompletion.topics)
-  var topic: String
-
-  @Argument(help: "The consumer.", completion: DynamicCompletion.consumers)
-  var consumer: String
+  @OptionGroup var cursor: CursorArguments
 
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    let cursor = try await global.withClient { try await $0.cursor(topic: topic, consumer: consumer) }
-    CursorPrinter(console: global.console).print([cursor])
+    let stored = try await global.withClient { try await $0.cursor(topic: cursor.topic, consumer: cursor.consumer) }
+    CursorPrinter(console: global.console).print([stored])
   }
 }
 
@@ -48,11 +44,7 @@ struct CursorSet: AsyncParsableCommand {
       Positions: \(Goethectl.positionHelp)
       """)
 
-  @Argument(help: "The topic.", completion: DynamicCompletion.topics)
-  var topic: String
-
-  @Argument(help: "The consumer.", completion: DynamicCompletion.consumers)
-  var consumer: String
+  @OptionGroup var cursor: CursorArguments
 
   @Argument(help: "The position.")
   var position: String
@@ -65,8 +57,10 @@ struct CursorSet: AsyncParsableCommand {
 
   func run() async throws {
     let target = try PositionExpression().position(position)
-    let cursor = try await global.withClient { try await $0.setCursor(topic: topic, consumer: consumer, to: target) }
-    CursorPrinter(console: global.console).print([cursor])
+    let moved = try await global.withClient {
+      try await $0.setCursor(topic: cursor.topic, consumer: cursor.consumer, to: target)
+    }
+    CursorPrinter(console: global.console).print([moved])
   }
 }
 
@@ -74,16 +68,12 @@ struct CursorDelete: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "delete", abstract: "Delete a consumer's cursor; it then starts from the beginning.")
 
-  @Argument(help: "The topic.", completion: DynamicCompletion.topics)
-  var topic: String
-
-  @Argument(help: "The consumer.", completion: DynamicCompletion.consumers)
-  var consumer: String
+  @OptionGroup var cursor: CursorArguments
 
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    try await global.withClient { try await $0.deleteCursor(topic: topic, consumer: consumer) }
-    if global.console.format == .text { global.console.out("deleted cursor of \(consumer) on \(topic)") }
+    try await global.withClient { try await $0.deleteCursor(topic: cursor.topic, consumer: cursor.consumer) }
+    if global.console.format == .text { global.console.out("deleted cursor of \(cursor.consumer) on \(cursor.topic)") }
   }
 }
