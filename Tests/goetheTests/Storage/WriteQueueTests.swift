@@ -37,6 +37,26 @@ struct WriteQueueTests {
     }
   }
 
+  /// Each queued write wakes the readers waiting at the head of its own topic, also when the write
+  /// that carries it went to another topic. A reader left waiting hangs, so the suite has a time limit.
+  @Test(arguments: Durability.allCases)
+  func everyQueuedWriteWakesTheReadersOfItsTopic(durability: Durability) async throws {
+    try await withStore(.testing(durability)) { store in
+      let topics = (0..<Self.queued).map { "topic-\($0)" }
+      var waiters: [Task<Void, any Error>] = []
+      for topic in topics {
+        _ = try await store.createTopic(topic)
+        let start = try store.resolveStart(.end, in: topic)
+        waiters.append(await WaitingTests.startWaiter(store, number: start.number, after: start.fromID - 1))
+      }
+      let appends = try await queueAppends(to: store, topics: topics)
+
+      handOnTheQueue(of: store)
+      for result in await appends.value { _ = try result.get() }
+      for waiter in waiters { try await outcome(of: waiter).get() }
+    }
+  }
+
   /// LevelDB's log is swapped for /dev/full, so the handed-on write fails with ENOSPC: every write
   /// it carries fails with that error, the store refuses later writes, and after reopening the
   /// store holds what was acknowledged before and nothing of the failed writes.
@@ -46,7 +66,9 @@ struct WriteQueueTests {
       try await withStore(at: path, .testing(durability)) { store in
         _ = try await store.append(payloads("before"), to: "t", createTopic: true)
         let appends = try await queueAppends(to: store)
-        try redirectLog(of: path, to: "/dev/full")
+        let full = open("/dev/full", O_WRONLY)
+        defer { close(full) }
+        try redirectLog(of: path, to: full)
 
         handOnTheQueue(of: store)
         let failures = await appends.value.map { outcome in
@@ -72,16 +94,57 @@ struct WriteQueueTests {
     }
   }
 
-  /// Takes the writing turn as a write in progress would, starts `queued` appends to topic t and
-  /// returns once all of them are planned and waiting.
-  private func queueAppends(to store: EventStore) async throws -> Task<[Result<AppendResult, GoetheError>], Never> {
-    store.state.withLock { $0.writing = true }
+  /// A write blocks in LevelDB's write to its log (a pipe that is full) while more writes queue
+  /// behind it; then the pipe's reader goes away and the write fails with EPIPE. The writes that
+  /// queued meanwhile must not be acknowledged: they fail, and none of them is stored.
+  @Test(arguments: Durability.allCases)
+  func writesQueuedDuringAFailedWriteAreRefused(durability: Durability) async throws {
+    signal(SIGPIPE, SIG_IGN)
+    try await withTemporaryDirectory { _, path in
+      try await withStore(at: path, .testing(durability)) { store in
+        _ = try await store.append(payloads("before"), to: "t", createTopic: true)
+        let pipe = try FullPipe()
+        defer { pipe.close() }
+        try redirectLog(of: path, to: pipe.writer)
+
+        let thread = DedicatedThreadExecutor()
+        defer { thread.stop() }
+        let blocked = Task(executorPreference: thread) {
+          try await store.append(payloads("blocked in the write"), to: "t")
+        }
+        while !store.state.withLock({ $0.writing }) { await Task.yield() }
+        let appends = try await queueAppends(to: store, takingTheTurn: false)
+        pipe.closeReader()
+
+        let failure = await outcome(of: blocked)
+        #expect(
+          (try? failure.get()) == nil && "\(failure)".contains("Broken pipe"), "the write itself fails: \(failure)")
+        let queued = await appends.value.map { outcome in
+          if case .failure(let error) = outcome { error.message } else { "acknowledged" }
+        }
+        #expect(queued.count == Self.queued)
+        #expect(queued.allSatisfy { $0.contains("stopped accepting writes") }, "\(queued)")
+        #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"])
+      }
+      try await withStore(at: path, .testing(durability)) { store in
+        let events = try store.allEvents(in: "t")
+        #expect(events.map(\.payloadText) == ["before"], "nothing of the failed write, after reopening")
+      }
+    }
+  }
+
+  /// Starts `queued` appends, to `topics` in turn, and returns once all of them are planned and
+  /// waiting; unless a write is in progress, first takes the writing turn as a write in progress would.
+  private func queueAppends(
+    to store: EventStore, topics: [String] = ["t"], takingTheTurn: Bool = true
+  ) async throws -> Task<[Result<AppendResult, GoetheError>], Never> {
+    if takingTheTurn { store.state.withLock { $0.writing = true } }
     let appends = Task {
       await withTaskGroup(of: Result<AppendResult, GoetheError>.self) { group in
         for index in 0..<Self.queued {
           group.addTask {
             do {
-              return .success(try await store.append(payloads("queued \(index)"), to: "t"))
+              return .success(try await store.append(payloads("queued \(index)"), to: topics[index % topics.count]))
             } catch let error as GoetheError {
               return .failure(error)
             } catch {
@@ -107,17 +170,38 @@ struct WriteQueueTests {
     first.continuation.resume(returning: .lead(followers: waiting))
   }
 
-  /// Points the file descriptor LevelDB writes the store's log (`NNNNNN.log`) through at `device`.
-  private func redirectLog(of storePath: String, to device: String) throws {
+  /// Points the file descriptor LevelDB writes the store's log (`NNNNNN.log`) through at
+  /// `replacement`'s file.
+  private func redirectLog(of storePath: String, to replacement: Int32) throws {
     let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { Int32($0) }
     let log = descriptors.first { descriptor in
       guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")
       else { return false }
       return target.hasPrefix(storePath + "/") && target.hasSuffix(".log")
     }
-    let replacement = open(device, O_WRONLY)
     guard let log, replacement >= 0 else { throw GoetheError(.internalError, "no log file of \(storePath) is open") }
-    defer { close(replacement) }
     #expect(dup2(replacement, log) == log)
   }
+}
+
+/// A pipe whose buffer is full, so that the next write to it blocks until its reader is closed,
+/// and then fails with EPIPE.
+private struct FullPipe {
+  let reader: Int32
+  let writer: Int32
+
+  init() throws {
+    var ends: [Int32] = [0, 0]
+    guard pipe(&ends) == 0 else { throw GoetheError(.internalError, "cannot make a pipe: errno \(errno)") }
+    (reader, writer) = (ends[0], ends[1])
+    let flags = fcntl(writer, F_GETFL)
+    _ = fcntl(writer, F_SETFL, flags | O_NONBLOCK)
+    var byte: UInt8 = 0
+    while write(writer, &byte, 1) == 1 {}
+    _ = fcntl(writer, F_SETFL, flags)
+  }
+
+  func closeReader() { Glibc.close(reader) }
+
+  func close() { Glibc.close(writer) }
 }
