@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: deps build run test bench protos docs
+.PHONY: deps build run test bench bench-memory protos docs
 
 deps:
 	@scripts/install-deps.sh
@@ -23,6 +23,12 @@ test: deps
 ## The storage benchmark (release build); figures are in docs/benchmarks.md.
 bench: deps
 	swift run -c release goethe bench
+
+## The daemon's memory while subscribers have stopped reading (release build).
+bench-memory: deps
+	swift build -c release --product goethe
+	swift build -c release --product goethectl
+	scripts/subscriber-memory-benchmark.py --bin-dir "$$(swift build -c release --show-bin-path)"
 
 ## Regenerates the Swift code of the wire protocol.
 protos: deps
