@@ -64,8 +64,11 @@ class Daemon:
     def memory(self):
         """(current, peak) resident memory in MiB."""
         status = Path(f"/proc/{self.process.pid}/status").read_text()
-        field = lambda name: int(re.search(rf"^{name}:\s+(\d+) kB", status, re.M).group(1)) / 1024
-        return field("VmRSS"), field("VmHWM")
+
+        def mebibytes(field):
+            return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M).group(1)) / 1024
+
+        return mebibytes("VmRSS"), mebibytes("VmHWM")
 
     def reset_peak(self):
         Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
@@ -81,9 +84,18 @@ def goethectl(bin_dir, daemon, *args, **options):
 
 
 def produce(bin_dir, daemon, topic, megabytes, phase):
+    """Streams `megabytes` of events, one per line, into `goethectl produce`; returns how many."""
     count = megabytes * 1_000_000 // EVENT_SIZE
-    lines = b"".join(f"{phase} {index:09d} ".encode().ljust(EVENT_SIZE - 1, b"x") + b"\n" for index in range(count))
-    goethectl(bin_dir, daemon, "produce", topic, input=lines, stdout=subprocess.DEVNULL)
+    producer = subprocess.Popen(
+        [str(bin_dir / "goethectl"), "produce", topic, "--server", daemon.address],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    for first in range(0, count, 1000):
+        producer.stdin.write(b"".join(
+            f"{phase} {index:09d} ".encode().ljust(EVENT_SIZE - 1, b"x") + b"\n"
+            for index in range(first, min(first + 1000, count))))
+    producer.stdin.close()
+    if producer.wait() != 0:
+        sys.exit(f"goethectl produce exited with {producer.returncode}")
     return count
 
 

@@ -67,6 +67,7 @@ struct WriteQueueTests {
         _ = try await store.append(payloads("before"), to: "t", createTopic: true)
         let appends = try await queueAppends(to: store)
         let full = open("/dev/full", O_WRONLY)
+        try #require(full >= 0, "cannot open /dev/full: errno \(errno)")
         defer { close(full) }
         try redirectLog(of: path, to: full)
 
@@ -179,29 +180,44 @@ struct WriteQueueTests {
       else { return false }
       return target.hasPrefix(storePath + "/") && target.hasSuffix(".log")
     }
-    guard let log, replacement >= 0 else { throw GoetheError(.internalError, "no log file of \(storePath) is open") }
+    guard let log else { throw GoetheError(.internalError, "no log file of \(storePath) is open") }
     #expect(dup2(replacement, log) == log)
   }
 }
 
 /// A pipe whose buffer is full, so that the next write to it blocks until its reader is closed,
 /// and then fails with EPIPE.
-private struct FullPipe {
-  let reader: Int32
+private final class FullPipe {
   let writer: Int32
+  private var reader: Int32?
 
   init() throws {
     var ends: [Int32] = [0, 0]
     guard pipe(&ends) == 0 else { throw GoetheError(.internalError, "cannot make a pipe: errno \(errno)") }
     (reader, writer) = (ends[0], ends[1])
     let flags = fcntl(writer, F_GETFL)
-    _ = fcntl(writer, F_SETFL, flags | O_NONBLOCK)
+    guard flags >= 0, fcntl(writer, F_SETFL, flags | O_NONBLOCK) == 0 else { throw failure("make the pipe non-blocking") }
     var byte: UInt8 = 0
     while write(writer, &byte, 1) == 1 {}
-    _ = fcntl(writer, F_SETFL, flags)
+    guard fcntl(writer, F_SETFL, flags) == 0 else { throw failure("make the pipe blocking again") }
   }
 
-  func closeReader() { Glibc.close(reader) }
+  /// Closes both ends and says what could not be done.
+  private func failure(_ what: String) -> GoetheError {
+    let error = GoetheError(.internalError, "cannot \(what): errno \(errno)")
+    close()
+    return error
+  }
 
-  func close() { Glibc.close(writer) }
+  /// Closing the reader makes the blocked write, and every later one, fail.
+  func closeReader() {
+    if let reader { Glibc.close(reader) }
+    reader = nil
+  }
+
+  /// Closes both ends (the reader, if still open, first, which ends a blocked write).
+  func close() {
+    closeReader()
+    Glibc.close(writer)
+  }
 }
