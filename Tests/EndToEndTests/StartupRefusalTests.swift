@@ -28,6 +28,9 @@ struct StartupRefusalTests {
       let exit = try await GoetheProcess.run(
         ["--listen", address, "--data-dir", scratch.appendingPathComponent("second").path])
       expectRefusal(exit, mentioning: [address, "already in use", "--listen"])
+      #expect(
+        !FileManager.default.fileExists(atPath: scratch.appendingPathComponent("second").path),
+        "a daemon that cannot serve creates no store")
       #expect(running.isRunning)
       let appended = try await running.withClient { client in
         try await client.append([Data("still serving".utf8)], to: "orders")

@@ -19,12 +19,15 @@ struct DaemonConfiguration: Sendable, Equatable {
   var metricsListen: ServerAddress?
   var logLevel = Logger.Level.info
   var autoCreateTopics = true
+  var v1ConsumeFollows = false
+  var idleTimeout: Duration? = .seconds(30 * 60)
+  var handshakeTimeout: Duration = .seconds(10)
 
   /// The setting names, as flags (`--data-dir`), config keys (`data-dir`) and environment
   /// variables (`GOETHE_DATA_DIR`).
   static let keys = [
     "listen", "data-dir", "sync", "index-granularity", "max-event-size", "metrics-listen", "log-level",
-    "auto-create-topics",
+    "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout",
   ]
 
   static func environmentName(of key: String) -> String {
@@ -76,12 +79,20 @@ struct DaemonConfiguration: Sendable, Equatable {
         throw invalid("use one of " + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
       }
       logLevel = level
-    case "auto-create-topics":
-      guard let flag = ["true": true, "false": false][value.lowercased()] else { throw invalid("use true or false") }
-      autoCreateTopics = flag
+    case "auto-create-topics": autoCreateTopics = try Self.flag(value)
+    case "v1-consume-follow": v1ConsumeFollows = try Self.flag(value)
+    case "idle-timeout": idleTimeout = value == "off" ? nil : try DurationExpression.parse(value)
+    case "handshake-timeout": handshakeTimeout = try DurationExpression.parse(value)
     default:
       throw GoetheError(.invalidArgument, "unknown setting \(key)")
     }
+  }
+
+  private static func flag(_ value: String) throws(GoetheError) -> Bool {
+    guard let flag = ["true": true, "false": false][value.lowercased()] else {
+      throw GoetheError(.invalidArgument, "invalid value \"\(value)\": use true or false")
+    }
+    return flag
   }
 
   private static func parseFile(_ path: String) throws(GoetheError) -> [String: String] {
@@ -104,6 +115,12 @@ struct DaemonConfiguration: Sendable, Equatable {
       settings[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
     }
     return settings
+  }
+
+  var transportSettings: TransportSettings {
+    TransportSettings(
+      maxRequestSize: max(16 << 20, maxEventSize.bytes + (1 << 20)), idleTimeout: idleTimeout,
+      handshakeTimeout: handshakeTimeout)
   }
 
   var storeOptions: StoreOptions {

@@ -12,29 +12,34 @@ import UnixSignals
 struct GoetheDaemon: Service {
   let configuration: DaemonConfiguration
   let store: EventStore
-  let metrics: ServerMetrics
   let logger: Logger
+  private let health = HealthService()
+  private let server: GoetheServer
+
+  init(
+    configuration: DaemonConfiguration, socket: consuming ListeningSocket, store: EventStore, metrics: ServerMetrics,
+    logger: Logger
+  ) {
+    self.configuration = configuration
+    self.store = store
+    self.logger = logger
+    var service = GoetheService(store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics)
+    service.v1ConsumeFollows = configuration.v1ConsumeFollows
+    server = GoetheServer(socket: socket, services: [service, health], settings: configuration.transportSettings)
+  }
 
   func run() async throws {
-    let health = HealthService()
-    let transport = HTTP2ServerTransport.Posix(
-      address: configuration.listen.socketAddress, transportSecurity: .plaintext,
-      config: .defaults { $0.rpc.maxRequestPayloadSize = max(16 << 20, configuration.maxEventSize.bytes + (1 << 20)) })
-    let service = GoetheService(store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics)
-    let server = GRPCServer(transport: transport, services: [service, health])
-
     try await withGracefulShutdownHandler {
       try await withThrowingDiscardingTaskGroup { group in
         group.addTask {
           do {
             try await server.serve()
           } catch {
-            throw GoetheError(
-              .unavailable, "cannot serve on \(configuration.listen): \(Self.describe(error)); choose another --listen")
+            throw GoetheError(.unavailable, "cannot serve on \(configuration.listen): \(error)")
           }
         }
-        // If binding failed, serve() reports why; the address is only there once bound.
-        guard let address = try? ServerAddress(try await transport.listeningAddress) else { return }
+        // If serving failed, serve() reports why; the address is only there once it listens.
+        guard let address = await server.listeningAddress else { return }
         logger.info(
           "goethe listening",
           metadata: [
@@ -52,34 +57,10 @@ struct GoetheDaemon: Service {
     }
   }
 
-  private static func describe(_ error: any Error) -> String {
-    let text = String(reflecting: error)
-    if text.contains("Address already in use") { return "the address is already in use (is another goethe running?)" }
-    if text.contains("Cannot assign requested address") { return "no interface has that address" }
-    if text.contains("Permission denied") { return "permission denied" }
-    return "\(error)"
-  }
-
   private static func exitOnSecondSignal(logger: Logger) async {
     for await signal in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
       logger.warning("second signal \(signal): exiting at once")
       exit(signal == .sigint ? 130 : 143)
-    }
-  }
-}
-
-extension ServerAddress {
-  var socketAddress: GRPCNIOTransportCore.SocketAddress {
-    isIPv6 ? .ipv6(host: host, port: port) : .ipv4(host: host, port: port)
-  }
-
-  init(_ address: GRPCNIOTransportCore.SocketAddress) throws {
-    if let ipv4 = address.ipv4 {
-      self.init(host: ipv4.host, port: ipv4.port)
-    } else if let ipv6 = address.ipv6 {
-      self.init(host: ipv6.host, port: ipv6.port)
-    } else {
-      throw GoetheError(.internalError, "unexpected listening address \(address)")
     }
   }
 }

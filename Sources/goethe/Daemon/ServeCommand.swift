@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     discussion: """
       Every option can also come from the environment (GOETHE_LISTEN, GOETHE_DATA_DIR, GOETHE_SYNC, \
       GOETHE_INDEX_GRANULARITY, GOETHE_MAX_EVENT_SIZE, GOETHE_METRICS_LISTEN, GOETHE_LOG_LEVEL, \
-      GOETHE_AUTO_CREATE_TOPICS) or from the config file (`key = value` lines, keys as the options' \
+      GOETHE_AUTO_CREATE_TOPICS, GOETHE_V1_CONSUME_FOLLOW, GOETHE_IDLE_TIMEOUT, GOETHE_HANDSHAKE_TIMEOUT) or from the config file (`key = value` lines, keys as the options' \
       names). Flags win over the environment, which wins over the file.
       """)
 
@@ -46,6 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
   @Flag(help: "Refuse to produce to topics that do not exist instead of creating them.")
   var noAutoCreateTopics = false
 
+  @Flag(help: "Let Goethe v1's Consume wait at the end of a topic instead of ending with RESOURCE_EXHAUSTED.")
+  var v1ConsumeFollow = false
+
+  @Option(help: ArgumentHelp("Close connections without calls after this long, or off (default 30m).", valueName: "duration"))
+  var idleTimeout: String?
+
+  @Option(help: ArgumentHelp("Close connections that have not begun HTTP/2 after this long (default 10s).", valueName: "duration"))
+  var handshakeTimeout: String?
+
   @Option(help: ArgumentHelp("Read settings from this file.", valueName: "file"), completion: .file())
   var config: String?
 
@@ -61,6 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
       flags["metrics-listen"] = metricsListen
       flags["log-level"] = logLevel
       if noAutoCreateTopics { flags["auto-create-topics"] = "false" }
+      if v1ConsumeFollow { flags["v1-consume-follow"] = "true" }
+      flags["idle-timeout"] = idleTimeout
+      flags["handshake-timeout"] = handshakeTimeout
       let environment = ProcessInfo.processInfo.environment
       configuration = try DaemonConfiguration.resolve(
         flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"])
@@ -78,6 +90,14 @@ struct ServeCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "goethe")
+    // The address first: a daemon that cannot serve must not create or open a store.
+    let socket: ListeningSocket
+    do {
+      socket = try ListeningSocket(binding: configuration.listen)
+    } catch {
+      reportFailure(error.message)
+      throw ExitCode.failure
+    }
     let store: EventStore
     do {
       store = try EventStore(path: configuration.dataDirectory, options: configuration.storeOptions)
@@ -89,7 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
     let registry = PrometheusCollectorRegistry()
     let metrics = ServerMetrics(
       factory: configuration.metricsListen == nil ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
-    var services: [any Service] = [GoetheDaemon(configuration: configuration, store: store, metrics: metrics, logger: logger)]
+    var services: [any Service] = [
+      GoetheDaemon(configuration: configuration, socket: socket, store: store, metrics: metrics, logger: logger)
+    ]
     if let address = configuration.metricsListen {
       services.append(MetricsEndpoint(address: address, registry: registry, logger: logger))
     }

@@ -7,8 +7,11 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
   typealias Event = Io_Typusomega_Goethe_Event
 
   let store: EventStore
-  /// Produce and Consume on a missing topic create it, as Goethe v1 did.
+  /// Produce on a missing topic creates it, as Goethe v1 did.
   let autoCreateTopics: Bool
+  /// v1 Consume waits at the end of a topic for the next event instead of ending the stream with
+  /// RESOURCE_EXHAUSTED as v1 did (and, with `autoCreateTopics`, creates a missing topic to wait on).
+  var v1ConsumeFollows = false
   let metrics: ServerMetrics
 
   // MARK: Goethe v1
@@ -22,6 +25,10 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
     }
   }
 
+  /// Goethe v1's conversation: the client's first cursor opens a session, the server answers each
+  /// client message with the next event, and every later client cursor commits the event it names
+  /// before the next one is sent. At the end of the topic the stream ends with RESOURCE_EXHAUSTED,
+  /// unless `v1ConsumeFollows`.
   func consume(
     request: RPCAsyncSequence<Io_Typusomega_Goethe_Cursor, any Error>,
     response: RPCWriter<Io_Typusomega_Goethe_Cursor>,
@@ -41,10 +48,12 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
           } else {
             session = try await openConsumeSession(cursor)
           }
-          guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first else { return }
+          guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first, let session else {
+            throw Self.noMoreEvents(in: cursor.topic.id)
+          }
           var reply = Io_Typusomega_Goethe_Cursor()
           reply.topic.id = event.topic
-          reply.consumer = session?.consumer ?? cursor.consumer
+          reply.consumer = session.consumer
           reply.currentEvent = Event(event)
           try await response.write(reply)
         }
@@ -52,21 +61,33 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
     }
   }
 
-  /// The first message of a v1 Consume: with `current_event.id` the consumer resumes after that
-  /// event (the nearest following one when no event has the id), else after its stored cursor.
+  /// The first message of a v1 Consume. Delivery starts at the event `current_event.id` names (the
+  /// nearest following one when no event has that id); without an id, at the event of the
+  /// consumer's stored cursor, which is delivered again, or at the beginning when it has none.
   private func openConsumeSession(
     _ cursor: Io_Typusomega_Goethe_Cursor
   ) async throws -> (topic: String, consumer: String, feed: EventFeed) {
     let topic = try requireTopic(cursor.topic.id)
     try Names.validateConsumer(cursor.consumer)
-    if autoCreateTopics, (try? store.readable(topic)) == nil {
+    if (try? store.readable(topic)) == nil {
+      guard v1ConsumeFollows, autoCreateTopics else { throw Self.noMoreEvents(in: topic) }
       _ = try? await store.createTopic(topic)
     }
-    let start =
-      cursor.currentEvent.id.isEmpty
-      ? try store.resolveStart(afterConsumer: cursor.consumer, in: topic)
-      : try store.resolveStart(.event(try parseID(cursor.currentEvent.id) &+ 1), in: topic)
-    return (topic, cursor.consumer, EventFeed(store: store, start: start, follow: true))
+    let at: Position =
+      if !cursor.currentEvent.id.isEmpty {
+        .event(try parseID(cursor.currentEvent.id))
+      } else if let stored = try store.storedCursor(topic: topic, consumer: cursor.consumer) {
+        .event(stored.eventID)
+      } else {
+        .beginning
+      }
+    let start = try store.resolveStart(at, in: topic)
+    return (topic, cursor.consumer, EventFeed(store: store, start: start, follow: v1ConsumeFollows))
+  }
+
+  /// How Goethe v1 ended a Consume with nothing left to deliver.
+  private static func noMoreEvents(in topic: String) -> RPCError {
+    RPCError(code: .resourceExhausted, message: "no more events in topic: \(topic)")
   }
 
   // MARK: Topics

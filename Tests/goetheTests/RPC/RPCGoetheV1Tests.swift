@@ -41,7 +41,7 @@ struct RPCGoetheV1Tests {
     }
   }
 
-  @Test func consumeCommitsEachAcknowledgedEventAndResumesAfterTheLastCommit() async throws {
+  @Test func consumeCommitsEachAcknowledgedEventAndResumesAtTheLastCommit() async throws {
     try await withRPCServer { server in
       try await server.withStub { stub in
         var produced: [String] = []
@@ -66,24 +66,103 @@ struct RPCGoetheV1Tests {
           #expect(try await client.cursor(topic: "orders", consumer: "worker").eventID == UInt64(ids[1]))
         }
 
-        // A new conversation without an id resumes after the last committed event (e2), and at the
-        // end of the topic it waits for the next event.
-        let second = try await stub.conversation { conversation in
-          conversation.open(topic: "orders", consumer: "worker")
-          let e3 = try #require(try await conversation.receive())
-          conversation.commit(e3)
-          let e4 = try #require(try await conversation.receive())
-          conversation.commit(e4)
-          let e5 = try await stub.produce("e5", to: "orders")
-          let waited = try #require(try await conversation.receive())
-          return (e3.currentEvent.id, e4.currentEvent.id, e5.id, waited.currentEvent.id)
+        // A new conversation without an id starts at the last committed event (e2), which is
+        // delivered again; at the end of the topic the stream ends with RESOURCE_EXHAUSTED.
+        let second = await #expect(throws: RPCError.self) {
+          try await stub.conversation { conversation in
+            conversation.open(topic: "orders", consumer: "worker")
+            var received: [String] = []
+            while let reply = try await conversation.receive() {
+              received.append(reply.currentEvent.id)
+              conversation.commit(reply)
+            }
+            return received
+          }
         }
-        #expect(second.0 == ids[2])
-        #expect(second.1 == ids[3])
-        #expect(second.3 == second.2)
+        #expect(second?.code == .resourceExhausted)
+        #expect(second?.message == "no more events in topic: orders")
         try await server.withClient { (client) async throws in
           #expect(try await client.cursor(topic: "orders", consumer: "worker").eventID == UInt64(ids[3]))
         }
+      }
+    }
+  }
+
+  @Test func consumeRedeliversTheStoredCursorsEventThenEnds() async throws {
+    try await withRPCServer { server in
+      try await server.withStub { stub in
+        _ = try await stub.produce("a", to: "orders")
+        let b = try await stub.produce("b", to: "orders")
+        // The server commits each acknowledgement before it looks for the next event, so the end of
+        // the stream means both commits are stored.
+        let end = await #expect(throws: RPCError.self) {
+          try await stub.conversation { conversation in
+            conversation.open(topic: "orders", consumer: "worker")
+            while let reply = try await conversation.receive() { conversation.commit(reply) }
+          }
+        }
+        #expect(end?.code == .resourceExhausted)
+        let again = try await stub.conversation { conversation in
+          conversation.open(topic: "orders", consumer: "worker")
+          return try #require(try await conversation.receive()).currentEvent.id
+        }
+        #expect(again == b.id)
+      }
+    }
+  }
+
+  @Test func consumeOfAnEmptyOrMissingTopicIsResourceExhaustedAndCreatesNothing() async throws {
+    try await withRPCServer { server in
+      try await server.withClient { client in _ = try await client.createTopic("empty") }
+      try await server.withStub { stub in
+        for topic in ["empty", "missing"] {
+          let error = await #expect(throws: RPCError.self) {
+            try await stub.conversation { conversation in
+              conversation.open(topic: topic, consumer: "worker")
+              return try await conversation.receive()
+            }
+          }
+          #expect(error?.code == .resourceExhausted)
+          #expect(error?.message == "no more events in topic: \(topic)")
+        }
+      }
+      try await server.withClient { (client) async throws in
+        #expect(try await client.topics().map(\.name) == ["empty"])
+      }
+    }
+  }
+
+  @Test func consumeNeedsATopicAndAConsumer() async throws {
+    try await withRPCServer { server in
+      try await server.withStub { stub in
+        _ = try await stub.produce("a", to: "orders")
+        for (topic, consumer) in [("", "worker"), ("orders", "")] {
+          let error = await #expect(throws: RPCError.self) {
+            try await stub.conversation { conversation in
+              conversation.open(topic: topic, consumer: consumer)
+              return try await conversation.receive()
+            }
+          }
+          #expect(error?.code == .invalidArgument)
+        }
+      }
+    }
+  }
+
+  @Test func withFollowingConsumeWaitsAtTheEndForTheNextEvent() async throws {
+    try await withRPCServer(v1ConsumeFollows: true) { server in
+      try await server.withStub { stub in
+        let a = try await stub.produce("a", to: "orders")
+        let (first, produced, waited) = try await stub.conversation { conversation in
+          conversation.open(topic: "orders", consumer: "worker")
+          let first = try #require(try await conversation.receive())
+          conversation.commit(first)
+          let produced = try await stub.produce("b", to: "orders")
+          let waited = try #require(try await conversation.receive())
+          return (first.currentEvent.id, produced.id, waited.currentEvent.id)
+        }
+        #expect(first == a.id)
+        #expect(waited == produced)
       }
     }
   }
@@ -98,8 +177,8 @@ struct RPCGoetheV1Tests {
   }
 
   static let startCases: [StartCase] = [
-    StartCase(name: "an existing id starts after it", id: { String($0[1]) }, first: 2),
-    StartCase(name: "the first id starts at the second event", id: { String($0[0]) }, first: 1),
+    StartCase(name: "an existing id starts at it", id: { String($0[1]) }, first: 1),
+    StartCase(name: "the first id starts at the first event", id: { String($0[0]) }, first: 0),
     StartCase(name: "a missing id starts at the nearest following event", id: { String($0[1] + 5) }, first: 2),
     StartCase(name: "an id before every event starts at the first", id: { _ in "1" }, first: 0),
     StartCase(name: "id 0 starts at the first", id: { _ in "0" }, first: 0),

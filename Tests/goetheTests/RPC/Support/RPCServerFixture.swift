@@ -7,7 +7,7 @@ import Synchronization
 
 @testable import goethe
 
-/// A real store in a temporary directory behind a real gRPC server on 127.0.0.1 (an ephemeral port).
+/// A real store in a temporary directory behind the daemon's gRPC server on 127.0.0.1 (an ephemeral port).
 struct RPCServer: Sendable {
   typealias GoetheStub = Io_Typusomega_Goethe_Goethe.Client<HTTP2ClientTransport.Posix>
   typealias HealthStub = Grpc_Health_V1_Health.Client<HTTP2ClientTransport.Posix>
@@ -47,6 +47,8 @@ func withRPCServer<Result: Sendable>(
   durability: Durability = .never,
   maxEventSize: Int = 1 << 20,
   autoCreateTopics: Bool = true,
+  v1ConsumeFollows: Bool = false,
+  transport settings: TransportSettings = TransportSettings(),
   clock: RPCClock? = nil,
   metrics: any MetricsFactory = NOOPMetricsHandler.instance,
   _ body: (RPCServer) async throws -> Result
@@ -58,12 +60,13 @@ func withRPCServer<Result: Sendable>(
   let store = try EventStore(path: directory.path, options: options)
   defer { store.close() }
 
-  let transport = HTTP2ServerTransport.Posix(
-    address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext)
-  let service = GoetheService(
+  var service = GoetheService(
     store: store, autoCreateTopics: autoCreateTopics, metrics: ServerMetrics(factory: metrics))
+  service.v1ConsumeFollows = v1ConsumeFollows
   let health = HealthService()
-  let server = GRPCServer(transport: transport, services: [service, health])
+  let server = GoetheServer(
+    socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)), services: [service, health],
+    settings: settings)
 
   func shutDown() {
     health.markNotServing()
@@ -74,7 +77,7 @@ func withRPCServer<Result: Sendable>(
   return try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await server.serve() }
     do {
-      guard let port = try await transport.listeningAddress.ipv4?.port else {
+      guard let port = await server.listeningAddress?.port else {
         throw GoetheError(.internalError, "the test server did not bind an IPv4 address")
       }
       let result = try await body(RPCServer(store: store, health: health, port: port))
