@@ -3,7 +3,7 @@ import GRPCCore
 extension GoetheError {
   /// The metadata key by which a Goethe server marks errors it raised itself, so that a client can
   /// tell "the server is shutting down" from "the server cannot be reached", both UNAVAILABLE.
-  static let originKey = "goethe-error"
+  public static let originKey = "goethe-error"
 
   /// The gRPC status code for this error.
   public var rpcCode: RPCError.Code {

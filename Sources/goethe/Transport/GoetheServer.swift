@@ -26,6 +26,13 @@ struct GoetheServer: Sendable {
     var config = Transport.Config.defaults
     config.rpc.maxRequestPayloadSize = settings.maxRequestSize
     config.connection.maxIdleTime = settings.idleTimeout
+    // The transport's only hook into each stream's pipeline; the limit answers before gRPC's does.
+    let limit = settings.maxRequestSize
+    config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
+      stream.eventLoop.makeCompletedFuture {
+        try stream.pipeline.syncOperations.addHandler(RequestSizeLimit(limit: limit), position: .first)
+      }
+    }
     transport = Transport(
       listenerFactory: GoetheListenerFactory(
         eventLoopGroup: MultiThreadedEventLoopGroup.singleton, descriptor: socket.take(),

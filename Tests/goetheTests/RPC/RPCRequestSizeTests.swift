@@ -1,0 +1,81 @@
+import Foundation
+import GRPCCore
+import GoetheKit
+import NIOCore
+import Testing
+
+@testable import goethe
+
+/// Requests over the transport's size limit are refused with RESOURCE_EXHAUSTED naming the limit,
+/// marked as Goethe's own refusal, and the connection goes on serving.
+@Suite(.timeLimit(.minutes(1)))
+struct RPCRequestSizeTests {
+  static let settings = TransportSettings(maxRequestSize: 64 << 10)
+
+  @Test func aBatchOverTheRequestLimitIsRefusedAndNothingIsStored() async throws {
+    try await withRPCServer(transport: Self.settings) { server in
+      try await server.withStub { stub in
+        let request = Io_Typusomega_Goethe_AppendRequest.with {
+          $0.topic = "blobs"
+          $0.payloads = Array(repeating: Data(repeating: 7, count: 16 << 10), count: 5)
+        }
+        let error = await #expect(throws: RPCError.self) { try await stub.append(request) }
+        #expect(error?.code == .resourceExhausted)
+        #expect(error?.message.contains("over the limit of 64 KiB") == true, "\(String(describing: error))")
+        #expect(error?.metadata[stringValues: GoetheError.originKey].first(where: { _ in true }) == "too large")
+
+        let produced = try await stub.produce("small", to: "blobs")
+        #expect(produced.topic.id == "blobs", "the connection still serves")
+      }
+      try await server.withClient { (client) async throws in
+        #expect(try await client.describeTopic("blobs").headSequence == 1)
+      }
+    }
+  }
+
+  @Test func aStreamedMessageOverTheLimitEndsTheConversation() async throws {
+    try await withRPCServer(transport: Self.settings) { server in
+      try await server.withStub { stub in
+        _ = try await stub.produce("a", to: "orders")
+        _ = try await stub.produce("b", to: "orders")
+        let error = await #expect(throws: RPCError.self) {
+          try await stub.conversation { conversation in
+            conversation.open(topic: "orders", consumer: "worker")
+            var reply = try #require(try await conversation.receive())
+            reply.consumer = String(repeating: "w", count: 100 << 10)
+            conversation.commit(reply)
+            return try await conversation.receive()
+          }
+        }
+        #expect(error?.code == .resourceExhausted, "\(String(describing: error))")
+      }
+    }
+  }
+}
+
+/// The length prefixes of gRPC messages, however the DATA frames cut them.
+@Suite struct GRPCMessageFramingTests {
+  static func message(_ length: Int) -> [UInt8] {
+    [0, UInt8(length >> 24 & 0xff), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
+      + [UInt8](repeating: 1, count: min(length, 64))
+  }
+
+  @Test func findsTheFirstMessageOverTheLimitAcrossAnySplit() {
+    let stream = Self.message(10) + Self.message(20) + Self.message(1000)
+    for cut in 0...stream.count {
+      var framing = GRPCMessageFraming()
+      let first = framing.firstLength(over: 100, in: ByteBuffer(bytes: stream[..<cut]))
+      let second = framing.firstLength(over: 100, in: ByteBuffer(bytes: stream[cut...]))
+      #expect((first ?? second) == 1000, "cut at \(cut)")
+    }
+  }
+
+  @Test func messagesAtTheLimitPass() {
+    var framing = GRPCMessageFraming()
+    #expect(framing.firstLength(over: 64, in: ByteBuffer(bytes: Self.message(64) + Self.message(0))) == nil)
+  }
+
+  @Test func percentEncodingKeepsPrintableASCII() {
+    #expect(RequestSizeLimit.percentEncoded("100% ok\nü") == "100%25 ok%0A%C3%BC")
+  }
+}
