@@ -78,8 +78,9 @@ def free_port():
 
 
 class Daemon:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, extra_args=()):
         self.data_dir = Path(data_dir)
+        self.extra_args = [str(arg) for arg in extra_args]
         self.process = None
         self.port = None
         self.stderr_lines = []
@@ -94,7 +95,7 @@ class Daemon:
         if not GOETHE.exists():
             raise unittest.SkipTest(f"{GOETHE} is not built (set GOETHE_BIN_DIR)")
         self.process = subprocess.Popen(
-            [str(GOETHE), "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir)],
+            [str(GOETHE), "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir), *self.extra_args],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=base_env())
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
