@@ -1,8 +1,9 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: deps build run test bench bench-memory protos docs
+.PHONY: deps build run test interop bench bench-memory protos docs
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/install-interop-deps.sh
 
 build: deps
 	swift build
@@ -12,13 +13,20 @@ run: build
 	swift run goethe
 
 ## The whole test suite: Swift tests, the goethectl and session tests against the real binaries,
-## then the checks that generated code, completions and man pages are current.
+## the grpc-go and Python grpcio clients against the real daemon, then the checks that generated
+## code, completions and man pages are current.
 test: deps
 	swift build --build-tests
 	swift test
 	GOETHE_BIN_DIR="$$(swift build --show-bin-path)" python3 -m unittest discover -s Tests/cli -t Tests/cli
+	GOETHE_BIN_DIR="$$(swift build --show-bin-path)" python3 -m unittest discover -s Tests/interop -t Tests/interop
 	scripts/generate-protos.sh --check
 	scripts/generate-docs.sh --check
+
+## Only the interop tests: grpc-go and Python grpcio clients against the real daemon.
+interop: deps
+	swift build
+	GOETHE_BIN_DIR="$$(swift build --show-bin-path)" python3 -m unittest discover -s Tests/interop -t Tests/interop
 
 ## The storage benchmark (release build); figures are in docs/benchmarks.md.
 bench: deps
