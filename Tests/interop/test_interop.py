@@ -51,12 +51,16 @@ DAEMON_ARGS = {
     "follow sync=always": ["--sync", "always", "--v1-consume-follow"],
 }
 
+# What build_clients made, or why it could not: {"go": path or error, "python": path or error}.
 _built = {}
 
 
 def setUpModule():
-    _built["go"] = build_clients.build_go_client()
-    _built["python"] = build_clients.build_python_stubs()
+    for client, build in (("go", build_clients.build_go_client), ("python", build_clients.build_python_stubs)):
+        try:
+            _built[client] = build()
+        except build_clients.BuildError as error:
+            _built[client] = error
 
 
 class ClientCases:
@@ -67,6 +71,8 @@ class ClientCases:
 
     @classmethod
     def setUpClass(cls):
+        if isinstance(_built[cls.client], Exception):
+            raise _built[cls.client]
         super().setUpClass()
         cls.tmp = tempfile.mkdtemp(prefix=f"goethe-interop-{cls.client}-")
         cls.daemons = {}
@@ -105,7 +111,7 @@ class ClientCases:
                 args += [flag, str(value)]
         if name is not None:
             args.append(name)
-        env = dict(os.environ, GOETHE_INTEROP_STUBS=str(_built["python"]))
+        env = dict(os.environ, GOETHE_INTEROP_STUBS=str(build_clients.PYTHON_STUBS))
         result = subprocess.run(self.command() + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, timeout=CLIENT_TIMEOUT, env=env)
         if result.returncode != 0:

@@ -76,7 +76,7 @@ func consumeFollowDeadline(ctx context.Context, opts options) (observation, erro
 		if cursor, err = stream.Recv(); err == nil {
 			delivered = append(delivered, cursor.GetCurrentEvent().GetId())
 			if err = stream.Send(cursor); err != nil {
-				err = receiveError(stream, err)
+				err = receiveError(stream)
 			}
 		}
 	}

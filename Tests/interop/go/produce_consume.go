@@ -90,7 +90,7 @@ func consumeAll(ctx context.Context, client v1pb.GoetheClient, topic, consumer s
 	}
 	ids := make([]string, 0, count)
 	if err := stream.Send(&v1pb.Cursor{Topic: &v1pb.Topic{Id: topic}, Consumer: consumer}); err != nil {
-		return ids, receiveError(stream, err)
+		return ids, receiveError(stream)
 	}
 	for len(ids) < count {
 		cursor, err := stream.Recv()
@@ -100,7 +100,7 @@ func consumeAll(ctx context.Context, client v1pb.GoetheClient, topic, consumer s
 		ids = append(ids, cursor.GetCurrentEvent().GetId())
 		if len(ids) < count {
 			if err := stream.Send(cursor); err != nil {
-				return ids, receiveError(stream, err)
+				return ids, receiveError(stream)
 			}
 		}
 	}
@@ -109,7 +109,7 @@ func consumeAll(ctx context.Context, client v1pb.GoetheClient, topic, consumer s
 }
 
 // receiveError turns a failed Send (io.EOF once the server ended the call) into the call's status.
-func receiveError(stream v1pb.Goethe_ConsumeClient, sendErr error) error {
+func receiveError(stream v1pb.Goethe_ConsumeClient) error {
 	for {
 		if _, err := stream.Recv(); err != nil {
 			return err

@@ -183,7 +183,7 @@ func consumeFollow(ctx context.Context, client v1pb.GoetheClient, opts options) 
 	}
 	delivered := []string{first.GetCurrentEvent().GetId()}
 	if err := stream.Send(first); err != nil {
-		return observation{"produced": produced, "delivered": delivered, "status": statusOf(receiveError(stream, err))}, nil
+		return observation{"produced": produced, "delivered": delivered, "status": statusOf(receiveError(stream))}, nil
 	}
 	type received struct {
 		cursor *v1pb.Cursor
@@ -240,7 +240,7 @@ func openConsume(ctx context.Context, client v1pb.GoetheClient, first *v1pb.Curs
 		return nil, err
 	}
 	if err := stream.Send(first); err != nil {
-		return nil, receiveError(stream, err)
+		return nil, receiveError(stream)
 	}
 	return stream, nil
 }
@@ -295,7 +295,7 @@ func acknowledge(ctx context.Context, client v1pb.GoetheClient, topic, consumer 
 			return delivered, nil
 		}
 		if err := stream.Send(cursor); err != nil {
-			return delivered, receiveError(stream, err)
+			return delivered, receiveError(stream)
 		}
 	}
 }

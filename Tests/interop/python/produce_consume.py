@@ -63,7 +63,9 @@ def run(opts):
     produce_elapsed = time.monotonic() - started
     if produce_error is not None and reader.is_alive():
         stop.set()  # the consumer would wait for events that will not come
-        consumer_result["conversation"].close()
+        conversation = consumer_result.get("conversation")
+        if conversation is not None:
+            conversation.close()
     if reader.ident is not None:
         reader.join(timeout=max(0.0, deadline - time.monotonic()) + 5)
     elapsed = time.monotonic() - started
