@@ -1,6 +1,4 @@
 import Foundation
-import GRPCCore
-import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 import ServiceLifecycle

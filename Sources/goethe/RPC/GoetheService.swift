@@ -3,7 +3,7 @@ import GRPCCore
 import GoetheKit
 
 /// The `io.typusomega.goethe.Goethe` service: validates requests, calls the store, maps errors.
-struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
+struct GoetheService: Sendable {
   typealias Event = Io_Typusomega_Goethe_Event
 
   let store: EventStore
@@ -16,13 +16,11 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
 
   // MARK: Goethe v1
 
-  func produce(request: Event, context: ServerContext) async throws -> Event {
-    try await mappingErrors {
-      let topic = try requireTopic(request.topic.id)
-      let result = try await timedAppend([request.payload], to: topic, expectedSequence: nil)
-      return Event(
-        StoredEvent(topic: topic, id: result.firstID, sequence: result.firstSequence, payload: request.payload))
-    }
+  func produce(request: Event) async throws -> Event {
+    let topic = try requireTopic(request.topic.id)
+    let result = try await timedAppend([request.payload], to: topic, expectedSequence: nil)
+    return Event(
+      StoredEvent(topic: topic, id: result.firstID, sequence: result.firstSequence, payload: request.payload))
   }
 
   /// Goethe v1's conversation: the client's first cursor opens a session, the server answers each
@@ -30,33 +28,30 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
   /// before the next one is sent. At the end of the topic the stream ends with RESOURCE_EXHAUSTED,
   /// unless `v1ConsumeFollows`.
   func consume(
-    request: RPCAsyncSequence<Io_Typusomega_Goethe_Cursor, any Error>,
-    response: RPCWriter<Io_Typusomega_Goethe_Cursor>,
-    context: ServerContext
+    request: RequestStream<Io_Typusomega_Goethe_Cursor>,
+    response: ResponseWriter<Io_Typusomega_Goethe_Cursor>
   ) async throws {
-    try await mappingErrors {
-      metrics.subscribers.increment()
-      defer { metrics.subscribers.decrement() }
-      try await runStream(store: store) {
-        var session: (topic: String, consumer: String, feed: EventFeed)?
-        for try await cursor in request {
-          if let session {
-            if !cursor.currentEvent.id.isEmpty {
-              _ = try await store.commitCursor(
-                topic: session.topic, consumer: session.consumer, eventID: try parseID(cursor.currentEvent.id))
-            }
-          } else {
-            session = try await openConsumeSession(cursor)
+    metrics.subscribers.increment()
+    defer { metrics.subscribers.decrement() }
+    try await runStream(store: store) {
+      var session: (topic: String, consumer: String, feed: EventFeed)?
+      for try await cursor in request {
+        if let session {
+          if !cursor.currentEvent.id.isEmpty {
+            _ = try await store.commitCursor(
+              topic: session.topic, consumer: session.consumer, eventID: try parseID(cursor.currentEvent.id))
           }
-          guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first, let session else {
-            throw Self.noMoreEvents(in: cursor.topic.id)
-          }
-          var reply = Io_Typusomega_Goethe_Cursor()
-          reply.topic.id = event.topic
-          reply.consumer = session.consumer
-          reply.currentEvent = Event(event)
-          try await response.write(reply)
+        } else {
+          session = try await openConsumeSession(cursor)
         }
+        guard let event = try await session?.feed.nextBatch(maxEvents: 1)?.first, let session else {
+          throw Self.noMoreEvents(in: cursor.topic.id)
+        }
+        var reply = Io_Typusomega_Goethe_Cursor()
+        reply.topic.id = event.topic
+        reply.consumer = session.consumer
+        reply.currentEvent = Event(event)
+        try await response.write(reply)
       }
     }
   }
@@ -93,44 +88,40 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
   // MARK: Topics
 
   func createTopic(
-    request: Io_Typusomega_Goethe_CreateTopicRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_CreateTopicRequest
   ) async throws -> Io_Typusomega_Goethe_TopicInfo {
-    try await mappingErrors {
-      let granularity = try request.indexGranularitySeconds == 0 ? nil : Granularity(seconds: request.indexGranularitySeconds)
-      return .init(try await store.createTopic(try requireTopic(request.topic), granularity: granularity))
-    }
+    let granularity = try request.indexGranularitySeconds == 0 ? nil : Granularity(seconds: request.indexGranularitySeconds)
+    return .init(try await store.createTopic(try requireTopic(request.topic), granularity: granularity))
   }
 
   func listTopics(
-    request: Io_Typusomega_Goethe_ListTopicsRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_ListTopicsRequest
   ) async throws -> Io_Typusomega_Goethe_ListTopicsResponse {
     .with { $0.topics = store.listTopics().map(Io_Typusomega_Goethe_TopicInfo.init) }
   }
 
   func describeTopic(
-    request: Io_Typusomega_Goethe_DescribeTopicRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_DescribeTopicRequest
   ) async throws -> Io_Typusomega_Goethe_TopicInfo {
-    try await mappingErrors { .init(try store.describeTopic(try requireTopic(request.topic))) }
+    .init(try store.describeTopic(try requireTopic(request.topic)))
   }
 
   func topicStats(
-    request: Io_Typusomega_Goethe_TopicStatsRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_TopicStatsRequest
   ) async throws -> Io_Typusomega_Goethe_TopicStatsResponse {
-    try await mappingErrors {
-      let topic = try store.readable(try requireTopic(request.topic))
-      let to = request.toUnixNano == 0 ? UInt64.max : request.toUnixNano
-      guard request.fromUnixNano <= to else {
-        throw GoetheError(.invalidArgument, "the stats range ends before it starts")
-      }
-      let buckets = try store.bucketCounts(topic.name, from: request.fromUnixNano, to: to)
-      return .with {
-        $0.indexGranularitySeconds = topic.record.granularity.seconds
-        $0.buckets = buckets.map { bucket in
-          .with {
-            $0.startUnixNano = bucket.start
-            $0.count = bucket.count
-            $0.lastEventID = bucket.lastEventID
-          }
+    let topic = try store.readable(try requireTopic(request.topic))
+    let to = request.toUnixNano == 0 ? UInt64.max : request.toUnixNano
+    guard request.fromUnixNano <= to else {
+      throw GoetheError(.invalidArgument, "the stats range ends before it starts")
+    }
+    let buckets = try store.bucketCounts(topic.name, from: request.fromUnixNano, to: to)
+    return .with {
+      $0.indexGranularitySeconds = topic.record.granularity.seconds
+      $0.buckets = buckets.map { bucket in
+        .with {
+          $0.startUnixNano = bucket.start
+          $0.count = bucket.count
+          $0.lastEventID = bucket.lastEventID
         }
       }
     }
@@ -139,41 +130,36 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
   // MARK: Events
 
   func append(
-    request: Io_Typusomega_Goethe_AppendRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_AppendRequest
   ) async throws -> Io_Typusomega_Goethe_AppendResponse {
-    try await mappingErrors {
-      let result = try await timedAppend(
-        request.payloads, to: try requireTopic(request.topic),
-        expectedSequence: request.hasExpectedSequence ? request.expectedSequence : nil)
-      return .with {
-        $0.topic = result.topic
-        $0.firstEventID = result.firstID
-        $0.firstSequence = result.firstSequence
-        $0.count = UInt32(result.count)
-      }
+    let result = try await timedAppend(
+      request.payloads, to: try requireTopic(request.topic),
+      expectedSequence: request.hasExpectedSequence ? request.expectedSequence : nil)
+    return .with {
+      $0.topic = result.topic
+      $0.firstEventID = result.firstID
+      $0.firstSequence = result.firstSequence
+      $0.count = UInt32(result.count)
     }
   }
 
   func subscribe(
     request: Io_Typusomega_Goethe_SubscribeRequest,
-    response: RPCWriter<Io_Typusomega_Goethe_SubscribeResponse>,
-    context: ServerContext
+    response: ResponseWriter<Io_Typusomega_Goethe_SubscribeResponse>
   ) async throws {
-    try await mappingErrors {
-      metrics.subscribers.increment()
-      defer { metrics.subscribers.decrement() }
-      let topic = try requireTopic(request.topic)
-      let start = try resolve(request.from, in: topic)
-      let head = try store.readable(topic).committed.sequence
-      try await response.write(.with { $0.start = .init(start.info, headSequence: head) })
-      let feed = EventFeed(
-        store: store, start: start, through: try upperBound(request.to), limit: request.limit == 0 ? nil : request.limit,
-        follow: request.follow)
-      try await runStream(store: store) {
-        var feed = feed
-        while let batch = try await feed.nextBatch() {
-          try await response.write(.with { $0.events.events = batch.map(Event.init) })
-        }
+    metrics.subscribers.increment()
+    defer { metrics.subscribers.decrement() }
+    let topic = try requireTopic(request.topic)
+    let start = try resolve(request.from, in: topic)
+    let head = try store.readable(topic).committed.sequence
+    try await response.write(.with { $0.start = .init(start.info, headSequence: head) })
+    let feed = EventFeed(
+      store: store, start: start, through: try upperBound(request.to), limit: request.limit == 0 ? nil : request.limit,
+      follow: request.follow)
+    try await runStream(store: store) {
+      var feed = feed
+      while let batch = try await feed.nextBatch() {
+        try await response.write(.with { $0.events.events = batch.map(Event.init) })
       }
     }
   }
@@ -181,45 +167,39 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
   // MARK: Cursors
 
   func getCursor(
-    request: Io_Typusomega_Goethe_GetCursorRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_GetCursorRequest
   ) async throws -> Io_Typusomega_Goethe_CursorInfo {
-    try await mappingErrors { .init(try store.cursor(topic: try requireTopic(request.topic), consumer: request.consumer)) }
+    .init(try store.cursor(topic: try requireTopic(request.topic), consumer: request.consumer))
   }
 
   func setCursor(
-    request: Io_Typusomega_Goethe_SetCursorRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_SetCursorRequest
   ) async throws -> Io_Typusomega_Goethe_CursorInfo {
-    try await mappingErrors {
-      let position: Position =
-        switch request.position.kind {
-        case .beginning: .beginning
-        case .end: .end
-        case .eventID(let id): .event(id)
-        case .timeUnixNano(let time): .time(time)
-        case .afterConsumer, .last, nil:
-          throw GoetheError(.invalidArgument, "a cursor is set to an event id, a time, beginning or end")
-        }
-      return .init(
-        try await store.setCursor(topic: try requireTopic(request.topic), consumer: request.consumer, to: position))
-    }
+    let position: Position =
+      switch request.position.kind {
+      case .beginning: .beginning
+      case .end: .end
+      case .eventID(let id): .event(id)
+      case .timeUnixNano(let time): .time(time)
+      case .afterConsumer, .last, nil:
+        throw GoetheError(.invalidArgument, "a cursor is set to an event id, a time, beginning or end")
+      }
+    return .init(
+      try await store.setCursor(topic: try requireTopic(request.topic), consumer: request.consumer, to: position))
   }
 
   func listCursors(
-    request: Io_Typusomega_Goethe_ListCursorsRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_ListCursorsRequest
   ) async throws -> Io_Typusomega_Goethe_ListCursorsResponse {
-    try await mappingErrors {
-      let cursors = try store.listCursors(topic: request.topic.isEmpty ? nil : request.topic)
-      return .with { $0.cursors = cursors.map(Io_Typusomega_Goethe_CursorInfo.init) }
-    }
+    let cursors = try store.listCursors(topic: request.topic.isEmpty ? nil : request.topic)
+    return .with { $0.cursors = cursors.map(Io_Typusomega_Goethe_CursorInfo.init) }
   }
 
   func deleteCursor(
-    request: Io_Typusomega_Goethe_DeleteCursorRequest, context: ServerContext
+    request: Io_Typusomega_Goethe_DeleteCursorRequest
   ) async throws -> Io_Typusomega_Goethe_DeleteCursorResponse {
-    try await mappingErrors {
-      try await store.deleteCursor(topic: try requireTopic(request.topic), consumer: request.consumer)
-      return .init()
-    }
+    try await store.deleteCursor(topic: try requireTopic(request.topic), consumer: request.consumer)
+    return .init()
   }
 
   // MARK: Helpers
@@ -265,20 +245,5 @@ struct GoetheService: Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
       throw GoetheError(.invalidArgument, "event id \"\(text)\" is not a decimal number")
     }
     return id
-  }
-}
-
-/// Runs a handler body, turning Goethe errors into gRPC statuses.
-func mappingErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
-  do {
-    return try await body()
-  } catch let error as GoetheError {
-    throw error.rpcError
-  } catch let error as RPCError {
-    throw error
-  } catch is CancellationError {
-    throw RPCError(code: .cancelled, message: "the request was cancelled")
-  } catch {
-    throw RPCError(code: .internalError, message: "\(error)")
   }
 }

@@ -4,7 +4,8 @@ import Synchronization
 
 /// The standard `grpc.health.v1.Health` service: SERVING while the daemon runs, NOT_SERVING once it
 /// begins to shut down. Knows the overall status ("") and the Goethe service.
-final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
+final class HealthService: Sendable {
+  typealias Request = Grpc_Health_V1_HealthCheckRequest
   typealias Response = Grpc_Health_V1_HealthCheckResponse
 
   private static let known: Set<String> = ["", "io.typusomega.goethe.Goethe"]
@@ -29,16 +30,14 @@ final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
     }
   }
 
-  func check(request: Grpc_Health_V1_HealthCheckRequest, context: ServerContext) async throws -> Response {
+  func check(request: Request) async throws -> Response {
     guard Self.known.contains(request.service) else {
       throw RPCError(code: .notFound, message: "unknown service \(request.service)")
     }
     return status
   }
 
-  func watch(
-    request: Grpc_Health_V1_HealthCheckRequest, response: RPCWriter<Response>, context: ServerContext
-  ) async throws {
+  func watch(request: Request, response: ResponseWriter<Response>) async throws {
     guard Self.known.contains(request.service) else {
       try await response.write(.with { $0.status = .serviceUnknown })
       return
@@ -57,5 +56,14 @@ final class HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
   private var status: Response {
     let serving = state.withLock { $0.serving }
     return .with { $0.status = serving ? .serving : .notServing }
+  }
+}
+
+extension HealthService: RPCService {
+  var methods: [String: RPCMethod] {
+    [
+      "/grpc.health.v1.Health/Check": .unary(check),
+      "/grpc.health.v1.Health/Watch": .serverStreaming(watch),
+    ]
   }
 }

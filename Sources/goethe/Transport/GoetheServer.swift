@@ -1,8 +1,8 @@
-import GRPCCore
-import GRPCNIOTransportCore
 import GoetheKit
 import NIOCore
+import NIOHTTP2
 import NIOPosix
+import Synchronization
 
 /// How the daemon's connections are served.
 struct TransportSettings: Sendable, Equatable {
@@ -12,58 +12,173 @@ struct TransportSettings: Sendable, Equatable {
   var idleTimeout: Duration? = .seconds(30 * 60)
   /// A connection must open with the HTTP/2 preface within this time.
   var handshakeTimeout: Duration = .seconds(10)
+  /// Whether handlers run on their connection's event loop; when appends wait for fsync they run
+  /// on Swift's global executor instead, so that a sync does not hold up other connections.
+  var handlersOnEventLoop = true
 }
 
-/// The gRPC server as the daemon runs it (and as the RPC tests run it): the services behind the
-/// deadline interceptor, on a transport that guards each connection, on an already bound socket.
-struct GoetheServer: Sendable {
-  typealias Transport = HTTP2ServerTransport.Custom<GoetheListenerFactory>
+/// Goethe's gRPC server, directly on swift-nio-http2: each connection is the
+/// ``HTTP2ConnectionGuard``, the HTTP/2 handler and a ``ConnectionManager``; each stream is one call
+/// served by a ``GRPCStreamHandler``. A call's handler runs on its connection's event loop, so a
+/// unary call costs no thread hop between its request and its response.
+final class GoetheServer: Sendable {
+  private let methods: [String: RPCMethod]
+  private let settings: TransportSettings
+  private let descriptor: Mutex<CInt?>
+  private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+  private let calls = CallTracker()
+  private let state = Mutex(State())
 
-  private let server: GRPCServer<Transport>
-  private let transport: Transport
-
-  init(socket: consuming ListeningSocket, services: [any RegistrableRPCService], settings: TransportSettings) {
-    var config = Transport.Config.defaults
-    config.rpc.maxRequestPayloadSize = settings.maxRequestSize
-    config.connection.maxIdleTime = settings.idleTimeout
-    // The transport's only hook into each stream's pipeline; the limit answers before gRPC's does.
-    let limit = settings.maxRequestSize
-    config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { stream in
-      stream.eventLoop.makeCompletedFuture {
-        try stream.pipeline.syncOperations.addHandler(RequestSizeLimit(limit: limit), position: .first)
-      }
-    }
-    transport = Transport(
-      listenerFactory: GoetheListenerFactory(
-        eventLoopGroup: MultiThreadedEventLoopGroup.singleton, descriptor: socket.take(),
-        prefaceTimeout: TimeAmount(settings.handshakeTimeout)),
-      config: config)
-    server = GRPCServer(transport: transport, services: services, interceptors: [DeadlineInterceptor()])
+  private struct State {
+    var listener: (any Channel)?
+    var connections: [ObjectIdentifier: any Channel] = [:]
+    var shuttingDown = false
+    /// The bound address once known (nil inside: serving failed).
+    var address: ServerAddress??
+    var addressWaiters: [CheckedContinuation<ServerAddress?, Never>] = []
   }
 
-  /// Serves until the server shuts down; throws if it cannot serve.
-  func serve() async throws { try await server.serve() }
+  init(socket: consuming ListeningSocket, services: [any RPCService], settings: TransportSettings) {
+    descriptor = Mutex(socket.take())
+    methods = services.reduce(into: [:]) { methods, service in methods.merge(service.methods) { first, _ in first } }
+    self.settings = settings
+  }
 
-  /// Stops accepting calls and lets the calls in flight finish.
-  func beginGracefulShutdown() { server.beginGracefulShutdown() }
+  deinit {
+    if let descriptor = descriptor.withLock({ $0 }) { _ = ListeningSocket(adopting: descriptor) }
+  }
 
-  /// Where the server listens, once it does; nil if it stopped or never started.
+  /// Where the server listens, once it does; nil if it could not serve.
   var listeningAddress: ServerAddress? {
     get async {
-      guard let address = await transport.listeningAddress else { return nil }
-      return try? ServerAddress(address)
+      await withCheckedContinuation { continuation in
+        let known = state.withLock { state -> ServerAddress?? in
+          if state.address == nil { state.addressWaiters.append(continuation) }
+          return state.address
+        }
+        if let known { continuation.resume(returning: known) }
+      }
     }
+  }
+
+  private func resolveAddress(_ address: ServerAddress?) {
+    let waiters = state.withLock { state in
+      state.address = .some(address)
+      defer { state.addressWaiters.removeAll() }
+      return state.addressWaiters
+    }
+    for waiter in waiters { waiter.resume(returning: address) }
+  }
+
+  /// Serves until ``beginGracefulShutdown()`` has drained every connection and every call's
+  /// handler has ended; throws if it cannot serve.
+  func serve() async throws {
+    guard let descriptor = descriptor.withLock({ $0.take() }) else {
+      throw GoetheError(.internalError, "the server was started twice")
+    }
+    let listener: any Channel
+    do {
+      listener = try await ServerBootstrap(group: group)
+        .childChannelInitializer { [self] channel in
+          channel.eventLoop.makeCompletedFuture { try configure(connection: channel) }
+        }
+        .withBoundSocket(descriptor).get()
+    } catch {
+      resolveAddress(nil)
+      throw error
+    }
+    let shuttingDown = state.withLock { state in
+      state.listener = listener
+      return state.shuttingDown
+    }
+    resolveAddress(listener.localAddress.flatMap { try? ServerAddress($0) })
+    if shuttingDown { beginGracefulShutdown() }
+    try await withTaskCancellationHandler {
+      try await listener.closeFuture.get()
+      await waitForConnections()
+      await calls.waitUntilIdle()
+    } onCancel: {
+      beginGracefulShutdown()
+    }
+  }
+
+  /// Stops accepting connections and drains the open ones: each gets GOAWAY and closes once its
+  /// calls have ended.
+  func beginGracefulShutdown() {
+    let (listener, connections) = state.withLock { state in
+      state.shuttingDown = true
+      return (state.listener, Array(state.connections.values))
+    }
+    listener?.close(promise: nil)
+    for connection in connections {
+      connection.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(), promise: nil)
+    }
+  }
+
+  private func configure(connection channel: any Channel) throws {
+    let pipeline = channel.pipeline.syncOperations
+    try pipeline.addHandler(HTTP2ConnectionGuard(prefaceTimeout: TimeAmount(settings.handshakeTimeout)))
+    let streams = GRPCStreamHandler.Configuration(
+      methods: methods, maxRequestSize: settings.maxRequestSize,
+      executor: settings.handlersOnEventLoop ? .eventLoop(EventLoopTaskExecutor(eventLoop: channel.eventLoop)) : .global,
+      calls: calls)
+    _ = try pipeline.configureHTTP2Pipeline(
+      mode: .server, connectionConfiguration: Self.connectionConfiguration,
+      streamConfiguration: Self.streamConfiguration
+    ) { stream in
+      stream.eventLoop.makeCompletedFuture {
+        try stream.pipeline.syncOperations.addHandler(GRPCStreamHandler(streams))
+      }
+    }
+    try pipeline.addHandler(ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) }))
+    track(channel)
+  }
+
+  /// Remembers an open connection, to drain it at shutdown; a connection that arrives during
+  /// shutdown is drained at once.
+  private func track(_ channel: any Channel) {
+    let id = ObjectIdentifier(channel)
+    let shuttingDown = state.withLock { state in
+      state.connections[id] = channel
+      return state.shuttingDown
+    }
+    channel.closeFuture.whenComplete { [self] _ in
+      _ = state.withLock { $0.connections.removeValue(forKey: id) }
+    }
+    if shuttingDown { channel.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(), promise: nil) }
+  }
+
+  private func waitForConnections() async {
+    while let connection = state.withLock({ $0.connections.values.first }) {
+      try? await connection.closeFuture.get()
+    }
+  }
+
+  /// Windows large enough that a batch of events is never held up by flow control on loopback.
+  private static let windowSize = 8 << 20
+
+  private static var connectionConfiguration: NIOHTTP2Handler.ConnectionConfiguration {
+    var configuration = NIOHTTP2Handler.ConnectionConfiguration()
+    configuration.initialSettings = [
+      HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
+      HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
+      HTTP2Setting(parameter: .maxHeaderListSize, value: 16 << 10),
+    ]
+    return configuration
+  }
+
+  private static var streamConfiguration: NIOHTTP2Handler.StreamConfiguration {
+    var configuration = NIOHTTP2Handler.StreamConfiguration()
+    configuration.targetWindowSize = windowSize
+    return configuration
   }
 }
 
 extension ServerAddress {
-  init(_ address: GRPCNIOTransportCore.SocketAddress) throws {
-    if let ipv4 = address.ipv4 {
-      self.init(host: ipv4.host, port: ipv4.port)
-    } else if let ipv6 = address.ipv6 {
-      self.init(host: ipv6.host, port: ipv6.port)
-    } else {
+  init(_ address: NIOCore.SocketAddress) throws {
+    guard let host = address.ipAddress, let port = address.port else {
       throw GoetheError(.internalError, "unexpected listening address \(address)")
     }
+    self.init(host: host, port: port)
   }
 }

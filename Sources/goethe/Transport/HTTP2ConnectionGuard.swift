@@ -9,8 +9,9 @@ import NIOCore
 ///   program making more than a few calls a second was cut off. As gRPC's own servers do (gRFC A8,
 ///   "ping strikes" reset by sending headers or data), a PING that arrives after the server has
 ///   sent call traffic (HEADERS or DATA) since the previous PING is answered here and never reaches
-///   the HTTP/2 handler. Every other PING goes on to the HTTP/2 handler, whose rate limit, and gRPC's
-///   keepalive policing of pings without calls, still apply to a peer that pings without traffic.
+///   the HTTP/2 handler. Every other PING goes on to the HTTP/2 handler, whose rate limit, and the
+///   ``ConnectionManager``'s policing of pings without calls, still apply to a peer that pings
+///   without traffic.
 /// - **A connection that never speaks HTTP/2 is closed.** The client preface must arrive within
 ///   `prefaceTimeout`; idle and half-open connections do not hold a socket for ever.
 ///

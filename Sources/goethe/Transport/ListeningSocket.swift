@@ -36,6 +36,9 @@ struct ListeningSocket: ~Copyable {
     self.descriptor = descriptor
   }
 
+  /// Takes back a descriptor that was taken but never served on, to close it.
+  init(adopting descriptor: CInt) { self.descriptor = descriptor }
+
   /// Hands the descriptor to whoever serves on it, which then owns it.
   consuming func take() -> CInt {
     let descriptor = self.descriptor

@@ -1,0 +1,47 @@
+import NIOCore
+
+/// Cuts gRPC's length-prefixed messages (a flag byte and a 4-byte big-endian length, then the
+/// message) out of a request's DATA frames, however the frames split them.
+///
+/// A message's length is checked against the limit as soon as its prefix arrives, so a message
+/// over it is refused before it is read.
+struct GRPCMessageDeframer {
+  enum Failure: Error, Equatable {
+    /// A message declared `length` bytes, over the limit.
+    case tooLarge(length: Int)
+    /// A message is marked compressed, but the call negotiated no compression.
+    case compressed
+  }
+
+  static let prefixSize = 5
+
+  let limit: Int
+  private var pending: ByteBuffer?
+
+  init(limit: Int) { self.limit = limit }
+
+  /// True between messages: nothing of a message is held.
+  var isEmpty: Bool { pending.map { $0.readableBytes == 0 } ?? true }
+
+  /// Adds `bytes` and returns every message they complete, in order.
+  mutating func process(_ bytes: ByteBuffer) throws(Failure) -> [ByteBuffer] {
+    if pending == nil || pending!.readableBytes == 0 {
+      pending = bytes
+    } else {
+      var more = bytes
+      pending!.writeBuffer(&more)
+    }
+    var messages: [ByteBuffer] = []
+    while var buffer = pending, buffer.readableBytes >= Self.prefixSize {
+      let flag = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)!
+      let length = Int(buffer.getInteger(at: buffer.readerIndex + 1, as: UInt32.self)!)
+      guard length <= limit else { throw .tooLarge(length: length) }
+      guard flag == 0 else { throw .compressed }
+      guard buffer.readableBytes >= Self.prefixSize + length else { break }
+      buffer.moveReaderIndex(forwardBy: Self.prefixSize)
+      messages.append(buffer.readSlice(length: length)!)
+      pending = buffer
+    }
+    return messages
+  }
+}

@@ -1,0 +1,49 @@
+import GRPCCore
+import GoetheKit
+import NIOHPACK
+
+/// The status a call ends with, as gRPC's trailers carry it.
+enum GRPCStatusTrailers {
+  /// The response headers that open every answer.
+  static let responseHeaders: HPACKHeaders = [":status": "200", "content-type": "application/grpc"]
+
+  /// Trailers for `error` (or OK when nil); `trailersOnly` makes them the whole response.
+  static func make(_ error: RPCError?, trailersOnly: Bool) -> HPACKHeaders {
+    var headers = trailersOnly ? responseHeaders : HPACKHeaders()
+    guard let error else {
+      headers.add(name: "grpc-status", value: "0")
+      return headers
+    }
+    headers.add(name: "grpc-status", value: "\(error.code.rawValue)")
+    if !error.message.isEmpty { headers.add(name: "grpc-message", value: percentEncoded(error.message)) }
+    for (key, value) in error.metadata {
+      if case .string(let text) = value { headers.add(name: key, value: text) }
+    }
+    return headers
+  }
+
+  /// Any error a handler throws, as a status: Goethe's errors by their code, cancellation as
+  /// CANCELLED, anything unforeseen as INTERNAL.
+  static func status(of error: any Error) -> RPCError {
+    switch error {
+    case let error as RPCError: error
+    case let error as GoetheError: error.rpcError
+    case is CancellationError: RPCError(code: .cancelled, message: "the call was cancelled")
+    default: RPCError(code: .internalError, message: "\(error)")
+    }
+  }
+
+  /// gRPC's encoding of `grpc-message`: printable ASCII but `%` as is, every other byte as `%XX`.
+  static func percentEncoded(_ text: String) -> String {
+    var encoded = ""
+    for byte in text.utf8 {
+      if (0x20...0x7e).contains(byte), byte != UInt8(ascii: "%") {
+        encoded.unicodeScalars.append(Unicode.Scalar(byte))
+      } else {
+        let hex = String(byte, radix: 16, uppercase: true)
+        encoded += hex.count == 1 ? "%0" + hex : "%" + hex
+      }
+    }
+    return encoded
+  }
+}

@@ -1,0 +1,294 @@
+import GRPCCore
+import GoetheKit
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+
+/// Serves one gRPC call on one HTTP/2 stream: reads the request headers and messages, runs the
+/// method's handler in a task, and writes the response messages and the status trailers.
+///
+/// Everything here runs on the stream's event loop; the handler's task reaches it through a
+/// ``StreamSink``. A call ends exactly once, with the first of: the handler's outcome, its
+/// deadline (DEADLINE_EXCEEDED), a refused request, or the client's reset (no status then).
+final class GRPCStreamHandler: ChannelInboundHandler {
+  typealias InboundIn = HTTP2Frame.FramePayload
+  typealias OutboundOut = HTTP2Frame.FramePayload
+
+  /// Where handlers run: on the connection's event loop (no thread hop), or on Swift's global
+  /// executor (for handlers that may block, such as appends that wait for fsync).
+  enum HandlerExecutor: Sendable {
+    case eventLoop(EventLoopTaskExecutor)
+    case global
+  }
+
+  struct Configuration: Sendable {
+    var methods: [String: RPCMethod]
+    var maxRequestSize: Int
+    var executor: HandlerExecutor
+    var calls: CallTracker
+  }
+
+  private let configuration: Configuration
+  private var context: ChannelHandlerContext?
+  private var method: RPCMethod?
+  private var deframer: GRPCMessageDeframer
+  private var requests: [ByteBuffer] = []
+  private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
+  private var requestEnded = false
+  private var task: Task<Void, Never>?
+  private var deadline: Scheduled<Void>?
+  private var responseStarted = false
+  private var ended = false
+  private var writeWaiters: [CheckedContinuation<Void, any Error>] = []
+
+  init(_ configuration: Configuration) {
+    self.configuration = configuration
+    deframer = GRPCMessageDeframer(limit: configuration.maxRequestSize)
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+  func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+  // MARK: Requests
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    guard !ended else { return }
+    switch unwrapInboundIn(data) {
+    case .headers(let frame):
+      requestEnded = requestEnded || frame.endStream
+      if method == nil { receiveRequestHeaders(frame.headers) }
+      if frame.endStream { receiveEndOfRequests() }
+    case .data(let frame):
+      requestEnded = requestEnded || frame.endStream
+      if case .byteBuffer(let bytes) = frame.data { receive(bytes) }
+      if frame.endStream { receiveEndOfRequests() }
+    default:
+      break
+    }
+  }
+
+  private func receiveRequestHeaders(_ headers: HPACKHeaders) {
+    guard let contentType = headers.first(name: "content-type"), contentType.hasPrefix("application/grpc") else {
+      // Not a gRPC request at all: answered in HTTP's terms, as gRPC's servers do.
+      return end(sending: [":status": "415"])
+    }
+    let path = headers.first(name: ":path") ?? ""
+    guard let method = configuration.methods[path] else {
+      return end(with: RPCError(code: .unimplemented, message: "no method \(path)"))
+    }
+    if let encoding = headers.first(name: "grpc-encoding"), encoding != "identity" {
+      return end(
+        with: RPCError(
+          code: .unimplemented, message: "compression \(encoding) is not supported",
+          metadata: ["grpc-accept-encoding": "identity"]))
+    }
+    self.method = method
+    if let timeout = headers.first(name: "grpc-timeout").flatMap(GRPCTimeout.parse), let context {
+      deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
+        end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
+      }
+    }
+    if case .bidirectional(let handler) = method {
+      let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+      requestStream = continuation
+      start { sink in
+        try await handler(stream, sink)
+        return nil
+      }
+    }
+  }
+
+  private func receive(_ bytes: ByteBuffer) {
+    guard method != nil else { return }
+    let messages: [ByteBuffer]
+    do {
+      messages = try deframer.process(bytes)
+    } catch .tooLarge(let length) {
+      return end(
+        with: GoetheError(
+          .tooLarge,
+          "a request message of \(ByteSize(length)) is over the limit of \(ByteSize(configuration.maxRequestSize)); send fewer or smaller events per request"
+        ).rpcError)
+    } catch {
+      return end(with: RPCError(code: .internalError, message: "a request message is compressed, but no compression was negotiated"))
+    }
+    if let requestStream {
+      for message in messages { requestStream.yield(message) }
+    } else {
+      requests += messages
+    }
+  }
+
+  private func receiveEndOfRequests() {
+    guard !ended, let method else { return }
+    guard deframer.isEmpty else {
+      return end(with: RPCError(code: .internalError, message: "the request ended inside a message"))
+    }
+    switch method {
+    case .bidirectional:
+      requestStream?.finish()
+    case .unary(let handler):
+      guard let request = onlyRequest() else { return }
+      start(streaming: false) { _ in try await handler(request) }
+    case .serverStreaming(let handler):
+      guard let request = onlyRequest() else { return }
+      start { sink in
+        try await handler(request, sink)
+        return nil
+      }
+    }
+  }
+
+  private func onlyRequest() -> ByteBuffer? {
+    guard requests.count == 1 else {
+      end(with: RPCError(code: .internalError, message: "expected one request message, received \(requests.count)"))
+      return nil
+    }
+    return requests[0]
+  }
+
+  // MARK: The handler
+
+  /// Runs `body` in the call's task; its result is the last response message, if any.
+  ///
+  /// A streaming call's response headers go out at once: clients such as grpc-swift's hand a
+  /// bidirectional call to their code only once the server has answered with headers.
+  private func start(streaming: Bool = true, _ body: @escaping @Sendable (any ResponseSink) async throws -> ByteBuffer?) {
+    guard let context else { return }
+    if streaming {
+      startResponse()
+      context.flush()
+    }
+    let sink = StreamSink(handler: NIOLoopBound(self, eventLoop: context.eventLoop), eventLoop: context.eventLoop)
+    let calls = configuration.calls
+    let executor: any TaskExecutor =
+      switch configuration.executor {
+      case .eventLoop(let executor): executor
+      case .global: globalConcurrentExecutor
+      }
+    calls.started()
+    task = Task(executorPreference: executor) {
+      let outcome: Result<ByteBuffer?, any Error>
+      do {
+        outcome = .success(try await body(sink))
+      } catch {
+        outcome = .failure(error)
+      }
+      sink.finish(outcome)
+      calls.ended()
+    }
+  }
+
+  /// Writes one response message; `written` resumes once the stream can take more.
+  fileprivate func write(message: ByteBuffer, written: CheckedContinuation<Void, any Error>) {
+    guard !ended, let context, context.channel.isActive else { return written.resume(throwing: CancellationError()) }
+    startResponse()
+    write(.data(.init(data: .byteBuffer(message))))
+    context.flush()
+    if context.channel.isWritable { written.resume() } else { writeWaiters.append(written) }
+  }
+
+  /// Ends the call with the handler's outcome, unless it has ended already.
+  fileprivate func finish(_ outcome: Result<ByteBuffer?, any Error>) {
+    guard !ended else { return }
+    switch outcome {
+    case .success(let response):
+      if let response {
+        startResponse()
+        write(.data(.init(data: .byteBuffer(response))))
+      }
+      end(with: nil)
+    case .failure(let error):
+      end(with: GRPCStatusTrailers.status(of: error))
+    }
+  }
+
+  fileprivate func failWriters(_ error: any Error) {
+    let waiters = writeWaiters
+    writeWaiters.removeAll()
+    for waiter in waiters { waiter.resume(throwing: error) }
+  }
+
+  // MARK: Responses
+
+  private func startResponse() {
+    guard !responseStarted else { return }
+    responseStarted = true
+    write(.headers(.init(headers: GRPCStatusTrailers.responseHeaders)))
+  }
+
+  /// Sends the status and ends the call.
+  private func end(with status: RPCError?) {
+    end(sending: GRPCStatusTrailers.make(status, trailersOnly: !responseStarted))
+  }
+
+  /// Sends the last headers of the stream and ends the call. A client still sending is stopped
+  /// with RST_STREAM `NO_ERROR`, which tells it the response is complete (a `CANCEL` would make
+  /// some clients, grpcio among them, report the call as cancelled instead of its status).
+  private func end(sending headers: HPACKHeaders) {
+    write(.headers(.init(headers: headers, endStream: true)))
+    if !requestEnded { write(.rstStream(.noError)) }
+    context?.flush()
+    stop()
+  }
+
+  /// Stops the call's work: its task, its request stream, its waiting writes and its deadline.
+  private func stop() {
+    ended = true
+    deadline?.cancel()
+    task?.cancel()
+    requestStream?.finish(throwing: CancellationError())
+    failWriters(CancellationError())
+  }
+
+  private func write(_ payload: HTTP2Frame.FramePayload) {
+    context?.write(wrapOutboundOut(payload), promise: nil)
+  }
+
+  // MARK: The stream
+
+  func channelWritabilityChanged(context: ChannelHandlerContext) {
+    if context.channel.isWritable {
+      let waiters = writeWaiters
+      writeWaiters.removeAll()
+      for waiter in waiters { waiter.resume() }
+    }
+    context.fireChannelWritabilityChanged()
+  }
+
+  /// The client reset the stream or the connection went away: no status can be sent any more.
+  func channelInactive(context: ChannelHandlerContext) {
+    if !ended { stop() }
+    context.fireChannelInactive()
+  }
+}
+
+/// How a call's task reaches its stream handler, from whatever thread it runs on.
+private struct StreamSink: ResponseSink {
+  let handler: NIOLoopBound<GRPCStreamHandler>
+  let eventLoop: any EventLoop
+
+  func write(_ frame: ByteBuffer) async throws {
+    try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        onLoop { $0.write(message: frame, written: continuation) }
+      }
+    } onCancel: {
+      onLoop { $0.failWriters(CancellationError()) }
+    }
+  }
+
+  func finish(_ outcome: Result<ByteBuffer?, any Error>) {
+    onLoop { $0.finish(outcome) }
+  }
+
+  private func onLoop(_ body: @escaping @Sendable (GRPCStreamHandler) -> Void) {
+    if eventLoop.inEventLoop {
+      body(handler.value)
+    } else {
+      let handler = handler
+      eventLoop.execute { body(handler.value) }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import GRPCCore
+import NIOCore
+import SwiftProtobuf
+
+/// One method of a service, as the server runs it: typed handlers wrapped over frame bytes, so the
+/// serving path stays free of generic look-ups at run time.
+enum RPCMethod: Sendable {
+  /// One request, one response.
+  case unary(@Sendable (ByteBuffer) async throws -> ByteBuffer)
+  /// One request, any number of responses.
+  case serverStreaming(@Sendable (ByteBuffer, any ResponseSink) async throws -> Void)
+  /// Requests and responses as they come, each side ending on its own.
+  case bidirectional(@Sendable (AsyncThrowingStream<ByteBuffer, any Error>, any ResponseSink) async throws -> Void)
+
+  static func unary<Request: Message, Response: Message>(
+    _ handler: @escaping @Sendable (Request) async throws -> Response
+  ) -> RPCMethod {
+    .unary { bytes in try await handler(try decodeRequest(bytes)).grpcFrame() }
+  }
+
+  static func serverStreaming<Request: Message, Response: Message>(
+    _ handler: @escaping @Sendable (Request, ResponseWriter<Response>) async throws -> Void
+  ) -> RPCMethod {
+    .serverStreaming { bytes, sink in try await handler(try decodeRequest(bytes), ResponseWriter(sink: sink)) }
+  }
+
+  static func bidirectional<Request: Message, Response: Message>(
+    _ handler: @escaping @Sendable (RequestStream<Request>, ResponseWriter<Response>) async throws -> Void
+  ) -> RPCMethod {
+    .bidirectional { requests, sink in
+      try await handler(RequestStream(messages: requests), ResponseWriter(sink: sink))
+    }
+  }
+}
+
+/// A request that does not decode as its message ends the call with INTERNAL, as in gRPC's servers.
+func decodeRequest<Request: Message>(_ bytes: ByteBuffer) throws -> Request {
+  do {
+    return try Request(grpcMessage: bytes)
+  } catch {
+    throw RPCError(code: .internalError, message: "the request is not a valid \(Request.protoMessageName): \(error)")
+  }
+}
+
+/// A service the server routes calls to, by path (`/package.Service/Method`).
+protocol RPCService: Sendable {
+  var methods: [String: RPCMethod] { get }
+}
+
+/// Where a streaming call's responses go; each write returns once the stream can take more.
+protocol ResponseSink: Sendable {
+  func write(_ frame: ByteBuffer) async throws
+}
+
+/// Writes one message type to a call's response stream.
+struct ResponseWriter<Response: Message>: Sendable {
+  let sink: any ResponseSink
+
+  func write(_ response: Response) async throws { try await sink.write(try response.grpcFrame()) }
+}
+
+/// The messages a client sends on a streaming call, in order. It ends when the client half-closes
+/// the stream, and when the call is cancelled.
+struct RequestStream<Request: Message>: AsyncSequence {
+  let messages: AsyncThrowingStream<ByteBuffer, any Error>
+
+  struct AsyncIterator: AsyncIteratorProtocol {
+    var messages: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+
+    mutating func next() async throws -> Request? {
+      guard let bytes = try await messages.next() else { return nil }
+      return try decodeRequest(bytes)
+    }
+  }
+
+  func makeAsyncIterator() -> AsyncIterator { AsyncIterator(messages: messages.makeAsyncIterator()) }
+}
