@@ -30,10 +30,11 @@ final class EventStore: Sendable {
     var spareBatches: [WriteBatch] = []
   }
 
-  /// Opens the store in `path`, creating it if missing.
+  /// Opens the store in `path`, creating it if the directory holds none; refuses a damaged store
+  /// (see ``DataDirectory``) and one that is not goethe's.
   init(path: String, options: StoreOptions = StoreOptions()) throws(GoetheError) {
-    try Self.prepareDirectory(path)
-    let db = try LevelDB(path: path)
+    let holdsStore = try DataDirectory.prepare(path)
+    let db = try LevelDB(path: path, createIfMissing: !holdsStore)
     do {
       nodeID = try Self.checkFormat(db)
       let loaded = try Self.loadTopics(db)
@@ -64,25 +65,18 @@ final class EventStore: Sendable {
 
   // MARK: Opening
 
-  private static func prepareDirectory(_ path: String) throws(GoetheError) {
-    do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-      throw GoetheError(
-        .storageUnusable,
-        "cannot create data directory \(path) (\((error as NSError).localizedDescription)); choose another --data-dir",
-        cause: error)
-    }
-  }
-
   /// Checks (or, in a new store, writes) the format version; returns the node id.
   private static func checkFormat(_ db: LevelDB) throws(GoetheError) -> String {
     guard let version = try db.get(KeySchema.formatVersionKey) else {
       let probe = db.makeIterator()
       probe.seek([])
-      guard !probe.isValid else {
-        throw GoetheError(
-          .corrupted, "\(db.path) holds a LevelDB store that is not a goethe store; choose another --data-dir")
+      try probe.checkError()
+      if probe.isValid {
+        guard KeySchema.Prefix(rawValue: probe.key[0]) != nil else {
+          throw GoetheError(
+            .corrupted, "\(db.path) holds a LevelDB store that is not a goethe store; choose another --data-dir")
+        }
+        throw LevelDBStatus.damaged(db.path, "its goethe records are there, its format version is not")
       }
       let nodeID = UUID().uuidString.lowercased()
       let batch = WriteBatch()

@@ -16,10 +16,13 @@ final class LevelDB: @unchecked Sendable {
   private let syncWrite: OpaquePointer
   private let bufferedWrite: OpaquePointer
 
-  /// Opens (creating if missing) the store at `path` with paranoid checks.
-  init(path: String) throws(GoetheError) {
+  /// Opens the store at `path` with paranoid checks; with `createIfMissing`, a directory without
+  /// a store gets a new one. LevelDB takes a directory without `CURRENT` for one without a store
+  /// and deletes the tables it then finds, so only pass `true` for a directory without LevelDB
+  /// files (see ``DataDirectory``).
+  init(path: String, createIfMissing: Bool) throws(GoetheError) {
     let options = leveldb_options_create()!
-    leveldb_options_set_create_if_missing(options, 1)
+    leveldb_options_set_create_if_missing(options, createIfMissing ? 1 : 0)
     leveldb_options_set_paranoid_checks(options, 1)
     leveldb_options_set_write_buffer_size(options, 16 << 20)
     let opened: OpaquePointer?
@@ -32,8 +35,11 @@ final class LevelDB: @unchecked Sendable {
     self.path = path
     self.options = options
     db = opened!
+    // Reads check block checksums, so that a damaged block is an error rather than garbage events.
     readOptions = leveldb_readoptions_create()
+    leveldb_readoptions_set_verify_checksums(readOptions, 1)
     scanOptions = leveldb_readoptions_create()
+    leveldb_readoptions_set_verify_checksums(scanOptions, 1)
     leveldb_readoptions_set_fill_cache(scanOptions, 0)
     syncWrite = leveldb_writeoptions_create()
     leveldb_writeoptions_set_sync(syncWrite, 1)

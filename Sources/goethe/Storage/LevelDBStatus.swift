@@ -17,19 +17,31 @@ struct LevelDBStatus: Error {
         .storageUnusable,
         "data directory \(path) is not writable (\(message)); fix its permissions or choose another --data-dir")
     }
+    if lowered.contains("no space left") {
+      return GoetheError(.storageUnusable, "data directory \(path) is full (\(message)); free some space")
+    }
+    // A table that is shorter than the store recorded (reading past its end fails with EINVAL) or
+    // gone, and a store whose CURRENT vanished after the directory was checked, are damage too.
+    if message.hasPrefix("Corruption") || isUnreadableTable(lowered) || lowered.contains("create_if_missing is false") {
+      return damaged(path, message)
+    }
     if lowered.contains("not a directory") || lowered.contains("no such file") {
       return GoetheError(
         .storageUnusable,
         "data directory \(path) cannot be used (\(message)); point --data-dir at a directory")
     }
-    if lowered.contains("no space left") {
-      return GoetheError(.storageUnusable, "data directory \(path) is full (\(message)); free some space")
-    }
-    if message.hasPrefix("Corruption") {
-      return GoetheError(
-        .corrupted,
-        "data directory \(path) is damaged (\(message)); run: goethe repair --data-dir \(path)")
-    }
     return GoetheError(.storageUnusable, "storage error in \(path): \(message)")
+  }
+
+  /// The refusal of a damaged store: what is wrong, and the command that recovers what is readable.
+  static func damaged(_ path: String, _ reason: String) -> GoetheError {
+    GoetheError(.corrupted, "data directory \(path) is damaged (\(reason)); run: goethe repair --data-dir \(path)")
+  }
+
+  /// Whether a lowercased status says that a table file is truncated or missing, as in
+  /// `IO error: DIR/000008.ldb: Invalid argument`.
+  private static func isUnreadableTable(_ lowered: String) -> Bool {
+    lowered.hasPrefix("io error") && (lowered.contains(".ldb: ") || lowered.contains(".sst: "))
+      && (lowered.hasSuffix("invalid argument") || lowered.hasSuffix("no such file or directory"))
   }
 }

@@ -45,7 +45,7 @@ import Testing
 
   /// Writes `value` under `key` with LevelDB directly, bypassing the store.
   func put(_ value: [UInt8], at key: [UInt8], in path: String) throws {
-    let db = try LevelDB(path: path)
+    let db = try LevelDB(path: path, createIfMissing: true)
     defer { db.close() }
     let batch = WriteBatch()
     batch.put(key, value)
@@ -78,10 +78,20 @@ import Testing
     try await withTemporaryDirectory { _, path in
       try put(Array("world".utf8), at: Array("hello".utf8), in: path)
       await expectError(.corrupted, mentioning: [path, "not a goethe store"]) { _ = try EventStore(path: path) }
-      let db = try LevelDB(path: path)
+      let db = try LevelDB(path: path, createIfMissing: true)
       defer { db.close() }
       #expect(try db.get(Array("hello".utf8)) == Array("world".utf8))
       #expect(try db.get(KeySchema.formatVersionKey) == nil, "no format version was written into it")
+    }
+  }
+
+  @Test func truncatedTableIsDamage() async throws {
+    try await withTemporaryDirectory { _, path in
+      try await LayeredStore.fill(path)
+      try truncate(try LayeredStore.tables(in: path)[1], toFraction: 0.5)
+      await expectError(
+        .corrupted, mentioning: [path, "damaged", ".ldb: Invalid argument", "run: goethe repair --data-dir \(path)"]
+      ) { _ = try EventStore(path: path) }
     }
   }
 
