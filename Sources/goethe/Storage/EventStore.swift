@@ -58,9 +58,18 @@ final class EventStore: Sendable {
     db.close()
   }
 
-  /// Runs LevelDB's repair on the closed store in `path`.
-  static func repair(path: String) throws(GoetheError) {
+  /// Recovers what is readable of the closed store in `path`: LevelDB's repair keeps every record
+  /// whose checksum holds, then ``StoreRecovery`` rebuilds goethe's records from them. `options`
+  /// give topics that lost their catalog entry a granularity, and empty ones a creation time.
+  @discardableResult
+  static func repair(path: String, options: StoreOptions = StoreOptions()) throws(GoetheError) -> RecoveryReport {
+    guard try DataDirectory.holdsStore(path) else {
+      throw GoetheError(.notFound, "\(path) holds no goethe store; nothing to repair")
+    }
     try LevelDB.repair(path: path)
+    let db = try LevelDB(path: path, createIfMissing: false)
+    defer { db.close() }
+    return try StoreRecovery(db: db, options: options).run()
   }
 
   // MARK: Opening
@@ -72,28 +81,33 @@ final class EventStore: Sendable {
       probe.seek([])
       try probe.checkError()
       if probe.isValid {
-        guard KeySchema.Prefix(rawValue: probe.key[0]) != nil else {
-          throw GoetheError(
-            .corrupted, "\(db.path) holds a LevelDB store that is not a goethe store; choose another --data-dir")
-        }
+        guard KeySchema.Prefix(rawValue: probe.key[0]) != nil else { throw notGoetheStore(db.path) }
         throw LevelDBStatus.damaged(db.path, "its goethe records are there, its format version is not")
       }
-      let nodeID = UUID().uuidString.lowercased()
+      let nodeID = KeySchema.newNodeID()
       let batch = WriteBatch()
-      var encoded: [UInt8] = []
-      encoded.appendBigEndian(KeySchema.formatVersion)
-      batch.put(KeySchema.formatVersionKey, encoded)
+      batch.put(KeySchema.formatVersionKey, KeySchema.formatVersionValue)
       batch.put(KeySchema.nodeIDKey, Array(nodeID.utf8))
       try db.write(batch, sync: true)
       return nodeID
     }
+    try checkFormatVersion(version, path: db.path)
+    return String(decoding: try db.get(KeySchema.nodeIDKey) ?? [], as: UTF8.self)
+  }
+
+  /// Refuses a stored format version other than the one this build reads.
+  static func checkFormatVersion(_ version: [UInt8], path: String) throws(GoetheError) {
     let found: UInt32? = version.count == 4 ? version.withUnsafeBytes { $0.bigEndian(at: 0) } : nil
     guard found == KeySchema.formatVersion else {
       throw GoetheError(
         .corrupted,
-        "\(db.path) has storage format \(found.map(String.init) ?? "unknown"), this goethe reads format \(KeySchema.formatVersion); use a matching goethe version")
+        "\(path) has storage format \(found.map(String.init) ?? "unknown"), this goethe reads format \(KeySchema.formatVersion); use a matching goethe version")
     }
-    return String(decoding: try db.get(KeySchema.nodeIDKey) ?? [], as: UTF8.self)
+  }
+
+  /// The refusal of a LevelDB store that goethe did not write.
+  static func notGoetheStore(_ path: String) -> GoetheError {
+    GoetheError(.corrupted, "\(path) holds a LevelDB store that is not a goethe store; choose another --data-dir")
   }
 
   private static func loadTopics(_ db: LevelDB) throws(GoetheError) -> State {

@@ -28,6 +28,16 @@ enum KeySchema {
   static let formatVersionKey = metaKey("format-version")
   static let nodeIDKey = metaKey("node-id")
 
+  /// The value stored under ``formatVersionKey`` by this build.
+  static var formatVersionValue: [UInt8] {
+    var value: [UInt8] = []
+    value.appendBigEndian(formatVersion)
+    return value
+  }
+
+  /// A random node identity, stored under ``nodeIDKey`` when a store is created.
+  static func newNodeID() -> String { UUID().uuidString.lowercased() }
+
   static func metaKey(_ name: String) -> [UInt8] { [Prefix.meta.rawValue] + Array(name.utf8) }
 
   static func topicKey(_ name: String) -> [UInt8] { [Prefix.topic.rawValue] + Array(name.utf8) }

@@ -56,18 +56,6 @@ final class LevelDB: @unchecked Sendable {
     leveldb_writeoptions_destroy(bufferedWrite)
   }
 
-  /// Runs LevelDB's repair on a damaged store, which must not be open.
-  static func repair(path: String) throws(GoetheError) {
-    let options = leveldb_options_create()
-    defer { leveldb_options_destroy(options) }
-    leveldb_options_set_paranoid_checks(options, 1)
-    do {
-      try call { leveldb_repair_db(options, path, $0) }
-    } catch {
-      throw LevelDBStatus.error(for: error.message, path: path)
-    }
-  }
-
   func get(_ key: [UInt8]) throws(GoetheError) -> [UInt8]? {
     var length = 0
     let value: UnsafeMutablePointer<CChar>?
@@ -100,8 +88,9 @@ final class LevelDB: @unchecked Sendable {
     leveldb_compact_range(db, nil, 0, nil, 0)
   }
 
-  /// Calls a LevelDB function that reports failure through `errptr`, freeing the message.
-  private static func call<T>(
+  /// Calls a LevelDB function that reports failure through `errptr`, freeing the message; for
+  /// this type and its extensions.
+  static func call<T>(
     _ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> T
   ) throws(LevelDBStatus) -> T {
     var error: UnsafeMutablePointer<CChar>?

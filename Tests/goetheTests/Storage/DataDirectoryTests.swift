@@ -41,7 +41,8 @@ import Testing
       }
       #expect(try storeFiles(in: path) == files, "the refused store is left as it was")
 
-      try EventStore.repair(path: path)
+      let report = try EventStore.repair(path: path)
+      #expect(report.topics.map(\.lost) == [0, 0])
       try await withStore(at: path) { store in
         let early = try expectConsistent(store, "early")
         let orders = try expectConsistent(store, "orders")
@@ -72,6 +73,16 @@ import Testing
         error?.message == "cannot create data directory \(data): \(file) is not a directory; choose another --data-dir")
       let itself = await expectError(.storageUnusable) { _ = try EventStore(path: file) }
       #expect(itself?.message == "data directory \(file) is not a directory; choose another --data-dir")
+    }
+  }
+
+  @Test func repairOfADirectoryWithoutAStoreIsRefused() async throws {
+    try await withTemporaryDirectory { directory, path in
+      await expectError(.notFound, mentioning: [path, "no goethe store"]) { try EventStore.repair(path: path) }
+      #expect(!FileManager.default.fileExists(atPath: path), "repair creates nothing")
+      await expectError(.notFound, mentioning: [directory.path, "no goethe store"]) {
+        try EventStore.repair(path: directory.path)
+      }
     }
   }
 }

@@ -154,7 +154,10 @@ import Testing
         try await Self.populate(store, clock: clock)
         return try Snapshot(store)
       }
-      try EventStore.repair(path: path)
+      let report = try EventStore.repair(path: path)
+      #expect(report.topics.map(\.name) == ["bytes", "text"])
+      #expect(report.topics.allSatisfy { $0.lost == 0 && !$0.nameLost })
+      #expect(!report.formatVersionRestored && report.newNodeID == nil)
       let after = try await withStore(at: path, .testing(durability, clock: clock)) { store in
         let snapshot = try Snapshot(store)
         // The repaired store takes appends where it left off.
