@@ -26,7 +26,7 @@ protoc --proto_path="$protos" \
   --plugin=protoc-gen-swift="$bin/protoc-gen-swift" \
   --plugin=protoc-gen-grpc-swift="$bin/protoc-gen-grpc-swift-2" \
   --swift_out="$out" --swift_opt=Visibility=Public \
-  --grpc-swift_out="$out" --grpc-swift_opt=Visibility=Public,Server=true,Client=true \
+  --grpc-swift_out="$out" --grpc-swift_opt=Visibility=Public,Server=false,Client=true \
   "$protos"/goethe.proto "$protos"/health.proto
 
 if [[ "${1:-}" == "--check" ]]; then

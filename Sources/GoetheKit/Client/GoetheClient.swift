@@ -11,8 +11,15 @@ public struct GoetheClient: Sendable {
   public typealias Transport = HTTP2ClientTransport.Posix
 
   public let server: ServerAddress
-  private let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
+  let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
   private let options: CallOptions
+
+  /// Streams run as long as they are needed: no deadline.
+  var streamOptions: CallOptions {
+    var options = options
+    options.timeout = nil
+    return options
+  }
 
   /// Connects to `server`, runs `body`, then closes the connection.
   ///
@@ -92,9 +99,7 @@ public struct GoetheClient: Sendable {
       $0.limit = limit ?? 0
       $0.follow = follow
     }
-    var options = options
-    options.timeout = nil
-    let streamOptions = options
+    let streamOptions = streamOptions
     return try await call(withDeadline: false) {
       try await stub.subscribe(request, options: streamOptions) { response in
         try await body(try await Subscription(response.messages))
@@ -174,7 +179,7 @@ public struct GoetheClient: Sendable {
 
   /// Runs a request-response call within the client's timeout. The deadline is kept here as well
   /// as passed to gRPC, because gRPC's does not cover a connection that never completes its handshake.
-  private func call<Result: Sendable>(
+  func call<Result: Sendable>(
     withDeadline: Bool = true, _ body: @escaping @Sendable () async throws -> Result
   ) async throws -> Result {
     do {

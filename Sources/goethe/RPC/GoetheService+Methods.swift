@@ -10,6 +10,7 @@ extension GoetheService: RPCService {
       ("DescribeTopic", .unary(describeTopic)),
       ("TopicStats", .unary(topicStats)),
       ("Append", .unary(append)),
+      ("AppendStream", .bidirectional(appendStream)),
       ("Subscribe", .serverStreaming(subscribe)),
       ("GetCursor", .unary(getCursor)),
       ("SetCursor", .unary(setCursor)),

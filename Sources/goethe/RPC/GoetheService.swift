@@ -204,7 +204,7 @@ struct GoetheService: Sendable {
 
   // MARK: Helpers
 
-  private func timedAppend(_ payloads: [Data], to topic: String, expectedSequence: UInt64?) async throws -> AppendResult {
+  func timedAppend(_ payloads: [Data], to topic: String, expectedSequence: UInt64?) async throws -> AppendResult {
     let started = ContinuousClock.now
     let result = try await store.append(
       payloads, to: topic, expectedSequence: expectedSequence, createTopic: autoCreateTopics)
@@ -234,7 +234,7 @@ struct GoetheService: Sendable {
     }
   }
 
-  private func requireTopic(_ name: String) throws(GoetheError) -> String {
+  func requireTopic(_ name: String) throws(GoetheError) -> String {
     guard !name.isEmpty else { throw GoetheError(.invalidArgument, "no topic given; name one (\(Names.topicRule))") }
     try Names.validateTopic(name)
     return name

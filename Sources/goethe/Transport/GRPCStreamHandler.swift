@@ -10,8 +10,9 @@ import NIOHTTP2
 /// Everything here runs on the stream's event loop; the handler's task reaches it through a
 /// ``StreamSink``. A call ends exactly once, with the first of: the handler's outcome, its
 /// deadline (DEADLINE_EXCEEDED), a refused request, or the client's reset (no status then).
-final class GRPCStreamHandler: ChannelInboundHandler {
+final class GRPCStreamHandler: ChannelDuplexHandler {
   typealias InboundIn = HTTP2Frame.FramePayload
+  typealias OutboundIn = HTTP2Frame.FramePayload
   typealias OutboundOut = HTTP2Frame.FramePayload
 
   /// Where handlers run: on the connection's event loop (no thread hop), or on Swift's global
@@ -34,6 +35,10 @@ final class GRPCStreamHandler: ChannelInboundHandler {
   private var deframer: GRPCMessageDeframer
   private var requests: [ByteBuffer] = []
   private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
+  private var requestFlow: RequestFlow?
+  /// Reading is paused while the handler has too many requests unread (``RequestFlow``).
+  private var readingPaused = false
+  private var readPending = false
   private var requestEnded = false
   private var task: Task<Void, Never>?
   private var deadline: Scheduled<Void>?
@@ -89,11 +94,15 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
       }
     }
-    if case .bidirectional(let handler) = method {
+    if case .bidirectional(let handler) = method, let context {
       let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+      let handlerOnLoop = NIOLoopBound(self, eventLoop: context.eventLoop)
+      let eventLoop = context.eventLoop
+      let flow = RequestFlow { eventLoop.execute { handlerOnLoop.value.resumeReading() } }
       requestStream = continuation
+      requestFlow = flow
       start { sink in
-        try await handler(stream, sink)
+        try await handler(RequestMessages(stream: stream, flow: flow), sink)
         return nil
       }
     }
@@ -113,8 +122,11 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     } catch {
       return end(with: RPCError(code: .internalError, message: "a request message is compressed, but no compression was negotiated"))
     }
-    if let requestStream {
-      for message in messages { requestStream.yield(message) }
+    if let requestStream, let requestFlow {
+      for message in messages {
+        requestStream.yield(message)
+        if requestFlow.received() { readingPaused = true }
+      }
     } else {
       requests += messages
     }
@@ -247,6 +259,18 @@ final class GRPCStreamHandler: ChannelInboundHandler {
   }
 
   // MARK: The stream
+
+  func read(context: ChannelHandlerContext) {
+    if readingPaused { readPending = true } else { context.read() }
+  }
+
+  fileprivate func resumeReading() {
+    readingPaused = false
+    if readPending, let context {
+      readPending = false
+      context.read()
+    }
+  }
 
   func channelWritabilityChanged(context: ChannelHandlerContext) {
     if context.channel.isWritable {

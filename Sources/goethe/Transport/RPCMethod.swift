@@ -10,7 +10,7 @@ enum RPCMethod: Sendable {
   /// One request, any number of responses.
   case serverStreaming(@Sendable (ByteBuffer, any ResponseSink) async throws -> Void)
   /// Requests and responses as they come, each side ending on its own.
-  case bidirectional(@Sendable (AsyncThrowingStream<ByteBuffer, any Error>, any ResponseSink) async throws -> Void)
+  case bidirectional(@Sendable (RequestMessages, any ResponseSink) async throws -> Void)
 
   static func unary<Request: Message, Response: Message>(
     _ handler: @escaping @Sendable (Request) async throws -> Response
@@ -59,19 +59,29 @@ struct ResponseWriter<Response: Message>: Sendable {
   func write(_ response: Response) async throws { try await sink.write(try response.grpcFrame()) }
 }
 
+/// A streaming call's request messages as they arrive, and the back-pressure they are read under.
+struct RequestMessages: Sendable {
+  let stream: AsyncThrowingStream<ByteBuffer, any Error>
+  let flow: RequestFlow
+}
+
 /// The messages a client sends on a streaming call, in order. It ends when the client half-closes
 /// the stream, and when the call is cancelled.
 struct RequestStream<Request: Message>: AsyncSequence {
-  let messages: AsyncThrowingStream<ByteBuffer, any Error>
+  let messages: RequestMessages
 
   struct AsyncIterator: AsyncIteratorProtocol {
-    var messages: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    var stream: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+    let flow: RequestFlow
 
     mutating func next() async throws -> Request? {
-      guard let bytes = try await messages.next() else { return nil }
+      guard let bytes = try await stream.next() else { return nil }
+      flow.consumed()
       return try decodeRequest(bytes)
     }
   }
 
-  func makeAsyncIterator() -> AsyncIterator { AsyncIterator(messages: messages.makeAsyncIterator()) }
+  func makeAsyncIterator() -> AsyncIterator {
+    AsyncIterator(stream: messages.stream.makeAsyncIterator(), flow: messages.flow)
+  }
 }

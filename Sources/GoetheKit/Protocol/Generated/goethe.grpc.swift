@@ -105,6 +105,19 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "AppendStream" metadata.
+        public enum AppendStream: Sendable {
+            /// Request type for "AppendStream".
+            public typealias Input = Io_Typusomega_Goethe_AppendRequest
+            /// Response type for "AppendStream".
+            public typealias Output = Io_Typusomega_Goethe_AppendResponse
+            /// Descriptor for "AppendStream".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "AppendStream",
+                type: .bidirectionalStreaming
+            )
+        }
         /// Namespace for "Subscribe" metadata.
         public enum Subscribe: Sendable {
             /// Request type for "Subscribe".
@@ -191,6 +204,7 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
             ListTopics.descriptor,
             DescribeTopic.descriptor,
             Append.descriptor,
+            AppendStream.descriptor,
             Subscribe.descriptor,
             GetCursor.descriptor,
             SetCursor.descriptor,
@@ -205,1056 +219,6 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
 extension GRPCCore.ServiceDescriptor {
     /// Service descriptor for the "io.typusomega.goethe.Goethe" service.
     public static let io_typusomega_goethe_Goethe = GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe")
-}
-
-// MARK: io.typusomega.goethe.Goethe (server)
-
-@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-extension Io_Typusomega_Goethe_Goethe {
-    /// Streaming variant of the service protocol for the "io.typusomega.goethe.Goethe" service.
-    ///
-    /// This protocol is the lowest-level of the service protocols generated for this service
-    /// giving you the most flexibility over the implementation of your service. This comes at
-    /// the cost of more verbose and less strict APIs. Each RPC requires you to implement it in
-    /// terms of a request stream and response stream. Where the RPC expects only a single
-    /// request or response message, you are responsible for ensuring your implementation
-    /// maintains this invariant.
-    ///
-    /// Where possible, prefer using the stricter, less-verbose ``ServiceProtocol``
-    /// or ``SimpleServiceProtocol`` instead.
-    public protocol StreamingServiceProtocol: GRPCCore.RegistrableRPCService {
-        /// Handle the "Produce" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > v1: stores one event, creating the topic if needed, and returns it with its id.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_Event` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_Event` messages.
-        func produce(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_Event>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_Event>
-
-        /// Handle the "Consume" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
-        /// > nearest following event when no event has that id). Without an id the stream starts after the
-        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
-        /// > next event; every client message after the first commits the cursor to the event it carries.
-        /// > At the end of the topic the server waits for the next event.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_Cursor` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_Cursor` messages.
-        func consume(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_Cursor>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_Cursor>
-
-        /// Handle the "CreateTopic" method.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_CreateTopicRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_TopicInfo` messages.
-        func createTopic(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_CreateTopicRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_TopicInfo>
-
-        /// Handle the "ListTopics" method.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_ListTopicsRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_ListTopicsResponse` messages.
-        func listTopics(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_ListTopicsRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_ListTopicsResponse>
-
-        /// Handle the "DescribeTopic" method.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_DescribeTopicRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_TopicInfo` messages.
-        func describeTopic(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_DescribeTopicRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_TopicInfo>
-
-        /// Handle the "Append" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Appends a batch atomically: all events are stored or none.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_AppendRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_AppendResponse` messages.
-        func append(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_AppendRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_AppendResponse>
-
-        /// Handle the "Subscribe" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Streams events from a position. The first message is a SubscribeStart saying where the stream
-        /// > actually starts; then batches of events follow. Without `follow` the stream ends at the head.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_SubscribeRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_SubscribeResponse` messages.
-        func subscribe(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_SubscribeRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_SubscribeResponse>
-
-        /// Handle the "GetCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_GetCursorRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_CursorInfo` messages.
-        func getCursor(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_GetCursorRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_CursorInfo>
-
-        /// Handle the "SetCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_SetCursorRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_CursorInfo` messages.
-        func setCursor(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_SetCursorRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_CursorInfo>
-
-        /// Handle the "ListCursors" method.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_ListCursorsRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_ListCursorsResponse` messages.
-        func listCursors(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_ListCursorsRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_ListCursorsResponse>
-
-        /// Handle the "DeleteCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_DeleteCursorRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_DeleteCursorResponse` messages.
-        func deleteCursor(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_DeleteCursorRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_DeleteCursorResponse>
-
-        /// Handle the "TopicStats" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Event counts per time-index bucket.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_TopicStatsRequest` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_TopicStatsResponse` messages.
-        func topicStats(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_TopicStatsRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_TopicStatsResponse>
-    }
-
-    /// Service protocol for the "io.typusomega.goethe.Goethe" service.
-    ///
-    /// This protocol is higher level than ``StreamingServiceProtocol`` but lower level than
-    /// the ``SimpleServiceProtocol``, it provides access to request and response metadata and
-    /// trailing response metadata. If you don't need these then consider using
-    /// the ``SimpleServiceProtocol``. If you need fine grained control over your RPCs then
-    /// use ``StreamingServiceProtocol``.
-    public protocol ServiceProtocol: Io_Typusomega_Goethe_Goethe.StreamingServiceProtocol {
-        /// Handle the "Produce" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > v1: stores one event, creating the topic if needed, and returns it with its id.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_Event` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_Event` message.
-        func produce(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_Event>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_Event>
-
-        /// Handle the "Consume" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
-        /// > nearest following event when no event has that id). Without an id the stream starts after the
-        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
-        /// > next event; every client message after the first commits the cursor to the event it carries.
-        /// > At the end of the topic the server waits for the next event.
-        ///
-        /// - Parameters:
-        ///   - request: A streaming request of `Io_Typusomega_Goethe_Cursor` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_Cursor` messages.
-        func consume(
-            request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_Cursor>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_Cursor>
-
-        /// Handle the "CreateTopic" method.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_CreateTopicRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_TopicInfo` message.
-        func createTopic(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_CreateTopicRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicInfo>
-
-        /// Handle the "ListTopics" method.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_ListTopicsRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_ListTopicsResponse` message.
-        func listTopics(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_ListTopicsRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_ListTopicsResponse>
-
-        /// Handle the "DescribeTopic" method.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_DescribeTopicRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_TopicInfo` message.
-        func describeTopic(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_DescribeTopicRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicInfo>
-
-        /// Handle the "Append" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Appends a batch atomically: all events are stored or none.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_AppendRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_AppendResponse` message.
-        func append(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_AppendRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_AppendResponse>
-
-        /// Handle the "Subscribe" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Streams events from a position. The first message is a SubscribeStart saying where the stream
-        /// > actually starts; then batches of events follow. Without `follow` the stream ends at the head.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_SubscribeRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A streaming response of `Io_Typusomega_Goethe_SubscribeResponse` messages.
-        func subscribe(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_SubscribeRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_SubscribeResponse>
-
-        /// Handle the "GetCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_GetCursorRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_CursorInfo` message.
-        func getCursor(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_GetCursorRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_CursorInfo>
-
-        /// Handle the "SetCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_SetCursorRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_CursorInfo` message.
-        func setCursor(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_SetCursorRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_CursorInfo>
-
-        /// Handle the "ListCursors" method.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_ListCursorsRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_ListCursorsResponse` message.
-        func listCursors(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_ListCursorsRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_ListCursorsResponse>
-
-        /// Handle the "DeleteCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_DeleteCursorRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_DeleteCursorResponse` message.
-        func deleteCursor(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_DeleteCursorRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_DeleteCursorResponse>
-
-        /// Handle the "TopicStats" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Event counts per time-index bucket.
-        ///
-        /// - Parameters:
-        ///   - request: A request containing a single `Io_Typusomega_Goethe_TopicStatsRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A response containing a single `Io_Typusomega_Goethe_TopicStatsResponse` message.
-        func topicStats(
-            request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_TopicStatsRequest>,
-            context: GRPCCore.ServerContext
-        ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicStatsResponse>
-    }
-
-    /// Simple service protocol for the "io.typusomega.goethe.Goethe" service.
-    ///
-    /// This is the highest level protocol for the service. The API is the easiest to use but
-    /// doesn't provide access to request or response metadata. If you need access to these
-    /// then use ``ServiceProtocol`` instead.
-    public protocol SimpleServiceProtocol: Io_Typusomega_Goethe_Goethe.ServiceProtocol {
-        /// Handle the "Produce" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > v1: stores one event, creating the topic if needed, and returns it with its id.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_Event` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_Event` to respond with.
-        func produce(
-            request: Io_Typusomega_Goethe_Event,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_Event
-
-        /// Handle the "Consume" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
-        /// > nearest following event when no event has that id). Without an id the stream starts after the
-        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
-        /// > next event; every client message after the first commits the cursor to the event it carries.
-        /// > At the end of the topic the server waits for the next event.
-        ///
-        /// - Parameters:
-        ///   - request: A stream of `Io_Typusomega_Goethe_Cursor` messages.
-        ///   - response: A response stream of `Io_Typusomega_Goethe_Cursor` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        func consume(
-            request: GRPCCore.RPCAsyncSequence<Io_Typusomega_Goethe_Cursor, any Swift.Error>,
-            response: GRPCCore.RPCWriter<Io_Typusomega_Goethe_Cursor>,
-            context: GRPCCore.ServerContext
-        ) async throws
-
-        /// Handle the "CreateTopic" method.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_CreateTopicRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_TopicInfo` to respond with.
-        func createTopic(
-            request: Io_Typusomega_Goethe_CreateTopicRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_TopicInfo
-
-        /// Handle the "ListTopics" method.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_ListTopicsRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_ListTopicsResponse` to respond with.
-        func listTopics(
-            request: Io_Typusomega_Goethe_ListTopicsRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_ListTopicsResponse
-
-        /// Handle the "DescribeTopic" method.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_DescribeTopicRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_TopicInfo` to respond with.
-        func describeTopic(
-            request: Io_Typusomega_Goethe_DescribeTopicRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_TopicInfo
-
-        /// Handle the "Append" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Appends a batch atomically: all events are stored or none.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_AppendRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_AppendResponse` to respond with.
-        func append(
-            request: Io_Typusomega_Goethe_AppendRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_AppendResponse
-
-        /// Handle the "Subscribe" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Streams events from a position. The first message is a SubscribeStart saying where the stream
-        /// > actually starts; then batches of events follow. Without `follow` the stream ends at the head.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_SubscribeRequest` message.
-        ///   - response: A response stream of `Io_Typusomega_Goethe_SubscribeResponse` messages.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        func subscribe(
-            request: Io_Typusomega_Goethe_SubscribeRequest,
-            response: GRPCCore.RPCWriter<Io_Typusomega_Goethe_SubscribeResponse>,
-            context: GRPCCore.ServerContext
-        ) async throws
-
-        /// Handle the "GetCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_GetCursorRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_CursorInfo` to respond with.
-        func getCursor(
-            request: Io_Typusomega_Goethe_GetCursorRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_CursorInfo
-
-        /// Handle the "SetCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_SetCursorRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_CursorInfo` to respond with.
-        func setCursor(
-            request: Io_Typusomega_Goethe_SetCursorRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_CursorInfo
-
-        /// Handle the "ListCursors" method.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_ListCursorsRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_ListCursorsResponse` to respond with.
-        func listCursors(
-            request: Io_Typusomega_Goethe_ListCursorsRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_ListCursorsResponse
-
-        /// Handle the "DeleteCursor" method.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_DeleteCursorRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_DeleteCursorResponse` to respond with.
-        func deleteCursor(
-            request: Io_Typusomega_Goethe_DeleteCursorRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_DeleteCursorResponse
-
-        /// Handle the "TopicStats" method.
-        ///
-        /// > Source IDL Documentation:
-        /// >
-        /// > Event counts per time-index bucket.
-        ///
-        /// - Parameters:
-        ///   - request: A `Io_Typusomega_Goethe_TopicStatsRequest` message.
-        ///   - context: Context providing information about the RPC.
-        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
-        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
-        ///     to an internal error.
-        /// - Returns: A `Io_Typusomega_Goethe_TopicStatsResponse` to respond with.
-        func topicStats(
-            request: Io_Typusomega_Goethe_TopicStatsRequest,
-            context: GRPCCore.ServerContext
-        ) async throws -> Io_Typusomega_Goethe_TopicStatsResponse
-    }
-}
-
-// Default implementation of 'registerMethods(with:)'.
-@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-extension Io_Typusomega_Goethe_Goethe.StreamingServiceProtocol {
-    public func registerMethods<Transport>(with router: inout GRPCCore.RPCRouter<Transport>) where Transport: GRPCCore.ServerTransport {
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.Produce.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_Event>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_Event>(),
-            handler: { request, context in
-                try await self.produce(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.Consume.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_Cursor>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_Cursor>(),
-            handler: { request, context in
-                try await self.consume(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.CreateTopic.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_CreateTopicRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_TopicInfo>(),
-            handler: { request, context in
-                try await self.createTopic(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.ListTopics.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_ListTopicsRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_ListTopicsResponse>(),
-            handler: { request, context in
-                try await self.listTopics(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.DescribeTopic.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_DescribeTopicRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_TopicInfo>(),
-            handler: { request, context in
-                try await self.describeTopic(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.Append.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_AppendRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_AppendResponse>(),
-            handler: { request, context in
-                try await self.append(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.Subscribe.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_SubscribeRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_SubscribeResponse>(),
-            handler: { request, context in
-                try await self.subscribe(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.GetCursor.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_GetCursorRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_CursorInfo>(),
-            handler: { request, context in
-                try await self.getCursor(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.SetCursor.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_SetCursorRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_CursorInfo>(),
-            handler: { request, context in
-                try await self.setCursor(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.ListCursors.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_ListCursorsRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_ListCursorsResponse>(),
-            handler: { request, context in
-                try await self.listCursors(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.DeleteCursor.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_DeleteCursorRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_DeleteCursorResponse>(),
-            handler: { request, context in
-                try await self.deleteCursor(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-        router.registerHandler(
-            forMethod: Io_Typusomega_Goethe_Goethe.Method.TopicStats.descriptor,
-            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_TopicStatsRequest>(),
-            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_TopicStatsResponse>(),
-            handler: { request, context in
-                try await self.topicStats(
-                    request: request,
-                    context: context
-                )
-            }
-        )
-    }
-}
-
-// Default implementation of streaming methods from 'StreamingServiceProtocol'.
-@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-extension Io_Typusomega_Goethe_Goethe.ServiceProtocol {
-    public func produce(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_Event>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_Event> {
-        let response = try await self.produce(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func createTopic(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_CreateTopicRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_TopicInfo> {
-        let response = try await self.createTopic(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func listTopics(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_ListTopicsRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_ListTopicsResponse> {
-        let response = try await self.listTopics(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func describeTopic(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_DescribeTopicRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_TopicInfo> {
-        let response = try await self.describeTopic(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func append(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_AppendRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_AppendResponse> {
-        let response = try await self.append(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func subscribe(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_SubscribeRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_SubscribeResponse> {
-        let response = try await self.subscribe(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return response
-    }
-
-    public func getCursor(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_GetCursorRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_CursorInfo> {
-        let response = try await self.getCursor(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func setCursor(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_SetCursorRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_CursorInfo> {
-        let response = try await self.setCursor(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func listCursors(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_ListCursorsRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_ListCursorsResponse> {
-        let response = try await self.listCursors(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func deleteCursor(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_DeleteCursorRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_DeleteCursorResponse> {
-        let response = try await self.deleteCursor(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-
-    public func topicStats(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_TopicStatsRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_TopicStatsResponse> {
-        let response = try await self.topicStats(
-            request: GRPCCore.ServerRequest(stream: request),
-            context: context
-        )
-        return GRPCCore.StreamingServerResponse(single: response)
-    }
-}
-
-// Default implementation of methods from 'ServiceProtocol'.
-@available(macOS 15.0, iOS 18.0, watchOS 11.0, tvOS 18.0, visionOS 2.0, *)
-extension Io_Typusomega_Goethe_Goethe.SimpleServiceProtocol {
-    public func produce(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_Event>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_Event> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_Event>(
-            message: try await self.produce(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func consume(
-        request: GRPCCore.StreamingServerRequest<Io_Typusomega_Goethe_Cursor>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_Cursor> {
-        return GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_Cursor>(
-            metadata: [:],
-            producer: { writer in
-                try await self.consume(
-                    request: request.messages,
-                    response: writer,
-                    context: context
-                )
-                return [:]
-            }
-        )
-    }
-
-    public func createTopic(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_CreateTopicRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicInfo> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicInfo>(
-            message: try await self.createTopic(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func listTopics(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_ListTopicsRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_ListTopicsResponse> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_ListTopicsResponse>(
-            message: try await self.listTopics(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func describeTopic(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_DescribeTopicRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicInfo> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicInfo>(
-            message: try await self.describeTopic(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func append(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_AppendRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_AppendResponse> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_AppendResponse>(
-            message: try await self.append(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func subscribe(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_SubscribeRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_SubscribeResponse> {
-        return GRPCCore.StreamingServerResponse<Io_Typusomega_Goethe_SubscribeResponse>(
-            metadata: [:],
-            producer: { writer in
-                try await self.subscribe(
-                    request: request.message,
-                    response: writer,
-                    context: context
-                )
-                return [:]
-            }
-        )
-    }
-
-    public func getCursor(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_GetCursorRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_CursorInfo> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_CursorInfo>(
-            message: try await self.getCursor(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func setCursor(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_SetCursorRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_CursorInfo> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_CursorInfo>(
-            message: try await self.setCursor(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func listCursors(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_ListCursorsRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_ListCursorsResponse> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_ListCursorsResponse>(
-            message: try await self.listCursors(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func deleteCursor(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_DeleteCursorRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_DeleteCursorResponse> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_DeleteCursorResponse>(
-            message: try await self.deleteCursor(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
-
-    public func topicStats(
-        request: GRPCCore.ServerRequest<Io_Typusomega_Goethe_TopicStatsRequest>,
-        context: GRPCCore.ServerContext
-    ) async throws -> GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicStatsResponse> {
-        return GRPCCore.ServerResponse<Io_Typusomega_Goethe_TopicStatsResponse>(
-            message: try await self.topicStats(
-                request: request.message,
-                context: context
-            ),
-            metadata: [:]
-        )
-    }
 }
 
 // MARK: io.typusomega.goethe.Goethe (client)
@@ -1294,11 +258,12 @@ extension Io_Typusomega_Goethe_Goethe {
         /// > Source IDL Documentation:
         /// >
         /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
-        /// > nearest following event when no event has that id). Without an id the stream starts after the
-        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
-        /// > next event; every client message after the first commits the cursor to the event it carries.
-        /// > At the end of the topic the server waits for the next event.
+        /// > current_event.id: delivery starts at that event (at the nearest following one when no event
+        /// > has that id). Without an id it starts at the event of the consumer's stored cursor, which is
+        /// > delivered again, or at the beginning. The server answers each client message with the next
+        /// > event; every client message after the first commits the cursor to the event it carries. At
+        /// > the end of the topic the stream ends with RESOURCE_EXHAUSTED (goethe --v1-consume-follow
+        /// > waits for the next event instead).
         ///
         /// - Parameters:
         ///   - request: A streaming request producing `Io_Typusomega_Goethe_Cursor` messages.
@@ -1395,6 +360,32 @@ extension Io_Typusomega_Goethe_Goethe {
             deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_AppendResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_AppendResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "AppendStream" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A producer's stream: each request is a batch appended atomically, in the order sent, and each
+        /// > is answered, in the same order, once it is durable under the daemon's sync mode. A batch that
+        /// > fails ends the stream with its error; the batches answered before it are stored, the ones
+        /// > after it are not.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Io_Typusomega_Goethe_AppendRequest` messages.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_AppendRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_AppendResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func appendStream<Result>(
+            request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_AppendRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_AppendRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_AppendResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_AppendResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "Subscribe" method.
@@ -1576,11 +567,12 @@ extension Io_Typusomega_Goethe_Goethe {
         /// > Source IDL Documentation:
         /// >
         /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-        /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
-        /// > nearest following event when no event has that id). Without an id the stream starts after the
-        /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
-        /// > next event; every client message after the first commits the cursor to the event it carries.
-        /// > At the end of the topic the server waits for the next event.
+        /// > current_event.id: delivery starts at that event (at the nearest following one when no event
+        /// > has that id). Without an id it starts at the event of the consumer's stored cursor, which is
+        /// > delivered again, or at the beginning. The server answers each client message with the next
+        /// > event; every client message after the first commits the cursor to the event it carries. At
+        /// > the end of the topic the stream ends with RESOURCE_EXHAUSTED (goethe --v1-consume-follow
+        /// > waits for the next event instead).
         ///
         /// - Parameters:
         ///   - request: A streaming request producing `Io_Typusomega_Goethe_Cursor` messages.
@@ -1725,6 +717,41 @@ extension Io_Typusomega_Goethe_Goethe {
             try await self.client.unary(
                 request: request,
                 descriptor: Io_Typusomega_Goethe_Goethe.Method.Append.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "AppendStream" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A producer's stream: each request is a batch appended atomically, in the order sent, and each
+        /// > is answered, in the same order, once it is durable under the daemon's sync mode. A batch that
+        /// > fails ends the stream with its error; the batches answered before it are stored, the ones
+        /// > after it are not.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Io_Typusomega_Goethe_AppendRequest` messages.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_AppendRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_AppendResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func appendStream<Result>(
+            request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_AppendRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_AppendRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_AppendResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_AppendResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.bidirectionalStreaming(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.AppendStream.descriptor,
                 serializer: serializer,
                 deserializer: deserializer,
                 options: options,
@@ -1958,11 +985,12 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-    /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
-    /// > nearest following event when no event has that id). Without an id the stream starts after the
-    /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
-    /// > next event; every client message after the first commits the cursor to the event it carries.
-    /// > At the end of the topic the server waits for the next event.
+    /// > current_event.id: delivery starts at that event (at the nearest following one when no event
+    /// > has that id). Without an id it starts at the event of the consumer's stored cursor, which is
+    /// > delivered again, or at the beginning. The server answers each client message with the next
+    /// > event; every client message after the first commits the cursor to the event it carries. At
+    /// > the end of the topic the stream ends with RESOURCE_EXHAUSTED (goethe --v1-consume-follow
+    /// > waits for the next event instead).
     ///
     /// - Parameters:
     ///   - request: A streaming request producing `Io_Typusomega_Goethe_Cursor` messages.
@@ -2081,6 +1109,36 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
         }
     ) async throws -> Result where Result: Sendable {
         try await self.append(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_AppendRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_AppendResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AppendStream" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A producer's stream: each request is a batch appended atomically, in the order sent, and each
+    /// > is answered, in the same order, once it is durable under the daemon's sync mode. A batch that
+    /// > fails ends the stream with its error; the batches answered before it are stored, the ones
+    /// > after it are not.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Io_Typusomega_Goethe_AppendRequest` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func appendStream<Result>(
+        request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_AppendRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_AppendResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.appendStream(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_AppendRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_AppendResponse>(),
@@ -2288,11 +1346,12 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
     /// > Source IDL Documentation:
     /// >
     /// > v1: a consumer's conversation. The first Cursor names topic and consumer and optionally
-    /// > current_event.id, the last event the consumer processed: the stream starts after it (at the
-    /// > nearest following event when no event has that id). Without an id the stream starts after the
-    /// > consumer's stored cursor, or at the beginning. The server answers each client message with the
-    /// > next event; every client message after the first commits the cursor to the event it carries.
-    /// > At the end of the topic the server waits for the next event.
+    /// > current_event.id: delivery starts at that event (at the nearest following one when no event
+    /// > has that id). Without an id it starts at the event of the consumer's stored cursor, which is
+    /// > delivered again, or at the beginning. The server answers each client message with the next
+    /// > event; every client message after the first commits the cursor to the event it carries. At
+    /// > the end of the topic the stream ends with RESOURCE_EXHAUSTED (goethe --v1-consume-follow
+    /// > waits for the next event instead).
     ///
     /// - Parameters:
     ///   - metadata: Additional metadata to send, defaults to empty.
@@ -2434,6 +1493,41 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
             metadata: metadata
         )
         return try await self.append(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "AppendStream" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A producer's stream: each request is a batch appended atomically, in the order sent, and each
+    /// > is answered, in the same order, once it is durable under the daemon's sync mode. A batch that
+    /// > fails ends the stream with its error; the batches answered before it are stored, the ones
+    /// > after it are not.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func appendStream<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Io_Typusomega_Goethe_AppendRequest>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_AppendResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_AppendRequest>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.appendStream(
             request: request,
             options: options,
             onResponse: handleResponse

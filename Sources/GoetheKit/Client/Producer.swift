@@ -1,0 +1,171 @@
+import Foundation
+import Synchronization
+
+/// How a ``Producer`` batches: a batch closes at `maxBatchEvents` or `maxBatchBytes`, or once its
+/// first event has waited `linger`; at most `maxInFlight` batches are sent and not yet answered.
+public struct ProducerOptions: Sendable {
+  public var maxBatchEvents = 1000
+  public var maxBatchBytes = 1 << 20
+  public var linger: Duration = .milliseconds(2)
+  public var maxInFlight = 16
+
+  public init() {}
+}
+
+/// Events on their way to a topic over one `AppendStream`. ``send(_:)`` queues an event and returns
+/// once it fits in the window; batches go out without waiting for earlier ones to be answered.
+public final class Producer: Sendable {
+  private struct State {
+    var queued: [Data] = []
+    var queuedBytes = 0
+    var inFlight: [Int] = []
+    var finished = false
+    var failure: GoetheError?
+    var waiters: [CheckedContinuation<Void, Never>] = []
+  }
+
+  let options: ProducerOptions
+  private let state = Mutex(State())
+
+  init(options: ProducerOptions) { self.options = options }
+
+  /// Queues `payload`; waits while a full batch is already queued. Throws the stream's failure.
+  public func send(_ payload: Data) async throws {
+    try await wait { $0.queued.count < self.options.maxBatchEvents }
+    state.withLock { state in
+      state.queued.append(payload)
+      state.queuedBytes += payload.count
+    }
+    wakeAll()
+  }
+
+  /// The next batch to send, once one is due and the window has room; nil after ``finish()`` once
+  /// everything queued is sent.
+  func nextBatch() async throws -> [Data]? {
+    try await wait { $0.finished || (!$0.queued.isEmpty && $0.inFlight.count < self.options.maxInFlight) }
+    if state.withLock({ !$0.finished && !self.isFull($0) }) { try await Task.sleep(for: options.linger) }
+    let batch = state.withLock { state -> [Data]? in
+      guard !state.queued.isEmpty else { return nil }
+      var count = 0
+      var bytes = 0
+      while count < min(state.queued.count, options.maxBatchEvents),
+        count == 0 || bytes + state.queued[count].count <= options.maxBatchBytes
+      {
+        bytes += state.queued[count].count
+        count += 1
+      }
+      let batch = Array(state.queued.prefix(count))
+      state.queued.removeFirst(count)
+      state.queuedBytes -= bytes
+      state.inFlight.append(count)
+      return batch
+    }
+    wakeAll()
+    return batch
+  }
+
+  /// The oldest batch in flight was answered; returns how many events it held.
+  func acknowledged() -> Int {
+    let count = state.withLock { $0.inFlight.isEmpty ? 0 : $0.inFlight.removeFirst() }
+    wakeAll()
+    return count
+  }
+
+  /// No more events will be sent.
+  func finish() {
+    state.withLock { $0.finished = true }
+    wakeAll()
+  }
+
+  /// The stream failed: waiting senders wake and throw `error`.
+  func fail(_ error: GoetheError) {
+    state.withLock { state in
+      if state.failure == nil { state.failure = error }
+      state.finished = true
+    }
+    wakeAll()
+  }
+
+  private func isFull(_ state: State) -> Bool {
+    state.queued.count >= options.maxBatchEvents || state.queuedBytes >= options.maxBatchBytes
+  }
+
+  /// Waits until `ready` holds; throws the stream's failure.
+  private func wait(until ready: (State) -> Bool) async throws {
+    while true {
+      if let failure = state.withLock({ $0.failure }) { throw failure }
+      if state.withLock({ ready($0) }) { return }
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let parked = state.withLock { state -> Bool in
+          guard state.failure == nil, !ready(state) else { return false }
+          state.waiters.append(continuation)
+          return true
+        }
+        if !parked { continuation.resume() }
+      }
+    }
+  }
+
+  private func wakeAll() {
+    let waiters = state.withLock { state in
+      defer { state.waiters.removeAll() }
+      return state.waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+}
+
+extension GoetheClient {
+  /// Streams appends to `topic` for the duration of `body` over one `AppendStream`: the events
+  /// `body` sends are batched and sent without waiting for earlier batches, and each batch is
+  /// acknowledged, in order, once durable under the server's sync mode; `onAcknowledgement` sees
+  /// each acknowledgement. Returns once every event sent is acknowledged. On a failure it throws;
+  /// events not acknowledged by then are not stored.
+  public func withProducer<Result: Sendable>(
+    to topic: String, options producerOptions: ProducerOptions = ProducerOptions(),
+    onAcknowledgement: @escaping @Sendable (AppendResult) -> Void,
+    _ body: @escaping @Sendable (Producer) async throws -> Result
+  ) async throws -> Result {
+    let producer = Producer(options: producerOptions)
+    let stub = self.stub
+    let options = streamOptions
+    return try await call(withDeadline: false) {
+      try await withThrowingTaskGroup(of: Result?.self) { group in
+        group.addTask {
+          do {
+            try await stub.appendStream(
+              options: options,
+              requestProducer: { writer in
+                while let batch = try await producer.nextBatch() {
+                  try await writer.write(
+                    .with {
+                      $0.topic = topic
+                      $0.payloads = batch
+                    })
+                }
+              },
+              onResponse: { response in
+                for try await ack in response.messages {
+                  _ = producer.acknowledged()
+                  onAcknowledgement(
+                    AppendResult(
+                      topic: ack.topic, firstID: ack.firstEventID, firstSequence: ack.firstSequence,
+                      count: Int(ack.count)))
+                }
+              })
+          } catch {
+            producer.fail(GoetheError(error, server: self.server))
+            throw error
+          }
+          return nil
+        }
+        let result = try await body(producer)
+        producer.finish()
+        while let next = try await group.next() {
+          if next == nil { break }
+        }
+        return result
+      }
+    }
+  }
+}

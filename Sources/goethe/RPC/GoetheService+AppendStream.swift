@@ -1,0 +1,65 @@
+import Foundation
+import GoetheKit
+
+extension GoetheService {
+  typealias AppendRequest = Io_Typusomega_Goethe_AppendRequest
+  typealias AppendResponse = Io_Typusomega_Goethe_AppendResponse
+
+  /// A producer's stream. Batches are appended in the order they arrive and answered in that
+  /// order once durable. While one append is being written (and synced), the batches that arrive
+  /// gather, and the next append takes them together: one write and one sync for many batches.
+  func appendStream(
+    request: RequestStream<AppendRequest>, response: ResponseWriter<AppendResponse>
+  ) async throws {
+    let queue = BatchingQueue<AppendRequest>(capacity: RequestFlow.highWatermark)
+    try await runStream(store: store) {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+          for try await batch in request { try await queue.put(batch) }
+          queue.finish()
+        }
+        group.addTask {
+          while let batches = try await queue.takeAll() {
+            for run in Self.appendRuns(batches) {
+              try await appendTogether(run, answeringTo: response)
+            }
+          }
+        }
+        try await group.waitForAll()
+      }
+    }
+  }
+
+  /// Consecutive batches for the same topic go into one append, except a batch with an expected
+  /// sequence, which is appended alone so that its condition applies to it.
+  static func appendRuns(_ batches: [AppendRequest]) -> [[AppendRequest]] {
+    var runs: [[AppendRequest]] = []
+    for batch in batches {
+      if let last = runs.last?.last, last.topic == batch.topic, !last.hasExpectedSequence, !batch.hasExpectedSequence {
+        runs[runs.count - 1].append(batch)
+      } else {
+        runs.append([batch])
+      }
+    }
+    return runs
+  }
+
+  /// Appends `run` as one atomic write and answers each batch with its share of the ids.
+  private func appendTogether(_ run: [AppendRequest], answeringTo response: ResponseWriter<AppendResponse>) async throws {
+    let first = run[0]
+    let result = try await timedAppend(
+      run.flatMap(\.payloads), to: try requireTopic(first.topic),
+      expectedSequence: first.hasExpectedSequence ? first.expectedSequence : nil)
+    var offset: UInt64 = 0
+    for batch in run {
+      try await response.write(
+        .with {
+          $0.topic = result.topic
+          $0.firstEventID = result.firstID + offset
+          $0.firstSequence = result.firstSequence + offset
+          $0.count = UInt32(batch.payloads.count)
+        })
+      offset += UInt64(batch.payloads.count)
+    }
+  }
+}
