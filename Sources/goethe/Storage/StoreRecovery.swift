@@ -26,9 +26,6 @@ struct StoreRecovery {
   let db: LevelDB
   let options: StoreOptions
 
-  /// The placeholder name of a topic whose catalog entry was lost.
-  static func placeholderName(_ number: UInt32) -> String { "recovered-\(number)" }
-
   func run() throws(GoetheError) -> RecoveryReport {
     var report = RecoveryReport()
     let writer = BatchWriter(db)
@@ -36,26 +33,7 @@ struct StoreRecovery {
     var topics = try readCatalog(&report, writer)
     try readCursorsAndTimeIndex(&topics, writer)
     try renumberEvents(&topics, writer)
-    var taken = Set(topics.values.compactMap(\.entry?.name))
-    for (number, topic) in topics.sorted(by: { $0.key < $1.key }) {
-      var name = topic.entry?.name ?? Self.placeholderName(number)
-      if topic.entry == nil {
-        var suffix = 2
-        while taken.contains(name) {
-          name = "\(Self.placeholderName(number))-\(suffix)"
-          suffix += 1
-        }
-        taken.insert(name)
-        let record = TopicRecord(
-          number: number, granularity: topic.granularity(options), created: topic.firstID ?? options.clock())
-        try writer.put(KeySchema.topicKey(name), record.encoded)
-      }
-      report.topics.append(
-        RecoveryReport.Topic(
-          name: name, number: number, readable: topic.readable, written: max(topic.highestSequence, topic.readable),
-          nameLost: topic.entry == nil))
-    }
-    report.topics.sort { $0.name < $1.name }
+    report.topics = try restoreCatalog(topics, writer)
     try writer.finish()
     return report
   }
@@ -63,7 +41,7 @@ struct StoreRecovery {
   /// What survived of one topic, gathered keyspace by keyspace.
   private struct Survivors {
     var entry: (name: String, record: TopicRecord)?
-    /// Its cursors' keys and records, by event id.
+    /// Its cursors' keys and records.
     var cursors: [(key: [UInt8], record: CursorRecord)] = []
     /// The highest sequence number in any of its records before the repair.
     var highestSequence: UInt64 = 0
@@ -149,6 +127,35 @@ struct StoreRecovery {
       iterator.next()
     }
     try iterator.checkError()
+  }
+
+  /// Gives every topic number without a catalog entry one, named `recovered-<number>`; returns
+  /// every topic, by name.
+  private func restoreCatalog(
+    _ topics: [UInt32: Survivors], _ writer: BatchWriter
+  ) throws(GoetheError) -> [RecoveryReport.Topic] {
+    var taken = Set(topics.values.compactMap(\.entry?.name))
+    var restored: [RecoveryReport.Topic] = []
+    for (number, topic) in topics.sorted(by: { $0.key < $1.key }) {
+      var name = topic.entry?.name ?? "recovered-\(number)"
+      if topic.entry == nil {
+        // A topic that already has the name keeps it.
+        var suffix = 2
+        while taken.contains(name) {
+          name = "recovered-\(number)-\(suffix)"
+          suffix += 1
+        }
+        taken.insert(name)
+        let record = TopicRecord(
+          number: number, granularity: topic.granularity(options), created: topic.firstID ?? options.clock())
+        try writer.put(KeySchema.topicKey(name), record.encoded)
+      }
+      restored.append(
+        RecoveryReport.Topic(
+          name: name, number: number, readable: topic.readable, written: max(topic.highestSequence, topic.readable),
+          nameLost: topic.entry == nil))
+    }
+    return restored.sorted { $0.name < $1.name }
   }
 
   /// Numbers every topic's events 1, 2, 3, … and rebuilds its time index and its cursors' sequences.

@@ -136,6 +136,28 @@ import Testing
     }
   }
 
+  @Test func placeholderNameLeavesATopicOfThatNameAlone() async throws {
+    try await withTemporaryDirectory { _, path in
+      try await withStore(at: path) { store in
+        _ = try await store.append(payloads("a"), to: "lost", createTopic: true)
+        _ = try await store.append(payloads("b"), to: "recovered-1", createTopic: true)
+      }
+      let db = try LevelDB(path: path, createIfMissing: false)
+      let batch = WriteBatch()
+      batch.delete(KeySchema.topicKey("lost"))
+      try db.write(batch, sync: true)
+      db.close()
+
+      let report = try EventStore.repair(path: path)
+      #expect(report.topics.map(\.name) == ["recovered-1", "recovered-1-2"])
+      #expect(report.topics.map(\.number) == [2, 1])
+      let texts = try await withStore(at: path) { store in
+        try ["recovered-1", "recovered-1-2"].map { try expectConsistent(store, $0).map(\.payloadText) }
+      }
+      #expect(texts == [["b"], ["a"]])
+    }
+  }
+
   @Test func foreignStoreIsNotRebuilt() async throws {
     try await withTemporaryDirectory { _, path in
       let db = try LevelDB(path: path, createIfMissing: true)
