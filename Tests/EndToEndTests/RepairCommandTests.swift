@@ -55,6 +55,16 @@ struct RepairCommandTests {
     }
   }
 
+  @Test func directoryWithoutAStoreIsRefusedAndNotCreated() async throws {
+    try await withScratchDirectory { scratch in
+      let data = scratch.appendingPathComponent("typo")
+      let repair = try await GoetheProcess.run(["repair", "--data-dir", data.path])
+      #expect(repair.status != 0, "\(repair)")
+      #expect(repair.failureReports == ["goethe: \(data.path) holds no goethe store; nothing to repair"], "\(repair)")
+      #expect(!FileManager.default.fileExists(atPath: data.path))
+    }
+  }
+
   @Test func missingDataDirectoryFlagIsRefused() async throws {
     let exit = try await GoetheProcess.run(["repair"])
     #expect(exit.status != 0, "\(exit)")

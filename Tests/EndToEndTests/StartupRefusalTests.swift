@@ -65,6 +65,17 @@ struct StartupRefusalTests {
     }
   }
 
+  @Test func dataDirectoryUnderARegularFile() async throws {
+    try await withScratchDirectory { scratch in
+      let file = scratch.appendingPathComponent("somefile")
+      try Data("x".utf8).write(to: file)
+      let data = file.appendingPathComponent("data")
+      let exit = try await GoetheProcess.run(["--listen", "127.0.0.1:0", "--data-dir", data.path])
+      expectRefusal(exit, mentioning: ["cannot create data directory \(data.path): \(file.path) is not a directory"])
+      #expect(try Data(contentsOf: file) == Data("x".utf8))
+    }
+  }
+
   @Test(arguments: [
     (["--sync", "sometimes"], ["--sync", "sometimes"]),
     (["--listen", "nowhere"], ["--listen", "nowhere"]),
