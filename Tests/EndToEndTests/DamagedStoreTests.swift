@@ -123,7 +123,8 @@ struct DamagedStoreTests {
       #expect(exit.status != 0 && !exit.signalled, "\(exit)")
       #expect(exit.failureReports.count == 1, "\(exit)")
       let report = exit.failureReports.first ?? ""
-      #expect(report.contains("\(data.path) is damaged") && report.hasSuffix("run: goethe repair --data-dir \(data.path)"), "\(report)")
+      #expect(report.contains("\(data.path) is damaged"), "\(report)")
+      #expect(report.hasSuffix("run: goethe repair --data-dir \(data.path)"), "\(report)")
       let after = try DirectoryContents(data)
       if before == .refused {
         #expect(after == untouched, "the refused directory is left as it was")

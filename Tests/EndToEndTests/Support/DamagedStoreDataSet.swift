@@ -44,7 +44,9 @@ struct DamagedStoreDataSet: SuiteTrait, TestScoping {
       let first = appended
       try await daemon.withClient { client in
         for start in stride(from: first, to: last, by: 500) {
-          let batch = (start..<min(last, start + 500)).map { Data("orders \($0 + 1) \(String(repeating: "·", count: 40))".utf8) }
+          let batch = (start..<min(last, start + 500)).map { number in
+            Data("orders \(number + 1) \(String(repeating: "·", count: 40))".utf8)
+          }
           _ = try await client.append(batch, to: "orders")
         }
         try await more(client)
@@ -86,7 +88,8 @@ struct DirectoryContents: Equatable {
 
   init(_ directory: URL) throws {
     files = [:]
-    for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name != "LOG" && name != "LOG.old" {
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    for name in names where name != "LOG" && name != "LOG.old" {
       let url = directory.appendingPathComponent(name)
       var isDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
@@ -106,8 +109,8 @@ struct DirectoryContents: Equatable {
 
   /// The path of the log.
   static func log(in directory: URL) throws -> URL {
-    guard let name = try FileManager.default.contentsOfDirectory(atPath: directory.path).first(where: { $0.hasSuffix(".log") })
-    else { throw E2EFailure("no log in \(directory.path)") }
+    let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+    guard let name = names.first(where: { $0.hasSuffix(".log") }) else { throw E2EFailure("no log in \(directory.path)") }
     return directory.appendingPathComponent(name)
   }
 }
