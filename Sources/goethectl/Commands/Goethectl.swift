@@ -14,7 +14,7 @@ struct Goethectl: AsyncParsableCommand {
       """,
     subcommands: [
       TopicCommand.self, ProduceCommand.self, TailCommand.self, ReplayCommand.self, ConsumeCommand.self,
-      CursorCommand.self, ReplCommand.self, CompletionCommand.self,
+      CursorCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self,
     ])
 
   static let positionHelp = """
