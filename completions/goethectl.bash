@@ -173,13 +173,13 @@ _goethectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topic|produce|tail|replay|consume|cursor|repl|completion|help)
+    topic|produce|tail|replay|consume|cursor|bench|repl|completion|help)
         # Offer subcommand argument completions
         "_goethectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor repl completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor bench repl completion help' -- "${cur}"))
         ;;
     esac
 }
@@ -619,6 +619,55 @@ _goethectl_cursor_delete() {
         ;;
     2)
         __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion cursor delete -- positional@1 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_bench() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color -h --help)
+    repeating_options=()
+    non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic --server -o --output --timeout)
+    __goethectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-c'|'--clients')
+        return
+        ;;
+    '-n'|'--events')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--batch')
+        return
+        ;;
+    '--inflight')
+        return
+        ;;
+    '--topic')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion bench -- --topic "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W 'produce'$'\n''append'$'\n''replay'$'\n''tail'$'\n''seek'
         return
         ;;
     esac
