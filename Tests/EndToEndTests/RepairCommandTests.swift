@@ -41,10 +41,12 @@ struct RepairCommandTests {
         return try await client.everything(in: "orders")
       }
 
+      let before = try DirectoryContents(data)
       let repair = try await GoetheProcess.run(["repair", "--data-dir", data.path])
       #expect(repair.status != 0, "\(repair)")
       #expect(repair.failureReports.count == 1, "\(repair)")
       #expect(repair.failureReports.first?.contains("in use") == true, "\(repair)")
+      #expect(try DirectoryContents(data) == before, "the refused repair changed nothing under the daemon")
 
       let events = try await daemon.withClient { client in
         _ = try await client.append([Data("b".utf8)], to: "orders")
@@ -52,6 +54,13 @@ struct RepairCommandTests {
       }
       #expect(events.first == stored.first)
       #expect(events.count == 2)
+
+      // Both events are only in the daemon's log, which a restart finds.
+      #expect(try await daemon.stop().status == 0)
+      let restarted = try await Daemon.start(dataDirectory: data)
+      defer { restarted.killIfRunning() }
+      #expect(try await restarted.withClient { client in try await client.everything(in: "orders") } == events)
+      #expect(try await restarted.stop().status == 0)
     }
   }
 

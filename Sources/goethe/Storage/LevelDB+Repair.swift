@@ -2,6 +2,12 @@ import CLevelDB
 import Foundation
 import GoetheKit
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 extension LevelDB {
   /// Where a repair keeps LevelDB's reports of its steps, which later opens would rotate out of `LOG`.
   static func repairReport(in path: String) -> String { path + "/LOG.repair" }
@@ -17,6 +23,10 @@ extension LevelDB {
   /// ones instead of failing. A repair that is interrupted leaves the logs set aside, and the next
   /// repair replays them.
   static func repair(path: String) throws(GoetheError) {
+    try withStoreLock(path) { () throws(GoetheError) in try repairLocked(path) }
+  }
+
+  private static func repairLocked(_ path: String) throws(GoetheError) {
     let files = try StoreFiles(path)
     // Numbered above the logs an interrupted repair set aside, which are older.
     var aside = files.setAside.last?.number ?? 0
@@ -54,6 +64,23 @@ extension LevelDB {
       throw LevelDBStatus.error(for: error.message, path: path)
     }
   }
+}
+
+/// Runs `body` holding the lock LevelDB takes on the store (a POSIX record lock on its `LOCK`
+/// file), which its repair does not take: a repair must not rename or rewrite the files of a
+/// store that a daemon has open. LevelDB's own open in this process takes the lock again, and
+/// its close releases it.
+private func withStoreLock(_ path: String, _ body: () throws(GoetheError) -> Void) throws(GoetheError) {
+  let descriptor = open(path + "/LOCK", O_RDWR | O_CREAT, 0o644)
+  guard descriptor >= 0 else {
+    throw GoetheError(.storageUnusable, "cannot open \(path)/LOCK: \(String(cString: strerror(errno)))")
+  }
+  defer { close(descriptor) }
+  var lock = flock()
+  lock.l_type = Int16(F_WRLCK)
+  lock.l_whence = Int16(SEEK_SET)
+  guard fcntl(descriptor, F_SETLK, &lock) == 0 else { throw LevelDBStatus.locked(path) }
+  try body()
 }
 
 /// The numbered files of a store's directory, as LevelDB names them.

@@ -8,9 +8,7 @@ struct LevelDBStatus: Error {
   static func error(for message: String, path: String) -> GoetheError {
     let lowered = message.lowercased()
     if lowered.contains("lock"), lowered.contains("temporarily unavailable") || lowered.contains("already held") {
-      return GoetheError(
-        .storageLocked,
-        "data directory \(path) is in use by another goethe process; stop it or choose another --data-dir")
+      return locked(path)
     }
     if lowered.contains("permission denied") || lowered.contains("read-only file system") {
       return GoetheError(
@@ -31,6 +29,12 @@ struct LevelDBStatus: Error {
         "data directory \(path) cannot be used (\(message)); point --data-dir at a directory")
     }
     return GoetheError(.storageUnusable, "storage error in \(path): \(message)")
+  }
+
+  /// The refusal of a store that another process has open.
+  static func locked(_ path: String) -> GoetheError {
+    GoetheError(
+      .storageLocked, "data directory \(path) is in use by another goethe process; stop it or choose another --data-dir")
   }
 
   /// The refusal of a damaged store: what is wrong, and the command that recovers what is readable.
