@@ -33,6 +33,7 @@ let package = Package(
       name: "CLevelDB",
       providers: [.apt(["libleveldb-dev"])]
     ),
+    .systemLibrary(name: "CMalloc"),
     .systemLibrary(
       name: "CReadline",
       providers: [.apt(["libreadline-dev"])]
@@ -53,6 +54,7 @@ let package = Package(
       dependencies: [
         "GoetheKit",
         "CLevelDB",
+        "CMalloc",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -87,7 +89,12 @@ let package = Package(
     ),
     .testTarget(
       name: "GoetheKitTests",
-      dependencies: ["GoetheKit"],
+      dependencies: ["GoetheKit", "TestSupport"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "goethectlTests",
+      dependencies: ["goethectl", "TestSupport"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -90,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
       return handler
     }
     let logger = Logger(label: "goethe")
+    LargeBlockAllocation.returnToSystemWhenFreed()
     // The address first: a daemon that cannot serve must not create or open a store.
     let socket: ListeningSocket
     do {
