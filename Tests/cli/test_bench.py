@@ -58,6 +58,13 @@ class BenchModeTests(GoetheTestCase):
         self.assertEqual(result["batch"], 100)
         self.assertLatency(result, 2)
 
+    def test_stream_sends_batches_in_flight_and_every_event_is_answered(self):
+        result = self.bench("stream", "-c", "2", "--batch", "16", "--inflight", "4")
+        self.assertMoved(result, "stream")
+        self.assertEqual((result["batch"], result["inflight"]), (16, 4))
+        # One latency sample per answered batch: at least 100 / 16 per client.
+        self.assertGreaterEqual(result["latency"]["samples"], 2 * math.ceil(100 / 16))
+
     def test_replay_fills_a_new_topic_then_reads_it(self):
         result = self.bench("replay", "-c", "2")
         self.assertMoved(result, "replay")

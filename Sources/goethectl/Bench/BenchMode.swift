@@ -41,7 +41,7 @@ enum BenchTuning: String, CaseIterable, Sendable {
 enum BenchModes {
   /// Every mode, in the order the help lists them.
   static let all: [any BenchMode.Type] = [
-    ProduceBench.self, AppendBench.self, ReplayBench.self, TailBench.self, SeekBench.self,
+    ProduceBench.self, AppendBench.self, StreamBench.self, ReplayBench.self, TailBench.self, SeekBench.self,
   ]
 
   static func named(_ name: String) -> (any BenchMode.Type)? {

@@ -16,6 +16,9 @@ struct BenchSettings: Sendable {
   /// Events per append; 1 for modes that send events one by one.
   var batch: Int { tuning[.batch] ?? 1 }
 
+  /// Requests each client keeps in flight (modes that read --inflight).
+  var inflight: Int { tuning[.inflight] ?? 1 }
+
   /// Each client's part of `events`: equal shares, the first ones an event larger when the
   /// events do not divide evenly.
   var shares: [Int] {
