@@ -21,7 +21,7 @@ class BenchModeTests(GoetheTestCase):
         self.assertEqual(result["mode"], mode)
         self.assertEqual(result["events"], EVENTS)
         self.assertEqual(result["bytes"], EVENTS * SIZE)
-        self.assertEqual(result["sync"], None, "no RPC reports the daemon's sync mode")
+        self.assertEqual(result["sync"], "always", "the daemon's sync mode, as the server reports it")
         self.assertEqual(result["server"], self.server)
         self.assertGreater(result["seconds"], 0)
         self.assertGreater(result["events_per_sec"], 0)
@@ -119,7 +119,7 @@ class BenchModeTests(GoetheTestCase):
         header, *figures = out.splitlines()
         self.assertRegex(
             header, rf"^bench append \(100 events per append call\): 2 clients, {EVENTS} events of 100 bytes; "
-                    rf"topic bench-append-\S+ on {re.escape(self.server)}, sync: unknown$")
+                    rf"topic bench-append-\S+ on {re.escape(self.server)}, sync: always$")
         self.assertEqual([line.split(":")[0] for line in figures], ["events", "throughput", "latency"])
         self.assertRegex(figures[0], rf"^events:\s+{EVENTS} in \S+ (ns|µs|ms|s)$")
         self.assertRegex(figures[1], r"^throughput:\s+\d+ events/s, \d+\.\d\d MB/s$")

@@ -107,6 +107,16 @@ public struct GoetheClient: Sendable {
     }
   }
 
+  // MARK: The server
+
+  /// The server's version, node and sync mode.
+  public func serverInfo() async throws -> ServerInfo {
+    let response = try await call { try await stub.serverInfo(.init(), options: options) }
+    return ServerInfo(
+      version: response.version, nodeID: response.nodeID, durability: Durability(rawValue: response.sync),
+      maxEventSize: Int(response.maxEventSize))
+  }
+
   // MARK: Topics
 
   public func createTopic(_ name: String, granularity: Granularity? = nil) async throws -> TopicInfo {

@@ -102,3 +102,20 @@ public struct BucketCount: Sendable, Equatable {
     self.lastEventID = lastEventID
   }
 }
+
+/// What a server says of itself.
+public struct ServerInfo: Sendable, Equatable {
+  public var version: String
+  public var nodeID: String
+  /// Whether an acknowledged append has been fsynced; nil when the server names a mode this
+  /// client does not know.
+  public var durability: Durability?
+  public var maxEventSize: Int
+
+  public init(version: String, nodeID: String, durability: Durability?, maxEventSize: Int) {
+    self.version = version
+    self.nodeID = nodeID
+    self.durability = durability
+    self.maxEventSize = maxEventSize
+  }
+}

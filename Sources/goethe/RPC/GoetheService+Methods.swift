@@ -16,6 +16,7 @@ extension GoetheService: RPCService {
       ("SetCursor", .unary(setCursor)),
       ("ListCursors", .unary(listCursors)),
       ("DeleteCursor", .unary(deleteCursor)),
+      ("ServerInfo", .unary(serverInfo)),
     ]
     return Dictionary(uniqueKeysWithValues: routes.map { (service + $0.0, $0.1) })
   }

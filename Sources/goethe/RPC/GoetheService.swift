@@ -164,6 +164,17 @@ struct GoetheService: Sendable {
     }
   }
 
+  // MARK: The server
+
+  func serverInfo(request: Io_Typusomega_Goethe_ServerInfoRequest) async throws -> Io_Typusomega_Goethe_ServerInfoResponse {
+    .with {
+      $0.version = GoetheVersion.current
+      $0.nodeID = store.nodeID
+      $0.sync = store.options.durability.rawValue
+      $0.maxEventSize = UInt64(store.options.maxEventSize)
+    }
+  }
+
   // MARK: Cursors
 
   func getCursor(

@@ -44,8 +44,9 @@ struct BenchCommand: AsyncParsableCommand {
     let (bench, settings) = try resolved()
     let console = global.console
     let harness = BenchHarness(settings: settings, global: global, console: console)
-    // No RPC reports the daemon's --sync mode yet.
-    let report = BenchReport(console: console, mode: bench, settings: settings, server: try global.address(), sync: nil)
+    let server = try await global.withClient { client in try await client.serverInfo() }
+    let report = BenchReport(
+      console: console, mode: bench, settings: settings, server: try global.address(), sync: server.durability)
     let created = try await harness.createdTopic()
     report.header()
     let topic = try await bench.prepare(created, on: harness)

@@ -196,6 +196,19 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ServerInfo" metadata.
+        public enum ServerInfo: Sendable {
+            /// Request type for "ServerInfo".
+            public typealias Input = Io_Typusomega_Goethe_ServerInfoRequest
+            /// Response type for "ServerInfo".
+            public typealias Output = Io_Typusomega_Goethe_ServerInfoResponse
+            /// Descriptor for "ServerInfo".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "ServerInfo",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "io.typusomega.goethe.Goethe" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Produce.descriptor,
@@ -210,7 +223,8 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
             SetCursor.descriptor,
             ListCursors.descriptor,
             DeleteCursor.descriptor,
-            TopicStats.descriptor
+            TopicStats.descriptor,
+            ServerInfo.descriptor
         ]
     }
 }
@@ -509,6 +523,29 @@ extension Io_Typusomega_Goethe_Goethe {
             deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_TopicStatsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_TopicStatsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ServerInfo" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > What the server is: its version, its node and how it stores.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_ServerInfoRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_ServerInfoRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ServerInfoResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func serverInfo<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ServerInfoRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_ServerInfoRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ServerInfoResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ServerInfoResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -945,6 +982,40 @@ extension Io_Typusomega_Goethe_Goethe {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ServerInfo" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > What the server is: its version, its node and how it stores.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_ServerInfoRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_ServerInfoRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ServerInfoResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func serverInfo<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ServerInfoRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_ServerInfoRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ServerInfoResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ServerInfoResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.ServerInfo.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1299,6 +1370,35 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_TopicStatsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_TopicStatsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ServerInfo" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > What the server is: its version, its node and how it stores.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Io_Typusomega_Goethe_ServerInfoRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func serverInfo<Result>(
+        request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ServerInfoRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ServerInfoResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.serverInfo(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_ServerInfoRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_ServerInfoResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1709,6 +1809,39 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
             metadata: metadata
         )
         return try await self.topicStats(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ServerInfo" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > What the server is: its version, its node and how it stores.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func serverInfo<Result>(
+        _ message: Io_Typusomega_Goethe_ServerInfoRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ServerInfoResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Io_Typusomega_Goethe_ServerInfoRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.serverInfo(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -658,6 +658,36 @@ public nonisolated struct Io_Typusomega_Goethe_TopicStatsResponse: Sendable {
   public init() {}
 }
 
+public nonisolated struct Io_Typusomega_Goethe_ServerInfoRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Io_Typusomega_Goethe_ServerInfoResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var version: String = String()
+
+  public var nodeID: String = String()
+
+  /// "always": an acknowledged append has been fsynced; "never": it survives a crash of goethe
+  /// but not of the machine.
+  public var sync: String = String()
+
+  public var maxEventSize: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "io.typusomega.goethe"
@@ -1773,6 +1803,70 @@ nonisolated extension Io_Typusomega_Goethe_TopicStatsResponse: SwiftProtobuf.Mes
   public static func ==(lhs: Io_Typusomega_Goethe_TopicStatsResponse, rhs: Io_Typusomega_Goethe_TopicStatsResponse) -> Bool {
     if lhs.indexGranularitySeconds != rhs.indexGranularitySeconds {return false}
     if lhs.buckets != rhs.buckets {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ServerInfoRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ServerInfoRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ServerInfoRequest, rhs: Io_Typusomega_Goethe_ServerInfoRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ServerInfoResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ServerInfoResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}node_id\0\u{1}sync\0\u{3}max_event_size\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.version) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.nodeID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.sync) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.maxEventSize) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.version.isEmpty {
+      try visitor.visitSingularStringField(value: self.version, fieldNumber: 1)
+    }
+    if !self.nodeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.nodeID, fieldNumber: 2)
+    }
+    if !self.sync.isEmpty {
+      try visitor.visitSingularStringField(value: self.sync, fieldNumber: 3)
+    }
+    if self.maxEventSize != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxEventSize, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ServerInfoResponse, rhs: Io_Typusomega_Goethe_ServerInfoResponse) -> Bool {
+    if lhs.version != rhs.version {return false}
+    if lhs.nodeID != rhs.nodeID {return false}
+    if lhs.sync != rhs.sync {return false}
+    if lhs.maxEventSize != rhs.maxEventSize {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
