@@ -18,7 +18,8 @@ public struct ByteSize: Hashable, Sendable, CustomStringConvertible {
     guard let count = Int(digits), let multiplier = multipliers[unit], count > 0,
       case (let bytes, false) = count.multipliedReportingOverflow(by: multiplier)
     else {
-      throw GoetheError(.invalidArgument, "invalid size \"\(text)\": use a number with B, KiB, MiB or GiB, such as 1MiB")
+      throw GoetheError(
+        .invalidArgument, "invalid size \(GoetheError.quoted(text)): use a number with B, KiB, MiB or GiB, such as 1MiB")
     }
     self.bytes = bytes
   }

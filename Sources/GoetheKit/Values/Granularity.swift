@@ -22,11 +22,11 @@ public struct Granularity: Hashable, Sendable, CustomStringConvertible {
     let units: [Character: UInt32] = ["m": 60, "h": 3_600, "d": 86_400]
     guard let unit = text.last.flatMap({ units[$0] }), let count = UInt32(text.dropLast()), count > 0
     else {
-      throw GoetheError(.invalidArgument, "invalid index granularity \"\(text)\": \(Self.rule)")
+      throw GoetheError(.invalidArgument, "invalid index granularity \(GoetheError.quoted(text)): \(Self.rule)")
     }
     let (seconds, overflow) = count.multipliedReportingOverflow(by: unit)
     guard !overflow, seconds % 60 == 0, (Self.minimum.seconds...Self.maximum.seconds).contains(seconds) else {
-      throw GoetheError(.invalidArgument, "invalid index granularity \"\(text)\": \(Self.rule)")
+      throw GoetheError(.invalidArgument, "invalid index granularity \(GoetheError.quoted(text)): \(Self.rule)")
     }
     self.seconds = seconds
   }

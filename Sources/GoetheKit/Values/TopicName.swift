@@ -11,7 +11,7 @@ public enum Names {
   public static func validateTopic(_ name: String) throws(GoetheError) {
     let bytes = name.utf8
     guard !bytes.isEmpty, bytes.count <= maxLength, bytes.allSatisfy(isTopicByte) else {
-      throw GoetheError(.invalidArgument, "invalid topic name \(quoted(name)): \(topicRule)")
+      throw GoetheError(.invalidArgument, "invalid topic name \(GoetheError.quoted(name)): \(topicRule)")
     }
   }
 
@@ -21,7 +21,7 @@ public enum Names {
     guard !bytes.isEmpty, bytes.count <= maxLength,
       !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     else {
-      throw GoetheError(.invalidArgument, "invalid consumer name \(quoted(name)): \(consumerRule)")
+      throw GoetheError(.invalidArgument, "invalid consumer name \(GoetheError.quoted(name)): \(consumerRule)")
     }
   }
 
@@ -33,10 +33,5 @@ public enum Names {
     default:
       return false
     }
-  }
-
-  private static func quoted(_ name: String) -> String {
-    let shown = name.count > 40 ? String(name.prefix(40)) + "…" : name
-    return "\"" + shown.unicodeScalars.map { $0.escaped(asASCII: false) }.joined() + "\""
   }
 }
