@@ -14,7 +14,7 @@ struct CompletionCommand: ParsableCommand {
   var shell: CompletionShell
 
   func run() {
-    print(Goethectl.completionScript(for: shell), terminator: "")
+    StandardOutput.write(Goethectl.completionScript(for: shell))
   }
 }
 

@@ -69,6 +69,7 @@ struct ProduceCommand: AsyncParsableCommand {
       while let batch = await reader.nextBatch() {
         let result = try await client.append(batch, to: topic, expectedSequence: next)
         printer.print(result)
+        console.flush()
         next = next.map { _ in result.firstSequence + UInt64(result.count) - 1 }
       }
     }
@@ -76,7 +77,7 @@ struct ProduceCommand: AsyncParsableCommand {
 
   private func readAll() throws -> Data {
     if let file { return try Data(contentsOf: URL(fileURLWithPath: file)) }
-    return FileHandle.standardInput.readDataToEndOfFile()
+    return try FileHandle.standardInput.readToEnd() ?? Data()
   }
 }
 

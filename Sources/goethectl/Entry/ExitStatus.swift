@@ -10,6 +10,8 @@ enum ExitStatus: Int32 {
   case notFound = 3
   case unreachable = 4
   case interrupted = 130
+  /// The reader of stdout went away: 128 + SIGPIPE, what a shell reports for `cat` in its place.
+  case brokenPipe = 141
 
   init(_ code: GoetheError.Code) {
     switch code {
@@ -37,7 +39,7 @@ func report(_ error: any Error) -> ExitStatus {
     let code = Goethectl.exitCode(for: error)
     if code == .success {
       let message = Goethectl.fullMessage(for: error)
-      if !message.isEmpty { print(message) }
+      if !message.isEmpty { StandardOutput.writeLine(message) }
       return .success
     }
     if code.rawValue == 0 { return .success }
@@ -48,7 +50,8 @@ func report(_ error: any Error) -> ExitStatus {
   }
 }
 
+/// One line on stderr, whatever the message echoes: its control characters are escaped.
 func writeError(_ message: String) {
   let line = message.hasPrefix("goethectl:") ? message : "goethectl: " + message
-  FileHandle.standardError.write(Data((line + "\n").utf8))
+  StandardError.write(GoetheError.escapingControlCharacters(line) + "\n")
 }

@@ -5,18 +5,26 @@ import GoetheKit
 @main
 enum Main {
   static func main() async {
+    // A write to a pipe whose reader went away fails with EPIPE, which StandardOutput turns into a
+    // quiet exit; SwiftNIO ignores SIGPIPE as well, but only once it opens its first socket.
+    signal(SIGPIPE, SIG_IGN)
     let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
+    let status: ExitStatus
     if arguments.isEmpty, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
       // Parsing no arguments cannot fail: every global option has a default.
-      exit(await ReplCommand.interactive(options: try! GlobalOptions.parse([])).rawValue)
+      status = await ReplCommand.interactive(options: try! GlobalOptions.parse([]))
+    } else {
+      status = await run(arguments)
     }
-    exit(await run(arguments).rawValue)
+    StandardOutput.flush()
+    exit(status.rawValue)
   }
 
   /// Parses and runs one command line; a Ctrl-C cancels the command, which then exits 130.
   /// In a session (`inSession`) a second Ctrl-C does not end the process, and commands may not
   /// read stdin, which carries the session's own input.
   static func run(_ arguments: [String], inSession: Bool = false) async -> ExitStatus {
+    defer { StandardOutput.flush() }
     do {
       var command = try await Goethectl.asyncParseAsRoot(arguments)
       if inSession, let produce = command as? ProduceCommand, produce.payload == nil, produce.file == nil {

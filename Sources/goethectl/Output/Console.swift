@@ -22,16 +22,21 @@ struct Console: Sendable {
   var timeZone: TimeZone { utc ? TimeZone(identifier: "UTC")! : .current }
 
   func out(_ text: String) {
-    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    StandardOutput.writeLine(text)
   }
 
   func outBytes(_ data: Data) {
-    FileHandle.standardOutput.write(data)
+    StandardOutput.write(data)
+  }
+
+  /// Writes out what was printed: after each batch of a stream, so that a reader sees events as they come.
+  func flush() {
+    StandardOutput.flush()
   }
 
   /// A one-line note on stderr, such as where a replay really starts.
   func note(_ text: String) {
-    FileHandle.standardError.write(Data("goethectl: \(text)\n".utf8))
+    writeError(text)
   }
 
   /// Prints one JSON object per line; keys keep the order given.

@@ -26,7 +26,9 @@ final class LineEditor: Sendable {
 
   /// The next line, or nil at Ctrl-D. Ctrl-C clears the line being typed.
   func readLine(prompt: String) async -> String? {
-    await withCheckedContinuation { continuation in
+    // readline writes the prompt through stdio: what goethectl printed goes first.
+    StandardOutput.flush()
+    return await withCheckedContinuation { continuation in
       queue.async {
         goethe_readline_catch_sigint()
         guard let line = readline(prompt) else {

@@ -20,14 +20,14 @@ struct Repl {
     let editor = LineEditor(historyFile: LineEditor.defaultHistoryFile) { line in
       completer.candidates(for: line) { names.names($0) }
     }
-    print("goethe session on \(server): type help for commands, Ctrl-D to leave")
+    StandardOutput.writeLine("goethe session on \(server): type help for commands, Ctrl-D to leave")
     while let line = await editor.readLine(prompt: "goethe \(server)> ") {
       guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
       editor.remember(line)
       guard await execute(line) != nil else { break }
       names.invalidate()
     }
-    print("")
+    StandardOutput.writeLine("")
     return .success
   }
 
@@ -51,7 +51,7 @@ struct Repl {
     do {
       words = try ShellWords.split(line)
     } catch {
-      writeError("unterminated quote in: \(line)")
+      writeError("unterminated quote in: \(GoetheError.quoted(line))")
       return .usage
     }
     switch words.first {
@@ -59,8 +59,9 @@ struct Repl {
     case "exit", "quit": return nil
     case "help":
       if words.count == 1 {
-        print(Goethectl.helpMessage(columns: nil))
-        print("In this session: commands without the goethectl word; help COMMAND; exit, quit or Ctrl-D to leave.")
+        StandardOutput.writeLine(Goethectl.helpMessage(columns: nil))
+        StandardOutput.writeLine(
+          "In this session: commands without the goethectl word; help COMMAND; exit, quit or Ctrl-D to leave.")
         return .success
       }
       return await Main.run(Array(words.dropFirst()) + ["--help"], inSession: true)
@@ -69,7 +70,7 @@ struct Repl {
       return .usage
     default:
       let status = await Main.run(sessionArguments(for: GlobalOptions.hoisted(words)), inSession: true)
-      if status == .interrupted { print("") }
+      if status == .interrupted { StandardOutput.writeLine("") }
       return status
     }
   }

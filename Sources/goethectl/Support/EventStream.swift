@@ -3,7 +3,7 @@ import GoetheKit
 import Synchronization
 
 /// Runs one subscription for tail, replay and consume: says where it really starts, prints the
-/// events, shows progress on a terminal, and hands each printed batch to `afterBatch`.
+/// events, shows progress on a terminal, and hands each batch to `afterBatch` once it is written out.
 struct EventStream: Sendable {
   enum Origin: Sendable {
     /// A position as typed.
@@ -33,6 +33,7 @@ struct EventStream: Sendable {
       for try await batch in subscription {
         progress.clear()
         batch.forEach(printer.print)
+        console.flush()
         try await afterBatch(batch)
         progress.advance(by: batch.count)
       }
@@ -98,14 +99,14 @@ struct ProgressMeter {
     let seconds = max(Double((ContinuousClock.now - started).components.attoseconds) / 1e18
       + Double((ContinuousClock.now - started).components.seconds), 0.001)
     let rate = Int(Double(done) / seconds)
-    FileHandle.standardError.write(Data("\r\u{1B}[2K\(done)/\(total) events, \(rate)/s".utf8))
+    StandardError.write("\r\u{1B}[2K\(done)/\(total) events, \(rate)/s")
     shown = true
   }
 
   /// Removes the progress line before events are printed under it.
   mutating func clear() {
     guard shown else { return }
-    FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    StandardError.write("\r\u{1B}[2K")
     shown = false
   }
 
