@@ -8,7 +8,7 @@ enum Main {
     // A write to a pipe whose reader went away fails with EPIPE, which StandardOutput turns into a
     // quiet exit; SwiftNIO ignores SIGPIPE as well, but only once it opens its first socket.
     signal(SIGPIPE, SIG_IGN)
-    let arguments = GlobalOptions.hoisted(Array(CommandLine.arguments.dropFirst()))
+    let arguments = Array(CommandLine.arguments.dropFirst())
     let status: ExitStatus
     if arguments.isEmpty, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
       // Parsing no arguments cannot fail: every global option has a default.
@@ -20,21 +20,24 @@ enum Main {
     exit(status.rawValue)
   }
 
-  /// Parses and runs one command line; a Ctrl-C cancels the command, which then exits 130.
-  /// In a session (`inSession`) a second Ctrl-C does not end the process, and commands may not
-  /// read stdin, which carries the session's own input.
-  static func run(_ arguments: [String], inSession: Bool = false) async -> ExitStatus {
+  /// Parses and runs one command line, as typed on goethectl's command line or as a line of a
+  /// `session`, which adds the options the session was started with. A Ctrl-C cancels the command,
+  /// which then exits 130. In a session a second Ctrl-C does not end the process, and commands may
+  /// not read stdin, which carries the session's own input.
+  static func run(_ words: [String], session: GlobalOptions? = nil) async -> ExitStatus {
     defer { StandardOutput.flush() }
     do {
-      var command = try await Goethectl.asyncParseAsRoot(arguments)
-      if inSession, let produce = command as? ProduceCommand, produce.payload == nil, produce.file == nil {
+      let arguments = GlobalOptions.hoisted(words)
+      try DashWords.check(arguments, commandLine: session == nil ? ["goethectl"] : [])
+      var command = try await Goethectl.asyncParseAsRoot(session?.filling(arguments) ?? arguments)
+      if session != nil, let produce = command as? ProduceCommand, produce.payload == nil, produce.file == nil {
         throw GoetheError(.invalidArgument, "in a session, produce needs a PAYLOAD or --file")
       }
-      if let session = command as? ReplCommand {
+      if let repl = command as? ReplCommand {
         // A session handles Ctrl-C itself: at the prompt and for each command it runs.
-        try await session.run()
+        try await repl.run()
       } else if var command = command as? any AsyncParsableCommand {
-        try await Interrupt.cancellingOnSignal(exitOnSecond: !inSession) { try await command.run() }
+        try await Interrupt.cancellingOnSignal(exitOnSecond: session == nil) { try await command.run() }
       } else {
         try command.run()
       }

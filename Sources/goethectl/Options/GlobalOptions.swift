@@ -43,7 +43,27 @@ struct GlobalOptions: ParsableArguments {
         break
       }
     }
-    return Array(arguments[index...]) + leading
+    return appending(leading, to: Array(arguments[index...]))
+  }
+
+  /// `arguments` with the options of a session that they do not set themselves.
+  func filling(_ arguments: [String]) -> [String] {
+    var options: [String] = []
+    if !arguments.contains("--server"), !arguments.contains(where: { $0.hasPrefix("--server=") }), let server {
+      options += ["--server", server]
+    }
+    if !arguments.contains("-o"), !arguments.contains("--output"), output != .text { options += ["--output", output.rawValue] }
+    if !arguments.contains("--timeout"), let timeout { options += ["--timeout", timeout] }
+    if utc, !arguments.contains("--utc") { options.append("--utc") }
+    if noColor, !arguments.contains("--no-color") { options.append("--no-color") }
+    return Self.appending(options, to: arguments)
+  }
+
+  /// `options` after `arguments`, but before a `--`, after which every word is a name.
+  private static func appending(_ options: [String], to arguments: [String]) -> [String] {
+    var result = arguments
+    result.insert(contentsOf: options, at: arguments.firstIndex(of: "--") ?? arguments.endIndex)
+    return result
   }
 
   func validate() throws {

@@ -16,7 +16,7 @@ struct Repl {
   private func interactive() async -> ExitStatus {
     let server = (try? options.address()) ?? .defaultServer
     let names = NameCache(server: server)
-    let completer = ReplCompleter(tree: .goethectl)
+    let completer = ReplCompleter(tree: .session)
     let editor = LineEditor(historyFile: LineEditor.defaultHistoryFile) { line in
       completer.candidates(for: line) { names.names($0) }
     }
@@ -64,29 +64,14 @@ struct Repl {
           "In this session: commands without the goethectl word; help COMMAND; exit, quit or Ctrl-D to leave.")
         return .success
       }
-      return await Main.run(Array(words.dropFirst()) + ["--help"], inSession: true)
+      return await Main.run(Array(words.dropFirst()) + ["--help"], session: options)
     case "repl":
       writeError("already in a session")
       return .usage
     default:
-      let status = await Main.run(sessionArguments(for: GlobalOptions.hoisted(words)), inSession: true)
+      let status = await Main.run(words, session: options)
       if status == .interrupted { StandardOutput.writeLine("") }
       return status
     }
-  }
-
-  /// The line's words plus the session's global options the line does not set itself.
-  private func sessionArguments(for words: [String]) -> [String] {
-    var arguments = words
-    if !words.contains("--server"), !words.contains(where: { $0.hasPrefix("--server=") }), let server = options.server {
-      arguments += ["--server", server]
-    }
-    if !words.contains("-o"), !words.contains("--output"), options.output != .text {
-      arguments += ["--output", options.output.rawValue]
-    }
-    if !words.contains("--timeout"), let timeout = options.timeout { arguments += ["--timeout", timeout] }
-    if options.utc, !words.contains("--utc") { arguments.append("--utc") }
-    if options.noColor, !words.contains("--no-color") { arguments.append("--no-color") }
-    return arguments
   }
 }

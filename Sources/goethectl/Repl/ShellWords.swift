@@ -43,4 +43,20 @@ enum ShellWords {
     if inWord { words.append(current) }
     return (words, inWord)
   }
+
+  /// `word` as a shell and ``split(_:)`` read it back: unchanged when nothing in it needs quoting,
+  /// otherwise in single quotes, each `'` in it written as `'\''`.
+  static func quoted(_ word: String) -> String {
+    if !word.isEmpty, word.unicodeScalars.allSatisfy(plain.contains) { return word }
+    var quoted = "'"
+    for scalar in word.unicodeScalars {
+      if scalar == "'" { quoted += #"'\''"# } else { quoted.unicodeScalars.append(scalar) }
+    }
+    return quoted + "'"
+  }
+
+  /// What a word may hold without quotes.
+  private static let plain = Set(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@%+=:,./_-".unicodeScalars)
 }
+

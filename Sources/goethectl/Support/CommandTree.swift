@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 
 /// goethectl's commands, subcommands, flags and argument kinds, read from ArgumentParser's own
-/// description of the command tree (`--experimental-dump-help`), so REPL completion can never
-/// drift from what the parser accepts.
+/// description of the command tree (`--experimental-dump-help`), so that REPL completion and the
+/// check of words starting with '-' (``DashWords``) can never drift from what the parser accepts.
 struct CommandTree: Sendable {
   struct Argument: Sendable {
     var names: [String]
@@ -17,9 +17,13 @@ struct CommandTree: Sendable {
   var subcommands: [CommandTree]
   var arguments: [Argument]
 
-  /// The tree of `Goethectl`, with `help`, `exit` and `quit` added for the session.
-  static let goethectl: CommandTree = {
-    var tree = CommandTree(dumpedHelp: dumpHelp()) ?? CommandTree(name: "goethectl", subcommands: [], arguments: [])
+  /// The tree of `Goethectl`, as the parser reads command lines.
+  static let goethectl =
+    CommandTree(dumpedHelp: dumpHelp()) ?? CommandTree(name: "goethectl", subcommands: [], arguments: [])
+
+  /// The commands of a session: those of goethectl but `repl`, and `help`, `exit` and `quit`.
+  static let session: CommandTree = {
+    var tree = goethectl
     tree.subcommands.removeAll { $0.name == "repl" }
     for word in ["help", "exit", "quit"] { tree.subcommands.append(CommandTree(name: word, subcommands: [], arguments: [])) }
     return tree
