@@ -1,5 +1,8 @@
 /// Splits a line into words by the shell's quoting rules: 'single quotes' keep everything,
 /// "double quotes" allow \" \\ \$ \`, a backslash outside quotes escapes the next character.
+///
+/// The line is read by Unicode scalars, as a shell reads it by bytes: a quote followed by a
+/// combining mark or a joiner is one `Character` with it, and still a quote.
 enum ShellWords {
   struct UnterminatedQuote: Error {}
 
@@ -10,37 +13,37 @@ enum ShellWords {
   /// The words, and whether the line ends inside a word (rather than after white space).
   static func scan(_ line: String) throws(UnterminatedQuote) -> (words: [String], endsInWord: Bool) {
     var words: [String] = []
-    var current = ""
+    var current = String.UnicodeScalarView()
     var inWord = false
-    var quote: Character?
+    var quote: Unicode.Scalar?
     var escaping = false
-    for character in line {
+    for scalar in line.unicodeScalars {
       if escaping {
-        if quote == "\"", !"\"\\$`".contains(character) { current.append("\\") }
-        current.append(character)
+        if quote == "\"", !"\"\\$`".unicodeScalars.contains(scalar) { current.append("\\") }
+        current.append(scalar)
         escaping = false
         continue
       }
-      switch (quote, character) {
+      switch (quote, scalar) {
       case (nil, "\\"), ("\"", "\\"):
         escaping = true
         inWord = true
       case (nil, "'"), (nil, "\""):
-        quote = character
+        quote = scalar
         inWord = true
       case ("'", "'"), ("\"", "\""):
         quote = nil
-      case (nil, _) where character.isWhitespace:
-        if inWord { words.append(current) }
-        current = ""
+      case (nil, _) where scalar.properties.isWhitespace:
+        if inWord { words.append(String(current)) }
+        current = String.UnicodeScalarView()
         inWord = false
       default:
-        current.append(character)
+        current.append(scalar)
         inWord = true
       }
     }
     guard quote == nil, !escaping else { throw UnterminatedQuote() }
-    if inWord { words.append(current) }
+    if inWord { words.append(String(current)) }
     return (words, inWord)
   }
 
@@ -59,4 +62,3 @@ enum ShellWords {
   private static let plain = Set(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@%+=:,./_-".unicodeScalars)
 }
-
