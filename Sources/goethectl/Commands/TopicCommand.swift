@@ -40,7 +40,15 @@ struct TopicList: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    let topics = try await global.withClient { try await $0.topics() }
+    // The listing carries no cursors; in JSON each topic names its consumers, as describe does.
+    let json = global.console.format == .json
+    let topics = try await global.withClient { client in
+      var topics = try await client.topics()
+      guard json else { return topics }
+      let consumers = Dictionary(grouping: try await client.cursors(), by: \.topic)
+      for index in topics.indices { topics[index].consumers = consumers[topics[index].name] ?? [] }
+      return topics
+    }
     let printer = TopicPrinter(console: global.console)
     if global.console.format == .json {
       topics.forEach(printer.json)
