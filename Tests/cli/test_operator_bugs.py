@@ -21,5 +21,40 @@ class TopicListConsumerTests(GoetheTestCase):
         self.assertEqual(listed[other]["consumers"], [])
 
 
+class NoneOfATopicTests(GoetheTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.topic = unique("sixteen")
+        code, _, err = run_ctl(["topic", "create", cls.topic], server=cls.server)
+        assert code == 0, err
+        for number in range(16):
+            code, _, err = run_ctl(["produce", cls.topic, f"event {number}"], server=cls.server)
+            assert code == 0, err
+
+    def test_tail_n_0_prints_nothing_and_says_nothing(self):
+        code, out, err = self.ctl("tail", self.topic, "-n", "0")
+        self.assertEqual((code, out, err), (0, "", ""))
+
+    def test_tail_n_0_follow_prints_only_new_events(self):
+        stream = self.streaming("tail", self.topic, "-n", "0", "-f")
+        try:
+            time.sleep(1.0)  # no note says when the stream has started; give it a second
+            self.assertTrue(stream.no_more_output())
+            self.produce(self.topic, "after")
+            line = stream.read_line()
+            self.assertEqual(parse_text_events(line + "\n")[0][2], "after")
+        finally:
+            stream.interrupt()
+            stream.wait()
+        self.assertNotIn("no events", stream.stderr())
+
+    def test_tail_of_an_empty_topic_still_says_so(self):
+        empty = self.create_topic("empty")
+        code, out, err = self.ctl("tail", empty)
+        self.assertEqual((code, out), (0, ""))
+        self.assertIn("has no events yet", err)
+
+
 if __name__ == "__main__":
     unittest.main()

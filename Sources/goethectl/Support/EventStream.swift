@@ -63,6 +63,8 @@ struct EventStream: Sendable {
     case (.waiting, .consumer(let consumer)):
       console.note("consumer \(consumer) has read every event of \(topic)" + waiting)
     case (.waiting, .tail):
+      // `tail -n 0` starts after the head on purpose; only an empty topic is worth a note.
+      guard subscription.headSequence == 0 else { break }
       console.note("topic \(topic) has no events yet" + waiting)
     }
   }
