@@ -55,6 +55,16 @@ class NoneOfATopicTests(GoetheTestCase):
         self.assertEqual((code, out), (0, ""))
         self.assertIn("has no events yet", err)
 
+    def test_limit_0_prints_none_like_tail_n_0(self):
+        self.assertEqual(self.ok("replay", self.topic, "--from", "beginning", "--limit", "0"), "")
+        self.assertEqual(self.ok("replay", self.topic, "--from", "beginning", "--limit", "0", "-f"), "")
+        self.assertEqual(self.ok("consume", self.topic, "--consumer", "nothing-read", "--limit", "0"), "")
+        self.fails(3, "cursor", "get", self.topic, "nothing-read")
+        self.assertEqual(len(self.replay_ids(self.topic, "--limit", "1")), 1)
+
+    def test_limit_0_still_checks_the_topic(self):
+        self.fails(3, "replay", unique("missing"), "--from", "beginning", "--limit", "0")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -26,8 +26,13 @@ struct EventStream: Sendable {
   func run(
     _ client: GoetheClient, afterBatch: @escaping @Sendable ([StoredEvent]) async throws -> Void = { _ in }
   ) async throws {
-    try await client.subscribe(topic, from: from, to: to, limit: limit, follow: follow) { subscription in
-      noteStart(subscription)
+    // A limit of 0 reads none, as `tail -n 0` does; the server reads 0 as no limit, so the
+    // stream is bounded before any event instead: the topic and start are still checked.
+    let none = limit == 0
+    try await client.subscribe(
+      topic, from: from, to: none ? .event(0) : to, limit: none ? nil : limit, follow: follow && !none
+    ) { subscription in
+      if !none { noteStart(subscription) }
       let printer = EventPrinter(console: console)
       var progress = ProgressMeter(console: console, total: expectedCount(subscription))
       for try await batch in subscription {
