@@ -66,5 +66,25 @@ class NoneOfATopicTests(GoetheTestCase):
         self.fails(3, "replay", unique("missing"), "--from", "beginning", "--limit", "0")
 
 
+class BackwardRangeTests(GoetheTestCase):
+    def test_to_before_from_is_a_usage_error(self):
+        topic = self.create_topic("backward")
+        first, second = self.produce(topic, "one", "two")
+        for args in (["--from", str(second), "--to", str(first)],
+                     ["--from", "2020-01-02T00:00:00Z", "--to", "2020-01-01T00:00:00Z"],
+                     ["--from", "1h ago", "--to", "2h ago"],
+                     ["--from", str(second), "--to", "2000-01-01T00:00:00Z"]):
+            with self.subTest(args=args):
+                line = self.fails(2, "replay", topic, *args)
+                self.assertIn("--to", line)
+                self.assertIn("--from", line)
+
+    def test_forward_and_equal_ranges_still_read(self):
+        topic = self.create_topic("forward")
+        first, second = self.produce(topic, "one", "two")
+        self.assertEqual(self.replay_ids(topic, "--to", str(second), start=str(first)), [first, second])
+        self.assertEqual(self.replay_ids(topic, "--to", str(first), start=str(first)), [first])
+
+
 if __name__ == "__main__":
     unittest.main()

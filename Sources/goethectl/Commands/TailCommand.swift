@@ -42,14 +42,13 @@ struct ReplayCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    _ = try PositionArguments.start(from)
-    _ = try to.map { text throws(GoetheError) in try PositionArguments.bound(text) }
+    _ = try PositionArguments.range(from: from, to: to)
   }
 
   func run() async throws {
+    let range = try PositionArguments.range(from: from, to: to)
     let stream = EventStream(
-      topic: topic, from: try PositionArguments.start(from), origin: .position(from),
-      to: try to.flatMap { text throws(GoetheError) in try PositionArguments.bound(text) }, limit: reading.limit,
+      topic: topic, from: range.start, origin: .position(from), to: range.bound, limit: reading.limit,
       follow: reading.follow, console: global.console)
     try await global.withClient { try await stream.run($0) }
   }
