@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: deps build run test interop bench bench-memory protos docs
+.PHONY: deps build run test interop bench bench-memory bench-wire protos docs
 
 deps:
 	@scripts/install-deps.sh
@@ -39,6 +39,11 @@ bench-memory: deps
 	swift build -c release --product goethe
 	swift build -c release --product goethectl
 	scripts/subscriber-memory-benchmark.py --bin-dir "$$(swift build -c release --show-bin-path)"
+
+## Goethe over the wire beside Redis Streams and NATS JetStream, in one run (release build);
+## figures are in docs/performance.md.
+bench-wire: deps
+	scripts/wire-benchmark.sh
 
 ## Regenerates the Swift code of the wire protocol.
 protos: deps
