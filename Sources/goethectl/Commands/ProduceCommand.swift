@@ -8,8 +8,9 @@ struct ProduceCommand: AsyncParsableCommand {
     discussion: """
       With PAYLOAD, one event. Otherwise events come from stdin (or --file): one per line by \
       default (blank lines are skipped), or the whole input as one event with --whole. Lines are \
-      sent as they arrive, several in one atomic append when they come faster than a round trip, \
-      and each id is printed as soon as it is stored:  tail -F app.log | goethectl produce logs
+      sent as they arrive over one stream, in batches that do not wait for each other, and each id \
+      is printed as soon as its event is stored:  tail -F app.log | goethectl produce logs. With \
+      --expect-seq the batches go one at a time, each conditional on the head the last one left.
       """)
 
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
@@ -34,10 +35,11 @@ struct ProduceCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if payload != nil, file != nil || whole || lines {
-      throw ValidationError("give a PAYLOAD or read stdin/--file, not both")
-    }
     if whole, lines { throw ValidationError("--whole and --lines exclude each other") }
+    let reading = [(file != nil, "--file"), (whole, "--whole"), (lines, "--lines")].first { $0.0 }?.1
+    if payload != nil, let reading {
+      throw ValidationError("a PAYLOAD and \(reading) exclude each other; give the event as PAYLOAD or read stdin/--file")
+    }
     if let file, !FileManager.default.isReadableFile(atPath: file) {
       throw ValidationError("cannot read --file \(file)")
     }
@@ -63,14 +65,31 @@ struct ProduceCommand: AsyncParsableCommand {
       return
     }
     let reader = try LineReader(path: file)
-    let expected = expectSequence
+    guard let expected = expectSequence else {
+      // One stream, batches in flight: each id is printed once its event is stored.
+      try await global.withClient { client in
+        try await client.withProducer(
+          to: topic,
+          onAcknowledgement: { result in
+            printer.print(result)
+            console.flush()
+          }
+        ) { producer in
+          while let lines = await reader.nextBatch() {
+            for line in lines { try await producer.send(line) }
+          }
+        }
+      }
+      return
+    }
+    // Each append is conditional on the head the previous one left, so they go one at a time.
     try await global.withClient { client in
       var next = expected
       while let batch = await reader.nextBatch() {
         let result = try await client.append(batch, to: topic, expectedSequence: next)
         printer.print(result)
         console.flush()
-        next = next.map { _ in result.firstSequence + UInt64(result.count) - 1 }
+        next = result.firstSequence + UInt64(result.count) - 1
       }
     }
   }
