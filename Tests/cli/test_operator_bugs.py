@@ -86,5 +86,21 @@ class BackwardRangeTests(GoetheTestCase):
         self.assertEqual(self.replay_ids(topic, "--to", str(first), start=str(first)), [first])
 
 
+class ProduceConflictTests(GoetheTestCase):
+    def test_lines_and_whole_with_a_payload_name_the_real_conflict(self):
+        topic = self.create_topic("conflict")
+        line = self.fails(2, "produce", topic, "x", "--lines", "--whole")
+        self.assertIn("--whole", line)
+        self.assertIn("--lines", line)
+        self.assertNotIn("not both", line)
+
+    def test_a_payload_with_a_reading_flag_names_that_flag(self):
+        topic = self.create_topic("conflict")
+        for flag in (["--lines"], ["--whole"], ["--file", "/dev/null"]):
+            with self.subTest(flag=flag):
+                line = self.fails(2, "produce", topic, "x", *flag)
+                self.assertIn(flag[0], line)
+
+
 if __name__ == "__main__":
     unittest.main()
