@@ -120,7 +120,7 @@ struct DaemonConfiguration: Sendable, Equatable {
   var transportSettings: TransportSettings {
     TransportSettings(
       maxRequestSize: max(16 << 20, maxEventSize.bytes + (1 << 20)), idleTimeout: idleTimeout,
-      handshakeTimeout: handshakeTimeout, handlersOnEventLoop: durability == .never)
+      handshakeTimeout: handshakeTimeout)
   }
 
   var storeOptions: StoreOptions {

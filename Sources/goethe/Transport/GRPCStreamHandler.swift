@@ -15,17 +15,13 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
   typealias OutboundIn = HTTP2Frame.FramePayload
   typealias OutboundOut = HTTP2Frame.FramePayload
 
-  /// Where handlers run: on the connection's event loop (no thread hop), or on Swift's global
-  /// executor (for handlers that may block, such as appends that wait for fsync).
-  enum HandlerExecutor: Sendable {
-    case eventLoop(EventLoopTaskExecutor)
-    case global
-  }
-
   struct Configuration: Sendable {
     var methods: [String: RPCMethod]
     var maxRequestSize: Int
-    var executor: HandlerExecutor
+    /// Handlers run on their connection's event loop: no thread hop between a request and its
+    /// response. Under `--sync always` the loop waits for its append's fsync; appends from other
+    /// loops meanwhile queue and share the next one (group commit).
+    var executor: EventLoopTaskExecutor
     var calls: CallTracker
   }
 
@@ -174,13 +170,8 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     }
     let sink = StreamSink(handler: NIOLoopBound(self, eventLoop: context.eventLoop), eventLoop: context.eventLoop)
     let calls = configuration.calls
-    let executor: any TaskExecutor =
-      switch configuration.executor {
-      case .eventLoop(let executor): executor
-      case .global: globalConcurrentExecutor
-      }
     calls.started()
-    task = Task(executorPreference: executor) {
+    task = Task(executorPreference: configuration.executor) {
       let outcome: Result<ByteBuffer?, any Error>
       do {
         outcome = .success(try await body(sink))

@@ -12,9 +12,6 @@ struct TransportSettings: Sendable, Equatable {
   var idleTimeout: Duration? = .seconds(30 * 60)
   /// A connection must open with the HTTP/2 preface within this time.
   var handshakeTimeout: Duration = .seconds(10)
-  /// Whether handlers run on their connection's event loop; when appends wait for fsync they run
-  /// on Swift's global executor instead, so that a sync does not hold up other connections.
-  var handlersOnEventLoop = true
 }
 
 /// Goethe's gRPC server, directly on swift-nio-http2: each connection is the
@@ -120,8 +117,7 @@ final class GoetheServer: Sendable {
     try pipeline.addHandler(HTTP2ConnectionGuard(prefaceTimeout: TimeAmount(settings.handshakeTimeout)))
     let streams = GRPCStreamHandler.Configuration(
       methods: methods, maxRequestSize: settings.maxRequestSize,
-      executor: settings.handlersOnEventLoop ? .eventLoop(EventLoopTaskExecutor(eventLoop: channel.eventLoop)) : .global,
-      calls: calls)
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: calls)
     _ = try pipeline.configureHTTP2Pipeline(
       mode: .server, connectionConfiguration: Self.connectionConfiguration,
       streamConfiguration: Self.streamConfiguration

@@ -64,8 +64,6 @@ func withRPCServer<Result: Sendable>(
     store: store, autoCreateTopics: autoCreateTopics, metrics: ServerMetrics(factory: metrics))
   service.v1ConsumeFollows = v1ConsumeFollows
   let health = HealthService()
-  var settings = settings
-  settings.handlersOnEventLoop = durability == .never
   let server = GoetheServer(
     socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)), services: [service, health],
     settings: settings)
