@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import tempfile
+import threading
 import unittest
 
 import pexpect
@@ -173,6 +174,71 @@ class InteractiveTests(GoetheTestCase):
     def test_ctrl_c_ends_follow_in_goethectl_repl(self):
         child, _, _ = self.spawn()
         self.follow_then_interrupt(child)
+
+    def keep_producing(self, topic, prefix):
+        """A goethectl produce process fed a new line as soon as the previous one is acknowledged,
+        until the test ends."""
+        producer = self.streaming("produce", topic, stdin=True)
+        stop = threading.Event()
+
+        def feed():
+            count = 0
+            try:
+                while not stop.is_set():
+                    count += 1
+                    producer.write(f"{prefix}-{count}\n")
+                    producer.read_line()
+            except (AssertionError, OSError):
+                pass  # the producer was stopped
+
+        thread = threading.Thread(target=feed, daemon=True)
+        thread.start()
+
+        def finish():
+            stop.set()
+            thread.join(timeout=10)
+
+        self.addCleanup(finish)
+
+    def interrupt_quiet_follow(self, child):
+        """Ctrl-C on a follow with nothing new to print: the prompt comes back and the session works."""
+        marker = unique("quiet")
+        code, _, err = run_ctl(["produce", self.OTHER, marker], server=self.server)
+        self.assertEqual(code, 0, err)
+        child.send(f"tail {self.OTHER} -f -n 1\r")
+        child.expect_exact(marker)
+        child.sendintr()
+        child.expect_exact(self.prompt, timeout=4)
+        self.assertIn(self.TOPIC, self.run_line(child, "topic list"))
+
+    def interrupt_busy_follow(self, child, prefix):
+        """Ctrl-C on a follow that is printing events as they are produced."""
+        child.send(f"tail {self.TOPIC} -f -n 0\r")
+        seen = set()
+        while len(seen) < 2:  # live events are arriving
+            child.expect(re.escape(prefix) + r"-(\d+)")
+            seen.add(child.match.group(1))
+        child.sendintr()
+        child.expect_exact(self.prompt, timeout=4)
+        self.assertIn(self.TOPIC, self.run_line(child, "topic list"))
+
+    def test_ctrl_c_ends_each_follow_after_the_first_command(self):
+        child, _, _ = self.spawn()
+        self.assertIn(self.TOPIC, self.run_line(child, "topic list"))
+        busy = unique("busy")
+        self.keep_producing(self.TOPIC, busy)
+        for _ in range(3):
+            self.interrupt_quiet_follow(child)
+            self.interrupt_busy_follow(child, busy)
+            self.ctrl_c_clears_typed_text(child, rounds=1)
+
+    def test_ctrl_c_ends_each_follow_in_a_bare_session(self):
+        child, _, _ = self.spawn(bare=True)
+        self.run_line(child, f"tail {self.OTHER} -n 1")
+        busy = unique("busy")
+        self.keep_producing(self.TOPIC, busy)
+        self.interrupt_busy_follow(child, busy)
+        self.interrupt_quiet_follow(child)
 
     def ctrl_c_clears_typed_text(self, child, rounds):
         for round_number in range(rounds):

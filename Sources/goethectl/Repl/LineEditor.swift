@@ -25,18 +25,25 @@ final class LineEditor: Sendable {
   }
 
   /// The next line, or nil at Ctrl-D. Ctrl-C clears the line being typed.
+  ///
+  /// SIGINT comes through the process's one signal source (see `Interrupt`) rather than a handler
+  /// of the prompt's own, which would take SIGINT away from the commands run after it. It raises
+  /// the flag that readline's event hook, polled between keys, acts on. The flag is a `static` in
+  /// the C shim's header, so each Swift file may get a copy of its own: it is raised here, in the
+  /// file that installs the hook.
   func readLine(prompt: String) async -> String? {
     // readline writes the prompt through stdio: what goethectl printed goes first.
     StandardOutput.flush()
-    return await withCheckedContinuation { continuation in
-      queue.async {
-        goethe_readline_catch_sigint()
-        guard let line = readline(prompt) else {
-          continuation.resume(returning: nil)
-          return
+    return await Interrupt.receiving({ goethe_readline_on_sigint(SIGINT) }) {
+      await withCheckedContinuation { continuation in
+        queue.async {
+          guard let line = readline(prompt) else {
+            continuation.resume(returning: nil)
+            return
+          }
+          defer { free(line) }
+          continuation.resume(returning: String(cString: line))
         }
-        defer { free(line) }
-        continuation.resume(returning: String(cString: line))
       }
     }
   }
