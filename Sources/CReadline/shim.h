@@ -33,16 +33,6 @@ static inline void goethe_readline_setup(rl_completion_func_t *complete, const c
   rl_event_hook = goethe_readline_event_hook;
 }
 
-/* Installs the prompt's SIGINT handler (no SA_RESTART, so a blocked read returns). */
-static inline void goethe_readline_catch_sigint(void) {
-  struct sigaction action;
-  action.sa_handler = goethe_readline_on_sigint;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;
-  sigaction(SIGINT, &action, NULL);
-  goethe_readline_interrupted = 0;
-}
-
 static inline void goethe_readline_no_filename_completion(void) { rl_attempted_completion_over = 1; }
 static inline const char *goethe_readline_line(void) { return rl_line_buffer; }
 static inline int goethe_readline_point(void) { return rl_point; }
