@@ -36,30 +36,41 @@ final class ConnectionManager: ChannelDuplexHandler {
     self.minPingInterval = minPingInterval
   }
 
-  func handlerAdded(context: ChannelHandlerContext) { armIdleTimer(context: context) }
+  private var context: ChannelHandlerContext?
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    self.context = context
+    armIdleTimer(context: context)
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    idleTimer?.cancel()
+    self.context = nil
+  }
 
   func channelInactive(context: ChannelHandlerContext) {
     idleTimer?.cancel()
     context.fireChannelInactive()
   }
 
-  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    switch event {
-    case let created as NIOHTTP2StreamCreatedEvent:
-      openStreams += 1
-      lastStreamID = max(lastStreamID, created.streamID)
-      idleTimer?.cancel()
-      idleTimer = nil
-      pingStrikes = 0
-    case is StreamClosedEvent:
-      openStreams -= 1
-      if openStreams == 0 {
-        if draining { context.close(promise: nil) } else { armIdleTimer(context: context) }
-      }
-    default:
-      break
-    }
-    context.fireUserInboundEventTriggered(event)
+  /// How the HTTP/2 handler tells this manager of its streams (it does not send them down the
+  /// pipeline); the manager must be on `eventLoop`.
+  func streamDelegate(on eventLoop: any EventLoop) -> any NIOHTTP2StreamDelegate {
+    StreamEvents(manager: NIOLoopBound(self, eventLoop: eventLoop))
+  }
+
+  fileprivate func streamOpened(_ id: HTTP2StreamID) {
+    openStreams += 1
+    lastStreamID = max(lastStreamID, id)
+    idleTimer?.cancel()
+    idleTimer = nil
+    pingStrikes = 0
+  }
+
+  fileprivate func streamClosed() {
+    openStreams -= 1
+    guard openStreams == 0, let context else { return }
+    if draining { closeAfterTheLastFrames(context: context) } else { armIdleTimer(context: context) }
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -84,6 +95,15 @@ final class ConnectionManager: ChannelDuplexHandler {
     promise?.succeed()
   }
 
+  /// A stream counts as closed as soon as its last frame is written, before that frame is flushed;
+  /// the connection closes on the next turn of the event loop, once the frame is on its way.
+  private func closeAfterTheLastFrames(context: ChannelHandlerContext) {
+    context.eventLoop.assumeIsolated().execute {
+      context.flush()
+      context.close(promise: nil)
+    }
+  }
+
   private func armIdleTimer(context: ChannelHandlerContext) {
     guard let idleTimeout, !draining else { return }
     idleTimer?.cancel()
@@ -99,4 +119,13 @@ final class ConnectionManager: ChannelDuplexHandler {
     context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     if close { context.close(promise: nil) }
   }
+}
+
+/// Passes the HTTP/2 handler's stream events to the connection's manager, on its event loop.
+private struct StreamEvents: NIOHTTP2StreamDelegate {
+  let manager: NIOLoopBound<ConnectionManager>
+
+  func streamCreated(_ id: HTTP2StreamID, channel: any Channel) { manager.value.streamOpened(id) }
+
+  func streamClosed(_ id: HTTP2StreamID, channel: any Channel) { manager.value.streamClosed() }
 }

@@ -118,15 +118,16 @@ final class GoetheServer: Sendable {
     let streams = GRPCStreamHandler.Configuration(
       methods: methods, maxRequestSize: settings.maxRequestSize,
       executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: calls)
+    let manager = ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) })
     _ = try pipeline.configureHTTP2Pipeline(
       mode: .server, connectionConfiguration: Self.connectionConfiguration,
-      streamConfiguration: Self.streamConfiguration
+      streamConfiguration: Self.streamConfiguration, streamDelegate: manager.streamDelegate(on: channel.eventLoop)
     ) { stream in
       stream.eventLoop.makeCompletedFuture {
         try stream.pipeline.syncOperations.addHandler(GRPCStreamHandler(streams))
       }
     }
-    try pipeline.addHandler(ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) }))
+    try pipeline.addHandler(manager)
     track(channel)
   }
 

@@ -5,23 +5,27 @@ import Testing
 
 @testable import goethe
 
-/// A connection's life behind the HTTP/2 handler, driven by the events the HTTP/2 handler sends.
+/// A connection's life behind the HTTP/2 handler, driven by the stream events the HTTP/2 handler
+/// reports.
 @Suite struct ConnectionManagerTests {
-  static func connection(idleTimeout: TimeAmount? = .seconds(60)) throws -> EmbeddedChannel {
+  /// A connection with its manager, and the stream events the HTTP/2 handler would send it.
+  struct Connection {
     let channel = EmbeddedChannel()
-    try channel.pipeline.syncOperations.addHandler(ConnectionManager(idleTimeout: idleTimeout))
-    try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-    return channel
-  }
+    let streams: any NIOHTTP2StreamDelegate
 
-  static func open(_ stream: Int, on channel: EmbeddedChannel) {
-    channel.pipeline.fireUserInboundEventTriggered(
-      NIOHTTP2StreamCreatedEvent(streamID: HTTP2StreamID(stream), localInitialWindowSize: nil, remoteInitialWindowSize: nil))
-  }
+    init(idleTimeout: TimeAmount? = .seconds(60)) throws {
+      let manager = ConnectionManager(idleTimeout: idleTimeout)
+      streams = manager.streamDelegate(on: channel.eventLoop)
+      try channel.pipeline.syncOperations.addHandler(manager)
+      try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+    }
 
-  static func close(_ stream: Int, on channel: EmbeddedChannel) {
-    channel.pipeline.fireUserInboundEventTriggered(
-      StreamClosedEvent(streamID: HTTP2StreamID(stream), reason: nil))
+    func open(_ stream: Int) { streams.streamCreated(HTTP2StreamID(stream), channel: channel) }
+
+    func close(_ stream: Int) {
+      streams.streamClosed(HTTP2StreamID(stream), channel: channel)
+      channel.embeddedEventLoop.run()
+    }
   }
 
   /// The GOAWAY frames written so far: last stream id, code and reason.
@@ -40,7 +44,8 @@ import Testing
   }
 
   @Test func anIdleConnectionIsClosedWithGoAway() throws {
-    let channel = try Self.connection(idleTimeout: .seconds(60))
+    let connection = try Connection(idleTimeout: .seconds(60))
+    let channel = connection.channel
     channel.embeddedEventLoop.advanceTime(by: .seconds(59))
     #expect(channel.isActive)
     channel.embeddedEventLoop.advanceTime(by: .seconds(1))
@@ -49,30 +54,32 @@ import Testing
   }
 
   @Test func aConnectionWithACallInFlightIsNotIdle() throws {
-    let channel = try Self.connection(idleTimeout: .seconds(60))
-    Self.open(1, on: channel)
+    let connection = try Connection(idleTimeout: .seconds(60))
+    let channel = connection.channel
+    connection.open(1)
     channel.embeddedEventLoop.advanceTime(by: .seconds(600))
     #expect(channel.isActive)
-    Self.close(1, on: channel)
+    connection.close(1)
     channel.embeddedEventLoop.advanceTime(by: .seconds(60))
     #expect(!channel.isActive)
   }
 
   @Test func shutdownDrainsTheOpenCallsThenCloses() throws {
-    let channel = try Self.connection()
-    Self.open(1, on: channel)
-    Self.open(3, on: channel)
+    let connection = try Connection()
+    let channel = connection.channel
+    connection.open(1)
+    connection.open(3)
     channel.pipeline.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(), promise: nil)
     let goAways = try Self.goAways(on: channel)
     #expect(goAways.map(\.0) == [HTTP2StreamID(3)], "GOAWAY names the last stream that will be served")
-    Self.close(1, on: channel)
+    connection.close(1)
     #expect(channel.isActive)
-    Self.close(3, on: channel)
+    connection.close(3)
     #expect(!channel.isActive)
   }
 
   @Test func pingsWithoutCallsTooOftenEndTheConnection() throws {
-    let channel = try Self.connection(idleTimeout: nil)
+    let channel = try Connection(idleTimeout: nil).channel
     for _ in 0...ConnectionManager.maxPingStrikes { try Self.ping(channel) }
     #expect(channel.isActive, "the first ping and two strikes are allowed")
     try Self.ping(channel)
@@ -83,8 +90,9 @@ import Testing
   }
 
   @Test func pingsDuringCallsAreNotStrikes() throws {
-    let channel = try Self.connection(idleTimeout: nil)
-    Self.open(1, on: channel)
+    let connection = try Connection(idleTimeout: nil)
+    let channel = connection.channel
+    connection.open(1)
     for _ in 0..<50 { try Self.ping(channel) }
     #expect(channel.isActive)
   }
