@@ -45,7 +45,6 @@ extension EventStore.State {
   mutating func register(_ topic: TopicState) -> TopicEntry {
     let entry = TopicEntry(topic)
     topics[topic.name] = entry
-    names[topic.record.number] = topic.name
     nextTopicNumber = max(nextTopicNumber, topic.record.number + 1)
     return entry
   }

@@ -18,7 +18,6 @@ final class EventStore: Sendable {
 
   struct State: Sendable {
     var topics: [String: TopicEntry] = [:]
-    var names: [UInt32: String] = [:]
     var nextTopicNumber: UInt32 = 1
     /// Set after a failed write or on close; every later write fails with it.
     var failure: GoetheError?

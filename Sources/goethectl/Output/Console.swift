@@ -71,7 +71,6 @@ enum ANSIColor: String {
   case dim = "2"
   case cyan = "36"
   case green = "32"
-  case yellow = "33"
   case bold = "1"
 }
 
@@ -80,7 +79,6 @@ enum JSONValue {
   case string(String)
   case number(UInt64)
   case integer(Int)
-  case bool(Bool)
   case null
   /// Already-encoded JSON, such as a nested array.
   case raw(String)
@@ -90,7 +88,6 @@ enum JSONValue {
     case .string(let text): return Self.quote(text)
     case .number(let value): return String(value)
     case .integer(let value): return String(value)
-    case .bool(let value): return value ? "true" : "false"
     case .null: return "null"
     case .raw(let json): return json
     }
