@@ -125,6 +125,8 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
       }
     } else {
       requests += messages
+      // A call that takes one request is refused at the second, before more can pile up.
+      if requests.count > 1 { end(with: Self.notOneRequest(requests.count)) }
     }
   }
 
@@ -150,10 +152,14 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
 
   private func onlyRequest() -> ByteBuffer? {
     guard requests.count == 1 else {
-      end(with: RPCError(code: .internalError, message: "expected one request message, received \(requests.count)"))
+      end(with: Self.notOneRequest(requests.count))
       return nil
     }
     return requests[0]
+  }
+
+  private static func notOneRequest(_ count: Int) -> RPCError {
+    RPCError(code: .internalError, message: "expected one request message, received \(count > 1 ? "more" : "none")")
   }
 
   // MARK: The handler

@@ -32,7 +32,7 @@ struct RPCServer: Sendable {
     try await withRawClient { try await body(HealthStub(wrapping: $0)) }
   }
 
-  private func withRawClient<Result: Sendable>(
+  func withRawClient<Result: Sendable>(
     _ body: (GRPCClient<HTTP2ClientTransport.Posix>) async throws -> Result
   ) async throws -> Result {
     let transport = try HTTP2ClientTransport.Posix(
