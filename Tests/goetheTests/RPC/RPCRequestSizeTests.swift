@@ -1,7 +1,6 @@
 import Foundation
 import GRPCCore
 import GoetheKit
-import NIOCore
 import Testing
 
 @testable import goethe
@@ -50,48 +49,5 @@ struct RPCRequestSizeTests {
         #expect(error?.code == .resourceExhausted, "\(String(describing: error))")
       }
     }
-  }
-}
-
-/// gRPC's length-prefixed messages, however the DATA frames cut them.
-@Suite struct GRPCMessageDeframerTests {
-  static func message(_ length: Int, fill: UInt8 = 1) -> [UInt8] {
-    [0, UInt8(length >> 24 & 0xff), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
-      + [UInt8](repeating: fill, count: length)
-  }
-
-  @Test func cutsMessagesAcrossAnySplit() throws {
-    let stream = Self.message(3, fill: 1) + Self.message(0) + Self.message(20, fill: 2)
-    for cut in 0...stream.count {
-      var deframer = GRPCMessageDeframer(limit: 100)
-      let messages = try deframer.process(ByteBuffer(bytes: stream[..<cut]))
-        + deframer.process(ByteBuffer(bytes: stream[cut...]))
-      #expect(messages.map { Array($0.readableBytesView) } == [[1, 1, 1], [], [UInt8](repeating: 2, count: 20)])
-      #expect(deframer.isEmpty)
-    }
-  }
-
-  @Test func refusesAMessageOverTheLimitFromItsPrefixAlone() {
-    var deframer = GRPCMessageDeframer(limit: 64)
-    #expect(throws: GRPCMessageDeframer.Failure.tooLarge(length: 1000)) {
-      try deframer.process(ByteBuffer(bytes: Self.message(64) + Array(Self.message(1000).prefix(5))))
-    }
-  }
-
-  @Test func refusesCompressedMessages() {
-    var deframer = GRPCMessageDeframer(limit: 64)
-    var compressed = Self.message(2)
-    compressed[0] = 1
-    #expect(throws: GRPCMessageDeframer.Failure.compressed) { try deframer.process(ByteBuffer(bytes: compressed)) }
-  }
-
-  @Test func holdsAPartialMessage() throws {
-    var deframer = GRPCMessageDeframer(limit: 64)
-    #expect(try deframer.process(ByteBuffer(bytes: Self.message(10).prefix(8))).isEmpty)
-    #expect(!deframer.isEmpty)
-  }
-
-  @Test func percentEncodingKeepsPrintableASCII() {
-    #expect(GRPCStatusTrailers.percentEncoded("100% ok\nü") == "100%25 ok%0A%C3%BC")
   }
 }
