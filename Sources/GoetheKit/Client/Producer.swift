@@ -18,7 +18,8 @@ public final class Producer: Sendable {
   private struct State {
     var queued: [Data] = []
     var queuedBytes = 0
-    var inFlight: [Int] = []
+    /// Batches sent and not yet answered.
+    var inFlight = 0
     var finished = false
     var failure: GoetheError?
     var waiters: [CheckedContinuation<Void, Never>] = []
@@ -42,7 +43,7 @@ public final class Producer: Sendable {
   /// The next batch to send, once one is due and the window has room; nil after ``finish()`` once
   /// everything queued is sent.
   func nextBatch() async throws -> [Data]? {
-    try await wait { $0.finished || (!$0.queued.isEmpty && $0.inFlight.count < self.options.maxInFlight) }
+    try await wait { $0.finished || (!$0.queued.isEmpty && $0.inFlight < self.options.maxInFlight) }
     if state.withLock({ !$0.finished && !self.isFull($0) }) { try await Task.sleep(for: options.linger) }
     let batch = state.withLock { state -> [Data]? in
       guard !state.queued.isEmpty else { return nil }
@@ -57,18 +58,17 @@ public final class Producer: Sendable {
       let batch = Array(state.queued.prefix(count))
       state.queued.removeFirst(count)
       state.queuedBytes -= bytes
-      state.inFlight.append(count)
+      state.inFlight += 1
       return batch
     }
     wakeAll()
     return batch
   }
 
-  /// The oldest batch in flight was answered; returns how many events it held.
-  func acknowledged() -> Int {
-    let count = state.withLock { $0.inFlight.isEmpty ? 0 : $0.inFlight.removeFirst() }
+  /// The oldest batch in flight was answered.
+  func acknowledged() {
+    state.withLock { $0.inFlight = max(0, $0.inFlight - 1) }
     wakeAll()
-    return count
   }
 
   /// No more events will be sent.
@@ -130,7 +130,7 @@ extension GoetheClient {
     let stub = self.stub
     let options = streamOptions
     return try await call(withDeadline: false) {
-      try await withThrowingTaskGroup(of: Result?.self) { group in
+      try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
           do {
             try await stub.appendStream(
@@ -146,7 +146,7 @@ extension GoetheClient {
               },
               onResponse: { response in
                 for try await ack in response.messages {
-                  _ = producer.acknowledged()
+                  producer.acknowledged()
                   onAcknowledgement(
                     AppendResult(
                       topic: ack.topic, firstID: ack.firstEventID, firstSequence: ack.firstSequence,
@@ -157,13 +157,17 @@ extension GoetheClient {
             producer.fail(GoetheError(error, server: self.server))
             throw error
           }
-          return nil
         }
-        let result = try await body(producer)
+        let result: Result
+        do {
+          result = try await body(producer)
+        } catch {
+          // Wakes the stream's sender, which the group then cancels.
+          producer.fail(GoetheError(error, server: server))
+          throw error
+        }
         producer.finish()
-        while let next = try await group.next() {
-          if next == nil { break }
-        }
+        try await group.waitForAll()
         return result
       }
     }

@@ -64,6 +64,28 @@ struct RPCAppendStreamTests {
   }
 }
 
+/// A producer whose body fails ends at once with that failure.
+@Suite(.timeLimit(.minutes(1)))
+struct ProducerBodyFailureTests {
+  struct Stop: Error {}
+
+  @Test func aFailingBodyEndsTheProducer() async throws {
+    try await withRPCServer { server in
+      try await server.withClient { client in
+        var options = ProducerOptions()
+        options.maxBatchEvents = 10
+        options.maxInFlight = 1
+        await #expect(throws: (any Error).self) {
+          try await client.withProducer(to: "orders", options: options, onAcknowledgement: { _ in }) { producer in
+            for number in 0..<25 { try await producer.send(Data("e\(number)".utf8)) }
+            throw Stop()
+          }
+        }
+      }
+    }
+  }
+}
+
 /// Which batches of a stream are appended together.
 @Suite struct AppendRunsTests {
   static func batch(_ topic: String, expected: UInt64? = nil) -> GoetheService.AppendRequest {
