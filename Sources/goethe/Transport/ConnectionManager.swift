@@ -4,8 +4,12 @@ import NIOHTTP2
 /// Manages one HTTP/2 connection's life behind the HTTP/2 handler: closes it once idle, drains it
 /// on graceful shutdown, and polices pings that come without calls.
 ///
-/// - **Idle:** with no stream open for `idleTimeout`, it sends GOAWAY and closes.
-/// - **Graceful shutdown** (``ShutdownEvent``): GOAWAY names the last stream that will be served;
+/// - **Idle:** with no stream open for `idleTimeout`, it drains the connection.
+/// - **Graceful shutdown** (``ShutdownEvent``): it drains the connection.
+/// - **Draining** is two-phase, as gRPC's servers do it, so that a call the client started before
+///   the GOAWAY reached it is still served rather than cut off: a first GOAWAY (last stream
+///   2^31-1) and a PING; once the PING's acknowledgement shows the client has seen the GOAWAY (or
+///   after ``drainPingTimeout``), a second GOAWAY names the last stream that will be served, and
 ///   the connection closes once those streams have ended.
 /// - **Pings without calls** (gRFC A8): pings answered by the ``HTTP2ConnectionGuard`` never get
 ///   here, so these came without call traffic. With no stream open, a ping sooner than
@@ -21,13 +25,18 @@ final class ConnectionManager: ChannelDuplexHandler {
   struct ShutdownEvent: Sendable {}
 
   static let maxPingStrikes = 2
+  /// How long a drain waits for the client to acknowledge its PING before naming the last stream.
+  static let drainPingTimeout = TimeAmount.seconds(5)
+  /// The payload of the PING that marks the first GOAWAY of a drain.
+  private static let drainPingData = HTTP2PingData(withInteger: 0x676f_6574_6865_2121)
 
   private let idleTimeout: TimeAmount?
   private let minPingInterval: TimeAmount
   private var openStreams = 0
   private var lastStreamID = HTTP2StreamID(0)
   private var idleTimer: Scheduled<Void>?
-  private var draining = false
+  private var drain = DrainPhase.serving
+  private var drainTimer: Scheduled<Void>?
   private var lastIdlePing: NIODeadline?
   private var pingStrikes = 0
 
@@ -44,12 +53,12 @@ final class ConnectionManager: ChannelDuplexHandler {
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
-    idleTimer?.cancel()
+    cancelTimers()
     self.context = nil
   }
 
   func channelInactive(context: ChannelHandlerContext) {
-    idleTimer?.cancel()
+    cancelTimers()
     context.fireChannelInactive()
   }
 
@@ -70,17 +79,25 @@ final class ConnectionManager: ChannelDuplexHandler {
   fileprivate func streamClosed() {
     openStreams -= 1
     guard openStreams == 0, let context else { return }
-    if draining { closeAfterTheLastFrames(context: context) } else { armIdleTimer(context: context) }
+    switch drain {
+    case .serving: armIdleTimer(context: context)
+    case .awaitingPingAck: break
+    case .lastStreamNamed: closeAfterTheLastFrames(context: context)
+    }
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let frame = unwrapInboundIn(data)
+    if case .ping(Self.drainPingData, ack: true) = frame.payload, case .awaitingPingAck = drain {
+      return nameTheLastStream(context: context)
+    }
     if case .ping(_, ack: false) = frame.payload, openStreams == 0 {
       let now = NIODeadline.now()
       if let last = lastIdlePing, now - last < minPingInterval { pingStrikes += 1 }
       lastIdlePing = now
       if pingStrikes > Self.maxPingStrikes {
-        return goAway(context: context, code: .enhanceYourCalm, reason: "too_many_pings", close: true)
+        goAway(lastStreamID: lastStreamID, code: .enhanceYourCalm, reason: "too_many_pings", context: context)
+        return context.close(promise: nil)
       }
     }
     context.fireChannelRead(data)
@@ -88,11 +105,30 @@ final class ConnectionManager: ChannelDuplexHandler {
 
   func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
     guard event is ShutdownEvent else { return context.triggerUserOutboundEvent(event, promise: promise) }
-    if !draining {
-      draining = true
-      goAway(context: context, code: .noError, reason: "shutting down", close: openStreams == 0)
-    }
+    beginDrain(reason: "shutting down", context: context)
     promise?.succeed()
+  }
+
+  private func beginDrain(reason: String, context: ChannelHandlerContext) {
+    guard drain == .serving else { return }
+    drain = .awaitingPingAck(reason: reason)
+    idleTimer?.cancel()
+    idleTimer = nil
+    goAway(lastStreamID: .maxID, code: .noError, reason: reason, context: context)
+    context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: .rootStream, payload: .ping(Self.drainPingData, ack: false))), promise: nil)
+    drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainPingTimeout) { [self] in
+      nameTheLastStream(context: context)
+    }
+  }
+
+  /// The second GOAWAY of a drain: streams up to `lastStreamID` are served, none after.
+  private func nameTheLastStream(context: ChannelHandlerContext) {
+    guard case .awaitingPingAck(let reason) = drain else { return }
+    drain = .lastStreamNamed
+    drainTimer?.cancel()
+    drainTimer = nil
+    goAway(lastStreamID: lastStreamID, code: .noError, reason: reason, context: context)
+    if openStreams == 0 { closeAfterTheLastFrames(context: context) }
   }
 
   /// A stream counts as closed as soon as its last frame is written, before that frame is flushed;
@@ -105,20 +141,33 @@ final class ConnectionManager: ChannelDuplexHandler {
   }
 
   private func armIdleTimer(context: ChannelHandlerContext) {
-    guard let idleTimeout, !draining else { return }
+    guard let idleTimeout, drain == .serving else { return }
     idleTimer?.cancel()
     idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [self] in
-      goAway(context: context, code: .noError, reason: "idle", close: true)
+      beginDrain(reason: "idle", context: context)
     }
   }
 
-  private func goAway(context: ChannelHandlerContext, code: HTTP2ErrorCode, reason: String, close: Bool) {
+  private func cancelTimers() {
+    idleTimer?.cancel()
+    drainTimer?.cancel()
+  }
+
+  private func goAway(lastStreamID: HTTP2StreamID, code: HTTP2ErrorCode, reason: String, context: ChannelHandlerContext) {
     let frame = HTTP2Frame(
       streamID: .rootStream,
       payload: .goAway(lastStreamID: lastStreamID, errorCode: code, opaqueData: ByteBuffer(string: reason)))
     context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
-    if close { context.close(promise: nil) }
   }
+}
+
+/// Where a connection is in its drain.
+private enum DrainPhase: Equatable {
+  case serving
+  /// The first GOAWAY and its PING are sent; calls still start.
+  case awaitingPingAck(reason: String)
+  /// The second GOAWAY named the last stream; the connection closes once none is open.
+  case lastStreamNamed
 }
 
 /// Passes the HTTP/2 handler's stream events to the connection's manager, on its event loop.

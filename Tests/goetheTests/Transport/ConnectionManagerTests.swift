@@ -43,14 +43,70 @@ import Testing
     try channel.writeInbound(HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: 1), ack: false)))
   }
 
-  @Test func anIdleConnectionIsClosedWithGoAway() throws {
+  /// The PINGs written so far that ask for an acknowledgement.
+  static func pingRequests(in frames: [HTTP2Frame]) -> [HTTP2PingData] {
+    frames.compactMap { frame in
+      if case .ping(let data, ack: false) = frame.payload { return data }
+      return nil
+    }
+  }
+
+  static func outbound(_ channel: EmbeddedChannel) throws -> [HTTP2Frame] {
+    var frames: [HTTP2Frame] = []
+    while let frame = try channel.readOutbound(as: HTTP2Frame.self) { frames.append(frame) }
+    return frames
+  }
+
+  static func lastStreams(in frames: [HTTP2Frame]) -> [HTTP2StreamID] {
+    frames.compactMap { frame in
+      if case .goAway(let last, .noError, _) = frame.payload { return last }
+      return nil
+    }
+  }
+
+  /// Answers the drain's PING as a client that has read everything sent so far would.
+  static func acknowledge(_ frames: [HTTP2Frame], on channel: EmbeddedChannel) throws {
+    for data in pingRequests(in: frames) {
+      try channel.writeInbound(HTTP2Frame(streamID: .rootStream, payload: .ping(data, ack: true)))
+    }
+  }
+
+  @Test func anIdleConnectionIsDrainedThenClosed() throws {
     let connection = try Connection(idleTimeout: .seconds(60))
     let channel = connection.channel
     channel.embeddedEventLoop.advanceTime(by: .seconds(59))
-    #expect(channel.isActive)
+    #expect(try Self.outbound(channel).isEmpty)
     channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+    let first = try Self.outbound(channel)
+    #expect(Self.lastStreams(in: first) == [.maxID], "the first GOAWAY still lets calls start")
+    #expect(channel.isActive)
+    try Self.acknowledge(first, on: channel)
+    channel.embeddedEventLoop.run()
+    #expect(Self.lastStreams(in: try Self.outbound(channel)) == [HTTP2StreamID(0)])
     #expect(!channel.isActive)
-    #expect(try Self.goAways(on: channel).map(\.1) == [.noError])
+  }
+
+  @Test func aCallThatCrossesTheFirstGoAwayIsServed() throws {
+    let connection = try Connection(idleTimeout: .seconds(1))
+    let channel = connection.channel
+    channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+    let first = try Self.outbound(channel)
+    connection.open(1)
+    try Self.acknowledge(first, on: channel)
+    #expect(Self.lastStreams(in: try Self.outbound(channel)) == [HTTP2StreamID(1)], "the crossing call is named")
+    #expect(channel.isActive)
+    connection.close(1)
+    #expect(!channel.isActive)
+  }
+
+  @Test func aClientThatNeverAcknowledgesIsClosedAfterTheDrainTimeout() throws {
+    let connection = try Connection(idleTimeout: .seconds(1))
+    let channel = connection.channel
+    channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+    #expect(Self.lastStreams(in: try Self.outbound(channel)) == [.maxID])
+    channel.embeddedEventLoop.advanceTime(by: ConnectionManager.drainPingTimeout)
+    #expect(Self.lastStreams(in: try Self.outbound(channel)) == [HTTP2StreamID(0)])
+    #expect(!channel.isActive)
   }
 
   @Test func aConnectionWithACallInFlightIsNotIdle() throws {
@@ -58,9 +114,11 @@ import Testing
     let channel = connection.channel
     connection.open(1)
     channel.embeddedEventLoop.advanceTime(by: .seconds(600))
-    #expect(channel.isActive)
+    #expect(try Self.outbound(channel).isEmpty)
     connection.close(1)
     channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+    try Self.acknowledge(try Self.outbound(channel), on: channel)
+    channel.embeddedEventLoop.run()
     #expect(!channel.isActive)
   }
 
@@ -70,8 +128,9 @@ import Testing
     connection.open(1)
     connection.open(3)
     channel.pipeline.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(), promise: nil)
-    let goAways = try Self.goAways(on: channel)
-    #expect(goAways.map(\.0) == [HTTP2StreamID(3)], "GOAWAY names the last stream that will be served")
+    try Self.acknowledge(try Self.outbound(channel), on: channel)
+    let second = try Self.outbound(channel)
+    #expect(Self.lastStreams(in: second) == [HTTP2StreamID(3)], "GOAWAY names the last stream that will be served")
     connection.close(1)
     #expect(channel.isActive)
     connection.close(3)
