@@ -13,10 +13,10 @@ extension EventStore {
   ) async throws -> AppendResult {
     try validate(payloads)
     return try await commit { state throws(GoetheError) in
-      let batch = state.makeBatch()
       let now = options.clock()
       let plan: TopicState.AppendPlan
       let entry: TopicEntry
+      var created: TopicRecord?
       if let existing = state.topics[topic] {
         entry = existing
         plan = try entry.state.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
@@ -24,22 +24,14 @@ extension EventStore {
         // A new topic enters the catalog only once its first append is planned.
         guard createTopic else { throw state.unknownTopic(topic) }
         try Names.validateTopic(topic)
-        var created = state.newTopic(topic, granularity: options.defaultGranularity, now: now)
-        plan = try created.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
-        batch.put(KeySchema.topicKey(topic), created.record.encoded)
-        entry = state.register(created)
-      }
-      let number = entry.state.record.number
-      KeySchema.putEvents(
-        payloads, topic: number, firstID: plan.firstID, firstSequence: plan.firstSequence, into: batch)
-      for bucket in plan.closedBuckets {
-        batch.put(KeySchema.timeIndexKey(topic: number, bucket: bucket.start), bucket.encoded)
+        var new = state.newTopic(topic, granularity: options.defaultGranularity, now: now)
+        plan = try new.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
+        entry = state.register(new)
+        created = new.record
       }
       let result = AppendResult(
         topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count)
-      return Planned(
-        batch: batch, result: result,
-        visible: TopicState.Commit(entry: entry, number: number, head: plan.head, openBucket: plan.openBucket))
+      return state.plannedAppend(payloads, to: entry, plan, created: created, result: result)
     }
   }
 
@@ -58,5 +50,27 @@ extension EventStore {
           "\(which) is \(ByteSize(payload.count)), over the limit of \(ByteSize(options.maxEventSize)) (--max-event-size)")
       }
     }
+  }
+}
+
+extension EventStore.State {
+  /// The write of an append planned onto `entry`: its events, the time-index buckets it closes and,
+  /// if it created the topic, the topic's record, in one batch.
+  mutating func plannedAppend<Result>(
+    _ payloads: [Data], to entry: TopicEntry, _ plan: TopicState.AppendPlan, created: TopicRecord?, result: Result
+  ) -> EventStore.Planned<Result> {
+    let batch = makeBatch()
+    let number = entry.state.record.number
+    if let created { batch.put(KeySchema.topicKey(entry.state.name), created.encoded) }
+    KeySchema.putEvents(payloads, topic: number, firstID: plan.firstID, firstSequence: plan.firstSequence, into: batch)
+    for bucket in plan.closedBuckets {
+      batch.put(KeySchema.timeIndexKey(topic: number, bucket: bucket.start), bucket.encoded)
+    }
+    return EventStore.Planned(
+      batch: batch, result: result,
+      log: .append(
+        topic: number, created: created, firstID: plan.firstID, firstSequence: plan.firstSequence,
+        count: UInt32(payloads.count)),
+      visible: TopicState.Commit(entry: entry, number: number, head: plan.head, openBucket: plan.openBucket))
   }
 }

@@ -15,11 +15,13 @@ enum WriteTurn: Sendable {
 }
 
 extension EventStore {
-  /// What a write planned under the lock produces: the batch, the caller's result and, for appends,
-  /// what becomes visible to readers once the batch is durable.
+  /// What a write planned under the lock produces: the batch, the caller's result, the write as
+  /// the commit log records it and, for appends, what becomes visible to readers once the batch
+  /// is durable.
   struct Planned<Result: Sendable> {
     var batch: WriteBatch
     var result: Result
+    var log: CommitLogRecord
     var visible: TopicState.Commit?
   }
 
@@ -31,11 +33,20 @@ extension EventStore {
   /// mode, fsyncs (group commit), while batches reach LevelDB in the order their ids were
   /// assigned. Only one task writes at a time, so at most one thread of the concurrency pool
   /// waits for the disk. It runs on its caller's executor: the usual write never suspends.
+  ///
+  /// Each write gets the next commit index, and its record goes into the commit log in the same
+  /// batch: writes are committed in planning order, so the log is in index order.
   nonisolated(nonsending) func commit<Result: Sendable>(
     _ plan: (inout State) throws(GoetheError) -> Planned<Result>
   ) async throws -> Result {
-    if let immediate = try planIfIdle(plan) { return try write(immediate, with: []) }
-    return try await commitQueued(plan)
+    let logged = { (state: inout State) throws(GoetheError) -> Planned<Result> in
+      let planned = try plan(&state)
+      state.lastCommitIndex += 1
+      planned.batch.put(KeySchema.commitLogKey(state.lastCommitIndex), planned.log.encoded(epoch: state.epoch))
+      return planned
+    }
+    if let immediate = try planIfIdle(logged) { return try write(immediate, with: []) }
+    return try await commitQueued(logged)
   }
 
   /// Plans the write if nobody is writing, and takes the writing turn; nil otherwise.

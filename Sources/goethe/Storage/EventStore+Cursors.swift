@@ -51,11 +51,13 @@ extension EventStore {
       let current = try state.topic(topic)
       let record = CursorRecord(eventID: eventID, sequence: sequence, updated: options.clock())
       let batch = WriteBatch()
-      batch.put(KeySchema.cursorKey(topic: current.record.number, consumer: consumer), record.encoded)
+      let number = current.record.number
+      batch.put(KeySchema.cursorKey(topic: number, consumer: consumer), record.encoded)
       let info = CursorInfo(
         topic: topic, consumer: consumer, eventID: eventID, sequence: sequence, updated: record.updated,
         lag: current.committed.sequence - min(sequence, current.committed.sequence))
-      return Planned(batch: batch, result: info, visible: nil)
+      return Planned(
+        batch: batch, result: info, log: .setCursor(topic: number, consumer: consumer, record: record), visible: nil)
     }
   }
 
@@ -63,9 +65,10 @@ extension EventStore {
   func deleteCursor(topic: String, consumer: String) async throws {
     _ = try cursor(topic: topic, consumer: consumer)
     try await commit { state throws(GoetheError) in
+      let number = try state.topic(topic).record.number
       let batch = WriteBatch()
-      batch.delete(KeySchema.cursorKey(topic: try state.topic(topic).record.number, consumer: consumer))
-      return Planned(batch: batch, result: (), visible: nil)
+      batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
+      return Planned(batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
     }
   }
 

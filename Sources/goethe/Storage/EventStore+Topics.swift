@@ -12,7 +12,7 @@ extension EventStore {
       state.register(topic)
       let batch = WriteBatch()
       batch.put(KeySchema.topicKey(name), topic.record.encoded)
-      return Planned(batch: batch, result: topic.info, visible: nil)
+      return Planned(batch: batch, result: topic.info, log: .createTopic(name: name, record: topic.record), visible: nil)
     }
   }
 

@@ -19,6 +19,10 @@ final class EventStore: Sendable {
   struct State: Sendable {
     var topics: [String: TopicEntry] = [:]
     var nextTopicNumber: UInt32 = 1
+    /// The commit index of the last planned write (see ``CommittedWrite``).
+    var lastCommitIndex: UInt64 = 0
+    /// The epoch new writes are committed under: the highest this node has accepted.
+    var epoch: UInt64 = 0
     /// Set after a failed write or on close; every later write fails with it.
     var failure: GoetheError?
     /// Whether a write is being written to LevelDB now, and the writes planned meanwhile, which
@@ -36,7 +40,8 @@ final class EventStore: Sendable {
     let db = try LevelDB(path: path, createIfMissing: !holdsStore)
     do {
       nodeID = try Self.checkFormat(db)
-      let loaded = try Self.loadTopics(db)
+      var loaded = try Self.loadTopics(db)
+      try Self.loadCommitLogHead(db, into: &loaded)
       self.db = db
       self.options = options
       state = Mutex(loaded)
@@ -90,18 +95,34 @@ final class EventStore: Sendable {
       try db.write(batch, sync: true)
       return nodeID
     }
-    try checkFormatVersion(version, path: db.path)
+    if try checkFormatVersion(version, path: db.path) < KeySchema.formatVersion {
+      try CommitLogBaseline.rewrite(db)
+    }
     return String(decoding: try db.get(KeySchema.nodeIDKey) ?? [], as: UTF8.self)
   }
 
-  /// Refuses a stored format version other than the one this build reads.
-  static func checkFormatVersion(_ version: [UInt8], path: String) throws(GoetheError) {
+  /// The stored format version, which this build must be able to open (an older one it upgrades).
+  @discardableResult
+  static func checkFormatVersion(_ version: [UInt8], path: String) throws(GoetheError) -> UInt32 {
     let found: UInt32? = version.count == 4 ? version.withUnsafeBytes { $0.bigEndian(at: 0) } : nil
-    guard found == KeySchema.formatVersion else {
+    guard let found, KeySchema.readableFormatVersions.contains(found) else {
       throw GoetheError(
         .corrupted,
-        "\(path) has storage format \(found.map(String.init) ?? "unknown"), this goethe reads format \(KeySchema.formatVersion); use a matching goethe version")
+        "\(path) has storage format \(found.map(String.init) ?? "unknown"), this goethe reads format \(KeySchema.formatVersion) (and upgrades older ones); use a matching goethe version")
     }
+    return found
+  }
+
+  /// The last commit index and the epoch: the stored epoch, or the last write's if that is higher.
+  private static func loadCommitLogHead(_ db: LevelDB, into state: inout State) throws(GoetheError) {
+    state.epoch = try CommitLogBaseline.storedEpoch(db)
+    let iterator = db.makeIterator()
+    iterator.seek(KeySchema.commitLogEnd)
+    if iterator.isValid { iterator.previous() } else { iterator.seekToLast() }
+    try iterator.checkError()
+    guard iterator.isValid, let index = KeySchema.decodeCommitLogKey(iterator.key) else { return }
+    state.lastCommitIndex = index
+    state.epoch = max(state.epoch, try CommitLogRecord.decode(iterator.value).epoch)
   }
 
   /// The refusal of a LevelDB store that goethe did not write.

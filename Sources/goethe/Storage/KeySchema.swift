@@ -8,14 +8,20 @@ import GoetheKit
 ///
 /// | keyspace   | key                                   | value                                        |
 /// |------------|---------------------------------------|----------------------------------------------|
-/// | meta       | 0x01, name                            | format version u32 / node id                 |
+/// | meta       | 0x01, name                            | format version u32 / node id / epoch u64     |
 /// | topics     | 0x02, topic name                      | ``TopicRecord``                              |
 /// | events     | 0x03, topic u32, event id u64         | sequence u64, payload                        |
 /// | cursors    | 0x04, topic u32, consumer name        | ``CursorRecord``                             |
 /// | time index | 0x05, topic u32, bucket start u64     | ``TimeBucket`` (last event id, count)        |
+/// | commit log | 0x06, commit index u64                | ``CommitLogRecord`` (epoch, the change)      |
+///
+/// Format 2 added the commit log and the epoch; a format 1 store is upgraded when it is opened
+/// (``CommitLogBaseline``).
 enum KeySchema {
-  /// The layout version this build reads and writes; a store with another version is refused.
-  static let formatVersion: UInt32 = 1
+  /// The layout version this build writes; a format 1 store is upgraded, any other refused.
+  static let formatVersion: UInt32 = 2
+  /// The layout versions this build opens.
+  static let readableFormatVersions: ClosedRange<UInt32> = 1...2
 
   enum Prefix: UInt8 {
     case meta = 0x01
@@ -23,10 +29,13 @@ enum KeySchema {
     case event = 0x03
     case cursor = 0x04
     case timeIndex = 0x05
+    case commitLog = 0x06
   }
 
   static let formatVersionKey = metaKey("format-version")
   static let nodeIDKey = metaKey("node-id")
+  /// The highest leader epoch this node has accepted (see ``EventStore/raiseEpoch(to:)``).
+  static let epochKey = metaKey("epoch")
 
   /// The value stored under ``formatVersionKey`` by this build.
   static var formatVersionValue: [UInt8] {
@@ -69,6 +78,21 @@ enum KeySchema {
     key.appendBigEndian(topic)
     key.appendBigEndian(bucket)
     return key
+  }
+
+  static func commitLogKey(_ index: UInt64) -> [UInt8] {
+    var key: [UInt8] = [Prefix.commitLog.rawValue]
+    key.appendBigEndian(index)
+    return key
+  }
+
+  /// The first key after the commit log.
+  static let commitLogEnd: [UInt8] = [Prefix.commitLog.rawValue + 1]
+
+  /// The commit index of a commit log key, or nil if `key` is not one.
+  static func decodeCommitLogKey(_ key: UnsafeRawBufferPointer) -> UInt64? {
+    guard key.count == 9, key[0] == Prefix.commitLog.rawValue else { return nil }
+    return key.bigEndian(at: 1)
   }
 
   /// The topic and event id of an event key, or nil if `key` is not an event key.
@@ -160,6 +184,8 @@ struct CursorRecord: Equatable, Sendable {
   var sequence: UInt64
   var updated: UInt64
 
+  static let encodedSize = 24
+
   var encoded: [UInt8] {
     var value: [UInt8] = []
     value.appendBigEndian(eventID)
@@ -175,7 +201,7 @@ struct CursorRecord: Equatable, Sendable {
   }
 
   init(decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
-    guard value.count == 24 else { throw KeySchema.corrupted("cursor") }
+    guard value.count == Self.encodedSize else { throw KeySchema.corrupted("cursor") }
     eventID = value.bigEndian(at: 0)
     sequence = value.bigEndian(at: 8)
     updated = value.bigEndian(at: 16)

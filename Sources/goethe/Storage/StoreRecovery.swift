@@ -18,7 +18,8 @@ import GoetheKit
 ///   appends go on from there with ids above every surviving one.
 /// - Each cursor keeps its event id, so that a cursor on a lost event resumes at the next readable
 ///   one, and takes the number of readable events up to it as its sequence, so that its lag is exact.
-/// - The time index is rebuilt from the events.
+/// - The time index is rebuilt from the events, and the commit log from every record
+///   (``CommitLogBaseline``).
 ///
 /// Apart from the time index, only records that differ are written, so a sound store keeps its
 /// events and cursors as they are, and an interrupted repair can simply be run again.
@@ -35,6 +36,8 @@ struct StoreRecovery {
     try renumberEvents(&topics, writer)
     report.topics = try restoreCatalog(topics, writer)
     try writer.finish()
+    // Renumbered events and topics no longer match the commit log; it is written anew.
+    try CommitLogBaseline.rewrite(db)
     return report
   }
 
@@ -250,37 +253,6 @@ struct StoreRecovery {
       topics[number, default: Survivors()].firstID = firstID
       topics[number, default: Survivors()].highestSequence.raise(to: highestSequence)
     }
-  }
-}
-
-/// Puts and deletes, applied in order in batches of bounded size; `finish` writes the rest and
-/// syncs the log, which makes the earlier batches durable too.
-private final class BatchWriter {
-  private let db: LevelDB
-  private var batch = WriteBatch()
-  private static let limit = 4 << 20
-
-  init(_ db: LevelDB) { self.db = db }
-
-  func put(_ key: [UInt8], _ value: [UInt8]) throws(GoetheError) {
-    batch.put(key, value)
-    try flushIfFull()
-  }
-
-  func delete(_ key: [UInt8]) throws(GoetheError) {
-    batch.delete(key)
-    try flushIfFull()
-  }
-
-  func finish() throws(GoetheError) {
-    try db.write(batch, sync: true)
-    batch = WriteBatch()
-  }
-
-  private func flushIfFull() throws(GoetheError) {
-    guard batch.byteCount >= Self.limit else { return }
-    try db.write(batch, sync: false)
-    batch = WriteBatch()
   }
 }
 

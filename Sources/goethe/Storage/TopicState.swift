@@ -66,13 +66,18 @@ struct TopicState: Sendable {
   /// Assigns ids `max(now, head + 1)`, `+1`, … and the next sequence numbers to `count` events,
   /// checking `expectedSequence` (the head sequence the caller believes in) first.
   mutating func planAppend(count: Int, now: UInt64, expectedSequence: UInt64?) throws(GoetheError) -> AppendPlan {
-    precondition(count > 0)
     if let expectedSequence, expectedSequence != head.sequence {
       throw GoetheError(
         .conflict,
         "topic \(name) is at sequence \(head.sequence), not \(expectedSequence) as expected; nothing was written")
     }
-    let firstID = max(now, head.id + 1)
+    return planAppend(firstID: max(now, head.id + 1), count: count)
+  }
+
+  /// Plans `count` events with the ids `firstID`, `+1`, … (above the head's) and the next
+  /// sequence numbers: how a committed write from elsewhere is appended as it was assigned.
+  mutating func planAppend(firstID: UInt64, count: Int) -> AppendPlan {
+    precondition(count > 0 && firstID > head.id)
     var plan = AppendPlan(firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
     plan.closedBuckets = advanceBuckets(from: firstID, through: plan.head)
     plan.openBucket = openBucket

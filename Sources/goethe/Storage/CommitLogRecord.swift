@@ -1,0 +1,86 @@
+import GoetheKit
+
+/// A committed write as the commit log keeps it, under ``KeySchema/commitLogKey(_:)``: the change
+/// with topics by number and without payloads, which the events keyspace already holds.
+///
+/// Value: epoch u64, kind u8, then by kind
+/// - create topic: topic record, name;
+/// - append: topic u32, first id u64, first sequence u64, count u32, and the topic record when the
+///   append created the topic;
+/// - set cursor: topic u32, cursor record, consumer;
+/// - delete cursor: topic u32, consumer.
+enum CommitLogRecord: Equatable, Sendable {
+  case createTopic(name: String, record: TopicRecord)
+  case append(topic: UInt32, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, count: UInt32)
+  case setCursor(topic: UInt32, consumer: String, record: CursorRecord)
+  case deleteCursor(topic: UInt32, consumer: String)
+
+  private enum Kind: UInt8 {
+    case createTopic = 1, append, setCursor, deleteCursor
+  }
+
+  func encoded(epoch: UInt64) -> [UInt8] {
+    var value: [UInt8] = []
+    value.reserveCapacity(48)
+    value.appendBigEndian(epoch)
+    switch self {
+    case .createTopic(let name, let record):
+      value.append(Kind.createTopic.rawValue)
+      value += record.encoded
+      value += Array(name.utf8)
+    case .append(let topic, let created, let firstID, let firstSequence, let count):
+      value.append(Kind.append.rawValue)
+      value.appendBigEndian(topic)
+      value.appendBigEndian(firstID)
+      value.appendBigEndian(firstSequence)
+      value.appendBigEndian(count)
+      if let created { value += created.encoded }
+    case .setCursor(let topic, let consumer, let record):
+      value.append(Kind.setCursor.rawValue)
+      value.appendBigEndian(topic)
+      value += record.encoded
+      value += Array(consumer.utf8)
+    case .deleteCursor(let topic, let consumer):
+      value.append(Kind.deleteCursor.rawValue)
+      value.appendBigEndian(topic)
+      value += Array(consumer.utf8)
+    }
+    return value
+  }
+
+  /// The epoch and the record of a commit log value.
+  static func decode(_ value: UnsafeRawBufferPointer) throws(GoetheError) -> (epoch: UInt64, record: CommitLogRecord) {
+    guard value.count >= 9, let kind = Kind(rawValue: value[8]) else { throw KeySchema.corrupted("commit log record") }
+    let epoch: UInt64 = value.bigEndian(at: 0)
+    let body = UnsafeRawBufferPointer(rebasing: value[9...])
+    func text(from offset: Int) -> String {
+      String(decoding: UnsafeRawBufferPointer(rebasing: body[offset...]), as: UTF8.self)
+    }
+    switch kind {
+    case .createTopic:
+      guard body.count > TopicRecord.encodedSize else { throw KeySchema.corrupted("commit log record") }
+      let record = try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: body[..<TopicRecord.encodedSize]))
+      return (epoch, .createTopic(name: text(from: TopicRecord.encodedSize), record: record))
+    case .append:
+      guard body.count == 24 || body.count == 24 + TopicRecord.encodedSize else {
+        throw KeySchema.corrupted("commit log record")
+      }
+      let created = body.count == 24 ? nil : try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: body[24...]))
+      return (
+        epoch,
+        .append(
+          topic: body.bigEndian(at: 0), created: created, firstID: body.bigEndian(at: 4),
+          firstSequence: body.bigEndian(at: 12), count: body.bigEndian(at: 20))
+      )
+    case .setCursor:
+      guard body.count > 4 + CursorRecord.encodedSize else { throw KeySchema.corrupted("commit log record") }
+      let record = try CursorRecord(decoding: UnsafeRawBufferPointer(rebasing: body[4..<(4 + CursorRecord.encodedSize)]))
+      return (
+        epoch, .setCursor(topic: body.bigEndian(at: 0), consumer: text(from: 4 + CursorRecord.encodedSize), record: record)
+      )
+    case .deleteCursor:
+      guard body.count > 4 else { throw KeySchema.corrupted("commit log record") }
+      return (epoch, .deleteCursor(topic: body.bigEndian(at: 0), consumer: text(from: 4)))
+    }
+  }
+}

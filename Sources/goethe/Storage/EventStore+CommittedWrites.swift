@@ -1,0 +1,157 @@
+import Foundation
+import GoetheKit
+
+extension EventStore {
+  /// The commit index of the last write.
+  var lastCommitIndex: UInt64 { state.withLock { $0.lastCommitIndex } }
+
+  /// The epoch new writes are committed under.
+  var epoch: UInt64 { state.withLock { $0.epoch } }
+
+  /// Makes `epoch` the epoch of every write from now on, durably; an epoch below the current one
+  /// is refused, so a deposed leader's epoch cannot come back.
+  func raiseEpoch(to epoch: UInt64) throws(GoetheError) {
+    try state.withLock { state throws(GoetheError) in
+      try state.checkWritable()
+      guard epoch >= state.epoch else {
+        throw GoetheError(.conflict, "epoch \(epoch) is older than this node's epoch \(state.epoch)")
+      }
+      guard epoch > state.epoch else { return }
+      var value: [UInt8] = []
+      value.appendBigEndian(epoch)
+      let batch = WriteBatch()
+      batch.put(KeySchema.epochKey, value)
+      try db.write(batch, sync: true)
+      state.epoch = epoch
+    }
+  }
+
+  /// Up to `limit` committed writes after the commit index `index`, in index order, read back from
+  /// the commit log with their payloads.
+  func committedWrites(after index: UInt64, limit: Int = 1_000) throws(GoetheError) -> [CommittedWrite] {
+    let names = state.withLock { state in
+      Dictionary(uniqueKeysWithValues: state.topics.values.map { ($0.state.record.number, $0.state.name) })
+    }
+    func name(_ number: UInt32) throws(GoetheError) -> String {
+      guard let name = names[number] else { throw KeySchema.corrupted("commit log entry of topic number \(number)") }
+      return name
+    }
+    var writes: [CommittedWrite] = []
+    let iterator = db.makeIterator()
+    iterator.seek(KeySchema.commitLogKey(index + 1))
+    while writes.count < limit, iterator.isValid, let next = KeySchema.decodeCommitLogKey(iterator.key) {
+      let (epoch, record) = try CommitLogRecord.decode(iterator.value)
+      let change: CommittedWrite.Change
+      switch record {
+      case .createTopic(let topic, let topicRecord):
+        change = .createTopic(name: topic, record: topicRecord)
+      case .append(let topic, let created, let firstID, let firstSequence, let count):
+        change = .append(
+          topic: try name(topic), created: created, firstID: firstID, firstSequence: firstSequence,
+          payloads: try payloads(topic: topic, firstID: firstID, firstSequence: firstSequence, count: count))
+      case .setCursor(let topic, let consumer, let cursor):
+        change = .setCursor(topic: try name(topic), consumer: consumer, record: cursor)
+      case .deleteCursor(let topic, let consumer):
+        change = .deleteCursor(topic: try name(topic), consumer: consumer)
+      }
+      writes.append(CommittedWrite(index: next, epoch: epoch, change: change))
+      iterator.next()
+    }
+    try iterator.checkError()
+    return writes
+  }
+
+  /// The payloads of `count` events of topic `number` with consecutive ids and sequence numbers.
+  private func payloads(topic number: UInt32, firstID: UInt64, firstSequence: UInt64, count: UInt32) throws(GoetheError)
+    -> [Data]
+  {
+    var payloads: [Data] = []
+    payloads.reserveCapacity(Int(count))
+    let iterator = db.makeIterator(bulk: true)
+    iterator.seek(KeySchema.eventKey(topic: number, id: firstID))
+    for offset in 0..<UInt64(count) {
+      guard iterator.isValid, let key = KeySchema.decodeEventKey(iterator.key), key.topic == number,
+        key.id == firstID + offset, iterator.value.count > 8,
+        iterator.value.bigEndian(at: 0, as: UInt64.self) == firstSequence + offset
+      else {
+        try iterator.checkError()
+        throw KeySchema.corrupted("event \(firstID + offset), which the commit log names,")
+      }
+      payloads.append(Data(UnsafeRawBufferPointer(rebasing: iterator.value[8...])))
+      iterator.next()
+    }
+    return payloads
+  }
+
+  /// Applies a write committed elsewhere (by a leader) exactly as it was committed there, so this
+  /// store reaches the same records. It must be the write after this store's last, from an epoch
+  /// no older than this store's; anything that does not follow on from this store's records
+  /// (a topic or topic number already taken, an event sequence that leaves a gap) is refused and
+  /// changes nothing.
+  func apply(_ write: CommittedWrite) async throws {
+    try await commit { state throws(GoetheError) in
+      guard write.index == state.lastCommitIndex + 1 else {
+        throw GoetheError(
+          .conflict, "committed write \(write.index) does not follow this store's last write, \(state.lastCommitIndex)")
+      }
+      guard write.epoch >= state.epoch else {
+        throw GoetheError(
+          .conflict, "committed write \(write.index) is from epoch \(write.epoch), older than this node's epoch \(state.epoch)")
+      }
+      let planned = try state.plan(write.change)
+      state.epoch = write.epoch
+      return planned
+    }
+  }
+}
+
+extension EventStore.State {
+  /// The write of a change committed elsewhere, checked against this store's records.
+  fileprivate mutating func plan(_ change: CommittedWrite.Change) throws(GoetheError) -> EventStore.Planned<Void> {
+    switch change {
+    case .createTopic(let name, let record):
+      try checkFree(name, record)
+      register(TopicState(name: name, record: record))
+      let batch = WriteBatch()
+      batch.put(KeySchema.topicKey(name), record.encoded)
+      return EventStore.Planned(batch: batch, result: (), log: .createTopic(name: name, record: record), visible: nil)
+    case .append(let topic, let created, let firstID, let firstSequence, let payloads):
+      let current: TopicState
+      if let created {
+        try checkFree(topic, created)
+        current = TopicState(name: topic, record: created)
+      } else {
+        current = try self.topic(topic)
+      }
+      guard !payloads.isEmpty, firstSequence == current.head.sequence + 1, firstID > current.head.id else {
+        throw GoetheError(
+          .conflict,
+          "events from sequence \(firstSequence) (id \(firstID)) do not follow topic \(topic)'s head, sequence \(current.head.sequence) (id \(current.head.id))")
+      }
+      let entry = created == nil ? topics[topic]! : register(current)
+      let plan = entry.state.planAppend(firstID: firstID, count: payloads.count)
+      return plannedAppend(payloads, to: entry, plan, created: created, result: ())
+    case .setCursor(let topic, let consumer, let record):
+      let number = try self.topic(topic).record.number
+      let batch = WriteBatch()
+      batch.put(KeySchema.cursorKey(topic: number, consumer: consumer), record.encoded)
+      return EventStore.Planned(
+        batch: batch, result: (), log: .setCursor(topic: number, consumer: consumer, record: record), visible: nil)
+    case .deleteCursor(let topic, let consumer):
+      let number = try self.topic(topic).record.number
+      let batch = WriteBatch()
+      batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
+      return EventStore.Planned(batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
+    }
+  }
+
+  /// Refuses a topic whose name or number this store already has.
+  private func checkFree(_ name: String, _ record: TopicRecord) throws(GoetheError) {
+    if let existing = topics[name] {
+      throw GoetheError(.conflict, "topic \(name) exists here already, as number \(existing.state.record.number)")
+    }
+    if let holder = topics.values.first(where: { $0.state.record.number == record.number }) {
+      throw GoetheError(.conflict, "topic number \(record.number) is topic \(holder.state.name) here, not \(name)")
+    }
+  }
+}
