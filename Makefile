@@ -23,6 +23,7 @@ test: deps
 	GOETHE_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 -m unittest discover -s Tests/interop -t Tests/interop
 	scripts/generate-protos.sh --check
 	scripts/generate-docs.sh --check
+	scripts/check-layers.sh
 
 ## Only the interop tests: grpc-go and Python grpcio clients against the daemon as it ships
 ## (release build), whose 10,000-call runs have a time limit.

@@ -156,7 +156,7 @@ struct StorageBenchmark {
     }
     let batch = Array(repeating: Self.payload, count: 1_000)
     for _ in 0..<(Self.scannedEvents / batch.count) { _ = try await store.append(batch, to: "bench", createTopic: true) }
-    store.db.compact()
+    store.compact()
     let start = try store.resolveStart(.beginning, in: "bench")
 
     var events = 0
@@ -173,7 +173,7 @@ struct StorageBenchmark {
           next = last.id + 1
         }
       } else {
-        scanned = try store.scan(start.number, from: 0) { _, _, payload in
+        scanned = try store.scan(start, from: 0, through: .max, limit: .max) { _, _, payload in
           bytes &+= payload.count
           return true
         }

@@ -6,7 +6,7 @@ import GoetheKit
 /// The feed holds no LevelDB iterator between batches, so a reader that stalls or goes away pins
 /// nothing; memory is one batch at a time, and the stream's flow control paces the batches.
 struct EventFeed {
-  let store: EventStore
+  let store: any GoetheStore
   let start: ReadStart
   /// The last event id the feed may deliver.
   let through: UInt64
@@ -18,7 +18,7 @@ struct EventFeed {
   static let batchEvents = 512
   static let batchBytes = 1 << 20
 
-  init(store: EventStore, start: ReadStart, through: UInt64 = .max, limit: UInt64? = nil, follow: Bool) {
+  init(store: any GoetheStore, start: ReadStart, through: UInt64 = .max, limit: UInt64? = nil, follow: Bool) {
     self.store = store
     self.start = start
     self.through = through
@@ -32,8 +32,8 @@ struct EventFeed {
   mutating func nextBatch(maxEvents: Int = batchEvents) async throws -> [StoredEvent]? {
     while remaining > 0, next <= through {
       try Task.checkCancellation()
-      if store.notifier.isClosed { throw TopicNotifier.closedError }
-      let head = try store.readable(start.topic).committed.id
+      if store.waitsHaveEnded { throw EventLogWaits.ended }
+      let head = try store.topicInfo(start.topic).lastEventID ?? 0
       let events = try store.read(
         start, from: next, through: through, limit: Int(min(UInt64(maxEvents), remaining)), maxBytes: Self.batchBytes)
       if let last = events.last {
@@ -44,8 +44,8 @@ struct EventFeed {
       // Nothing in [next, through]. If the head is already past `next`, everything newer is beyond
       // the bound; so is every event still to come once the clock has passed it (new ids are at
       // least the current time).
-      guard follow, head < next, through >= store.options.clock() else { return nil }
-      try await store.waitForEvents(start.number, after: next - 1)
+      guard follow, head < next, through >= store.now() else { return nil }
+      try await store.waitForEvents(start, after: next - 1)
     }
     return nil
   }

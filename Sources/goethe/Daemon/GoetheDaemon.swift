@@ -9,21 +9,28 @@ import UnixSignals
 /// A second SIGTERM or SIGINT during the drain exits at once; acknowledged events are already stored.
 struct GoetheDaemon: Service {
   let configuration: DaemonConfiguration
-  let store: EventStore
+  let store: any GoetheStore
   let logger: Logger
-  private let health = HealthService()
+  let health = HealthService()
   private let server: GoetheServer
+  private let exitsOnSecondSignal: Bool
 
   init(
-    configuration: DaemonConfiguration, socket: consuming ListeningSocket, store: EventStore, metrics: ServerMetrics,
-    logger: Logger
+    configuration: DaemonConfiguration, transport: TransportSettings, socket: consuming ListeningSocket,
+    store: any GoetheStore, metrics: ServerMetrics, exitsOnSecondSignal: Bool, logger: Logger
   ) {
     self.configuration = configuration
     self.store = store
     self.logger = logger
+    self.exitsOnSecondSignal = exitsOnSecondSignal
     var service = GoetheService(store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics)
     service.v1ConsumeFollows = configuration.v1ConsumeFollows
-    server = GoetheServer(socket: socket, services: [service, health], settings: configuration.transportSettings)
+    server = GoetheServer(socket: socket, services: [service, health], settings: transport)
+  }
+
+  /// The address the server listens on, once it does; nil if it could not serve.
+  var listeningAddress: ServerAddress? {
+    get async { await server.listeningAddress }
   }
 
   func run() async throws {
@@ -49,9 +56,9 @@ struct GoetheDaemon: Service {
       logger.info("goethe shutting down")
       health.markNotServing()
       // Ending the waiting streams first makes them end with UNAVAILABLE, not as cancelled calls.
-      store.notifier.close()
+      store.endWaits()
       server.beginGracefulShutdown()
-      Task { await Self.exitOnSecondSignal(logger: logger) }
+      if exitsOnSecondSignal { Task { await Self.exitOnSecondSignal(logger: logger) } }
     }
   }
 

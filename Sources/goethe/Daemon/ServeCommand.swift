@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import GoetheKit
 import Logging
-import Metrics
-import Prometheus
-import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -99,37 +96,20 @@ struct ServeCommand: AsyncParsableCommand {
       reportFailure(error.message)
       throw ExitCode.failure
     }
-    let store: EventStore
+    let assembly: DaemonAssembly
     do {
-      store = try EventStore(path: configuration.dataDirectory, options: configuration.storeOptions)
+      assembly = try DaemonAssembly(
+        configuration: configuration, socket: socket, shutdownSignals: [.sigterm, .sigint], logger: logger)
     } catch {
       reportFailure(error.message)
       throw ExitCode.failure
     }
-
-    let registry = PrometheusCollectorRegistry()
-    let metrics = ServerMetrics(
-      factory: configuration.metricsListen == nil ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
-    var services: [any Service] = [
-      GoetheDaemon(configuration: configuration, socket: socket, store: store, metrics: metrics, logger: logger)
-    ]
-    if let address = configuration.metricsListen {
-      services.append(MetricsEndpoint(address: address, registry: registry, logger: logger))
-    }
-    let group = ServiceGroup(
-      configuration: ServiceGroupConfiguration(
-        services: services.map {
-          .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
-        },
-        gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     do {
-      try await group.run()
+      try await assembly.run()
     } catch {
-      store.close()
       reportFailure((error as? GoetheError)?.message ?? "\(error)")
       throw ExitCode.failure
     }
-    store.close()
     logger.info("goethe stopped", metadata: ["data-dir": "\(configuration.dataDirectory)"])
   }
 }

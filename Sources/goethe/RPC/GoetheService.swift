@@ -6,7 +6,7 @@ import GoetheKit
 struct GoetheService: Sendable {
   typealias Event = Io_Typusomega_Goethe_Event
 
-  let store: EventStore
+  let store: any GoetheStore
   /// Produce on a missing topic creates it, as Goethe v1 did.
   let autoCreateTopics: Bool
   /// v1 Consume waits at the end of a topic for the next event instead of ending the stream with
@@ -64,14 +64,14 @@ struct GoetheService: Sendable {
   ) async throws -> (topic: String, consumer: String, feed: EventFeed) {
     let topic = try requireTopic(cursor.topic.id)
     try Names.validateConsumer(cursor.consumer)
-    if (try? store.readable(topic)) == nil {
+    if (try? store.topicInfo(topic)) == nil {
       guard v1ConsumeFollows, autoCreateTopics else { throw Self.noMoreEvents(in: topic) }
       _ = try? await store.createTopic(topic)
     }
     let at: Position =
       if !cursor.currentEvent.id.isEmpty {
         .event(try parseID(cursor.currentEvent.id))
-      } else if let stored = try store.storedCursor(topic: topic, consumer: cursor.consumer) {
+      } else if let stored = try store.existingCursor(topic: topic, consumer: cursor.consumer) {
         .event(stored.eventID)
       } else {
         .beginning
@@ -109,14 +109,14 @@ struct GoetheService: Sendable {
   func topicStats(
     request: Io_Typusomega_Goethe_TopicStatsRequest
   ) async throws -> Io_Typusomega_Goethe_TopicStatsResponse {
-    let topic = try store.readable(try requireTopic(request.topic))
+    let topic = try store.topicInfo(try requireTopic(request.topic))
     let to = request.toUnixNano == 0 ? UInt64.max : request.toUnixNano
     guard request.fromUnixNano <= to else {
       throw GoetheError(.invalidArgument, "the stats range ends before it starts")
     }
     let buckets = try store.bucketCounts(topic.name, from: request.fromUnixNano, to: to)
     return .with {
-      $0.indexGranularitySeconds = topic.record.granularity.seconds
+      $0.indexGranularitySeconds = topic.granularity.seconds
       $0.buckets = buckets.map { bucket in
         .with {
           $0.startUnixNano = bucket.start
@@ -151,7 +151,7 @@ struct GoetheService: Sendable {
     defer { metrics.subscribers.decrement() }
     let topic = try requireTopic(request.topic)
     let start = try resolve(request.from, in: topic)
-    let head = try store.readable(topic).committed.sequence
+    let head = try store.topicInfo(topic).headSequence
     try await response.write(.with { $0.start = .init(start.info, headSequence: head) })
     let feed = EventFeed(
       store: store, start: start, through: try upperBound(request.to), limit: request.limit == 0 ? nil : request.limit,
@@ -170,8 +170,8 @@ struct GoetheService: Sendable {
     .with {
       $0.version = GoetheVersion.current
       $0.nodeID = store.nodeID
-      $0.sync = store.options.durability.rawValue
-      $0.maxEventSize = UInt64(store.options.maxEventSize)
+      $0.sync = store.durability.rawValue
+      $0.maxEventSize = UInt64(store.maxEventSize)
     }
   }
 

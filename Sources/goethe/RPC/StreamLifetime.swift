@@ -5,12 +5,12 @@
 /// for its client's next message (a v1 consumer holding an event) does not; so the body runs as a
 /// child task beside a watch on the notifier, and whichever ends first cancels the other. Both are
 /// awaited: nothing of the stream outlives the handler.
-func runStream(store: EventStore, _ body: @escaping @Sendable () async throws -> Void) async throws {
+func runStream(store: any EventLog, _ body: @escaping @Sendable () async throws -> Void) async throws {
   try await withThrowingTaskGroup(of: Void.self) { group in
     group.addTask { try await body() }
     group.addTask {
-      try await store.notifier.waitUntilClosed()
-      throw TopicNotifier.closedError
+      try await store.waitUntilWaitsEnd()
+      throw EventLogWaits.ended
     }
     defer { group.cancelAll() }
     try await group.next()

@@ -2,14 +2,8 @@ import Foundation
 import GoetheKit
 
 extension EventStore {
-  /// Appends `payloads` to `topic` atomically: all are stored or none.
-  ///
-  /// - Parameters:
-  ///   - expectedSequence: when set, the append happens only if the topic's head sequence is this
-  ///     (0 for an empty topic); otherwise nothing is written and the error names the actual head.
-  ///   - createTopic: create the topic (with the default granularity) if it does not exist.
   nonisolated(nonsending) func append(
-    _ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil, createTopic: Bool = false
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool
   ) async throws -> AppendResult {
     try validate(payloads)
     return try await commit { state throws(GoetheError) in

@@ -73,7 +73,7 @@ extension EventStore {
   }
 
   /// The cursors of `topic`, or of every topic, by topic then consumer.
-  func listCursors(topic: String? = nil) throws(GoetheError) -> [CursorInfo] {
+  func listCursors(topic: String?) throws(GoetheError) -> [CursorInfo] {
     let topics: [TopicState]
     if let topic {
       topics = [try readable(topic)]
@@ -93,6 +93,13 @@ extension EventStore {
       try iterator.checkError()
     }
     return cursors
+  }
+
+  func existingCursor(topic: String, consumer: String) throws(GoetheError) -> CursorInfo? {
+    try Names.validateConsumer(consumer)
+    return try storedCursor(topic: topic, consumer: consumer).map { record throws(GoetheError) in
+      try cursorInfo(topic: topic, consumer: consumer, record: record)
+    }
   }
 
   func storedCursor(topic: String, consumer: String) throws(GoetheError) -> CursorRecord? {

@@ -78,7 +78,7 @@ extension EventStore {
   /// The payloads are copied into one buffer and handed out as slices of it, which saves an
   /// allocation per event; a payload's indices therefore need not start at 0.
   func read(
-    _ start: ReadStart, from: UInt64, through: UInt64 = .max, limit: Int, maxBytes: Int = .max
+    _ start: ReadStart, from: UInt64, through: UInt64, limit: Int, maxBytes: Int
   ) throws(GoetheError) -> [StoredEvent] {
     var found: [(id: UInt64, sequence: UInt64, end: Int)] = []
     found.reserveCapacity(min(limit, 256))
@@ -121,10 +121,21 @@ extension EventStore {
     return visited
   }
 
-  /// Returns once topic `number` has a committed event with an id above `after`.
-  func waitForEvents(_ number: UInt32, after: UInt64) async throws {
-    try await notifier.wait(topic: number, after: after)
+  @discardableResult
+  func scan(
+    _ start: ReadStart, from: UInt64, through: UInt64, limit: Int,
+    _ visit: (_ id: UInt64, _ sequence: UInt64, _ payload: UnsafeRawBufferPointer) throws(GoetheError) -> Bool
+  ) throws(GoetheError) -> Int {
+    try scan(start.number, from: from, through: through, limit: limit, visit)
   }
+
+  func waitForEvents(_ start: ReadStart, after: UInt64) async throws {
+    try await notifier.wait(topic: start.number, after: after)
+  }
+
+  func endWaits() { notifier.close() }
+  var waitsHaveEnded: Bool { notifier.isClosed }
+  func waitUntilWaitsEnd() async throws { try await notifier.waitUntilClosed() }
 
   /// The first event of topic `number` with an id at or above `id`.
   func firstEvent(_ number: UInt32, atOrAfter id: UInt64) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {

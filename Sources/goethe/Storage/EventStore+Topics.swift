@@ -1,8 +1,7 @@
 import GoetheKit
 
 extension EventStore {
-  /// Creates a topic; `granularity` defaults to the store's.
-  func createTopic(_ name: String, granularity: Granularity? = nil) async throws -> TopicInfo {
+  func createTopic(_ name: String, granularity: Granularity?) async throws -> TopicInfo {
     try await commit { state throws(GoetheError) in
       try Names.validateTopic(name)
       guard state.topics[name] == nil else {
@@ -16,12 +15,12 @@ extension EventStore {
     }
   }
 
-  /// Every topic, by name.
   func listTopics() -> [TopicInfo] {
     state.withLock { $0.topics.values.map(\.state.info) }.sorted { $0.name < $1.name }
   }
 
-  /// A topic with its consumers and their lag.
+  func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo { try readable(name).info }
+
   func describeTopic(_ name: String) throws(GoetheError) -> TopicInfo {
     var info = try state.withLock { state throws(GoetheError) in try state.topic(name).info }
     info.consumers = try listCursors(topic: name)

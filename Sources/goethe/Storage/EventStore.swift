@@ -8,7 +8,7 @@ import Synchronization
 /// they were planned, concurrent writes sharing one LevelDB write (see `EventStore+Commit.swift`).
 /// Reads go straight to LevelDB, which holds only committed data. After a failed write the store
 /// refuses further writes until it is reopened, since its in-memory heads may then be ahead of disk.
-final class EventStore: Sendable {
+final class EventStore: GoetheStore {
   let db: LevelDB
   let options: StoreOptions
   let notifier = TopicNotifier()
@@ -54,8 +54,11 @@ final class EventStore: Sendable {
     }
   }
 
-  /// Finishes queued commits, ends waiting readers and releases the directory.
-  /// Call it once, after the last read and write has returned.
+  var durability: Durability { options.durability }
+  var maxEventSize: Int { options.maxEventSize }
+  func now() -> UInt64 { options.clock() }
+  func compact() { db.compact() }
+
   func close() {
     state.withLock { $0.failure = GoetheError(.unavailable, "the store is closed") }
     notifier.close()

@@ -43,7 +43,7 @@ final class TopicNotifier: Sendable {
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
         let outcome = state.withLock { state -> Result<Void, any Error>? in
-          if state.closed { return .failure(Self.closedError) }
+          if state.closed { return .failure(EventLogWaits.ended) }
           if Task.isCancelled { return .failure(CancellationError()) }
           if (state.heads[topic] ?? 0) > after { return .success(()) }
           state.waiters[topic, default: []].append(Waiter(token: token, after: after, continuation: continuation))
@@ -98,9 +98,7 @@ final class TopicNotifier: Sendable {
       }
       return (state.waiters.values.flatMap { $0 }, Array(state.closeWaiters.values))
     }
-    for waiter in all { waiter.continuation.resume(throwing: Self.closedError) }
+    for waiter in all { waiter.continuation.resume(throwing: EventLogWaits.ended) }
     for waiter in closeWaiters { waiter.resume() }
   }
-
-  static let closedError = GoetheError(.unavailable, "the server is shutting down")
 }

@@ -23,7 +23,7 @@ import Testing
 
   /// Topics, events in several batches across time-index buckets, a topic created by its first
   /// append, cursors set, moved and deleted.
-  static func writeHistory(_ store: EventStore, clock: FakeClock) async throws {
+  static func writeHistory(_ store: any GoetheStore, clock: FakeClock) async throws {
     _ = try await store.createTopic("orders", granularity: .minimum)
     _ = try await store.append(payloads("a", "b", "c"), to: "orders")
     clock.advance(by: 90 * 1_000_000_000)
@@ -38,7 +38,7 @@ import Testing
   }
 
   /// Applies every committed write of `source` to `target`, a page at a time.
-  static func replay(_ source: EventStore, onto target: EventStore) async throws {
+  static func replay(_ source: any GoetheStore, onto target: any GoetheStore) async throws {
     while true {
       let writes = try source.committedWrites(after: target.lastCommitIndex, limit: 3)
       if writes.isEmpty { return }
@@ -48,10 +48,10 @@ import Testing
 
   @Test func replayingTheCommittedWritesGivesTheSameRecords() async throws {
     let clock = FakeClock()
-    try await withStore(.testing(clock: clock)) { leader in
+    try await withEventStore(.testing(clock: clock)) { leader in
       try leader.raiseEpoch(to: 7)
       try await Self.writeHistory(leader, clock: clock)
-      try await withStore(.testing(clock: FakeClock(0))) { follower in
+      try await withEventStore(.testing(clock: FakeClock(0))) { follower in
         try follower.raiseEpoch(to: 7)
         try await Self.replay(leader, onto: follower)
         #expect(try Self.records(follower) == Self.records(leader))
@@ -64,7 +64,7 @@ import Testing
   @Test func writesGetConsecutiveIndexesAndTheCurrentEpoch() async throws {
     let clock = FakeClock()
     try await withTemporaryDirectory { _, path in
-      try await withStore(at: path, .testing(clock: clock)) { store in
+      try await withEventStore(at: path, .testing(clock: clock)) { store in
         _ = try await store.createTopic("t")
         try store.raiseEpoch(to: 3)
         _ = try await store.append(payloads("1", "2"), to: "t")
@@ -79,7 +79,7 @@ import Testing
         #expect(topic == "t" && sent == payloads("1", "2"))
         await expectError(.conflict, mentioning: ["epoch 2", "epoch 3"]) { try store.raiseEpoch(to: 2) }
       }
-      try await withStore(at: path, .testing(clock: clock)) { store in
+      try await withEventStore(at: path, .testing(clock: clock)) { store in
         #expect(store.lastCommitIndex == 3, "the commit index survives reopening")
         #expect(store.epoch == 3)
         _ = try await store.append(payloads("3"), to: "t")
@@ -90,11 +90,11 @@ import Testing
 
   @Test func writesThatDoNotFollowAreRefusedAndChangeNothing() async throws {
     let clock = FakeClock()
-    try await withStore(.testing(clock: clock)) { leader in
+    try await withEventStore(.testing(clock: clock)) { leader in
       try leader.raiseEpoch(to: 5)
       try await Self.writeHistory(leader, clock: clock)
       let writes = try leader.committedWrites(after: 0)
-      try await withStore { follower in
+      try await withEventStore { follower in
         try await follower.apply(writes[0])
         try await follower.apply(writes[1])
         let before = try Self.records(follower)
@@ -122,7 +122,7 @@ import Testing
   @Test func aFormatOneStoreIsUpgradedWithACommitLogOfItsRecords() async throws {
     let clock = FakeClock()
     try await withTemporaryDirectory { _, path in
-      try await withStore(at: path, .testing(clock: clock)) { store in
+      try await withEventStore(at: path, .testing(clock: clock)) { store in
         try await Self.writeHistory(store, clock: clock)
         // What format 1 wrote: no commit log, version 1.
         let batch = WriteBatch()
@@ -130,10 +130,10 @@ import Testing
         batch.put(KeySchema.formatVersionKey, [0, 0, 0, 1])
         try store.db.write(batch, sync: true)
       }
-      try await withStore(at: path, .testing(clock: clock)) { upgraded in
+      try await withEventStore(at: path, .testing(clock: clock)) { upgraded in
         #expect(try upgraded.db.get(KeySchema.formatVersionKey) == KeySchema.formatVersionValue)
         #expect(upgraded.lastCommitIndex > 0)
-        try await withStore { replica in
+        try await withEventStore { replica in
           try await Self.replay(upgraded, onto: replica)
           #expect(try Self.records(replica) == Self.records(upgraded))
         }
@@ -145,10 +145,10 @@ import Testing
   @Test func aRepairWritesTheCommitLogAnew() async throws {
     let clock = FakeClock()
     try await withTemporaryDirectory { _, path in
-      try await withStore(at: path, .testing(clock: clock)) { store in try await Self.writeHistory(store, clock: clock) }
+      try await withEventStore(at: path, .testing(clock: clock)) { store in try await Self.writeHistory(store, clock: clock) }
       try EventStore.repair(path: path, options: .testing(clock: clock))
-      try await withStore(at: path, .testing(clock: clock)) { repaired in
-        try await withStore { replica in
+      try await withEventStore(at: path, .testing(clock: clock)) { repaired in
+        try await withEventStore { replica in
           try await Self.replay(repaired, onto: replica)
           #expect(try Self.records(replica) == Self.records(repaired))
         }

@@ -81,7 +81,7 @@ import Testing
         while sequences.count < total {
           let events = try store.read(start, from: next, limit: 64)
           guard let last = events.last else {
-            try await store.waitForEvents(start.number, after: next - 1)
+            try await store.waitForEvents(start, after: next - 1)
             continue
           }
           sequences += events.map(\.sequence)

@@ -10,7 +10,7 @@ import Testing
 
   /// Checks where consumer `c` resumes: at event `index`, or (nil) with the next event to arrive.
   func expectResume(
-    _ store: EventStore, consumer: String = "c", at index: Int?, sourceLocation: SourceLocation = #_sourceLocation
+    _ store: any GoetheStore, consumer: String = "c", at index: Int?, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     let start = try store.resolveStart(afterConsumer: consumer, in: "t")
     if let index {

@@ -22,7 +22,7 @@ enum LayeredStore {
 
   static func fill(_ path: String) async throws {
     let clock = FakeClock()
-    func append(_ count: Int, to topic: String, _ store: EventStore) async throws {
+    func append(_ count: Int, to topic: String, _ store: any GoetheStore) async throws {
       for start in stride(from: 0, to: count, by: 100) {
         clock.advance(by: 10_000_000_000)
         let batch = (start..<min(count, start + 100)).map { Data("\(topic) \($0)".utf8) }
@@ -88,7 +88,7 @@ func truncate(_ path: String, toFraction fraction: Double) throws {
 /// the number of events up to its event. Returns the events.
 @discardableResult
 func expectConsistent(
-  _ store: EventStore, _ topic: String, sourceLocation: SourceLocation = #_sourceLocation
+  _ store: any GoetheStore, _ topic: String, sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> [StoredEvent] {
   let events = try store.allEvents(in: topic)
   let info = try store.describeTopic(topic)

@@ -107,7 +107,7 @@ import Testing
   }
 
   /// Two topics with binary payloads and a cursor; returns what a reader sees.
-  static func populate(_ store: EventStore, clock: FakeClock) async throws {
+  static func populate(_ store: any GoetheStore, clock: FakeClock) async throws {
     _ = try await store.createTopic("bytes", granularity: .minimum)
     for index in 0..<20 {
       clock.advance(by: Int64(index % 3) * 40_000_000_000 - 10_000_000_000)
@@ -124,7 +124,7 @@ import Testing
     var events: [[StoredEvent]]
     var buckets: [BucketCount]
 
-    init(_ store: EventStore) throws {
+    init(_ store: any GoetheStore) throws {
       topics = try store.listTopics().map { try store.describeTopic($0.name) }
       events = try topics.map { try store.allEvents(in: $0.name) }
       buckets = try store.bucketCounts("bytes", from: 0, to: .max)

@@ -121,12 +121,12 @@ import Testing
       #expect(try store.read(start, from: 0, limit: 0).isEmpty)
       #expect(try store.read(start, from: ids[1], through: ids[3], limit: 10).map(\.payloadText) == ["2", "3", "4"])
       #expect(try store.read(start, from: ids[1] + 1, through: ids[3] - 1, limit: 10).map(\.payloadText) == ["3"])
-      #expect(try store.read(start, from: ids[3], through: ids[1], limit: 10).isEmpty)
+      #expect(try store.read(start, from: ids[3], through: ids[1], limit: 10, maxBytes: .max).isEmpty)
       // Each payload is 1 byte: the read stops after the event that reaches maxBytes.
-      #expect(try store.read(start, from: 0, limit: 10, maxBytes: 3).map(\.payloadText) == ["1", "2", "3"])
-      #expect(try store.read(start, from: 0, limit: 10, maxBytes: 1).map(\.payloadText) == ["1"])
+      #expect(try store.read(start, from: 0, through: .max, limit: 10, maxBytes: 3).map(\.payloadText) == ["1", "2", "3"])
+      #expect(try store.read(start, from: 0, through: .max, limit: 10, maxBytes: 1).map(\.payloadText) == ["1"])
       var visited: [UInt64] = []
-      let count = try store.scan(start.number, from: ids[2]) { id, _, _ in
+      let count = try store.scan(start, from: ids[2], through: .max, limit: .max) { id, _, _ in
         visited.append(id)
         return visited.count < 2
       }

@@ -83,8 +83,25 @@ func withTemporaryDirectory<T>(
   }
 }
 
-/// Opens the store at `path`, runs `body` and closes the store, also when `body` throws.
+/// Opens the store at `path`, runs `body` and closes the store, also when `body` throws. The
+/// storage tests use the store through its protocol, as the daemon does.
 func withStore<T>(
+  at path: String, _ options: StoreOptions = .testing(), _ body: (any GoetheStore) async throws -> T
+) async throws -> T {
+  try await withEventStore(at: path, options, body)
+}
+
+/// A store in a fresh temporary directory, closed and removed after `body`.
+func withStore<T>(
+  _ options: StoreOptions = .testing(), _ body: (any GoetheStore) async throws -> T
+) async throws -> T {
+  try await withTemporaryDirectory { _, path in
+    try await withStore(at: path, options, body)
+  }
+}
+
+/// The store's implementation, for the tests of what only it knows: its write queue, its records.
+func withEventStore<T>(
   at path: String, _ options: StoreOptions = .testing(), _ body: (EventStore) async throws -> T
 ) async throws -> T {
   let store = try EventStore(path: path, options: options)
@@ -92,12 +109,12 @@ func withStore<T>(
   return try await body(store)
 }
 
-/// A store in a fresh temporary directory, closed and removed after `body`.
-func withStore<T>(
+/// ``withEventStore(at:_:_:)`` in a fresh temporary directory.
+func withEventStore<T>(
   _ options: StoreOptions = .testing(), _ body: (EventStore) async throws -> T
 ) async throws -> T {
   try await withTemporaryDirectory { _, path in
-    try await withStore(at: path, options, body)
+    try await withEventStore(at: path, options, body)
   }
 }
 
@@ -186,7 +203,7 @@ extension StoredEvent {
   var payloadText: String { String(decoding: payload, as: UTF8.self) }
 }
 
-extension EventStore {
+extension EventLog {
   /// Every stored event of `topic`, read from id 0 (independent of how positions resolve).
   func allEvents(in topic: String) throws -> [StoredEvent] {
     try read(resolveStart(.beginning, in: topic), from: 0, limit: .max)
@@ -198,9 +215,9 @@ extension EventStore {
     try await append(payloads(text), to: topic).firstID
   }
 
-  /// The topic number readers wait on.
-  func topicNumber(_ topic: String) throws -> UInt32 {
-    try resolveStart(.end, in: topic).number
+  /// What readers of `topic` wait on.
+  func waitable(_ topic: String) throws -> ReadStart {
+    try resolveStart(.end, in: topic)
   }
 }
 
@@ -218,7 +235,7 @@ func expectWellOrdered(_ events: [StoredEvent], sourceLocation: SourceLocation =
 enum FiveEvents {
   static let ids: [UInt64] = [0, 100, 200, 201, 1_000].map { FakeClock.epoch + $0 }
 
-  static func fill(_ store: EventStore, clock: FakeClock) async throws {
+  static func fill(_ store: any GoetheStore, clock: FakeClock) async throws {
     _ = try await store.createTopic("t")
     for (offset, texts) in [(UInt64(0), ["1"]), (100, ["2"]), (200, ["3", "4"]), (1_000, ["5"])] {
       clock.set(FakeClock.epoch + offset)
@@ -229,7 +246,7 @@ enum FiveEvents {
 
   /// A store with the five events; the clock stands at E+1000.
   static func withStore(
-    _ durability: Durability = .never, _ body: (EventStore, FakeClock) async throws -> Void
+    _ durability: Durability = .never, _ body: (any GoetheStore, FakeClock) async throws -> Void
   ) async throws {
     let clock = FakeClock()
     try await goetheTests.withStore(.testing(durability, clock: clock)) { store in

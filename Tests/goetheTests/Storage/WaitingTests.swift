@@ -16,16 +16,16 @@ final class ResumeFlag: Sendable {
 /// cancellation and by closing the store. A broken wake-up hangs, so the suite has a time limit.
 @Suite(.timeLimit(.minutes(1)))
 struct WaitingTests {
-  /// Starts a task that waits for events of topic `number` after `after` and then sets `resumed`.
+  /// Starts a task that waits for events of `topic` after `after` and then sets `resumed`.
   /// Returns once the task has started (it signals just before waiting) and has had many chances
   /// to run on; no sleeping.
   static func startWaiter(
-    _ store: EventStore, number: UInt32, after: UInt64, resumed: ResumeFlag = ResumeFlag()
+    _ store: any GoetheStore, topic: ReadStart, after: UInt64, resumed: ResumeFlag = ResumeFlag()
   ) async -> Task<Void, any Error> {
     let (started, signal) = AsyncStream<Void>.makeStream()
     let task = Task {
       signal.finish()
-      try await store.waitForEvents(number, after: after)
+      try await store.waitForEvents(topic, after: after)
       resumed.set()
     }
     for await _ in started {}
@@ -60,7 +60,7 @@ struct WaitingTests {
       _ = try await store.createTopic("other")
       let start = try store.resolveStart(.end, in: "t")
       let resumed = ResumeFlag()
-      let waiter = await Self.startWaiter(store, number: start.number, after: start.fromID - 1, resumed: resumed)
+      let waiter = await Self.startWaiter(store, topic: start, after: start.fromID - 1, resumed: resumed)
       defer { waiter.cancel() }
       #expect(!resumed.isSet, "nothing was appended yet")
 
@@ -81,7 +81,7 @@ struct WaitingTests {
       _ = try await store.createTopic("t")
       let start = try store.resolveStart(.end, in: "t")
       let resumed = ResumeFlag()
-      let waiter = await Self.startWaiter(store, number: start.number, after: start.fromID - 1, resumed: resumed)
+      let waiter = await Self.startWaiter(store, topic: start, after: start.fromID - 1, resumed: resumed)
       defer { waiter.cancel() }
       #expect(!resumed.isSet)
       _ = try await store.appendText("first", to: "t")
@@ -92,17 +92,17 @@ struct WaitingTests {
 
   @Test func waitReturnsAtOnceWhenNewerEventsAreStored() async throws {
     try await withTemporaryDirectory { _, path in
-      let (number, head) = try await withStore(at: path) { store in
+      let (head, id) = try await withStore(at: path) { store in
         _ = try await store.append(payloads("1", "2"), to: "t", createTopic: true)
         let start = try store.resolveStart(.end, in: "t")
-        try await store.waitForEvents(start.number, after: start.fromID - 2)
-        try await store.waitForEvents(start.number, after: 0)
-        return (start.number, start.fromID - 1)
+        try await store.waitForEvents(start, after: start.fromID - 2)
+        try await store.waitForEvents(start, after: 0)
+        return (start, start.fromID - 1)
       }
       // After reopening, the stored heads are known without any append.
       try await withStore(at: path) { store in
-        try await store.waitForEvents(number, after: head - 1)
-        try await store.waitForEvents(number, after: 0)
+        try await store.waitForEvents(head, after: id - 1)
+        try await store.waitForEvents(head, after: 0)
       }
     }
   }
@@ -111,13 +111,13 @@ struct WaitingTests {
     let clock = FakeClock()
     try await withStore(.testing(clock: clock)) { store in
       let head = try await store.append(payloads("1"), to: "t", createTopic: true).firstID
-      let number = try store.topicNumber("t")
+      let topic = try store.waitable("t")
       let hour: UInt64 = 3_600_000_000_000
       let near = (0..<3).map { _ in ResumeFlag() }
       var nearWaiters: [Task<Void, any Error>] = []
-      for flag in near { nearWaiters.append(await Self.startWaiter(store, number: number, after: head, resumed: flag)) }
+      for flag in near { nearWaiters.append(await Self.startWaiter(store, topic: topic, after: head, resumed: flag)) }
       let far = ResumeFlag()
-      let farWaiter = await Self.startWaiter(store, number: number, after: head + hour, resumed: far)
+      let farWaiter = await Self.startWaiter(store, topic: topic, after: head + hour, resumed: far)
       defer {
         for waiter in nearWaiters { waiter.cancel() }
         farWaiter.cancel()
@@ -142,7 +142,7 @@ struct WaitingTests {
       _ = try await store.append(payloads("1"), to: "t", createTopic: true)
       let start = try store.resolveStart(.end, in: "t")
       let resumed = ResumeFlag()
-      let waiter = await Self.startWaiter(store, number: start.number, after: start.fromID - 1, resumed: resumed)
+      let waiter = await Self.startWaiter(store, topic: start, after: start.fromID - 1, resumed: resumed)
       waiter.cancel()
       expectCancelled(await outcome(of: waiter))
       #expect(!resumed.isSet)
@@ -150,13 +150,13 @@ struct WaitingTests {
       // A task cancelled before it starts to wait does not wait either.
       let early = Task {
         withUnsafeCurrentTask { $0?.cancel() }
-        try await store.waitForEvents(start.number, after: start.fromID - 1)
+        try await store.waitForEvents(start, after: start.fromID - 1)
       }
       expectCancelled(await outcome(of: early))
 
       // The cancelled waiters are gone: appending resumes nobody twice and waiting still works.
       _ = try await store.appendText("2", to: "t")
-      try await store.waitForEvents(start.number, after: start.fromID - 1)
+      try await store.waitForEvents(start, after: start.fromID - 1)
     }
   }
 
@@ -171,14 +171,14 @@ struct WaitingTests {
       let a = try store.resolveStart(.end, in: "a")
       let b = try store.resolveStart(.end, in: "b")
       let waiters = [
-        await Self.startWaiter(store, number: a.number, after: a.fromID - 1),
-        await Self.startWaiter(store, number: b.number, after: b.fromID - 1),
+        await Self.startWaiter(store, topic: a, after: a.fromID - 1),
+        await Self.startWaiter(store, topic: b, after: b.fromID - 1),
       ]
       store.close()
       open = false
       for waiter in waiters { expectUnavailable(await outcome(of: waiter)) }
       do {
-        try await store.waitForEvents(a.number, after: a.fromID - 1)
+        try await store.waitForEvents(a, after: a.fromID - 1)
         expectUnavailable(.success(()))
       } catch {
         expectUnavailable(.failure(error))

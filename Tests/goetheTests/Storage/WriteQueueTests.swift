@@ -17,7 +17,7 @@ struct WriteQueueTests {
 
   @Test(arguments: Durability.allCases)
   func queuedWritesAreCommittedTogetherInPlanningOrderByTheWriteTheyAreHandedTo(durability: Durability) async throws {
-    try await withStore(.testing(durability)) { store in
+    try await withEventStore(.testing(durability)) { store in
       _ = try await store.createTopic("t")
       let appends = try await queueAppends(to: store)
       #expect(try store.allEvents(in: "t").isEmpty, "nothing queued is written before it is handed on")
@@ -41,13 +41,13 @@ struct WriteQueueTests {
   /// that carries it went to another topic. A reader left waiting hangs, so the suite has a time limit.
   @Test(arguments: Durability.allCases)
   func everyQueuedWriteWakesTheReadersOfItsTopic(durability: Durability) async throws {
-    try await withStore(.testing(durability)) { store in
+    try await withEventStore(.testing(durability)) { store in
       let topics = (0..<Self.queued).map { "topic-\($0)" }
       var waiters: [Task<Void, any Error>] = []
       for topic in topics {
         _ = try await store.createTopic(topic)
         let start = try store.resolveStart(.end, in: topic)
-        waiters.append(await WaitingTests.startWaiter(store, number: start.number, after: start.fromID - 1))
+        waiters.append(await WaitingTests.startWaiter(store, topic: start, after: start.fromID - 1))
       }
       let appends = try await queueAppends(to: store, topics: topics)
 
@@ -63,7 +63,7 @@ struct WriteQueueTests {
   @Test(arguments: Durability.allCases)
   func aFailedWriteFailsEveryWriteItCarriesAndStopsWrites(durability: Durability) async throws {
     try await withTemporaryDirectory { _, path in
-      try await withStore(at: path, .testing(durability)) { store in
+      try await withEventStore(at: path, .testing(durability)) { store in
         _ = try await store.append(payloads("before"), to: "t", createTopic: true)
         let appends = try await queueAppends(to: store)
         let full = open("/dev/full", O_WRONLY)
@@ -87,7 +87,7 @@ struct WriteQueueTests {
         }
         #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"], "reads go on")
       }
-      try await withStore(at: path, .testing(durability)) { store in
+      try await withEventStore(at: path, .testing(durability)) { store in
         #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"])
         _ = try await store.append(payloads("after reopening"), to: "t")
         #expect(try store.describeTopic("t").headSequence == 2)
@@ -102,7 +102,7 @@ struct WriteQueueTests {
   func writesQueuedDuringAFailedWriteAreRefused(durability: Durability) async throws {
     signal(SIGPIPE, SIG_IGN)
     try await withTemporaryDirectory { _, path in
-      try await withStore(at: path, .testing(durability)) { store in
+      try await withEventStore(at: path, .testing(durability)) { store in
         _ = try await store.append(payloads("before"), to: "t", createTopic: true)
         let pipe = try FullPipe()
         defer { pipe.close() }
@@ -127,7 +127,7 @@ struct WriteQueueTests {
         #expect(queued.allSatisfy { $0.contains("stopped accepting writes") }, "\(queued)")
         #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"])
       }
-      try await withStore(at: path, .testing(durability)) { store in
+      try await withEventStore(at: path, .testing(durability)) { store in
         let events = try store.allEvents(in: "t")
         #expect(events.map(\.payloadText) == ["before"], "nothing of the failed write, after reopening")
       }

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import GoetheKit
+import Logging
 import Metrics
 import Synchronization
 
@@ -12,7 +13,7 @@ struct RPCServer: Sendable {
   typealias GoetheStub = Io_Typusomega_Goethe_Goethe.Client<HTTP2ClientTransport.Posix>
   typealias HealthStub = Grpc_Health_V1_Health.Client<HTTP2ClientTransport.Posix>
 
-  let store: EventStore
+  let store: any GoetheStore
   let health: HealthService
   let port: Int
 
@@ -41,51 +42,46 @@ struct RPCServer: Sendable {
   }
 }
 
-/// Runs `body` against a fresh server; afterwards shuts it down the way the daemon does (health
-/// NOT_SERVING, graceful shutdown, waiting readers released), closes the store and removes its directory.
+/// Runs `body` against a fresh daemon, assembled as `goethe serve` assembles it, on an ephemeral
+/// port; afterwards shuts it down the way the daemon does (health NOT_SERVING, waiting readers
+/// released, graceful drain, then the store closed) and removes its directory.
 func withRPCServer<Result: Sendable>(
   durability: Durability = .never,
   maxEventSize: Int = 1 << 20,
   autoCreateTopics: Bool = true,
   v1ConsumeFollows: Bool = false,
-  transport settings: TransportSettings = TransportSettings(),
+  transport settings: TransportSettings? = nil,
   clock: RPCClock? = nil,
   metrics: any MetricsFactory = NOOPMetricsHandler.instance,
   _ body: (RPCServer) async throws -> Result
 ) async throws -> Result {
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("goethe-rpc-\(UUID().uuidString)")
   defer { try? FileManager.default.removeItem(at: directory) }
-  var options = StoreOptions(durability: durability, maxEventSize: maxEventSize)
+  var configuration = DaemonConfiguration()
+  configuration.dataDirectory = directory.path
+  configuration.durability = durability
+  configuration.maxEventSize = ByteSize(maxEventSize)
+  configuration.autoCreateTopics = autoCreateTopics
+  configuration.v1ConsumeFollows = v1ConsumeFollows
+  var options = configuration.storeOptions
   if let clock { options.clock = { clock.now } }
-  let store = try EventStore(path: directory.path, options: options)
-  defer { store.close() }
-
-  var service = GoetheService(
-    store: store, autoCreateTopics: autoCreateTopics, metrics: ServerMetrics(factory: metrics))
-  service.v1ConsumeFollows = v1ConsumeFollows
-  let health = HealthService()
-  let server = GoetheServer(
-    socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)), services: [service, health],
-    settings: settings)
-
-  func shutDown() {
-    health.markNotServing()
-    server.beginGracefulShutdown()
-    store.notifier.close()
-  }
+  let assembly = try DaemonAssembly(
+    configuration: configuration, socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
+    shutdownSignals: [], logger: Logger(label: "goethe", factory: { _ in SwiftLogNoOpLogHandler() }),
+    substitutes: DaemonAssembly.Substitutes(storeOptions: options, transport: settings, metrics: metrics))
 
   return try await withThrowingTaskGroup(of: Void.self) { group in
-    group.addTask { try await server.serve() }
+    group.addTask { try await assembly.run() }
     do {
-      guard let port = await server.listeningAddress?.port else {
+      guard let port = await assembly.daemon.listeningAddress?.port else {
         throw GoetheError(.internalError, "the test server did not bind an IPv4 address")
       }
-      let result = try await body(RPCServer(store: store, health: health, port: port))
-      shutDown()
+      let result = try await body(RPCServer(store: assembly.store, health: assembly.daemon.health, port: port))
+      await assembly.shutDown()
       try await group.waitForAll()
       return result
     } catch {
-      shutDown()
+      await assembly.shutDown()
       try? await group.waitForAll()
       throw error
     }

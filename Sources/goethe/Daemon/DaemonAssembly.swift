@@ -1,0 +1,65 @@
+import GoetheKit
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// The daemon built from its configuration, in one place: `goethe serve` runs it, and so do the
+/// tests, in the same order.
+///
+/// The address is bound by the caller before this opens the store, so a daemon that cannot serve
+/// creates no store. The ServiceGroup runs the gRPC server and, with `--metrics-listen`, the
+/// metrics endpoint; on graceful shutdown the daemon reports NOT_SERVING, ends waiting reads and
+/// drains its connections. The store is not a service: it closes only after the whole group has
+/// stopped, so no read or write outlives it.
+struct DaemonAssembly: Sendable {
+  /// What a test puts in place of the configuration's: a clock, transport limits, metrics.
+  struct Substitutes: Sendable {
+    var storeOptions: StoreOptions?
+    var transport: TransportSettings?
+    var metrics: (any MetricsFactory)?
+  }
+
+  let store: any GoetheStore
+  let daemon: GoetheDaemon
+  private let group: ServiceGroup
+
+  /// Opens the store and builds the services. `shutdownSignals` start the graceful shutdown
+  /// (and a second one exits at once); tests pass none and call ``shutDown()``.
+  init(
+    configuration: DaemonConfiguration, socket: consuming ListeningSocket, shutdownSignals: [UnixSignal],
+    logger: Logger, substitutes: Substitutes = Substitutes()
+  ) throws(GoetheError) {
+    store = try EventStore(path: configuration.dataDirectory, options: substitutes.storeOptions ?? configuration.storeOptions)
+    let registry = PrometheusCollectorRegistry()
+    let metricsFactory: any MetricsFactory =
+      substitutes.metrics
+      ?? (configuration.metricsListen == nil ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
+    daemon = GoetheDaemon(
+      configuration: configuration, transport: substitutes.transport ?? configuration.transportSettings, socket: socket,
+      store: store, metrics: ServerMetrics(factory: metricsFactory), exitsOnSecondSignal: !shutdownSignals.isEmpty,
+      logger: logger)
+    var services: [any Service] = [daemon]
+    if let address = configuration.metricsListen {
+      services.append(MetricsEndpoint(address: address, registry: registry, logger: logger))
+    }
+    group = ServiceGroup(
+      configuration: ServiceGroupConfiguration(
+        services: services.map {
+          .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+        },
+        gracefulShutdownSignals: shutdownSignals, logger: logger))
+  }
+
+  /// Runs the services until they stop, then closes the store.
+  func run() async throws {
+    defer { store.close() }
+    try await group.run()
+  }
+
+  /// Starts the graceful shutdown, as SIGTERM does.
+  func shutDown() async {
+    await group.triggerGracefulShutdown()
+  }
+}

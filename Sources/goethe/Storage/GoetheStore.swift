@@ -1,0 +1,44 @@
+import GoetheKit
+
+/// The store as the rest of the daemon uses it: topics, events, cursors, and the committed writes
+/// that another node applies to follow this one. ``EventStore`` is the one implementation; nothing
+/// outside `Storage/` names it except where the daemon opens it.
+protocol GoetheStore: TopicCatalog, EventLog, CursorStore, CommittedWriteLog {
+  /// A random identity written when the store was created.
+  var nodeID: String { get }
+  /// When an append returns: after its batch is fsynced, or once written.
+  var durability: Durability { get }
+  /// The largest payload accepted, in bytes.
+  var maxEventSize: Int { get }
+  /// The store's wall clock in UNIX nanoseconds, which new event ids follow.
+  func now() -> UInt64
+  /// Compacts the whole key range, as LevelDB would over time.
+  func compact()
+  /// Finishes queued commits, ends waits and releases the directory. Call it once, after the last
+  /// read and write has returned.
+  func close()
+}
+
+/// Committed writes as values (``CommittedWrite``): what a follower reads from its leader and applies.
+protocol CommittedWriteLog: Sendable {
+  /// The commit index of the last write.
+  var lastCommitIndex: UInt64 { get }
+  /// The epoch new writes are committed under.
+  var epoch: UInt64 { get }
+  /// Makes `epoch` the epoch of every write from now on, durably; refuses an older one.
+  func raiseEpoch(to epoch: UInt64) throws(GoetheError)
+  /// Up to `limit` committed writes after the commit index `index`, in index order.
+  func committedWrites(after index: UInt64, limit: Int) throws(GoetheError) -> [CommittedWrite]
+  /// Applies a write committed elsewhere exactly as it was committed there.
+  func apply(_ write: CommittedWrite) async throws
+}
+
+extension CommittedWriteLog {
+  func committedWrites(after index: UInt64) throws(GoetheError) -> [CommittedWrite] {
+    try committedWrites(after: index, limit: 1_000)
+  }
+}
+
+extension CursorStore {
+  func listCursors() throws(GoetheError) -> [CursorInfo] { try listCursors(topic: nil) }
+}
