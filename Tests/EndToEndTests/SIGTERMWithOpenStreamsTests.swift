@@ -105,6 +105,63 @@ struct SIGTERMWithOpenStreamsTests {
   }
 
   /// A stream ended by SIGTERM ends with UNAVAILABLE, "the server is shutting down".
+  /// SIGTERM while replays scan a large topic on several connections: the daemon stops serving,
+  /// waits for the scans to end, then closes the store, and exits 0 with every event kept.
+  @Test func replaysUnderLoadEndCleanlyOnSIGTERMAndTheStoreStaysWhole() async throws {
+    try await withScratchDirectory { scratch in
+      let data = scratch.appendingPathComponent("data")
+      let daemon = try await Daemon.start(dataDirectory: data, ["--sync", "never"])
+      defer { daemon.killIfRunning() }
+      let batch = Array(repeating: Data(repeating: 0x61, count: 100), count: 500)
+      try await daemon.withClient { client in
+        for _ in 0..<200 { _ = try await client.append(batch, to: "big") }
+      }
+      let readers = 6
+      let (exit, endings) = try await withThrowingTaskGroup(of: GoetheError.Code?.self) { group in
+        let (started, startedSignal) = AsyncStream.makeStream(of: Void.self)
+        for _ in 0..<readers {
+          group.addTask {
+            do {
+              try await daemon.withClient { client in
+                var firstPass = true
+                while !Task.isCancelled {
+                  let announce = firstPass
+                  firstPass = false
+                  try await client.subscribe("big") { subscription in
+                    var announced = !announce
+                    for try await _ in subscription where !announced {
+                      announced = true
+                      startedSignal.yield()
+                    }
+                  }
+                }
+              }
+            } catch let error as GoetheError {
+              return error.code
+            }
+            return nil
+          }
+        }
+        var starts = started.makeAsyncIterator()
+        for _ in 0..<readers { await starts.next() }
+        daemon.signal(SIGTERM)
+        let exit = try await daemon.child.waitForExit(within: .seconds(30))
+        var endings: [GoetheError.Code?] = []
+        for try await ending in group { endings.append(ending) }
+        return (exit, endings)
+      }
+      #expect(exit.status == 0 && !exit.signalled, "\(exit)")
+      #expect(exit.stderr.contains { $0.contains("goethe stopped") }, "\(exit)")
+      #expect(!exit.stderr.contains { $0.contains("Fatal error") }, "\(exit)")
+      #expect(endings.allSatisfy { [.unavailable, .unreachable].contains($0) }, "\(endings)")
+      let restarted = try await Daemon.start(dataDirectory: data)
+      defer { restarted.killIfRunning() }
+      let events = try await restarted.withClient { try await $0.everything(in: "big") }
+      #expect(events.count == 100_000)
+      #expect(events.map(\.sequence) == Array(1...100_000))
+    }
+  }
+
   private func expectShutdownCode(
     _ code: GoetheError.Code?, _ detail: String, sourceLocation: SourceLocation = #_sourceLocation
   ) {

@@ -23,7 +23,7 @@ enum CommitLogBaseline {
     for (_, record) in topics {
       try forEachRun(db, topic: record.number) { run throws(GoetheError) in try log(run) }
     }
-    let cursors = db.makeIterator()
+    let cursors = try db.makeIterator()
     cursors.seek([KeySchema.Prefix.cursor.rawValue])
     while cursors.isValid, cursors.key.first == KeySchema.Prefix.cursor.rawValue, cursors.key.count > 5 {
       let topic: UInt32 = cursors.key.bigEndian(at: 1)
@@ -44,7 +44,7 @@ enum CommitLogBaseline {
   }
 
   private static func removeLog(_ db: LevelDB, _ writer: BatchWriter) throws(GoetheError) {
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek([KeySchema.Prefix.commitLog.rawValue])
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.commitLog.rawValue {
       try writer.delete(Array(iterator.key))
@@ -56,7 +56,7 @@ enum CommitLogBaseline {
   /// The catalog's topics in number order.
   private static func catalog(_ db: LevelDB) throws(GoetheError) -> [(name: String, record: TopicRecord)] {
     var topics: [(name: String, record: TopicRecord)] = []
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.topicsStart)
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.topic.rawValue {
       let name = String(decoding: UnsafeRawBufferPointer(rebasing: iterator.key.dropFirst()), as: UTF8.self)
@@ -78,7 +78,7 @@ enum CommitLogBaseline {
       try body(.append(topic: topic, created: nil, firstID: open.firstID, firstSequence: open.firstSequence, count: open.count))
       run = nil
     }
-    let iterator = db.makeIterator(bulk: true)
+    let iterator = try db.makeIterator(bulk: true)
     iterator.seek(KeySchema.eventKey(topic: topic, id: 0))
     while iterator.isValid, let key = KeySchema.decodeEventKey(iterator.key), key.topic == topic {
       guard iterator.value.count > 8 else { throw KeySchema.corrupted("event \(key.id)") }

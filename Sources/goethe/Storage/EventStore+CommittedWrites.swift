@@ -37,7 +37,7 @@ extension EventStore {
       return name
     }
     var writes: [CommittedWrite] = []
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.commitLogKey(index + 1))
     while writes.count < limit, iterator.isValid, let next = KeySchema.decodeCommitLogKey(iterator.key) {
       let (epoch, record) = try CommitLogRecord.decode(iterator.value)
@@ -67,7 +67,7 @@ extension EventStore {
   {
     var payloads: [Data] = []
     payloads.reserveCapacity(Int(count))
-    let iterator = db.makeIterator(bulk: true)
+    let iterator = try db.makeIterator(bulk: true)
     iterator.seek(KeySchema.eventKey(topic: number, id: firstID))
     for offset in 0..<UInt64(count) {
       guard iterator.isValid, let key = KeySchema.decodeEventKey(iterator.key), key.topic == number,

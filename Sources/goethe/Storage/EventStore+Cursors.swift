@@ -83,7 +83,7 @@ extension EventStore {
     var cursors: [CursorInfo] = []
     for current in topics.sorted(by: { $0.name < $1.name }) {
       let prefix = KeySchema.cursorPrefix(topic: current.record.number)
-      let iterator = db.makeIterator()
+      let iterator = try db.makeIterator()
       iterator.seek(prefix)
       while iterator.isValid, let consumer = KeySchema.decodeCursorKey(iterator.key, topic: current.record.number) {
         let record = try CursorRecord(decoding: iterator.value)
@@ -118,7 +118,7 @@ extension EventStore {
 
   /// The newest event of topic `number` with an id below `id`.
   private func lastEvent(_ number: UInt32, before id: UInt64) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.eventKey(topic: number, id: id))
     if iterator.isValid { iterator.previous() } else { iterator.seekToLast() }
     try iterator.checkError()

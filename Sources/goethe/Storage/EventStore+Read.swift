@@ -57,7 +57,7 @@ extension EventStore {
   func resolveStart(lastEvents count: UInt64, in topic: String) throws(GoetheError) -> ReadStart {
     let current = try readable(topic)
     guard count > 0, current.committed.sequence > 0 else { return try resolveStart(.end, in: topic) }
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.eventKey(topic: current.record.number, id: current.committed.id))
     var steps: UInt64 = 1
     var first: UInt64 = current.committed.id
@@ -106,7 +106,7 @@ extension EventStore {
     _ visit: (_ id: UInt64, _ sequence: UInt64, _ payload: UnsafeRawBufferPointer) throws(GoetheError) -> Bool
   ) throws(GoetheError) -> Int {
     guard from <= through, limit > 0 else { return 0 }
-    let iterator = db.makeIterator(bulk: true)
+    let iterator = try db.makeIterator(bulk: true)
     iterator.seek(KeySchema.eventKey(topic: number, id: from))
     var visited = 0
     while visited < limit, iterator.isValid {
@@ -153,7 +153,7 @@ extension EventStore {
   /// still being committed) can, and a seek from `time` finds them.
   func firstEvent(_ topic: TopicState, atOrAfterTime time: UInt64) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
     let number = topic.record.number
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: topic.record.granularity.bucketStart(of: time)))
     while iterator.isValid, let key = KeySchema.decodeTimeIndexKey(iterator.key), key.topic == number {
       let bucket = try TimeBucket(start: key.bucket, decoding: iterator.value)
@@ -170,7 +170,7 @@ extension EventStore {
     let current = try readable(topic)
     let number = current.record.number
     let first = current.record.granularity.bucketStart(of: from)
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: first))
     var buckets: [BucketCount] = []
     while iterator.isValid, let key = KeySchema.decodeTimeIndexKey(iterator.key), key.topic == number, key.bucket < to {

@@ -57,7 +57,7 @@ final class EventStore: GoetheStore {
   var durability: Durability { options.durability }
   var maxEventSize: Int { options.maxEventSize }
   func now() -> UInt64 { options.clock() }
-  func compact() { db.compact() }
+  func compact() throws(GoetheError) { try db.compact() }
 
   func close() {
     state.withLock { $0.failure = GoetheError(.unavailable, "the store is closed") }
@@ -84,7 +84,7 @@ final class EventStore: GoetheStore {
   /// Checks (or, in a new store, writes) the format version; returns the node id.
   private static func checkFormat(_ db: LevelDB) throws(GoetheError) -> String {
     guard let version = try db.get(KeySchema.formatVersionKey) else {
-      let probe = db.makeIterator()
+      let probe = try db.makeIterator()
       probe.seek([])
       try probe.checkError()
       if probe.isValid {
@@ -119,7 +119,7 @@ final class EventStore: GoetheStore {
   /// The last commit index and the epoch: the stored epoch, or the last write's if that is higher.
   private static func loadCommitLogHead(_ db: LevelDB, into state: inout State) throws(GoetheError) {
     state.epoch = try CommitLogBaseline.storedEpoch(db)
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.commitLogEnd)
     if iterator.isValid { iterator.previous() } else { iterator.seekToLast() }
     try iterator.checkError()
@@ -135,7 +135,7 @@ final class EventStore: GoetheStore {
 
   private static func loadTopics(_ db: LevelDB) throws(GoetheError) -> State {
     var state = State()
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.topicsStart)
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.topic.rawValue {
       let name = String(decoding: UnsafeRawBufferPointer(rebasing: iterator.key.dropFirst()), as: UTF8.self)
@@ -150,7 +150,7 @@ final class EventStore: GoetheStore {
   /// and the last closed bucket.
   private static func loadTopic(_ db: LevelDB, name: String, record: TopicRecord) throws(GoetheError) -> TopicState {
     let number = record.number
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.eventKey(topic: number, id: 0))
     guard iterator.isValid, let first = KeySchema.decodeEventKey(iterator.key), first.topic == number else {
       try iterator.checkError()
@@ -174,7 +174,7 @@ final class EventStore: GoetheStore {
   }
 
   private static func lastClosedBucket(_ db: LevelDB, topic: UInt32) throws(GoetheError) -> TimeBucket? {
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.timeIndexKey(topic: topic, bucket: .max))
     if iterator.isValid { iterator.previous() } else { iterator.seekToLast() }
     try iterator.checkError()

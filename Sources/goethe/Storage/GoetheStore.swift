@@ -13,7 +13,7 @@ protocol GoetheStore: TopicCatalog, EventLog, CursorStore, CommittedWriteLog {
   /// The store's wall clock in UNIX nanoseconds, which new event ids follow.
   func now() -> UInt64
   /// Compacts the whole key range, as LevelDB would over time.
-  func compact()
+  func compact() throws(GoetheError)
   /// Finishes queued commits, ends waits and releases the directory. Call it once, after the last
   /// read and write has returned.
   func close()

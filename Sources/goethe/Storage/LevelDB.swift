@@ -1,15 +1,24 @@
 import CLevelDB
+import Foundation
 import GoetheKit
+import Synchronization
 
 /// The single LevelDB handle of a store.
 ///
 /// Safety of `@unchecked Sendable`: LevelDB documents `DB` as safe for concurrent use from many
 /// threads without external locking, and the option objects are created in `init`, never mutated
-/// afterwards and only read by LevelDB. The handle is closed once, by `close()`, which the owner
-/// calls after every reader and writer has finished (the daemon stops serving before it closes).
+/// afterwards and only read by LevelDB. The handle is closed once, by `close()`, which waits until
+/// nothing uses it: every read, write and live iterator counts as a use (see ``beginUse()``), and
+/// a use that begins after `close()` fails instead of touching a closed handle.
 final class LevelDB: @unchecked Sendable {
   let path: String
   private let db: OpaquePointer
+  /// The reads, writes and iterators in progress, and whether `close()` was called: a use counts
+  /// itself in, then checks for closing; `close()` marks closing, then waits for the count to
+  /// reach zero. Both orders are sequentially consistent, so either the use sees the close and
+  /// backs out, or the close sees the use and waits for it.
+  private let uses = Atomic<Int>(0)
+  private let closing = Atomic<Bool>(false)
   private let options: OpaquePointer
   private let readOptions: OpaquePointer
   private let scanOptions: OpaquePointer
@@ -46,8 +55,13 @@ final class LevelDB: @unchecked Sendable {
     bufferedWrite = leveldb_writeoptions_create()
   }
 
-  /// Releases the handle and its lock on the directory.
+  /// Releases the handle and its lock on the directory, once every use in progress has ended;
+  /// later uses fail with ``GoetheError/Code/unavailable``.
   func close() {
+    closing.store(true, ordering: .sequentiallyConsistent)
+    // Uses are single reads and writes, and iterators that readers drop after each batch: the wait
+    // is short, and only happens if a reader is still running at shutdown.
+    while uses.load(ordering: .sequentiallyConsistent) > 0 { usleep(100) }
     leveldb_close(db)
     leveldb_options_destroy(options)
     leveldb_readoptions_destroy(readOptions)
@@ -56,7 +70,22 @@ final class LevelDB: @unchecked Sendable {
     leveldb_writeoptions_destroy(bufferedWrite)
   }
 
+  /// Counts a use of the handle in; fails once `close()` was called. Each use ends with ``endUse()``.
+  fileprivate func beginUse() throws(GoetheError) {
+    uses.add(1, ordering: .sequentiallyConsistent)
+    guard !closing.load(ordering: .sequentiallyConsistent) else {
+      endUse()
+      throw GoetheError(.unavailable, "the store at \(path) is closed")
+    }
+  }
+
+  fileprivate func endUse() {
+    uses.subtract(1, ordering: .sequentiallyConsistent)
+  }
+
   func get(_ key: [UInt8]) throws(GoetheError) -> [UInt8]? {
+    try beginUse()
+    defer { endUse() }
     var length = 0
     let value: UnsafeMutablePointer<CChar>?
     do {
@@ -71,6 +100,8 @@ final class LevelDB: @unchecked Sendable {
 
   /// Applies a batch atomically; with `sync` it returns after the log is fsynced.
   func write(_ batch: WriteBatch, sync: Bool) throws(GoetheError) {
+    try beginUse()
+    defer { endUse() }
     do {
       try Self.call { leveldb_write(db, sync ? syncWrite : bufferedWrite, batch.handle, $0) }
     } catch {
@@ -78,13 +109,17 @@ final class LevelDB: @unchecked Sendable {
     }
   }
 
-  /// A new iterator; `bulk` keeps a long scan from evicting the block cache.
-  func makeIterator(bulk: Bool = false) -> LevelDBIterator {
-    LevelDBIterator(leveldb_create_iterator(db, bulk ? scanOptions : readOptions), path: path)
+  /// A new iterator, which counts as a use of the handle until it is released; `bulk` keeps a
+  /// long scan from evicting the block cache.
+  func makeIterator(bulk: Bool = false) throws(GoetheError) -> LevelDBIterator {
+    try beginUse()
+    return LevelDBIterator(leveldb_create_iterator(db, bulk ? scanOptions : readOptions), of: self)
   }
 
   /// Compacts the whole key range, as LevelDB would over time (used before measuring scans).
-  func compact() {
+  func compact() throws(GoetheError) {
+    try beginUse()
+    defer { endUse() }
     leveldb_compact_range(db, nil, 0, nil, 0)
   }
 
@@ -151,14 +186,17 @@ final class WriteBatch: @unchecked Sendable {
 /// A positioned cursor over the store's keys; keys and values it hands out are valid until it moves.
 final class LevelDBIterator {
   private let handle: OpaquePointer
-  private let path: String
+  private let db: LevelDB
 
-  fileprivate init(_ handle: OpaquePointer, path: String) {
+  fileprivate init(_ handle: OpaquePointer, of db: LevelDB) {
     self.handle = handle
-    self.path = path
+    self.db = db
   }
 
-  deinit { leveldb_iter_destroy(handle) }
+  deinit {
+    leveldb_iter_destroy(handle)
+    db.endUse()
+  }
 
   var isValid: Bool { leveldb_iter_valid(handle) != 0 }
   func seek(_ key: [UInt8]) { leveldb_iter_seek(handle, key, key.count) }
@@ -184,7 +222,7 @@ final class LevelDBIterator {
     leveldb_iter_get_error(handle, &error)
     if let error {
       defer { leveldb_free(error) }
-      throw LevelDBStatus.error(for: String(cString: error), path: path)
+      throw LevelDBStatus.error(for: String(cString: error), path: db.path)
     }
   }
 }

@@ -76,7 +76,7 @@ struct StoreRecovery {
   /// Whether every key starts with one of goethe's keyspace prefixes: keys are in bytewise order
   /// and the prefixes are consecutive, so the first and the last key tell.
   private func holdsOnlyGoetheKeys() throws(GoetheError) -> Bool {
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek([])
     let first = iterator.isValid ? iterator.key.first : nil
     iterator.seekToLast()
@@ -90,7 +90,7 @@ struct StoreRecovery {
     _ report: inout RecoveryReport, _ writer: BatchWriter
   ) throws(GoetheError) -> [UInt32: Survivors] {
     var topics: [UInt32: Survivors] = [:]
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek(KeySchema.topicsStart)
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.topic.rawValue {
       let name = String(decoding: UnsafeRawBufferPointer(rebasing: iterator.key.dropFirst()), as: UTF8.self)
@@ -109,7 +109,7 @@ struct StoreRecovery {
   /// Collects the cursors and the highest sequence numbers the time index and the cursors know,
   /// and deletes the time index, which the event pass writes anew.
   private func readCursorsAndTimeIndex(_ topics: inout [UInt32: Survivors], _ writer: BatchWriter) throws(GoetheError) {
-    let iterator = db.makeIterator()
+    let iterator = try db.makeIterator()
     iterator.seek([KeySchema.Prefix.cursor.rawValue])
     while iterator.isValid, let prefix = iterator.key.first, prefix <= KeySchema.Prefix.timeIndex.rawValue {
       let key = iterator.key
@@ -163,7 +163,7 @@ struct StoreRecovery {
 
   /// Numbers every topic's events 1, 2, 3, … and rebuilds its time index and its cursors' sequences.
   private func renumberEvents(_ topics: inout [UInt32: Survivors], _ writer: BatchWriter) throws(GoetheError) {
-    let iterator = db.makeIterator(bulk: true)
+    let iterator = try db.makeIterator(bulk: true)
     iterator.seek([KeySchema.Prefix.event.rawValue])
     var current: Renumbering?
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.event.rawValue {

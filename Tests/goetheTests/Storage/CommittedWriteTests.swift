@@ -10,7 +10,7 @@ import Testing
   /// Every key and value of the store except its node identity, which is each node's own.
   static func records(_ store: EventStore) throws -> [[UInt8]: [UInt8]] {
     var records: [[UInt8]: [UInt8]] = [:]
-    let iterator = store.db.makeIterator()
+    let iterator = try store.db.makeIterator()
     iterator.seek([])
     while iterator.isValid {
       let key = Array(iterator.key)
