@@ -156,7 +156,7 @@ struct StorageBenchmark {
     }
     let batch = Array(repeating: Self.payload, count: 1_000)
     for _ in 0..<(Self.scannedEvents / batch.count) { _ = try await store.append(batch, to: "bench", createTopic: true) }
-    try store.compact()
+    try await store.compact()
     let start = try store.resolveStart(.beginning, in: "bench")
 
     var events = 0

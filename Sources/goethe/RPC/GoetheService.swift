@@ -103,7 +103,7 @@ struct GoetheService: Sendable {
   func describeTopic(
     request: Io_Typusomega_Goethe_DescribeTopicRequest
   ) async throws -> Io_Typusomega_Goethe_TopicInfo {
-    .init(try store.describeTopic(try requireTopic(request.topic)))
+    .init(try await store.describeTopic(try requireTopic(request.topic)))
   }
 
   func topicStats(
@@ -114,7 +114,7 @@ struct GoetheService: Sendable {
     guard request.fromUnixNano <= to else {
       throw GoetheError(.invalidArgument, "the stats range ends before it starts")
     }
-    let buckets = try store.bucketCounts(topic.name, from: request.fromUnixNano, to: to)
+    let buckets = try await store.bucketCounts(topic.name, from: request.fromUnixNano, to: to)
     return .with {
       $0.indexGranularitySeconds = topic.granularity.seconds
       $0.buckets = buckets.map { bucket in
@@ -150,7 +150,7 @@ struct GoetheService: Sendable {
     metrics.subscribers.increment()
     defer { metrics.subscribers.decrement() }
     let topic = try requireTopic(request.topic)
-    let start = try resolve(request.from, in: topic)
+    let start = try await resolve(request.from, in: topic)
     let head = try store.topicInfo(topic).headSequence
     try await response.write(.with { $0.start = .init(start.info, headSequence: head) })
     let feed = EventFeed(
@@ -202,7 +202,7 @@ struct GoetheService: Sendable {
   func listCursors(
     request: Io_Typusomega_Goethe_ListCursorsRequest
   ) async throws -> Io_Typusomega_Goethe_ListCursorsResponse {
-    let cursors = try store.listCursors(topic: request.topic.isEmpty ? nil : request.topic)
+    let cursors = try await store.listCursors(topic: request.topic.isEmpty ? nil : request.topic)
     return .with { $0.cursors = cursors.map(Io_Typusomega_Goethe_CursorInfo.init) }
   }
 
@@ -223,14 +223,14 @@ struct GoetheService: Sendable {
     return result
   }
 
-  private func resolve(_ position: Io_Typusomega_Goethe_Position, in topic: String) throws(GoetheError) -> ReadStart {
+  private func resolve(_ position: Io_Typusomega_Goethe_Position, in topic: String) async throws -> ReadStart {
     switch position.kind {
     case nil, .beginning: try store.resolveStart(.beginning, in: topic)
     case .end: try store.resolveStart(.end, in: topic)
     case .eventID(let id): try store.resolveStart(.event(id), in: topic)
     case .timeUnixNano(let time): try store.resolveStart(.time(time), in: topic)
     case .afterConsumer(let consumer): try store.resolveStart(afterConsumer: consumer, in: topic)
-    case .last(let count): try store.resolveStart(lastEvents: count, in: topic)
+    case .last(let count): try await store.resolveStart(lastEvents: count, in: topic)
     }
   }
 

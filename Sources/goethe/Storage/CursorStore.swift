@@ -13,5 +13,5 @@ protocol CursorStore: Sendable {
   /// Deletes `consumer`'s cursor on `topic`; it then starts from the beginning again.
   func deleteCursor(topic: String, consumer: String) async throws
   /// The cursors of `topic`, or of every topic, by topic then consumer.
-  func listCursors(topic: String?) throws(GoetheError) -> [CursorInfo]
+  func listCursors(topic: String?) async throws -> [CursorInfo]
 }

@@ -20,7 +20,7 @@ protocol EventLog: Sendable {
   /// The start after `consumer`'s stored cursor, or at the beginning if it has none.
   func resolveStart(afterConsumer consumer: String, in topic: String) throws(GoetheError) -> ReadStart
   /// The start `count` events before the head (the whole topic if it has fewer).
-  func resolveStart(lastEvents count: UInt64, in topic: String) throws(GoetheError) -> ReadStart
+  func resolveStart(lastEvents count: UInt64, in topic: String) async throws -> ReadStart
 
   /// Up to `limit` events of the topic of `start` with ids in `from...through`, in order, stopping
   /// after the event that brings the payload total to `maxBytes`.

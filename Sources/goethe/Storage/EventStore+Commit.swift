@@ -18,7 +18,7 @@ extension EventStore {
   /// What a write planned under the lock produces: the batch, the caller's result, the write as
   /// the commit log records it and, for appends, what becomes visible to readers once the batch
   /// is durable.
-  struct Planned<Result: Sendable> {
+  struct Planned<Result: Sendable>: Sendable {
     var batch: WriteBatch
     var result: Result
     var log: CommitLogRecord
@@ -31,8 +31,9 @@ extension EventStore {
   /// meanwhile wait (``commitQueued(_:)``) and the writer writes them too, all that queued up in
   /// one LevelDB write per round. So concurrent appends share LevelDB writes and, in `always`
   /// mode, fsyncs (group commit), while batches reach LevelDB in the order their ids were
-  /// assigned. Only one task writes at a time, so at most one thread of the concurrency pool
-  /// waits for the disk. It runs on its caller's executor: the usual write never suspends.
+  /// assigned. Only one task writes at a time. Without fsync the write runs on its caller's
+  /// executor and the usual write never suspends; in `always` mode it runs on the blocking pool
+  /// (``BlockingIO``), so that waiting for the disk holds no cooperative or event-loop thread.
   ///
   /// Each write gets the next commit index, and its record goes into the commit log in the same
   /// batch: writes are committed in planning order, so the log is in index order.
@@ -45,8 +46,16 @@ extension EventStore {
       planned.batch.put(KeySchema.commitLogKey(state.lastCommitIndex), planned.log.encoded(epoch: state.epoch))
       return planned
     }
-    if let immediate = try planIfIdle(logged) { return try write(immediate, with: []) }
+    if let immediate = try planIfIdle(logged) { return try await lead(immediate, with: []) }
     return try await commitQueued(logged)
+  }
+
+  /// Takes the writing turn: writes `own`, the followers and whatever queues up meanwhile.
+  nonisolated(nonsending) private func lead<Result: Sendable>(
+    _ own: Planned<Result>, with followers: [PendingWrite]
+  ) async throws -> Result {
+    guard options.durability == .always else { return try write(own, with: followers) }
+    return try await BlockingIO.run { try self.write(own, with: followers) }
   }
 
   /// Plans the write if nobody is writing, and takes the writing turn; nil otherwise.
@@ -88,7 +97,7 @@ extension EventStore {
     guard let planned else { preconditionFailure("a write turn without a planned write") }
     switch turn {
     case .committed: return planned.result
-    case .lead(let followers): return try write(planned, with: followers)
+    case .lead(let followers): return try await lead(planned, with: followers)
     }
   }
 

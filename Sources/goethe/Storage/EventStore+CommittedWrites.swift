@@ -28,7 +28,11 @@ extension EventStore {
 
   /// Up to `limit` committed writes after the commit index `index`, in index order, read back from
   /// the commit log with their payloads.
-  func committedWrites(after index: UInt64, limit: Int) throws(GoetheError) -> [CommittedWrite] {
+  func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite] {
+    try await BlockingIO.run { try self.readCommittedWrites(after: index, limit: limit) }
+  }
+
+  private func readCommittedWrites(after index: UInt64, limit: Int) throws(GoetheError) -> [CommittedWrite] {
     let names = state.withLock { state in
       Dictionary(uniqueKeysWithValues: state.topics.values.map { ($0.state.record.number, $0.state.name) })
     }

@@ -73,7 +73,12 @@ extension EventStore {
   }
 
   /// The cursors of `topic`, or of every topic, by topic then consumer.
-  func listCursors(topic: String?) throws(GoetheError) -> [CursorInfo] {
+  func listCursors(topic: String?) async throws -> [CursorInfo] {
+    try await BlockingIO.run { try self.scanCursors(topic: topic) }
+  }
+
+  /// The cursors of `topic`, or of every topic, by topic then consumer.
+  func scanCursors(topic: String?) throws(GoetheError) -> [CursorInfo] {
     let topics: [TopicState]
     if let topic {
       topics = [try readable(topic)]

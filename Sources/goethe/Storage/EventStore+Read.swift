@@ -54,7 +54,11 @@ extension EventStore {
   }
 
   /// The start `count` events before the head (the whole topic if it has fewer).
-  func resolveStart(lastEvents count: UInt64, in topic: String) throws(GoetheError) -> ReadStart {
+  func resolveStart(lastEvents count: UInt64, in topic: String) async throws -> ReadStart {
+    try await BlockingIO.run { try self.startOfLast(count, in: topic) }
+  }
+
+  private func startOfLast(_ count: UInt64, in topic: String) throws(GoetheError) -> ReadStart {
     let current = try readable(topic)
     guard count > 0, current.committed.sequence > 0 else { return try resolveStart(.end, in: topic) }
     let iterator = try db.makeIterator()
@@ -166,7 +170,11 @@ extension EventStore {
 
   /// The event counts per time-index bucket of `topic` for buckets overlapping `from..<to`: the
   /// closed buckets from the index, then the open one.
-  func bucketCounts(_ topic: String, from: UInt64, to: UInt64) throws(GoetheError) -> [BucketCount] {
+  func bucketCounts(_ topic: String, from: UInt64, to: UInt64) async throws -> [BucketCount] {
+    try await BlockingIO.run { try self.scanBuckets(topic, from: from, to: to) }
+  }
+
+  private func scanBuckets(_ topic: String, from: UInt64, to: UInt64) throws(GoetheError) -> [BucketCount] {
     let current = try readable(topic)
     let number = current.record.number
     let first = current.record.granularity.bucketStart(of: from)

@@ -21,9 +21,9 @@ extension EventStore {
 
   func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo { try readable(name).info }
 
-  func describeTopic(_ name: String) throws(GoetheError) -> TopicInfo {
+  func describeTopic(_ name: String) async throws -> TopicInfo {
     var info = try state.withLock { state throws(GoetheError) in try state.topic(name).info }
-    info.consumers = try listCursors(topic: name)
+    info.consumers = try await listCursors(topic: name)
     return info
   }
 

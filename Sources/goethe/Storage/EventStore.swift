@@ -57,7 +57,7 @@ final class EventStore: GoetheStore {
   var durability: Durability { options.durability }
   var maxEventSize: Int { options.maxEventSize }
   func now() -> UInt64 { options.clock() }
-  func compact() throws(GoetheError) { try db.compact() }
+  func compact() async throws { try await BlockingIO.run { try self.db.compact() } }
 
   func close() {
     state.withLock { $0.failure = GoetheError(.unavailable, "the store is closed") }

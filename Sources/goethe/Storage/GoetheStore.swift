@@ -13,7 +13,7 @@ protocol GoetheStore: TopicCatalog, EventLog, CursorStore, CommittedWriteLog {
   /// The store's wall clock in UNIX nanoseconds, which new event ids follow.
   func now() -> UInt64
   /// Compacts the whole key range, as LevelDB would over time.
-  func compact() throws(GoetheError)
+  func compact() async throws
   /// Finishes queued commits, ends waits and releases the directory. Call it once, after the last
   /// read and write has returned.
   func close()
@@ -28,17 +28,17 @@ protocol CommittedWriteLog: Sendable {
   /// Makes `epoch` the epoch of every write from now on, durably; refuses an older one.
   func raiseEpoch(to epoch: UInt64) throws(GoetheError)
   /// Up to `limit` committed writes after the commit index `index`, in index order.
-  func committedWrites(after index: UInt64, limit: Int) throws(GoetheError) -> [CommittedWrite]
+  func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite]
   /// Applies a write committed elsewhere exactly as it was committed there.
   func apply(_ write: CommittedWrite) async throws
 }
 
 extension CommittedWriteLog {
-  func committedWrites(after index: UInt64) throws(GoetheError) -> [CommittedWrite] {
-    try committedWrites(after: index, limit: 1_000)
+  func committedWrites(after index: UInt64) async throws -> [CommittedWrite] {
+    try await committedWrites(after: index, limit: 1_000)
   }
 }
 
 extension CursorStore {
-  func listCursors() throws(GoetheError) -> [CursorInfo] { try listCursors(topic: nil) }
+  func listCursors() async throws -> [CursorInfo] { try await listCursors(topic: nil) }
 }

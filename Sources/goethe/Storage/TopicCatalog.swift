@@ -9,9 +9,9 @@ protocol TopicCatalog: Sendable {
   /// A topic as listed, as of its last committed append; without its consumers.
   func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo
   /// A topic with its consumers and their lag.
-  func describeTopic(_ name: String) throws(GoetheError) -> TopicInfo
+  func describeTopic(_ name: String) async throws -> TopicInfo
   /// The event counts of the topic's time-index buckets that overlap `from...to`.
-  func bucketCounts(_ topic: String, from: UInt64, to: UInt64) throws(GoetheError) -> [BucketCount]
+  func bucketCounts(_ topic: String, from: UInt64, to: UInt64) async throws -> [BucketCount]
 }
 
 extension TopicCatalog {

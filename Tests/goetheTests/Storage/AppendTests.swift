@@ -27,7 +27,7 @@ import Testing
       #expect(events.map(\.sequence) == appended.map(\.sequence))
       #expect(results.map(\.count) == [1, 1, 1, 4])
 
-      let info = try store.describeTopic("orders")
+      let info = try await store.describeTopic("orders")
       #expect(info.headSequence == 7)
       #expect(info.eventCount == 7)
       #expect(info.firstEventID == events.first?.id)
@@ -118,14 +118,14 @@ import Testing
   func batchWithAnEmptyPayloadIsRejectedWhole(durability: Durability) async throws {
     try await withStore(.testing(durability)) { store in
       _ = try await store.append(payloads("kept"), to: "t", createTopic: true)
-      let before = try store.describeTopic("t")
+      let before = try await store.describeTopic("t")
       await expectError(.invalidArgument, mentioning: ["event 2 of 3", "empty payload", "at least one byte"]) {
         _ = try await store.append([Data("a".utf8), Data(), Data("c".utf8)], to: "t")
       }
       await expectError(.invalidArgument, mentioning: ["the event", "at least one byte"]) {
         _ = try await store.append([Data()], to: "t")
       }
-      #expect(try store.describeTopic("t") == before)
+      #expect(try await store.describeTopic("t") == before)
       #expect(try store.allEvents(in: "t").map(\.payloadText) == ["kept"])
       #expect(try await store.append(payloads("next"), to: "t").firstSequence == 2)
     }
@@ -135,7 +135,7 @@ import Testing
   func batchWithAnOversizePayloadIsRejectedWhole(durability: Durability) async throws {
     try await withStore(.testing(durability, maxEventSize: 1_024)) { store in
       _ = try await store.append(payloads("kept"), to: "t", createTopic: true)
-      let before = try store.describeTopic("t")
+      let before = try await store.describeTopic("t")
       let big = Data(repeating: 0x61, count: 1_025)
       await expectError(.tooLarge, mentioning: ["event 2 of 2", "1025 bytes", "limit of 1 KiB", "--max-event-size"]) {
         _ = try await store.append([Data("a".utf8), big], to: "t")
@@ -143,7 +143,7 @@ import Testing
       await expectError(.tooLarge, mentioning: ["limit of 1 KiB"]) {
         _ = try await store.append([big], to: "new-topic", createTopic: true)
       }
-      #expect(try store.describeTopic("t") == before)
+      #expect(try await store.describeTopic("t") == before)
       #expect(try store.allEvents(in: "t").map(\.payloadText) == ["kept"])
       #expect(store.listTopics().map(\.name) == ["t"], "a rejected append creates no topic")
 
@@ -160,7 +160,7 @@ import Testing
       await expectError(.invalidArgument, mentioning: ["at least one event"]) {
         _ = try await store.append([], to: "t")
       }
-      #expect(try store.describeTopic("t").headSequence == 0)
+      #expect(try await store.describeTopic("t").headSequence == 0)
     }
   }
 
@@ -173,7 +173,7 @@ import Testing
       #expect(store.listTopics().isEmpty)
       let result = try await store.append(payloads("x"), to: "ghost", createTopic: true)
       #expect(result.firstSequence == 1)
-      let info = try store.describeTopic("ghost")
+      let info = try await store.describeTopic("ghost")
       #expect(info.granularity == fifteen, "created with the default granularity")
       #expect(info.headSequence == 1)
     }
@@ -199,7 +199,7 @@ import Testing
       _ = try await store.createTopic("t")
       #expect(try await store.append(payloads("1"), to: "t", expectedSequence: 0).firstSequence == 1)
       #expect(try await store.append(payloads("2", "3"), to: "t", expectedSequence: 1).firstSequence == 2)
-      let before = try store.describeTopic("t")
+      let before = try await store.describeTopic("t")
 
       await expectError(.conflict, mentioning: ["at sequence 3", "not 1", "nothing was written"]) {
         _ = try await store.append(payloads("stale"), to: "t", expectedSequence: 1)
@@ -210,7 +210,7 @@ import Testing
       await expectError(.conflict, mentioning: ["at sequence 3", "not 9"]) {
         _ = try await store.append(payloads("future"), to: "t", expectedSequence: 9)
       }
-      #expect(try store.describeTopic("t") == before)
+      #expect(try await store.describeTopic("t") == before)
       #expect(try store.allEvents(in: "t").map(\.payloadText) == ["1", "2", "3"])
       #expect(try await store.append(payloads("4"), to: "t", expectedSequence: 3).firstSequence == 4)
     }
@@ -223,7 +223,7 @@ import Testing
           _ = try await store.append(payloads("x"), to: "fresh", expectedSequence: 4, createTopic: true)
         }
         #expect(store.listTopics().isEmpty)
-        await expectError(.notFound) { _ = try store.describeTopic("fresh") }
+        await expectError(.notFound) { _ = try await store.describeTopic("fresh") }
         await expectError(.notFound) { _ = try store.resolveStart(.beginning, in: "fresh") }
       }
       try await withStore(at: path) { store in

@@ -40,7 +40,7 @@ import Testing
   /// Applies every committed write of `source` to `target`, a page at a time.
   static func replay(_ source: any GoetheStore, onto target: any GoetheStore) async throws {
     while true {
-      let writes = try source.committedWrites(after: target.lastCommitIndex, limit: 3)
+      let writes = try await source.committedWrites(after: target.lastCommitIndex, limit: 3)
       if writes.isEmpty { return }
       for write in writes { try await target.apply(write) }
     }
@@ -69,7 +69,7 @@ import Testing
         try store.raiseEpoch(to: 3)
         _ = try await store.append(payloads("1", "2"), to: "t")
         _ = try await store.setCursor(topic: "t", consumer: "c", to: .end)
-        let writes = try store.committedWrites(after: 0)
+        let writes = try await store.committedWrites(after: 0)
         #expect(writes.map(\.index) == [1, 2, 3])
         #expect(writes.map(\.epoch) == [0, 3, 3])
         guard case .append(let topic, nil, _, 1, let sent) = writes[1].change else {
@@ -83,7 +83,7 @@ import Testing
         #expect(store.lastCommitIndex == 3, "the commit index survives reopening")
         #expect(store.epoch == 3)
         _ = try await store.append(payloads("3"), to: "t")
-        #expect(try store.committedWrites(after: 3).map(\.index) == [4])
+        #expect(try await store.committedWrites(after: 3).map(\.index) == [4])
       }
     }
   }
@@ -93,7 +93,7 @@ import Testing
     try await withEventStore(.testing(clock: clock)) { leader in
       try leader.raiseEpoch(to: 5)
       try await Self.writeHistory(leader, clock: clock)
-      let writes = try leader.committedWrites(after: 0)
+      let writes = try await leader.committedWrites(after: 0)
       try await withEventStore { follower in
         try await follower.apply(writes[0])
         try await follower.apply(writes[1])

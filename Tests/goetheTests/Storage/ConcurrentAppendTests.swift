@@ -58,7 +58,7 @@ import Testing
       }
       #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
 
-      let info = try store.describeTopic("t")
+      let info = try await store.describeTopic("t")
       #expect(info.headSequence == UInt64(total))
       #expect(info.firstEventID == events.first?.id)
       #expect(info.lastEventID == events.last?.id)

@@ -140,8 +140,8 @@ import Testing
       _ = try await store.setCursor(topic: "t", consumer: "c", to: .event(ids[2]))
       _ = try await store.append(payloads("6", "7", "8"), to: "t")
       #expect(try store.cursor(topic: "t", consumer: "c").lag == 5)
-      #expect(try store.listCursors(topic: "t").map(\.lag) == [5])
-      #expect(try store.describeTopic("t").consumers.map(\.lag) == [5])
+      #expect(try await store.listCursors(topic: "t").map(\.lag) == [5])
+      #expect(try await store.describeTopic("t").consumers.map(\.lag) == [5])
     }
   }
 
@@ -154,14 +154,14 @@ import Testing
       for (topic, consumer) in [("b", "z"), ("b", "c"), ("a", "c1"), ("a", "c"), ("a", "c 2 ü")] {
         _ = try await store.setCursor(topic: topic, consumer: consumer, to: .beginning)
       }
-      let a = try store.listCursors(topic: "a")
+      let a = try await store.listCursors(topic: "a")
       #expect(a.map(\.consumer) == ["c", "c 2 ü", "c1"])
       #expect(a.allSatisfy { $0.topic == "a" && $0.lag == 2 })
-      #expect(try store.listCursors(topic: "b").map(\.consumer) == ["c", "z"])
-      #expect(try store.listCursors(topic: "empty").isEmpty)
-      let all = try store.listCursors().map { "\($0.topic):\($0.consumer)" }
+      #expect(try await store.listCursors(topic: "b").map(\.consumer) == ["c", "z"])
+      #expect(try await store.listCursors(topic: "empty").isEmpty)
+      let all = try await store.listCursors().map { "\($0.topic):\($0.consumer)" }
       #expect(all == ["a:c", "a:c 2 ü", "a:c1", "b:c", "b:z"])
-      #expect(try store.describeTopic("a").consumers == a)
+      #expect(try await store.describeTopic("a").consumers == a)
       #expect(store.listTopics().allSatisfy { $0.consumers.isEmpty }, "listings leave out the consumers")
     }
   }
@@ -174,7 +174,7 @@ import Testing
       await expectError(.notFound, mentioning: ["consumer c", "topic t"]) { _ = try store.cursor(topic: "t", consumer: "c") }
       await expectError(.notFound) { try await store.deleteCursor(topic: "t", consumer: "c") }
       try expectResume(store, at: 0)  // no cursor: from the beginning
-      #expect(try store.listCursors(topic: "t") == [other])
+      #expect(try await store.listCursors(topic: "t") == [other])
     }
   }
 
@@ -184,7 +184,7 @@ import Testing
       _ = try await store.setCursor(topic: "t", consumer: "c", to: .end)
       await expectError(.notFound) { _ = try store.cursor(topic: "u", consumer: "c") }
       #expect(try store.resolveStart(afterConsumer: "c", in: "u").info.sequence == 1)
-      #expect(try store.listCursors(topic: "u").isEmpty)
+      #expect(try await store.listCursors(topic: "u").isEmpty)
     }
   }
 
@@ -197,7 +197,7 @@ import Testing
       await expectError(.notFound, mentioning: ["ghost"]) {
         _ = try await store.commitCursor(topic: "ghost", consumer: "c", eventID: 1)
       }
-      await expectError(.notFound, mentioning: ["ghost"]) { _ = try store.listCursors(topic: "ghost") }
+      await expectError(.notFound, mentioning: ["ghost"]) { _ = try await store.listCursors(topic: "ghost") }
       await expectError(.notFound, mentioning: ["ghost"]) { try await store.deleteCursor(topic: "ghost", consumer: "c") }
       #expect(store.listTopics().isEmpty)
     }
@@ -221,7 +221,7 @@ import Testing
       await expectError(.invalidArgument, mentioning: [Names.consumerRule]) {
         try await store.deleteCursor(topic: "t", consumer: name)
       }
-      let remaining = try store.listCursors(topic: "t")
+      let remaining = try await store.listCursors(topic: "t")
       #expect(remaining.isEmpty)
     }
   }
@@ -231,7 +231,7 @@ import Testing
     try await FiveEvents.withStore { store, _ in
       let info = try await store.setCursor(topic: "t", consumer: name, to: .event(ids[0]))
       #expect(try store.cursor(topic: "t", consumer: name) == info)
-      #expect(try store.listCursors(topic: "t").map(\.consumer) == [name])
+      #expect(try await store.listCursors(topic: "t").map(\.consumer) == [name])
       try expectResume(store, consumer: name, at: 1)
     }
   }

@@ -89,9 +89,9 @@ func truncate(_ path: String, toFraction fraction: Double) throws {
 @discardableResult
 func expectConsistent(
   _ store: any GoetheStore, _ topic: String, sourceLocation: SourceLocation = #_sourceLocation
-) throws -> [StoredEvent] {
+) async throws -> [StoredEvent] {
   let events = try store.allEvents(in: topic)
-  let info = try store.describeTopic(topic)
+  let info = try await store.describeTopic(topic)
   #expect(info.headSequence == UInt64(events.count), sourceLocation: sourceLocation)
   #expect(info.lastEventID == events.last?.id, sourceLocation: sourceLocation)
   #expect(info.firstEventID == events.first?.id, sourceLocation: sourceLocation)
@@ -108,7 +108,7 @@ func expectConsistent(
       expected.append(BucketCount(start: start, count: 1, lastEventID: event.id))
     }
   }
-  #expect(try store.bucketCounts(topic, from: 0, to: .max) == expected, sourceLocation: sourceLocation)
+  #expect(try await store.bucketCounts(topic, from: 0, to: .max) == expected, sourceLocation: sourceLocation)
 
   for cursor in info.consumers {
     let upTo = events.filter { $0.id <= cursor.eventID }

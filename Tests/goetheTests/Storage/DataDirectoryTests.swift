@@ -44,8 +44,8 @@ import Testing
       let report = try EventStore.repair(path: path)
       #expect(report.topics.map(\.lost) == [0, 0])
       try await withStore(at: path) { store in
-        let early = try expectConsistent(store, "early")
-        let orders = try expectConsistent(store, "orders")
+        let early = try await expectConsistent(store, "early")
+        let orders = try await expectConsistent(store, "orders")
         #expect(store.nodeID == before.0)
         #expect(early == before.1)
         #expect(orders == before.2)

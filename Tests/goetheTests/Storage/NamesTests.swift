@@ -27,7 +27,7 @@ import Testing
       #expect(info.headSequence == 0)
       #expect(store.listTopics().map(\.name) == [name])
       #expect(try await store.append(payloads("x"), to: name).firstSequence == 1)
-      #expect(try store.describeTopic(name).headSequence == 1)
+      #expect(try await store.describeTopic(name).headSequence == 1)
     }
   }
 
@@ -41,7 +41,7 @@ import Testing
       await expectError(.invalidArgument, mentioning: [Names.topicRule]) {
         _ = try await store.append(payloads("x"), to: name, createTopic: true)
       }
-      await expectError(.invalidArgument, mentioning: [Names.topicRule]) { _ = try store.describeTopic(name) }
+      await expectError(.invalidArgument, mentioning: [Names.topicRule]) { _ = try await store.describeTopic(name) }
       #expect(store.listTopics().isEmpty)
     }
   }
@@ -59,7 +59,7 @@ import Testing
       await expectError(.alreadyExists, mentioning: ["twice"]) {
         _ = try await store.createTopic("twice", granularity: .maximum)
       }
-      let info = try store.describeTopic("twice")
+      let info = try await store.describeTopic("twice")
       #expect(info.granularity == .minimum, "the existing topic is unchanged")
       #expect(info.headSequence == 1)
       #expect(store.listTopics().count == 1)
@@ -70,7 +70,7 @@ import Testing
     try await withStore { store in
       #expect(store.listTopics().isEmpty)
       await expectError(.notFound, mentioning: ["ghost", "goethectl topic create ghost"]) {
-        _ = try store.describeTopic("ghost")
+        _ = try await store.describeTopic("ghost")
       }
     }
   }
@@ -83,7 +83,7 @@ import Testing
         clock.advance(by: 7)
       }
       #expect(store.listTopics().map(\.name) == ["B", "Z", "a", "m", "z.1"])
-      #expect(try store.describeTopic("a").created == FakeClock.epoch + 14)
+      #expect(try await store.describeTopic("a").created == FakeClock.epoch + 14)
     }
   }
 
@@ -134,9 +134,9 @@ import Testing
       }
       // Reopened with another default: existing topics keep theirs.
       try await withStore(at: path, .testing(defaultGranularity: .minimum)) { store in
-        #expect(try store.describeTopic("quarter").granularity == quarter)
-        #expect(try store.describeTopic("default").granularity == .maximum)
-        let buckets = try store.bucketCounts("quarter", from: 0, to: .max)
+        #expect(try await store.describeTopic("quarter").granularity == quarter)
+        #expect(try await store.describeTopic("default").granularity == .maximum)
+        let buckets = try await store.bucketCounts("quarter", from: 0, to: .max)
         #expect(buckets.map(\.start) == [quarter.bucketStart(of: FakeClock.epoch)])
       }
     }

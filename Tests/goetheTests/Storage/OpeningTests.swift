@@ -124,10 +124,11 @@ import Testing
     var events: [[StoredEvent]]
     var buckets: [BucketCount]
 
-    init(_ store: any GoetheStore) throws {
-      topics = try store.listTopics().map { try store.describeTopic($0.name) }
+    init(_ store: any GoetheStore) async throws {
+      topics = []
+      for topic in store.listTopics() { topics.append(try await store.describeTopic(topic.name)) }
       events = try topics.map { try store.allEvents(in: $0.name) }
-      buckets = try store.bucketCounts("bytes", from: 0, to: .max)
+      buckets = try await store.bucketCounts("bytes", from: 0, to: .max)
     }
   }
 
@@ -137,11 +138,11 @@ import Testing
     try await withTemporaryDirectory { _, path in
       let before = try await withStore(at: path, .testing(durability, clock: clock)) { store in
         try await Self.populate(store, clock: clock)
-        return try Snapshot(store)
+        return try await Snapshot(store)
       }
       #expect(before.events.map(\.count) == [20, 3])
       #expect(before.topics.first?.consumers.map(\.consumer) == ["reader"])
-      let after = try await withStore(at: path, .testing(durability, clock: clock)) { store in try Snapshot(store) }
+      let after = try await withStore(at: path, .testing(durability, clock: clock)) { store in try await Snapshot(store) }
       #expect(after == before)
     }
   }
@@ -152,14 +153,14 @@ import Testing
     try await withTemporaryDirectory { _, path in
       let before = try await withStore(at: path, .testing(durability, clock: clock)) { store in
         try await Self.populate(store, clock: clock)
-        return try Snapshot(store)
+        return try await Snapshot(store)
       }
       let report = try EventStore.repair(path: path)
       #expect(report.topics.map(\.name) == ["bytes", "text"])
       #expect(report.topics.allSatisfy { $0.lost == 0 && !$0.nameLost })
       #expect(!report.formatVersionRestored && report.newNodeID == nil)
       let after = try await withStore(at: path, .testing(durability, clock: clock)) { store in
-        let snapshot = try Snapshot(store)
+        let snapshot = try await Snapshot(store)
         // The repaired store takes appends where it left off.
         #expect(try await store.append(payloads("d"), to: "text").firstSequence == 4)
         return snapshot

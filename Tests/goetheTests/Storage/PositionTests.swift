@@ -77,7 +77,7 @@ import Testing
         #expect(start.info == StartInfo(resolution: .waiting), "\(position)")
         starts.append(start)
       }
-      let last = try store.resolveStart(lastEvents: 3, in: "t")
+      let last = try await store.resolveStart(lastEvents: 3, in: "t")
       #expect(last.info == StartInfo(resolution: .waiting))
       starts.append(last)
       let id = try await store.appendText("first", to: "t")
@@ -89,14 +89,14 @@ import Testing
 
   @Test func lastEventsStartsAtTheNthLastEvent() async throws {
     try await FiveEvents.withStore { store, _ in
-      expectStart(try store.resolveStart(lastEvents: 1, in: "t"), .exact, at: 4)
-      expectStart(try store.resolveStart(lastEvents: 2, in: "t"), .exact, at: 3)
-      expectStart(try store.resolveStart(lastEvents: 3, in: "t"), .exact, at: 2)
-      expectStart(try store.resolveStart(lastEvents: 5, in: "t"), .exact, at: 0)
-      expectStart(try store.resolveStart(lastEvents: 6, in: "t"), .exact, at: 0)
-      expectStart(try store.resolveStart(lastEvents: .max, in: "t"), .exact, at: 0)
-      expectStart(try store.resolveStart(lastEvents: 0, in: "t"), .waiting, at: nil)
-      let start = try store.resolveStart(lastEvents: 2, in: "t")
+      expectStart(try await store.resolveStart(lastEvents: 1, in: "t"), .exact, at: 4)
+      expectStart(try await store.resolveStart(lastEvents: 2, in: "t"), .exact, at: 3)
+      expectStart(try await store.resolveStart(lastEvents: 3, in: "t"), .exact, at: 2)
+      expectStart(try await store.resolveStart(lastEvents: 5, in: "t"), .exact, at: 0)
+      expectStart(try await store.resolveStart(lastEvents: 6, in: "t"), .exact, at: 0)
+      expectStart(try await store.resolveStart(lastEvents: .max, in: "t"), .exact, at: 0)
+      expectStart(try await store.resolveStart(lastEvents: 0, in: "t"), .waiting, at: nil)
+      let start = try await store.resolveStart(lastEvents: 2, in: "t")
       #expect(try store.read(start, from: start.fromID, limit: .max).map(\.payloadText) == ["4", "5"])
     }
   }
@@ -107,7 +107,7 @@ import Testing
       _ = try await store.append(payloads("a1", "a2"), to: "a", createTopic: true)
       _ = try await store.append(payloads("t1", "t2"), to: "t", createTopic: true)
       _ = try await store.append(payloads("z1", "z2"), to: "z", createTopic: true)
-      let start = try store.resolveStart(lastEvents: 10, in: "t")
+      let start = try await store.resolveStart(lastEvents: 10, in: "t")
       #expect(try store.read(start, from: start.fromID, limit: .max).map(\.payloadText) == ["t1", "t2"])
       #expect(start.info.sequence == 1)
     }
@@ -138,7 +138,7 @@ import Testing
   @Test func positionsInAMissingTopicAreNotFound() async throws {
     try await withStore { store in
       await expectError(.notFound, mentioning: ["ghost"]) { _ = try store.resolveStart(.beginning, in: "ghost") }
-      await expectError(.notFound, mentioning: ["ghost"]) { _ = try store.resolveStart(lastEvents: 1, in: "ghost") }
+      await expectError(.notFound, mentioning: ["ghost"]) { _ = try await store.resolveStart(lastEvents: 1, in: "ghost") }
       await expectError(.notFound, mentioning: ["ghost"]) {
         _ = try store.resolveStart(afterConsumer: "c", in: "ghost")
       }

@@ -27,21 +27,21 @@ import Testing
 
       try await withStore(at: path) { store in
         #expect(store.nodeID == report.newNodeID)
-        let recovered = try expectConsistent(store, "recovered-1")
+        let recovered = try await expectConsistent(store, "recovered-1")
         #expect(recovered.map(\.id) == early[10_000...].map(\.id))
         #expect(recovered.map(\.payload) == early[10_000...].map(\.payload))
-        let info = try store.describeTopic("recovered-1")
+        let info = try await store.describeTopic("recovered-1")
         #expect(info.granularity == .hour)
         #expect(info.created == recovered.first?.id)
         // The cursor was on an event of the lost table: it resumes at the first readable event.
         #expect(info.consumers.map(\.eventID) == [early[4_999].id])
         #expect(info.consumers.map(\.lag) == [5_000])
-        #expect(try expectConsistent(store, "orders").count == LayeredStore.orders)
+        #expect(try await expectConsistent(store, "orders").count == LayeredStore.orders)
 
         let appended = try await store.append(payloads("after"), to: "recovered-1")
         #expect(appended.firstSequence == 5_001)
         #expect(appended.firstID > (try #require(early.last)).id)
-        try expectConsistent(store, "recovered-1")
+        try await expectConsistent(store, "recovered-1")
       }
 
       // A second repair finds nothing more to rebuild.
@@ -67,8 +67,8 @@ import Testing
           .init(name: "recovered-2", number: 2, readable: 10_001, written: 20_001, nameLost: true),
         ])
       try await withStore(at: path) { store in
-        #expect(try expectConsistent(store, "early").count == 10_000)
-        let recovered = try expectConsistent(store, "recovered-2")
+        #expect(try await expectConsistent(store, "early").count == 10_000)
+        let recovered = try await expectConsistent(store, "recovered-2")
         #expect(recovered.map(\.id) == orders[10_000...].map(\.id))
         // The cursor on `orders`' event 15,000 still is, now as the 5,000th readable event.
         #expect(try store.cursor(topic: "recovered-2", consumer: "reader").sequence == 5_000)
@@ -101,7 +101,7 @@ import Testing
       #expect(topic.written == 3_000)
       #expect(topic.lost > 0 && topic.readable + topic.lost == 3_000, "\(topic)")
       try await withStore(at: path) { store in
-        let events = try expectConsistent(store, "t")
+        let events = try await expectConsistent(store, "t")
         #expect(UInt64(events.count) == topic.readable)
         let original = Dictionary(uniqueKeysWithValues: written.map { ($0.id, $0.payload) })
         let altered = events.filter { original[$0.id] != $0.payload }.map(\.id)
@@ -129,7 +129,7 @@ import Testing
       let report = try EventStore.repair(path: path)
       #expect(report.formatVersionRestored && report.newNodeID == nil)
       try await withStore(at: path) { store in
-        let events = try expectConsistent(store, "t")
+        let events = try await expectConsistent(store, "t")
         #expect(store.nodeID == nodeID)
         #expect(events.map(\.payloadText) == ["a", "b"])
       }
@@ -152,7 +152,10 @@ import Testing
       #expect(report.topics.map(\.name) == ["recovered-1", "recovered-1-2"])
       #expect(report.topics.map(\.number) == [2, 1])
       let texts = try await withStore(at: path) { store in
-        try ["recovered-1", "recovered-1-2"].map { try expectConsistent(store, $0).map(\.payloadText) }
+        [
+          try await expectConsistent(store, "recovered-1").map(\.payloadText),
+          try await expectConsistent(store, "recovered-1-2").map(\.payloadText),
+        ]
       }
       #expect(texts == [["b"], ["a"]])
     }

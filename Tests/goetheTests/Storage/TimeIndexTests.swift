@@ -103,14 +103,14 @@ import TestSupport
           brute[start] = bucket
         }
         let expectedBuckets = brute.values.sorted { $0.start < $1.start }
-        let allBuckets = try store.bucketCounts("t", from: 0, to: .max)
+        let allBuckets = try await store.bucketCounts("t", from: 0, to: .max)
         #expect(allBuckets == expectedBuckets)
         #expect(allBuckets.reduce(0) { $0 + $1.count } == UInt64(ids.count))
         for _ in 0..<200 {
           let from = UInt64.random(in: (first - 2 * width)...(last + width), using: &random)
           let to = from + .random(in: 1...(width * 20), using: &random)
           let expectedWindow = expectedBuckets.filter { $0.start < to && $0.start + width > from }
-          let window = try store.bucketCounts("t", from: from, to: to)
+          let window = try await store.bucketCounts("t", from: from, to: to)
           #expect(window == expectedWindow, "bucketCounts(from: \(from), to: \(to))")
           if window != expectedWindow { break }
         }
@@ -146,14 +146,14 @@ import TestSupport
       var findings = RaceFindings()
       while !done.isSet {
         try Task.checkCancellation()
-        let before = try store.describeTopic("t")
+        let before = try await store.describeTopic("t")
         let head = try #require(before.lastEventID)
         let start = try store.resolveStart(.time(head), in: "t")
         if start.info.eventID != head {
           findings.missedSeeks.append("seek to the committed head \(head) (sequence \(before.headSequence)) gave \(start.info)")
         }
-        let buckets = try store.bucketCounts("t", from: 0, to: .max)
-        let after = try store.describeTopic("t")
+        let buckets = try await store.bucketCounts("t", from: 0, to: .max)
+        let after = try await store.describeTopic("t")
         let counted = buckets.reduce(0) { $0 + $1.count }
         if counted < before.headSequence {
           findings.missingCounts.append("the buckets count \(counted) of \(before.headSequence) committed events")
@@ -199,7 +199,7 @@ import TestSupport
       try await withStore(at: path, .testing(clock: clock)) { store in
         let result = try await store.append(payloads("4", "5"), to: "t")
         #expect(
-          try store.bucketCounts("t", from: 0, to: .max)
+          try await store.bucketCounts("t", from: 0, to: .max)
             == [BucketCount(start: hourStart, count: 5, lastEventID: result.firstID + 1)])
       }
     }
@@ -211,8 +211,8 @@ import TestSupport
       let start = try store.resolveStart(.time(FakeClock.epoch), in: "t")
       #expect(start.info == StartInfo(resolution: .waiting))
       #expect(start.fromID == 1)
-      #expect(try store.bucketCounts("t", from: 0, to: .max).isEmpty)
-      await expectError(.notFound, mentioning: ["ghost"]) { _ = try store.bucketCounts("ghost", from: 0, to: .max) }
+      #expect(try await store.bucketCounts("t", from: 0, to: .max).isEmpty)
+      await expectError(.notFound, mentioning: ["ghost"]) { _ = try await store.bucketCounts("ghost", from: 0, to: .max) }
     }
   }
 }

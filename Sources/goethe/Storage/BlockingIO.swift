@@ -1,0 +1,12 @@
+import NIOPosix
+
+/// Where the store runs what blocks for long: fsyncs, and reads whose length the caller does not
+/// bound (a topic's cursors, its statistics, the last N events, committed writes, compaction).
+/// They run on NIO's blocking thread pool, so that they hold neither a thread of Swift's
+/// cooperative pool nor an event loop, whose other connections would wait meanwhile. Reads of one
+/// bounded batch (at most 1 MiB) stay on the caller's thread: the hop would cost more than the read.
+enum BlockingIO {
+  static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await NIOThreadPool.singleton.runIfActive(body)
+  }
+}
