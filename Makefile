@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: deps build run test interop bench bench-memory bench-wire protos docs
+.PHONY: deps build run test interop bench bench-memory bench-wire protos docs format lint
 
 deps:
 	@scripts/install-deps.sh
@@ -53,3 +53,14 @@ protos: deps
 ## Regenerates the shell completions and man pages from the command definitions.
 docs: deps
 	scripts/generate-docs.sh
+
+# The Swift sources swift-format keeps (the generated protocol code is left as generated).
+formatted = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*')
+
+## Formats the sources with the committed .swift-format configuration.
+format:
+	swift format --in-place --parallel $(formatted)
+
+## Fails if a source file is not formatted as `make format` would format it.
+lint:
+	swift format lint --strict --parallel $(formatted)

@@ -25,8 +25,8 @@ rm -f "$out"/*.swift
 protoc --proto_path="$protos" \
   --plugin=protoc-gen-swift="$bin/protoc-gen-swift" \
   --plugin=protoc-gen-grpc-swift="$bin/protoc-gen-grpc-swift-2" \
-  --swift_out="$out" --swift_opt=Visibility=Public \
-  --grpc-swift_out="$out" --grpc-swift_opt=Visibility=Public,Server=false,Client=true \
+  --swift_out="$out" --swift_opt=Visibility=Public,UseAccessLevelOnImports=true \
+  --grpc-swift_out="$out" --grpc-swift_opt=Visibility=Public,Server=false,Client=true,UseAccessLevelOnImports=true \
   "$protos"/goethe.proto "$protos"/health.proto
 
 if [[ "${1:-}" == "--check" ]]; then

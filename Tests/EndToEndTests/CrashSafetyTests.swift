@@ -1,8 +1,8 @@
 import Foundation
 import GoetheKit
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -18,7 +18,8 @@ struct CrashSafetyTests {
   static let topic = "crash"
 
   /// Set GOETHE_E2E_SEED to replay a run; failures print the seed.
-  static let seed: UInt64 = ProcessInfo.processInfo.environment["GOETHE_E2E_SEED"].flatMap(UInt64.init)
+  static let seed: UInt64 =
+    ProcessInfo.processInfo.environment["GOETHE_E2E_SEED"].flatMap(UInt64.init)
     ?? UInt64.random(in: 1...UInt64.max)
 
   @Test func acknowledgedEventsSurviveSIGKILLDuringConcurrentAppends() async throws {
@@ -93,9 +94,12 @@ struct CrashSafetyTests {
     #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "ids are not strictly increasing \(context)")
     #expect(events.map(\.sequence) == (0..<events.count).map { UInt64($0 + 1) }, "sequence gaps \(context)")
 
-    let stored = Dictionary(events.map { ($0.id, String(decoding: $0.payload, as: UTF8.self)) }, uniquingKeysWith: { first, _ in first })
+    let stored = Dictionary(
+      events.map { ($0.id, String(decoding: $0.payload, as: UTF8.self)) }, uniquingKeysWith: { first, _ in first })
     let missing = acknowledged.filter { stored[$0.id] != $0.payload }
-    #expect(missing.isEmpty, "\(missing.count) of \(acknowledged.count) acknowledged events missing, e.g. \(missing.prefix(3)) \(context)")
+    #expect(
+      missing.isEmpty,
+      "\(missing.count) of \(acknowledged.count) acknowledged events missing, e.g. \(missing.prefix(3)) \(context)")
 
     var copies: [String: Int] = [:]
     for event in events { copies[String(decoding: event.payload, as: UTF8.self), default: 0] += 1 }

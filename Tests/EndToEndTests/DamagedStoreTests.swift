@@ -84,7 +84,8 @@ struct DamagedStoreTests {
 
       let repair = try await GoetheProcess.run(["repair", "--data-dir", data.path])
       #expect(repair.status == 0 && repair.stderr.isEmpty, "\(repair)")
-      let summary = try #require(repair.stdout.first { $0.hasPrefix("repaired \(data.path): it opens with ") }, "\(repair)")
+      let summary = try #require(
+        repair.stdout.first { $0.hasPrefix("repaired \(data.path): it opens with ") }, "\(repair)")
       let losses = repair.stdout.filter { $0.hasPrefix("lost: ") }
       try expectLosses(losses, after: damage, repair: repair)
 
@@ -158,12 +159,15 @@ struct DamagedStoreTests {
       #expect(losses.isEmpty, "\(repair)")
     case .logScribbled, .tableScribbled:
       #expect(losses.count == 1, "\(repair)")
-      let match = try #require(losses.first?.firstMatch(of: /^lost: (\d+) of 32001 events of topic orders; the (\d+) readable/), "\(repair)")
+      let match = try #require(
+        losses.first?.firstMatch(of: /^lost: (\d+) of 32001 events of topic orders; the (\d+) readable/), "\(repair)")
       let (lost, readable) = (Int(match.1) ?? 0, Int(match.2) ?? 0)
       #expect(lost > 0 && lost + readable == DamagedStoreDataSet.orders, "\(repair)")
     case .tableTruncated:
       // The table held `audit` whole, catalog entry and events: nothing is left to tell of it.
-      #expect(losses == ["lost: 10000 of 32001 events of topic orders; the 22001 readable ones are numbered 1...22001 now"], "\(repair)")
+      #expect(
+        losses == ["lost: 10000 of 32001 events of topic orders; the 22001 readable ones are numbered 1...22001 now"],
+        "\(repair)")
     case .tableDeleted:
       #expect(losses.count == 4, "\(repair)")
       #expect(losses.first == "lost: the storage format version; written again", "\(repair)")
@@ -188,7 +192,8 @@ struct DamagedStoreTests {
     #expect(info.eventCount == UInt64(events.count), "\(topic)", sourceLocation: sourceLocation)
     #expect(info.headSequence == events.last?.sequence ?? 0, "\(topic)", sourceLocation: sourceLocation)
     #expect(info.lastEventID == events.last?.id, "\(topic)", sourceLocation: sourceLocation)
-    #expect(events.map(\.sequence) == (0..<UInt64(events.count)).map { $0 + 1 }, "\(topic)", sourceLocation: sourceLocation)
+    #expect(
+      events.map(\.sequence) == (0..<UInt64(events.count)).map { $0 + 1 }, "\(topic)", sourceLocation: sourceLocation)
     #expect(zip(events, events.dropFirst()).allSatisfy { $0.id < $1.id }, "\(topic)", sourceLocation: sourceLocation)
     let (_, buckets) = try await client.stats(topic)
     #expect(buckets.reduce(0) { $0 + $1.count } == UInt64(events.count), "\(topic)", sourceLocation: sourceLocation)

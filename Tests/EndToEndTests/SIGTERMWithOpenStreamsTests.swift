@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 #if canImport(Glibc)

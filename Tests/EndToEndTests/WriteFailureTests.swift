@@ -55,7 +55,8 @@ struct WriteFailureTests {
 
       let exit = try await daemon.stop()
       #expect(exit.status == 0, "\(exit)")
-      #expect(exit.stderr.contains { $0.contains("the store stopped accepting writes after a failed write") }, "\(exit)")
+      #expect(
+        exit.stderr.contains { $0.contains("the store stopped accepting writes after a failed write") }, "\(exit)")
 
       let restarted = try await Daemon.start(dataDirectory: data, ["--sync", sync])
       defer { restarted.killIfRunning() }
@@ -64,7 +65,9 @@ struct WriteFailureTests {
       #expect(stored.count == Set(stored.map(\.payloadText)).count, "no event is stored twice")
       #expect(stored.map(\.sequence) == (1...UInt64(stored.count)).map { $0 }, "sequences have no gaps")
       #expect(stored.map(\.id) == stored.map(\.id).sorted(), "ids are in order")
-      let resumed = try await restarted.withClient { try await $0.append([Data("after the restart".utf8)], to: Self.topic) }
+      let resumed = try await restarted.withClient {
+        try await $0.append([Data("after the restart".utf8)], to: Self.topic)
+      }
       #expect(resumed.firstSequence == UInt64(stored.count) + 1)
       #expect(try await restarted.stop().status == 0)
     }
@@ -73,7 +76,9 @@ struct WriteFailureTests {
   /// The acknowledged events (named by producer and number) that `events` lacks.
   private static func missing(_ acknowledged: [String], from events: [StoredEvent]) -> [String] {
     let present = Set(events.map(\.payloadText))
-    return acknowledged.filter { !present.contains($0) }.map { $0.prefix { $0 != "x" }.trimmingCharacters(in: .whitespaces) }
+    return acknowledged.filter { !present.contains($0) }.map {
+      $0.prefix { $0 != "x" }.trimmingCharacters(in: .whitespaces)
+    }
   }
 
   /// `producers` clients append 1 KiB events until each is refused once.
@@ -84,7 +89,8 @@ struct WriteFailureTests {
         group.addTask {
           try await daemon.withClient { client in
             for number in 0... {
-              let payload = "producer \(producer) event \(number) ".padding(toLength: 1_024, withPad: "x", startingAt: 0)
+              let payload = "producer \(producer) event \(number) ".padding(
+                toLength: 1_024, withPad: "x", startingAt: 0)
               do {
                 _ = try await client.append([Data(payload.utf8)], to: Self.topic)
                 log.acknowledged(payload)

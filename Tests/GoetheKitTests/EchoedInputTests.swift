@@ -34,6 +34,7 @@ import Testing
 
   @Test func escapingControlCharactersChangesNothingElse() {
     #expect(GoetheError.escapingControlCharacters("Unknown option '--x'; café ✓") == "Unknown option '--x'; café ✓")
-    #expect(GoetheError.escapingControlCharacters("Unknown option '\(Self.hostile)'") == "Unknown option '\(Self.escaped)'")
+    #expect(
+      GoetheError.escapingControlCharacters("Unknown option '\(Self.hostile)'") == "Unknown option '\(Self.escaped)'")
   }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GoetheKit
-import Testing
 import TestSupport
+import Testing
 
 /// Seeded fuzzing of the positions, times and durations people type: every time in the range reads
 /// back exactly in every form, every time past either end is refused as out of range, and any text
@@ -50,7 +50,8 @@ import TestSupport
       ]
       for text in texts {
         let error = #expect(throws: GoetheError.self, "\(text), seed \(Fuzzing.seed)") { try reader.position(text) }
-        #expect(error?.message.contains("out of range: event ids hold times from \(EventTime.range)") == true,
+        #expect(
+          error?.message.contains("out of range: event ids hold times from \(EventTime.range)") == true,
           "\(text): \(error?.message ?? ""), seed \(Fuzzing.seed)")
       }
     }
@@ -102,7 +103,9 @@ import TestSupport
       }
       do {
         let duration = try DurationExpression.parse(text)
-        #expect(duration >= .milliseconds(1) && duration <= .seconds(86_400), "\(text.debugDescription), seed \(Fuzzing.seed)")
+        #expect(
+          duration >= .milliseconds(1) && duration <= .seconds(86_400), "\(text.debugDescription), seed \(Fuzzing.seed)"
+        )
       } catch {
         Self.expectOneCleanLine(error, text)
       }
@@ -120,7 +123,8 @@ import TestSupport
 
   static func expectOneCleanLine(_ error: GoetheError, _ text: String) {
     #expect(error.code == .invalidArgument, "\(text.debugDescription), seed \(Fuzzing.seed)")
-    #expect(!error.message.unicodeScalars.contains { $0.properties.generalCategory == .control },
+    #expect(
+      !error.message.unicodeScalars.contains { $0.properties.generalCategory == .control },
       "\(error.message.debugDescription), seed \(Fuzzing.seed)")
   }
 
@@ -136,7 +140,9 @@ import TestSupport
   /// `time` as `@seconds.nanoseconds`, in RFC 3339 in UTC and with the zone's offset, and in local
   /// time when the zone's clocks show it only once.
   static func spellings(of time: UInt64, in zone: TimeZone) -> [String] {
-    var spellings = [epochSeconds(time), rfc3339(time, in: utc, fractionDigits: 9), rfc3339(time, in: zone, fractionDigits: 9)]
+    var spellings = [
+      epochSeconds(time), rfc3339(time, in: utc, fractionDigits: 9), rfc3339(time, in: zone, fractionDigits: 9),
+    ]
     if time % 1_000_000_000 == 0 { spellings.append("@\(time / 1_000_000_000)") }
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = zone
@@ -145,7 +151,8 @@ import TestSupport
     if calendar.date(from: local) == date, (0...9999).contains(local.year!) {
       spellings.append(
         String(
-          format: "%04d-%02d-%02d %02d:%02d:%02d.%09d", local.year!, local.month!, local.day!, local.hour!, local.minute!,
+          format: "%04d-%02d-%02d %02d:%02d:%02d.%09d", local.year!, local.month!, local.day!, local.hour!,
+          local.minute!,
           local.second!, Int(time % 1_000_000_000)))
     }
     return spellings
@@ -165,7 +172,8 @@ import TestSupport
     let fraction = String(format: "%09d", Int(time % 1_000_000_000)).prefix(fractionDigits)
     let sign = offset < 0 ? "-" : "+"
     return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%@%@%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!,
+      format: "%04d-%02d-%02dT%02d:%02d:%02d.%@%@%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!,
+      parts.minute!,
       parts.second!, String(fraction), sign, abs(offset) / 3_600, abs(offset) % 3_600 / 60)
   }
 }

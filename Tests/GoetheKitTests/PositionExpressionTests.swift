@@ -85,7 +85,8 @@ import Testing
       _ = try reader.position(text)
     } throws: { error in
       guard let error = error as? GoetheError else { return false }
-      return error.code == .invalidArgument && error.message.contains("15m ago") && error.message.contains("@1556841600")
+      return error.code == .invalidArgument && error.message.contains("15m ago")
+        && error.message.contains("@1556841600")
     }
   }
 

@@ -13,11 +13,14 @@ import Testing
     "@20000000000", "@18446744074", "@18446744073.709551616", "@18446744073.7095516151",
     "@" + String(repeating: "9", count: 400), "2554-07-23", "2554-07-23 00:00", "2600-01-01T00:00:00Z",
     "2554-07-21T23:34:33.709551616Z", "2554-07-22T00:35:00+01:00", "1969-12-31T23:59:59.999999999Z", "1900-01-01",
-    "0000-01-01 00:00:00", "1000000d ago", "99999999999999999999 weeks ago", String(repeating: "9", count: 400) + "s ago",
+    "0000-01-01 00:00:00", "1000000d ago", "99999999999999999999 weeks ago",
+    String(repeating: "9", count: 400) + "s ago",
   ])
   func refusesTimesOutsideTheRange(text: String) {
     for zone in [Self.utc, Self.kolkata] {
-      let error = #expect(throws: GoetheError.self) { try PositionExpression(now: Self.now, timeZone: zone).position(text) }
+      let error = #expect(throws: GoetheError.self) {
+        try PositionExpression(now: Self.now, timeZone: zone).position(text)
+      }
       #expect(error?.code == .invalidArgument)
       #expect(error?.message.contains("out of range") == true, "\(text): \(error?.message ?? "")")
       #expect(error?.message.contains(EventTime.range) == true)
@@ -48,7 +51,9 @@ import Testing
 
   @Test(arguments: ["@1.2.3", "@.5", "@5.", "@1e3", "@-1", "@ 5", "@١٢", "2019-05-03T14:00:00+01:99", "٢٠١٩-05-03"])
   func refusesMalformedTimes(text: String) {
-    let error = #expect(throws: GoetheError.self) { try PositionExpression(now: Self.now, timeZone: Self.utc).position(text) }
+    let error = #expect(throws: GoetheError.self) {
+      try PositionExpression(now: Self.now, timeZone: Self.utc).position(text)
+    }
     #expect(error?.message.hasPrefix("cannot read") == true, "\(text): \(error?.message ?? "")")
   }
 

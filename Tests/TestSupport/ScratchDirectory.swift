@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A fresh directory under the system's temporary directory, named `<prefix>-<uuid>` and removed
 /// with everything in it when `body` returns or throws.

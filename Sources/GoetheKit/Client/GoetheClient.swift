@@ -1,6 +1,7 @@
-import Foundation
+public import Foundation
 import GRPCCore
-import GRPCNIOTransportHTTP2
+public import GRPCNIOTransportHTTP2
+import SwiftProtobuf
 
 /// An async client of a Goethe server. Every method throws ``GoetheError``.
 ///
@@ -74,7 +75,8 @@ public struct GoetheClient: Sendable {
 
   /// Appends `payloads` to `topic` atomically (creating the topic if the server allows it).
   /// - Parameter expectedSequence: append only if the topic's head sequence is this (0 when empty).
-  public func append(_ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil) async throws -> AppendResult {
+  public func append(_ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil) async throws -> AppendResult
+  {
     let request = Io_Typusomega_Goethe_AppendRequest.with {
       $0.topic = topic
       $0.payloads = payloads
@@ -199,7 +201,8 @@ public struct GoetheClient: Sendable {
         group.addTask { try await body() }
         group.addTask {
           try await Task.sleep(for: timeout)
-          throw GoetheError(.deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
+          throw GoetheError(
+            .deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
         }
         defer { group.cancelAll() }
         return try await group.next()!
@@ -219,7 +222,8 @@ extension GoetheError {
     case let error as RPCError:
       self.init(error)
       if code == .unreachable {
-        message = "cannot reach goethe at \(server) (\(Self.reason(error))); is the daemon running? start it with: goethe"
+        message =
+          "cannot reach goethe at \(server) (\(Self.reason(error))); is the daemon running? start it with: goethe"
       }
     case is CancellationError:
       self.init(.cancelled, "cancelled", cause: error)

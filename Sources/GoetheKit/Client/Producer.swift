@@ -1,4 +1,6 @@
-import Foundation
+public import Foundation
+import GRPCCore
+import SwiftProtobuf
 import Synchronization
 
 /// How a ``Producer`` batches: a batch closes at `maxBatchEvents` or `maxBatchBytes`, or once its

@@ -1,4 +1,5 @@
 import GRPCCore
+import SwiftProtobuf
 
 /// Where a subscription starts.
 public enum ReadStartRequest: Sendable, Equatable {

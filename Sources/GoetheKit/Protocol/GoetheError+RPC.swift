@@ -1,4 +1,4 @@
-import GRPCCore
+public import GRPCCore
 
 extension GoetheError {
   /// The metadata key by which a Goethe server marks errors it raised itself, so that a client can

@@ -19,13 +19,15 @@ public struct ByteSize: Hashable, Sendable, CustomStringConvertible {
       case (let bytes, false) = count.multipliedReportingOverflow(by: multiplier)
     else {
       throw GoetheError(
-        .invalidArgument, "invalid size \(GoetheError.quoted(text)): use a number with B, KiB, MiB or GiB, such as 1MiB")
+        .invalidArgument, "invalid size \(GoetheError.quoted(text)): use a number with B, KiB, MiB or GiB, such as 1MiB"
+      )
     }
     self.bytes = bytes
   }
 
   public var description: String {
-    for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size && bytes % size == 0 {
+    for (unit, size) in [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] where bytes >= size && bytes % size == 0
+    {
       return "\(bytes / size) \(unit)"
     }
     return "\(bytes) bytes"

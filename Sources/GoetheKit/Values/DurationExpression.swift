@@ -17,7 +17,8 @@ public enum DurationExpression {
     }
     let total = (value * scale * 1_000).rounded()
     guard bounds.contains(total) else {
-      throw GoetheError(.invalidArgument, "duration \(GoetheError.quoted(text)) is out of range: use \(range), such as 5s")
+      throw GoetheError(
+        .invalidArgument, "duration \(GoetheError.quoted(text)) is out of range: use \(range), such as 5s")
     }
     return .milliseconds(Int64(total))
   }

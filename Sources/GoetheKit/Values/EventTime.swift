@@ -1,4 +1,5 @@
-import Foundation
+import CoreFoundation
+public import Foundation
 
 /// Conversions between event ids (UNIX nanoseconds) and dates.
 public enum EventTime {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reads the positions and times people type: `beginning`, `end`, an event id, `2019-05-03`,
 /// `2019-05-03 14:00`, RFC 3339 (`2019-05-03T14:00:00Z`), `@1556841600`, `15m ago`, `now`,
@@ -40,7 +40,8 @@ public struct PositionExpression: Sendable {
   /// A time in UNIX nanoseconds; positions that are not times are refused.
   public func time(_ text: String) throws(GoetheError) -> UInt64 {
     guard case .time(let time) = try position(text) else {
-      throw GoetheError(.invalidArgument, "\(GoetheError.quoted(text)) is not a time; use one of: \(Self.acceptedForms)")
+      throw GoetheError(
+        .invalidArgument, "\(GoetheError.quoted(text)) is not a time; use one of: \(Self.acceptedForms)")
     }
     return time
   }
@@ -95,7 +96,8 @@ public struct PositionExpression: Sendable {
   /// `2019-05-03`, `2019-05-03 14:00`, `2019-05-03 14:00:05.123` (`T` or a space between date and
   /// time) in local time, or with a zone (`Z`, `+02:00`, `-0530`) as RFC 3339 has it.
   private func dateAndTime(_ text: String, original: String) throws(GoetheError) -> UInt64 {
-    let pattern = #/
+    let pattern =
+      #/
       (?<year>[0-9]{4}) - (?<month>[0-9]{2}) - (?<day>[0-9]{2})
       (?: [Tt\ ] (?<hour>[0-9]{2}) : (?<minute>[0-9]{2})
         (?: : (?<second>[0-9]{2}) (?: \. (?<fraction>[0-9]{1,9}) )? )?
@@ -148,6 +150,7 @@ public struct PositionExpression: Sendable {
 
   private func outOfRange(_ text: String) -> GoetheError {
     GoetheError(
-      .invalidArgument, "time \(GoetheError.quoted(text)) is out of range: event ids hold times from \(EventTime.range)")
+      .invalidArgument, "time \(GoetheError.quoted(text)) is out of range: event ids hold times from \(EventTime.range)"
+    )
   }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An event as stored: its topic, its id (UNIX nanoseconds at receipt, strictly increasing per
 /// topic, so also its time), its per-topic sequence number (1, 2, 3, …) and its opaque payload.

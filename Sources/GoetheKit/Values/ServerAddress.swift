@@ -12,7 +12,8 @@ public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
 
   public init(parsing text: String) throws(GoetheError) {
     let invalid = GoetheError(
-      .invalidArgument, "invalid address \(GoetheError.quoted(text)): use HOST:PORT, such as 127.0.0.1:1337 or [::1]:1337")
+      .invalidArgument,
+      "invalid address \(GoetheError.quoted(text)): use HOST:PORT, such as 127.0.0.1:1337 or [::1]:1337")
     guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
       (0...65_535).contains(port)
     else { throw invalid }

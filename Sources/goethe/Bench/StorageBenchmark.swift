@@ -66,7 +66,9 @@ struct StorageBenchmark {
     }
     let figures =
       baselines.map { Figure(name: $0.name, eventsPerSecond: raw[$0]!, baseline: nil) }
-      + selected.map { Figure(name: $0.name, eventsPerSecond: best[$0.name]!, baseline: $0.baseline.flatMap { raw[$0] }) }
+      + selected.map {
+        Figure(name: $0.name, eventsPerSecond: best[$0.name]!, baseline: $0.baseline.flatMap { raw[$0] })
+      }
     for figure in figures { report(Self.format(figure)) }
     return figures
   }
@@ -81,20 +83,26 @@ struct StorageBenchmark {
         for batch in [1, 100] {
           list.append(
             Measurement(
-              name: "goethe append\(batch == 1 ? "" : " batch of \(batch)"), sync \(durability), \(appenders) appender(s)",
+              name:
+                "goethe append\(batch == 1 ? "" : " batch of \(batch)"), sync \(durability), \(appenders) appender(s)",
               baseline: .append(batch: batch, sync: sync, threads: appenders)
             ) { try await appendRate(durability: durability, batch: batch, appenders: appenders) })
         }
       }
     }
     list.append(
-      Measurement(name: "goethe append, sync always, 64 appenders", baseline: .append(batch: 1, sync: true, threads: 1)) {
+      Measurement(name: "goethe append, sync always, 64 appenders", baseline: .append(batch: 1, sync: true, threads: 1))
+      {
         try await appendRate(durability: .always, batch: 1, appenders: 64)
       })
     list.append(
-      Measurement(name: "goethe scan, compacted (payloads borrowed)", baseline: .scan) { try await scanRate(copying: false) })
+      Measurement(name: "goethe scan, compacted (payloads borrowed)", baseline: .scan) {
+        try await scanRate(copying: false)
+      })
     list.append(
-      Measurement(name: "goethe read, compacted (payloads copied)", baseline: .scan) { try await scanRate(copying: true) })
+      Measurement(name: "goethe read, compacted (payloads copied)", baseline: .scan) {
+        try await scanRate(copying: true)
+      })
     return list
   }
 
@@ -109,8 +117,10 @@ struct StorageBenchmark {
   }
 
   static func format(_ figure: Figure) -> String {
-    let rate = figure.eventsPerSecond >= 1e6
-      ? String(format: "%8.2f M/s", figure.eventsPerSecond / 1e6) : String(format: "%8.1f k/s", figure.eventsPerSecond / 1e3)
+    let rate =
+      figure.eventsPerSecond >= 1e6
+      ? String(format: "%8.2f M/s", figure.eventsPerSecond / 1e6)
+      : String(format: "%8.1f k/s", figure.eventsPerSecond / 1e3)
     let relative = figure.baseline.map { String(format: "  (%.0f%% of raw)", figure.eventsPerSecond / $0 * 100) } ?? ""
     return figure.name.padding(toLength: 58, withPad: " ", startingAt: 0) + rate + relative
   }
@@ -155,7 +165,9 @@ struct StorageBenchmark {
       try? FileManager.default.removeItem(atPath: path)
     }
     let batch = Array(repeating: Self.payload, count: 1_000)
-    for _ in 0..<(Self.scannedEvents / batch.count) { _ = try await store.append(batch, to: "bench", createTopic: true) }
+    for _ in 0..<(Self.scannedEvents / batch.count) {
+      _ = try await store.append(batch, to: "bench", createTopic: true)
+    }
     try await store.compact()
     let start = try store.resolveStart(.beginning, in: "bench")
 

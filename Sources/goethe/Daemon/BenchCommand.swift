@@ -13,7 +13,10 @@ struct BenchCommand: AsyncParsableCommand {
       on a release build: make bench.
       """)
 
-  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where to write the scratch stores (removed afterwards).", valueName: "dir"), completion: .directory)
+  @Option(
+    name: .customLong("data-dir"),
+    help: ArgumentHelp("Where to write the scratch stores (removed afterwards).", valueName: "dir"),
+    completion: .directory)
   var dataDir = FileManager.default.temporaryDirectory.path
 
   @Option(help: "Seconds per measurement.")

@@ -31,11 +31,13 @@ struct DaemonAssembly: Sendable {
     configuration: DaemonConfiguration, socket: consuming ListeningSocket, shutdownSignals: [UnixSignal],
     logger: Logger, substitutes: Substitutes = Substitutes()
   ) throws(GoetheError) {
-    store = try EventStore(path: configuration.dataDirectory, options: substitutes.storeOptions ?? configuration.storeOptions)
+    store = try EventStore(
+      path: configuration.dataDirectory, options: substitutes.storeOptions ?? configuration.storeOptions)
     let registry = PrometheusCollectorRegistry()
     let metricsFactory: any MetricsFactory =
       substitutes.metrics
-      ?? (configuration.metricsListen == nil ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
+      ?? (configuration.metricsListen == nil
+        ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
     daemon = GoetheDaemon(
       configuration: configuration, transport: substitutes.transport ?? configuration.transportSettings, socket: socket,
       store: store, metrics: ServerMetrics(factory: metricsFactory), exitsOnSecondSignal: !shutdownSignals.isEmpty,
@@ -47,7 +49,9 @@ struct DaemonAssembly: Sendable {
     group = ServiceGroup(
       configuration: ServiceGroupConfiguration(
         services: services.map {
-          .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+          .init(
+            service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+            failureTerminationBehavior: .gracefullyShutdownGroup)
         },
         gracefulShutdownSignals: shutdownSignals, logger: logger))
   }

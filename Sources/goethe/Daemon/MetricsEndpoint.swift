@@ -28,7 +28,8 @@ struct MetricsEndpoint: Service {
     } catch {
       throw GoetheError(.unavailable, "cannot serve metrics on \(address): \(error); choose another --metrics-listen")
     }
-    logger.info("metrics listening", metadata: ["metrics-listen": "\(channel.localAddress.map { "\($0)" } ?? "\(address)")"])
+    logger.info(
+      "metrics listening", metadata: ["metrics-listen": "\(channel.localAddress.map { "\($0)" } ?? "\(address)")"])
     await withGracefulShutdownHandler {
       try? await channel.closeFuture.get()
     } onGracefulShutdown: {
@@ -51,7 +52,8 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
     var headers = HTTPHeaders()
     headers.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
     headers.add(name: "Content-Length", value: "\(body.count)")
-    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+    context.write(
+      wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
     context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
     context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
   }

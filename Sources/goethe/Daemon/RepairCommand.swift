@@ -26,7 +26,9 @@ struct RepairCommand: AsyncParsableCommand {
       so this is a lower bound.
       """)
 
-  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of the store to repair.", valueName: "dir"), completion: .directory)
+  @Option(
+    name: .customLong("data-dir"), help: ArgumentHelp("Directory of the store to repair.", valueName: "dir"),
+    completion: .directory)
   var dataDir: String
 
   func run() async throws {
@@ -58,11 +60,13 @@ struct RepairCommand: AsyncParsableCommand {
     for topic in report.topics {
       if topic.nameLost {
         lines.append(
-          "lost: the name of topic number \(topic.number); its \(topic.readable) readable events are topic \(topic.name) now")
+          "lost: the name of topic number \(topic.number); its \(topic.readable) readable events are topic \(topic.name) now"
+        )
       }
       if topic.lost > 0 {
         lines.append(
-          "lost: \(topic.lost) of \(topic.written) events of topic \(topic.name); the \(topic.readable) readable ones are numbered 1...\(topic.readable) now")
+          "lost: \(topic.lost) of \(topic.written) events of topic \(topic.name); the \(topic.readable) readable ones are numbered 1...\(topic.readable) now"
+        )
       }
     }
     return lines

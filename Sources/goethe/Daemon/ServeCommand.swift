@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GoetheKit
 import Logging
+import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -17,7 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Address to serve gRPC on (default 127.0.0.1:1337).", valueName: "host:port"))
   var listen: String?
 
-  @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory of the store (default ./goethe-data).", valueName: "dir"), completion: .directory)
+  @Option(
+    name: .customLong("data-dir"),
+    help: ArgumentHelp("Directory of the store (default ./goethe-data).", valueName: "dir"), completion: .directory)
   var dataDir: String?
 
   @Option(
@@ -36,7 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Serve Prometheus metrics on this address (off by default).", valueName: "host:port"))
   var metricsListen: String?
 
-  @Option(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"),
+  @Option(
+    help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (default info).", valueName: "level"),
     completion: .list(Logger.Level.allCases.map(\.rawValue)))
   var logLevel: String?
 
@@ -46,10 +50,13 @@ struct ServeCommand: AsyncParsableCommand {
   @Flag(help: "Let Goethe v1's Consume wait at the end of a topic instead of ending with RESOURCE_EXHAUSTED.")
   var v1ConsumeFollow = false
 
-  @Option(help: ArgumentHelp("Close connections without calls after this long, or off (default 30m).", valueName: "duration"))
+  @Option(
+    help: ArgumentHelp("Close connections without calls after this long, or off (default 30m).", valueName: "duration"))
   var idleTimeout: String?
 
-  @Option(help: ArgumentHelp("Close connections that have not begun HTTP/2 after this long (default 10s).", valueName: "duration"))
+  @Option(
+    help: ArgumentHelp(
+      "Close connections that have not begun HTTP/2 after this long (default 10s).", valueName: "duration"))
   var handshakeTimeout: String?
 
   @Option(help: ArgumentHelp("Read settings from this file.", valueName: "file"), completion: .file())

@@ -49,7 +49,8 @@ final class BatchingQueue<Element: Sendable>: Sendable {
 
   /// Waits until `ready` holds, parked in the slot `waiter`.
   private func wait(
-    for waiter: any WritableKeyPath<State, CheckedContinuation<Void, any Error>?> & Sendable, until ready: (State) -> Bool
+    for waiter: any WritableKeyPath<State, CheckedContinuation<Void, any Error>?> & Sendable,
+    until ready: (State) -> Bool
   ) async throws {
     while !state.withLock({ ready($0) }) {
       try await withTaskCancellationHandler {

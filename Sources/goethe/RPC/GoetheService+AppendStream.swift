@@ -1,5 +1,6 @@
 import Foundation
 import GoetheKit
+import SwiftProtobuf
 
 extension GoetheService {
   typealias AppendRequest = Io_Typusomega_Goethe_AppendRequest
@@ -45,7 +46,8 @@ extension GoetheService {
   }
 
   /// Appends `run` as one atomic write and answers each batch with its share of the ids.
-  private func appendTogether(_ run: [AppendRequest], answeringTo response: ResponseWriter<AppendResponse>) async throws {
+  private func appendTogether(_ run: [AppendRequest], answeringTo response: ResponseWriter<AppendResponse>) async throws
+  {
     let first = run[0]
     let result = try await timedAppend(
       run.flatMap(\.payloads), to: try requireTopic(first.topic),

@@ -1,6 +1,8 @@
+import CoreMetrics
 import Foundation
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 
 /// The `io.typusomega.goethe.Goethe` service: validates requests, calls the store, maps errors.
 struct GoetheService: Sendable {
@@ -90,7 +92,8 @@ struct GoetheService: Sendable {
   func createTopic(
     request: Io_Typusomega_Goethe_CreateTopicRequest
   ) async throws -> Io_Typusomega_Goethe_TopicInfo {
-    let granularity = try request.indexGranularitySeconds == 0 ? nil : Granularity(seconds: request.indexGranularitySeconds)
+    let granularity =
+      try request.indexGranularitySeconds == 0 ? nil : Granularity(seconds: request.indexGranularitySeconds)
     return .init(try await store.createTopic(try requireTopic(request.topic), granularity: granularity))
   }
 
@@ -166,7 +169,9 @@ struct GoetheService: Sendable {
 
   // MARK: The server
 
-  func serverInfo(request: Io_Typusomega_Goethe_ServerInfoRequest) async throws -> Io_Typusomega_Goethe_ServerInfoResponse {
+  func serverInfo(
+    request: Io_Typusomega_Goethe_ServerInfoRequest
+  ) async throws -> Io_Typusomega_Goethe_ServerInfoResponse {
     .with {
       $0.version = GoetheVersion.current
       $0.nodeID = store.nodeID

@@ -1,5 +1,6 @@
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Synchronization
 
 /// The standard `grpc.health.v1.Health` service: SERVING while the daemon runs, NOT_SERVING once it

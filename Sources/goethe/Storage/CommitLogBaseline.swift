@@ -75,7 +75,9 @@ enum CommitLogBaseline {
     var run: (firstID: UInt64, firstSequence: UInt64, lastID: UInt64, count: UInt32)?
     func flush() throws(GoetheError) {
       guard let open = run else { return }
-      try body(.append(topic: topic, created: nil, firstID: open.firstID, firstSequence: open.firstSequence, count: open.count))
+      try body(
+        .append(topic: topic, created: nil, firstID: open.firstID, firstSequence: open.firstSequence, count: open.count)
+      )
       run = nil
     }
     let iterator = try db.makeIterator(bulk: true)

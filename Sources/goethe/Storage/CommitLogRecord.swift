@@ -74,9 +74,11 @@ enum CommitLogRecord: Equatable, Sendable {
       )
     case .setCursor:
       guard body.count > 4 + CursorRecord.encodedSize else { throw KeySchema.corrupted("commit log record") }
-      let record = try CursorRecord(decoding: UnsafeRawBufferPointer(rebasing: body[4..<(4 + CursorRecord.encodedSize)]))
+      let record = try CursorRecord(
+        decoding: UnsafeRawBufferPointer(rebasing: body[4..<(4 + CursorRecord.encodedSize)]))
       return (
-        epoch, .setCursor(topic: body.bigEndian(at: 0), consumer: text(from: 4 + CursorRecord.encodedSize), record: record)
+        epoch,
+        .setCursor(topic: body.bigEndian(at: 0), consumer: text(from: 4 + CursorRecord.encodedSize), record: record)
       )
     case .deleteCursor:
       guard body.count > 4 else { throw KeySchema.corrupted("commit log record") }

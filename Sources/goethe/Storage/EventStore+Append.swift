@@ -41,7 +41,8 @@ extension EventStore {
       guard payload.count <= options.maxEventSize else {
         throw GoetheError(
           .tooLarge,
-          "\(which) is \(ByteSize(payload.count)), over the limit of \(ByteSize(options.maxEventSize)) (--max-event-size)")
+          "\(which) is \(ByteSize(payload.count)), over the limit of \(ByteSize(options.maxEventSize)) (--max-event-size)"
+        )
       }
     }
   }

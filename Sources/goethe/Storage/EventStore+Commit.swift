@@ -1,4 +1,6 @@
 import GoetheKit
+import Logging
+import Synchronization
 
 /// A write planned under the state lock that waits for the write in progress to commit it.
 struct PendingWrite: Sendable {
@@ -104,7 +106,9 @@ extension EventStore {
   /// Writes `own` and the followers' batches in one LevelDB write and makes them visible; then
   /// writes what queued up meanwhile, round after round, until nothing waits or after
   /// `options.writeRounds` rounds, when it hands what waits to the first waiting write.
-  private func write<Result: Sendable>(_ own: Planned<Result>, with followers: [PendingWrite]) throws(GoetheError)
+  private func write<Result: Sendable>(
+    _ own: Planned<Result>, with followers: [PendingWrite]
+  ) throws(GoetheError)
     -> Result
   {
     var round = followers

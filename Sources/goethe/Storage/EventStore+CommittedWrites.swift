@@ -1,5 +1,6 @@
 import Foundation
 import GoetheKit
+import Synchronization
 
 extension EventStore {
   /// The commit index of the last write.
@@ -66,7 +67,9 @@ extension EventStore {
   }
 
   /// The payloads of `count` events of topic `number` with consecutive ids and sequence numbers.
-  private func payloads(topic number: UInt32, firstID: UInt64, firstSequence: UInt64, count: UInt32) throws(GoetheError)
+  private func payloads(
+    topic number: UInt32, firstID: UInt64, firstSequence: UInt64, count: UInt32
+  ) throws(GoetheError)
     -> [Data]
   {
     var payloads: [Data] = []
@@ -100,7 +103,8 @@ extension EventStore {
       }
       guard write.epoch >= state.epoch else {
         throw GoetheError(
-          .conflict, "committed write \(write.index) is from epoch \(write.epoch), older than this node's epoch \(state.epoch)")
+          .conflict,
+          "committed write \(write.index) is from epoch \(write.epoch), older than this node's epoch \(state.epoch)")
       }
       let planned = try state.plan(write.change)
       state.epoch = write.epoch
@@ -130,7 +134,8 @@ extension EventStore.State {
       guard !payloads.isEmpty, firstSequence == current.head.sequence + 1, firstID > current.head.id else {
         throw GoetheError(
           .conflict,
-          "events from sequence \(firstSequence) (id \(firstID)) do not follow topic \(topic)'s head, sequence \(current.head.sequence) (id \(current.head.id))")
+          "events from sequence \(firstSequence) (id \(firstID)) do not follow topic \(topic)'s head, sequence \(current.head.sequence) (id \(current.head.id))"
+        )
       }
       let entry = created == nil ? topics[topic]! : register(current)
       let plan = entry.state.planAppend(firstID: firstID, count: payloads.count)
@@ -145,7 +150,8 @@ extension EventStore.State {
       let number = try self.topic(topic).record.number
       let batch = WriteBatch()
       batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
-      return EventStore.Planned(batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
+      return EventStore.Planned(
+        batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
     }
   }
 

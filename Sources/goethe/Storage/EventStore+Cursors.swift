@@ -1,4 +1,5 @@
 import GoetheKit
+import Synchronization
 
 extension EventStore {
   /// `consumer`'s cursor on `topic`.
@@ -110,7 +111,9 @@ extension EventStore {
   func storedCursor(topic: String, consumer: String) throws(GoetheError) -> CursorRecord? {
     let number = try readable(topic).record.number
     guard let value = try db.get(KeySchema.cursorKey(topic: number, consumer: consumer)) else { return nil }
-    let decoded = value.withUnsafeBytes { bytes in Result { () throws(GoetheError) in try CursorRecord(decoding: bytes) } }
+    let decoded = value.withUnsafeBytes { bytes in
+      Result { () throws(GoetheError) in try CursorRecord(decoding: bytes) }
+    }
     return try decoded.get()
   }
 

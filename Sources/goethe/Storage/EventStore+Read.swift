@@ -97,7 +97,8 @@ extension EventStore {
     var offset = 0
     return found.map { event in
       defer { offset = event.end }
-      return StoredEvent(topic: start.topic, id: event.id, sequence: event.sequence, payload: buffer[offset..<event.end])
+      return StoredEvent(
+        topic: start.topic, id: event.id, sequence: event.sequence, payload: buffer[offset..<event.end])
     }
   }
 
@@ -155,7 +156,9 @@ extension EventStore {
   /// whose last event is before `time` are skipped without reading their events; if no closed
   /// bucket reaches `time`, only events of the open bucket (or of a bucket whose closing append is
   /// still being committed) can, and a seek from `time` finds them.
-  func firstEvent(_ topic: TopicState, atOrAfterTime time: UInt64) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
+  func firstEvent(
+    _ topic: TopicState, atOrAfterTime time: UInt64
+  ) throws(GoetheError) -> (id: UInt64, sequence: UInt64)? {
     let number = topic.record.number
     let iterator = try db.makeIterator()
     iterator.seek(KeySchema.timeIndexKey(topic: number, bucket: topic.record.granularity.bucketStart(of: time)))

@@ -1,4 +1,5 @@
 import GoetheKit
+import Synchronization
 
 extension EventStore {
   func createTopic(_ name: String, granularity: Granularity?) async throws -> TopicInfo {
@@ -11,7 +12,8 @@ extension EventStore {
       state.register(topic)
       let batch = WriteBatch()
       batch.put(KeySchema.topicKey(name), topic.record.encoded)
-      return Planned(batch: batch, result: topic.info, log: .createTopic(name: name, record: topic.record), visible: nil)
+      return Planned(
+        batch: batch, result: topic.info, log: .createTopic(name: name, record: topic.record), visible: nil)
     }
   }
 

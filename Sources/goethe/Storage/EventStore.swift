@@ -111,7 +111,8 @@ final class EventStore: GoetheStore {
     guard let found, KeySchema.readableFormatVersions.contains(found) else {
       throw GoetheError(
         .corrupted,
-        "\(path) has storage format \(found.map(String.init) ?? "unknown"), this goethe reads format \(KeySchema.formatVersion) (and upgrades older ones); use a matching goethe version")
+        "\(path) has storage format \(found.map(String.init) ?? "unknown"), this goethe reads format \(KeySchema.formatVersion) (and upgrades older ones); use a matching goethe version"
+      )
     }
     return found
   }

@@ -131,7 +131,8 @@ private struct StoreFiles {
     do {
       try FileManager.default.moveItem(atPath: path + "/" + name, toPath: path + "/" + newName)
     } catch {
-      throw GoetheError(.storageUnusable, "cannot rename \(path)/\(name) to \(newName) to repair the store", cause: error)
+      throw GoetheError(
+        .storageUnusable, "cannot rename \(path)/\(name) to \(newName) to repair the store", cause: error)
     }
   }
 

@@ -34,7 +34,8 @@ struct LevelDBStatus: Error {
   /// The refusal of a store that another process has open.
   static func locked(_ path: String) -> GoetheError {
     GoetheError(
-      .storageLocked, "data directory \(path) is in use by another goethe process; stop it or choose another --data-dir")
+      .storageLocked, "data directory \(path) is in use by another goethe process; stop it or choose another --data-dir"
+    )
   }
 
   /// The refusal of a damaged store: what is wrong, and the command that recovers what is readable.

@@ -115,7 +115,8 @@ final class ConnectionManager: ChannelDuplexHandler {
     idleTimer?.cancel()
     idleTimer = nil
     goAway(lastStreamID: .maxID, code: .noError, reason: reason, context: context)
-    context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: .rootStream, payload: .ping(Self.drainPingData, ack: false))), promise: nil)
+    context.writeAndFlush(
+      wrapOutboundOut(HTTP2Frame(streamID: .rootStream, payload: .ping(Self.drainPingData, ack: false))), promise: nil)
     drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.drainPingTimeout) { [self] in
       nameTheLastStream(context: context)
     }
@@ -153,7 +154,8 @@ final class ConnectionManager: ChannelDuplexHandler {
     drainTimer?.cancel()
   }
 
-  private func goAway(lastStreamID: HTTP2StreamID, code: HTTP2ErrorCode, reason: String, context: ChannelHandlerContext) {
+  private func goAway(lastStreamID: HTTP2StreamID, code: HTTP2ErrorCode, reason: String, context: ChannelHandlerContext)
+  {
     let frame = HTTP2Frame(
       streamID: .rootStream,
       payload: .goAway(lastStreamID: lastStreamID, errorCode: code, opaqueData: ByteBuffer(string: reason)))

@@ -116,7 +116,9 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
           "a request message of \(ByteSize(length)) is over the limit of \(ByteSize(configuration.maxRequestSize)); send fewer or smaller events per request"
         ).rpcError)
     } catch {
-      return end(with: RPCError(code: .internalError, message: "a request message is compressed, but no compression was negotiated"))
+      return end(
+        with: RPCError(
+          code: .internalError, message: "a request message is compressed, but no compression was negotiated"))
     }
     if let requestStream, let requestFlow {
       for message in messages {
@@ -168,7 +170,8 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
   ///
   /// A streaming call's response headers go out at once: clients such as grpc-swift's hand a
   /// bidirectional call to their code only once the server has answered with headers.
-  private func start(streaming: Bool = true, _ body: @escaping @Sendable (any ResponseSink) async throws -> ByteBuffer?) {
+  private func start(streaming: Bool = true, _ body: @escaping @Sendable (any ResponseSink) async throws -> ByteBuffer?)
+  {
     guard let context else { return }
     if streaming {
       startResponse()

@@ -28,7 +28,8 @@ struct HTTP2FrameHeader: Equatable {
     length = Int(bytes[0]) << 16 | Int(bytes[1]) << 8 | Int(bytes[2])
     type = bytes[3]
     flags = bytes[4]
-    streamID = (UInt32(bytes[5]) << 24 | UInt32(bytes[6]) << 16 | UInt32(bytes[7]) << 8 | UInt32(bytes[8])) & 0x7fff_ffff
+    streamID =
+      (UInt32(bytes[5]) << 24 | UInt32(bytes[6]) << 16 | UInt32(bytes[7]) << 8 | UInt32(bytes[8])) & 0x7fff_ffff
   }
 
   /// A PING that is not itself an acknowledgement.

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import GoetheKit
 import NIOCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The daemon's listening socket, bound before anything else starts so that a taken or
 /// unusable address is refused before the store is opened or created.
@@ -17,7 +18,8 @@ struct ListeningSocket: ~Copyable {
     do {
       resolved = try NIOCore.SocketAddress.makeAddressResolvingHost(address.host, port: address.port)
     } catch {
-      throw GoetheError(.unavailable, "cannot serve on \(address): cannot resolve \(address.host); choose another --listen")
+      throw GoetheError(
+        .unavailable, "cannot serve on \(address): cannot resolve \(address.host); choose another --listen")
     }
     let descriptor = socket(resolved.protocol.rawValue, Self.streamType, 0)
     guard descriptor >= 0 else { throw Self.failure(address, errno) }
@@ -49,9 +51,9 @@ struct ListeningSocket: ~Copyable {
   deinit { close(descriptor) }
 
   #if canImport(Glibc)
-  private static let streamType = CInt(SOCK_STREAM.rawValue)
+    private static let streamType = CInt(SOCK_STREAM.rawValue)
   #else
-  private static let streamType = SOCK_STREAM
+    private static let streamType = SOCK_STREAM
   #endif
 
   private static func failure(_ address: ServerAddress, _ code: CInt) -> GoetheError {

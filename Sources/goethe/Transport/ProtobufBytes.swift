@@ -51,7 +51,9 @@ struct FramedBytes: SwiftProtobufContiguousBytes {
   }
 
   mutating func withUnsafeMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
-    try buffer.withUnsafeMutableReadableBytes { try body(UnsafeMutableRawBufferPointer(rebasing: $0[Self.prefixSize...])) }
+    try buffer.withUnsafeMutableReadableBytes {
+      try body(UnsafeMutableRawBufferPointer(rebasing: $0[Self.prefixSize...]))
+    }
   }
 }
 

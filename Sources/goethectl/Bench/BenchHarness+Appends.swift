@@ -1,3 +1,5 @@
+import GoetheKit
+
 extension BenchHarness {
   /// Every client appends its share in calls of `batch` events, each call after the previous one
   /// returned; a call's round trip is one latency sample.

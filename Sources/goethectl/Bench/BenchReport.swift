@@ -1,5 +1,6 @@
 import Foundation
 import GoetheKit
+import Histogram
 
 /// Prints a run: a header line before it (text only), then the figures, as key-value lines (text),
 /// one JSON object (json) or one line of tab-separated numbers (raw).

@@ -1,4 +1,5 @@
-import ArgumentParser
+// Public: the retroactive conformance below is of a public type to a public protocol.
+public import ArgumentParser
 
 struct CompletionCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Left-aligned text columns, two spaces apart, with an optional header.
 struct Table {
   var header: [String]

@@ -1,4 +1,5 @@
 import GoetheKit
+import Foundation
 
 /// Topics and their consumers as tables, key-value text or JSON lines.
 struct TopicPrinter {

@@ -22,7 +22,9 @@ enum Binaries {
   static var goethe: URL {
     get throws {
       guard let directory else {
-        throw E2EFailure("cannot find the goethe executable next to the test bundle (\(CommandLine.arguments[0])); build it with: swift build --build-tests")
+        throw E2EFailure(
+          "cannot find the goethe executable next to the test bundle (\(CommandLine.arguments[0])); build it with: swift build --build-tests"
+        )
       }
       return directory.appendingPathComponent("goethe")
     }

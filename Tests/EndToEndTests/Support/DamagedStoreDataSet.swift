@@ -1,7 +1,7 @@
 import Foundation
 import GoetheKit
-import Testing
 import TestSupport
+import Testing
 
 /// A data directory written by the real daemon, built once for the suite that carries the trait;
 /// its tests damage copies of it.
@@ -110,7 +110,9 @@ struct DirectoryContents: Equatable {
   /// The path of the log.
   static func log(in directory: URL) throws -> URL {
     let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-    guard let name = names.first(where: { $0.hasSuffix(".log") }) else { throw E2EFailure("no log in \(directory.path)") }
+    guard let name = names.first(where: { $0.hasSuffix(".log") }) else {
+      throw E2EFailure("no log in \(directory.path)")
+    }
     return directory.appendingPathComponent(name)
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Synchronization
 import Testing
 
@@ -17,16 +18,21 @@ struct RPCAppendStreamTests {
         var options = ProducerOptions()
         options.maxBatchEvents = 50
         options.maxInFlight = 4
-        try await client.withProducer(to: "orders", options: options, onAcknowledgement: { ack in
-          acks.withLock { $0.append(ack) }
-        }) { producer in
+        try await client.withProducer(
+          to: "orders", options: options,
+          onAcknowledgement: { ack in
+            acks.withLock { $0.append(ack) }
+          }
+        ) { producer in
           for number in 0..<2_000 { try await producer.send(Data("event \(number)".utf8)) }
         }
         let answered = acks.withLock { $0 }
         #expect(answered.reduce(0) { $0 + $1.count } == 2_000)
-        #expect(answered.map(\.firstSequence) == answered.indices.map { index in
-          1 + UInt64(answered[..<index].reduce(0) { $0 + $1.count })
-        })
+        #expect(
+          answered.map(\.firstSequence)
+            == answered.indices.map { index in
+              1 + UInt64(answered[..<index].reduce(0) { $0 + $1.count })
+            })
         let events = try await client.collect("orders").events
         #expect(RPCTest.texts(events) == (0..<2_000).map { "event \($0)" })
         #expect(events.map(\.sequence) == Array(1...2_000))
@@ -46,9 +52,12 @@ struct RPCAppendStreamTests {
         var options = ProducerOptions()
         options.maxBatchEvents = 10
         let error = await #expect(throws: GoetheError.self) {
-          try await client.withProducer(to: "orders", options: options, onAcknowledgement: { ack in
-            acknowledged.withLock { $0 += ack.count }
-          }) { producer in
+          try await client.withProducer(
+            to: "orders", options: options,
+            onAcknowledgement: { ack in
+              acknowledged.withLock { $0 += ack.count }
+            }
+          ) { producer in
             for number in 0..<100 {
               try await producer.send(number == 55 ? Data(count: 2048) : Data("e\(number)".utf8))
             }

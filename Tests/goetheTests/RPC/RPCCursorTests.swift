@@ -30,7 +30,8 @@ struct RPCCursorTests {
 
   static let setCases: [SetCase] = [
     SetCase(name: "an existing event", position: .event(ids[1]), landsOn: 1),
-    SetCase(name: "an id between events, which resolves to the following event", position: .event(ids[1] + 1), landsOn: 2),
+    SetCase(
+      name: "an id between events, which resolves to the following event", position: .event(ids[1] + 1), landsOn: 2),
     SetCase(name: "an id past the head, which resolves to the newest event", position: .event(ids[4] + 1), landsOn: 4),
     SetCase(name: "the time of an event, which resumes with that event", position: .time(ids[3]), landsOn: 2),
     SetCase(name: "a time between events", position: .time(ids[3] - 1), landsOn: 2),
@@ -82,11 +83,15 @@ struct RPCCursorTests {
       _ = try await client.setCursor(topic: "orders", consumer: "audit", to: .event(Self.ids[0]))
       try await client.deleteCursor(topic: "orders", consumer: "billing")
 
-      let gone = await #expect(throws: GoetheError.self) { try await client.cursor(topic: "orders", consumer: "billing") }
+      let gone = await #expect(throws: GoetheError.self) {
+        try await client.cursor(topic: "orders", consumer: "billing")
+      }
       #expect(gone?.code == .notFound)
       #expect(try await client.cursors(topic: "orders").map(\.consumer) == ["audit"])
       #expect(try await client.collect("orders", from: .afterConsumer("billing")).events.count == 5)
-      let again = await #expect(throws: GoetheError.self) { try await client.deleteCursor(topic: "orders", consumer: "billing") }
+      let again = await #expect(throws: GoetheError.self) {
+        try await client.deleteCursor(topic: "orders", consumer: "billing")
+      }
       #expect(again?.code == .notFound)
     }
   }

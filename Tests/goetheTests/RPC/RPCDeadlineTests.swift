@@ -1,5 +1,6 @@
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 /// Calls whose deadline passes end with DEADLINE_EXCEEDED from the server.
@@ -33,10 +34,11 @@ struct RPCDeadlineTests {
     try await withRPCServer(v1ConsumeFollows: true) { server in
       try await server.withStub { stub in
         let request = StreamingClientRequest<V1Cursor>(metadata: Self.timeout) { writer in
-          try await writer.write(.with {
-            $0.topic.id = "quiet"
-            $0.consumer = "worker"
-          })
+          try await writer.write(
+            .with {
+              $0.topic.id = "quiet"
+              $0.consumer = "worker"
+            })
           // Keep the request open, as a v1 client waiting for an event does.
           try await Task.sleep(for: .seconds(30))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 /// Refused requests: the error code and message each caller sees, and that nothing was stored.
@@ -97,7 +98,10 @@ struct RPCErrorTests {
           ("set cursor", { _ = try await client.setCursor(topic: "missing", consumer: "billing", to: .end) }),
           ("get cursor of a missing topic", { _ = try await client.cursor(topic: "missing", consumer: "billing") }),
           ("get cursor of an unknown consumer", { _ = try await client.cursor(topic: "orders", consumer: "nobody") }),
-          ("delete cursor of an unknown consumer", { try await client.deleteCursor(topic: "orders", consumer: "nobody") }),
+          (
+            "delete cursor of an unknown consumer",
+            { try await client.deleteCursor(topic: "orders", consumer: "nobody") }
+          ),
         ]
         for (name, call) in calls {
           let error = await #expect(throws: GoetheError.self, "\(name)") { try await call() }

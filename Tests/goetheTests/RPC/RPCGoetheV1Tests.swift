@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 /// Goethe v1 clients: Produce and the Consume conversation, using only the v1 fields of Event and
@@ -32,7 +33,9 @@ struct RPCGoetheV1Tests {
       try await server.withStub { stub in
         let noTopic = await #expect(throws: RPCError.self) { try await stub.produce("x", to: "") }
         #expect(noTopic?.code == .invalidArgument)
-        let noPayload = await #expect(throws: RPCError.self) { try await stub.produce(.with { $0.topic.id = "orders" }) }
+        let noPayload = await #expect(throws: RPCError.self) {
+          try await stub.produce(.with { $0.topic.id = "orders" })
+        }
         #expect(noPayload?.code == .invalidArgument)
       }
       try await server.withClient { (client) async throws in

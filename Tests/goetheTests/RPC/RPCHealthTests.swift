@@ -1,5 +1,6 @@
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 @testable import goethe

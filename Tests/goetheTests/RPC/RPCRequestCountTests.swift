@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCProtobuf
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 /// A method that takes one request refuses a call that sends another number of them, as soon as

@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 @testable import goethe

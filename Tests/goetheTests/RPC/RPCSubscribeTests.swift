@@ -32,20 +32,35 @@ struct RPCSubscribeTests {
     Case(name: "time between events", from: .position(.time(ids[1] + 1)), expected: [2, 3, 4], resolution: .nearest),
     Case(name: "time after the head", from: .position(.time(ids[4] + 1)), expected: [], resolution: .waiting),
     Case(name: "after a consumer's cursor", from: .afterConsumer("reader"), expected: [2, 3, 4], resolution: .exact),
-    Case(name: "after a consumer without cursor", from: .afterConsumer("newcomer"), expected: [0, 1, 2, 3, 4], resolution: .exact),
+    Case(
+      name: "after a consumer without cursor", from: .afterConsumer("newcomer"), expected: [0, 1, 2, 3, 4],
+      resolution: .exact),
     Case(name: "last 2", from: .last(2), expected: [3, 4], resolution: .exact),
     Case(name: "last 1", from: .last(1), expected: [4], resolution: .exact),
     Case(name: "last 9 of 5", from: .last(9), expected: [0, 1, 2, 3, 4], resolution: .exact),
     Case(name: "last 0", from: .last(0), expected: [], resolution: .waiting),
-    Case(name: "to an id, inclusive", from: .position(.beginning), to: .event(ids[2]), expected: [0, 1, 2], resolution: .exact),
-    Case(name: "to an id between events", from: .position(.event(ids[1])), to: .event(ids[3] - 1), expected: [1, 2], resolution: .exact),
-    Case(name: "to a time, exclusive", from: .position(.beginning), to: .time(ids[2]), expected: [0, 1], resolution: .exact),
-    Case(name: "to a time just after an event", from: .position(.beginning), to: .time(ids[2] + 1), expected: [0, 1, 2], resolution: .exact),
-    Case(name: "to before the start", from: .position(.event(ids[3])), to: .event(ids[1]), expected: [], resolution: .exact),
+    Case(
+      name: "to an id, inclusive", from: .position(.beginning), to: .event(ids[2]), expected: [0, 1, 2],
+      resolution: .exact),
+    Case(
+      name: "to an id between events", from: .position(.event(ids[1])), to: .event(ids[3] - 1), expected: [1, 2],
+      resolution: .exact),
+    Case(
+      name: "to a time, exclusive", from: .position(.beginning), to: .time(ids[2]), expected: [0, 1], resolution: .exact
+    ),
+    Case(
+      name: "to a time just after an event", from: .position(.beginning), to: .time(ids[2] + 1), expected: [0, 1, 2],
+      resolution: .exact),
+    Case(
+      name: "to before the start", from: .position(.event(ids[3])), to: .event(ids[1]), expected: [], resolution: .exact
+    ),
     Case(name: "limit", from: .position(.beginning), limit: 2, expected: [0, 1], resolution: .exact),
     Case(name: "limit from an id", from: .position(.event(ids[1])), limit: 3, expected: [1, 2, 3], resolution: .exact),
-    Case(name: "limit past the head", from: .position(.event(ids[3])), limit: 10, expected: [3, 4], resolution: .exact),
-    Case(name: "limit and bound", from: .position(.beginning), to: .event(ids[1]), limit: 3, expected: [0, 1], resolution: .exact),
+    Case(
+      name: "limit past the head", from: .position(.event(ids[3])), limit: 10, expected: [3, 4], resolution: .exact),
+    Case(
+      name: "limit and bound", from: .position(.beginning), to: .event(ids[1]), limit: 3, expected: [0, 1],
+      resolution: .exact),
   ]
 
   @Test(arguments: cases)

@@ -36,7 +36,9 @@ struct RPCTopicTests {
       try await server.withClient { client in
         _ = try await client.createTopic("orders")
         _ = try await client.append(RPCTest.data("kept"), to: "orders")
-        let error = await #expect(throws: GoetheError.self) { try await client.createTopic("orders", granularity: .minimum) }
+        let error = await #expect(throws: GoetheError.self) {
+          try await client.createTopic("orders", granularity: .minimum)
+        }
         #expect(error?.code == .alreadyExists)
         let described = try await client.describeTopic("orders")
         #expect(described.granularity == .hour)
@@ -74,7 +76,9 @@ struct RPCTopicTests {
       try await server.withClient { client in
         _ = try await client.createTopic("orders", granularity: .minimum)
         let ids = try await client.appendEach(
-          [(t + 1 * RPCClock.second, "a"), (t + 2 * RPCClock.second, "b"), (t + 2 * minute + 5 * RPCClock.second, "c")],
+          [
+            (t + 1 * RPCClock.second, "a"), (t + 2 * RPCClock.second, "b"), (t + 2 * minute + 5 * RPCClock.second, "c"),
+          ],
           to: "orders", clock: clock)
         #expect(ids == [t + RPCClock.second, t + 2 * RPCClock.second, t + 2 * minute + 5 * RPCClock.second])
 

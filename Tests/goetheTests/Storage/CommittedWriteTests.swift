@@ -110,7 +110,9 @@ import Testing
         await expectError(.conflict, mentioning: ["sequence 5", "orders"]) { try await follower.apply(gap) }
         var takenNumber = writes[0]
         takenNumber.index = 3
-        if case .createTopic(_, let record) = takenNumber.change { takenNumber.change = .createTopic(name: "other", record: record) }
+        if case .createTopic(_, let record) = takenNumber.change {
+          takenNumber.change = .createTopic(name: "other", record: record)
+        }
         await expectError(.conflict, mentioning: ["number 1", "orders"]) { try await follower.apply(takenNumber) }
         #expect(try Self.records(follower) == before)
         #expect(follower.lastCommitIndex == 2)
@@ -145,7 +147,9 @@ import Testing
   @Test func aRepairWritesTheCommitLogAnew() async throws {
     let clock = FakeClock()
     try await withTemporaryDirectory { _, path in
-      try await withEventStore(at: path, .testing(clock: clock)) { store in try await Self.writeHistory(store, clock: clock) }
+      try await withEventStore(at: path, .testing(clock: clock)) { store in
+        try await Self.writeHistory(store, clock: clock)
+      }
       try EventStore.repair(path: path, options: .testing(clock: clock))
       try await withEventStore(at: path, .testing(clock: clock)) { repaired in
         try await withEventStore { replica in

@@ -32,7 +32,9 @@ import Testing
       clock.set(FakeClock.epoch + 5_000)
       let info = try await store.setCursor(topic: "t", consumer: "c", to: .event(ids[2]))
       #expect(
-        info == CursorInfo(topic: "t", consumer: "c", eventID: ids[2], sequence: 3, updated: FakeClock.epoch + 5_000, lag: 2))
+        info
+          == CursorInfo(
+            topic: "t", consumer: "c", eventID: ids[2], sequence: 3, updated: FakeClock.epoch + 5_000, lag: 2))
       #expect(try store.cursor(topic: "t", consumer: "c") == info)
       try expectResume(store, at: 3)
     }
@@ -171,7 +173,9 @@ import Testing
       _ = try await store.setCursor(topic: "t", consumer: "c", to: .event(ids[3]))
       let other = try await store.setCursor(topic: "t", consumer: "other", to: .event(ids[1]))
       try await store.deleteCursor(topic: "t", consumer: "c")
-      await expectError(.notFound, mentioning: ["consumer c", "topic t"]) { _ = try store.cursor(topic: "t", consumer: "c") }
+      await expectError(.notFound, mentioning: ["consumer c", "topic t"]) {
+        _ = try store.cursor(topic: "t", consumer: "c")
+      }
       await expectError(.notFound) { try await store.deleteCursor(topic: "t", consumer: "c") }
       try expectResume(store, at: 0)  // no cursor: from the beginning
       #expect(try await store.listCursors(topic: "t") == [other])
@@ -198,7 +202,9 @@ import Testing
         _ = try await store.commitCursor(topic: "ghost", consumer: "c", eventID: 1)
       }
       await expectError(.notFound, mentioning: ["ghost"]) { _ = try await store.listCursors(topic: "ghost") }
-      await expectError(.notFound, mentioning: ["ghost"]) { try await store.deleteCursor(topic: "ghost", consumer: "c") }
+      await expectError(.notFound, mentioning: ["ghost"]) {
+        try await store.deleteCursor(topic: "ghost", consumer: "c")
+      }
       #expect(store.listTopics().isEmpty)
     }
   }

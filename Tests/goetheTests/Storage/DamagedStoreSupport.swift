@@ -113,7 +113,8 @@ func expectConsistent(
   for cursor in info.consumers {
     let upTo = events.filter { $0.id <= cursor.eventID }
     #expect(cursor.sequence == UInt64(upTo.count), "cursor \(cursor.consumer)", sourceLocation: sourceLocation)
-    #expect(cursor.lag == UInt64(events.count - upTo.count), "cursor \(cursor.consumer)", sourceLocation: sourceLocation)
+    #expect(
+      cursor.lag == UInt64(events.count - upTo.count), "cursor \(cursor.consumer)", sourceLocation: sourceLocation)
     let resume = try store.resolveStart(afterConsumer: cursor.consumer, in: topic)
     #expect(resume.info.eventID == events.first { $0.id > cursor.eventID }?.id, sourceLocation: sourceLocation)
   }

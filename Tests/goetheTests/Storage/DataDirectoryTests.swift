@@ -35,7 +35,9 @@ import Testing
       let files = try storeFiles(in: path)
 
       for _ in 0..<2 {
-        await expectError(.corrupted, mentioning: [path, "damaged", "CURRENT", "run: goethe repair --data-dir \(path)"]) {
+        await expectError(
+          .corrupted, mentioning: [path, "damaged", "CURRENT", "run: goethe repair --data-dir \(path)"]
+        ) {
           _ = try EventStore(path: path)
         }
       }

@@ -1,7 +1,7 @@
 import Foundation
 import GoetheKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import goethe
 
@@ -21,14 +21,17 @@ import TestSupport
 
       let consumer = Self.consumerName(&random)
       let cursorKey = KeySchema.cursorKey(topic: topic, consumer: consumer)
-      #expect(cursorKey.withUnsafeBytes { KeySchema.decodeCursorKey($0, topic: topic) } == consumer, "seed \(Fuzzing.seed)")
-      #expect(cursorKey.withUnsafeBytes { KeySchema.decodeCursorKey($0, topic: topic &+ 1) } == nil, "seed \(Fuzzing.seed)")
+      #expect(
+        cursorKey.withUnsafeBytes { KeySchema.decodeCursorKey($0, topic: topic) } == consumer, "seed \(Fuzzing.seed)")
+      #expect(
+        cursorKey.withUnsafeBytes { KeySchema.decodeCursorKey($0, topic: topic &+ 1) } == nil, "seed \(Fuzzing.seed)")
 
       let granularity = try Granularity(seconds: 60 * UInt32.random(in: 1...1_440, using: &random))
       let record = TopicRecord(number: topic, granularity: granularity, created: random.next())
       #expect((try? record.encoded.withUnsafeBytes { try TopicRecord(decoding: $0) }) == record, "seed \(Fuzzing.seed)")
       let cursor = CursorRecord(eventID: id, sequence: random.next(), updated: random.next())
-      #expect((try? cursor.encoded.withUnsafeBytes { try CursorRecord(decoding: $0) }) == cursor, "seed \(Fuzzing.seed)")
+      #expect(
+        (try? cursor.encoded.withUnsafeBytes { try CursorRecord(decoding: $0) }) == cursor, "seed \(Fuzzing.seed)")
       let timeBucket = TimeBucket(start: bucket, lastID: id, count: random.next(), lastSequence: random.next())
       #expect(
         (try? timeBucket.encoded.withUnsafeBytes { try TimeBucket(start: bucket, decoding: $0) }) == timeBucket,
@@ -39,17 +42,22 @@ import TestSupport
   @Test func anyBytesDecodeToWhatEncodesThemOrToNothing() {
     var random = SplitMix64(seed: Fuzzing.seed)
     for _ in 0..<Fuzzing.iterations(50_000) {
-      let bytes = Bool.random(using: &random) ? Self.bytes(&random) : random.mutated(Self.encoding(&random)) { random in
-        UInt8(truncatingIfNeeded: random.next())
-      }
-      let topic = bytes.count >= 5 && Bool.random(using: &random)
+      let bytes =
+        Bool.random(using: &random)
+        ? Self.bytes(&random)
+        : random.mutated(Self.encoding(&random)) { random in
+          UInt8(truncatingIfNeeded: random.next())
+        }
+      let topic =
+        bytes.count >= 5 && Bool.random(using: &random)
         ? bytes.withUnsafeBytes { $0.bigEndian(at: 1, as: UInt32.self) } : UInt32(truncatingIfNeeded: random.next())
       bytes.withUnsafeBytes { raw in
         if let key = KeySchema.decodeEventKey(raw) {
           #expect(KeySchema.eventKey(topic: key.topic, id: key.id) == bytes, "\(bytes), seed \(Fuzzing.seed)")
         }
         if let key = KeySchema.decodeTimeIndexKey(raw) {
-          #expect(KeySchema.timeIndexKey(topic: key.topic, bucket: key.bucket) == bytes, "\(bytes), seed \(Fuzzing.seed)")
+          #expect(
+            KeySchema.timeIndexKey(topic: key.topic, bucket: key.bucket) == bytes, "\(bytes), seed \(Fuzzing.seed)")
         }
         if let consumer = KeySchema.decodeCursorKey(raw, topic: topic) {
           // Names are stored as UTF-8; other bytes (only a damaged store has them) decode lossily.
@@ -88,7 +96,8 @@ import TestSupport
     case 2: return KeySchema.cursorKey(topic: topic, consumer: consumerName(&random))
     case 3: return TopicRecord(number: topic, granularity: .hour, created: random.next()).encoded
     case 4: return CursorRecord(eventID: random.next(), sequence: random.next(), updated: random.next()).encoded
-    default: return TimeBucket(start: 0, lastID: random.next(), count: random.next(), lastSequence: random.next()).encoded
+    default:
+      return TimeBucket(start: 0, lastID: random.next(), count: random.next(), lastSequence: random.next()).encoded
     }
   }
 

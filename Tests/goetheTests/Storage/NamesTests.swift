@@ -100,7 +100,9 @@ import Testing
     #expect(try Granularity(parsing: granularity.description) == granularity)
   }
 
-  @Test(arguments: ["30s", "2d", "25h", "1441m", "0m", "0h", "abc", "", "m", "1", "1.5h", "-1m", "1 h", "1H", "4294967295d"])
+  @Test(arguments: [
+    "30s", "2d", "25h", "1441m", "0m", "0h", "abc", "", "m", "1", "1.5h", "-1m", "1 h", "1H", "4294967295d",
+  ])
   func granularityRejects(text: String) {
     let error = #expect(throws: GoetheError.self) { try Granularity(parsing: text) }
     #expect(error?.code == .invalidArgument)

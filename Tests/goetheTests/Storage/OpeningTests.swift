@@ -56,7 +56,8 @@ import Testing
     try await withTemporaryDirectory { _, path in
       try await withStore(at: path) { store in _ = try await store.append(payloads("x"), to: "t", createTopic: true) }
       try put([0, 0, 0, 99], at: KeySchema.formatVersionKey, in: path)
-      await expectError(.corrupted, mentioning: [path, "storage format 99", "reads format \(KeySchema.formatVersion)"]) {
+      await expectError(.corrupted, mentioning: [path, "storage format 99", "reads format \(KeySchema.formatVersion)"])
+      {
         _ = try EventStore(path: path)
       }
       // The refused open released the directory: the next attempt is refused for the same reason, not locked.
@@ -142,7 +143,8 @@ import Testing
       }
       #expect(before.events.map(\.count) == [20, 3])
       #expect(before.topics.first?.consumers.map(\.consumer) == ["reader"])
-      let after = try await withStore(at: path, .testing(durability, clock: clock)) { store in try await Snapshot(store) }
+      let after = try await withStore(at: path, .testing(durability, clock: clock)) { store in try await Snapshot(store)
+      }
       #expect(after == before)
     }
   }

@@ -62,7 +62,8 @@ import Testing
       expectStart(try store.resolveStart(.beginning, in: "t"), .exact, at: 0)
       expectStart(try store.resolveStart(.end, in: "t"), .waiting, at: nil)
       let beginning = try store.resolveStart(.beginning, in: "t")
-      #expect(try store.read(beginning, from: beginning.fromID, limit: .max).map(\.payloadText) == ["1", "2", "3", "4", "5"])
+      #expect(
+        try store.read(beginning, from: beginning.fromID, limit: .max).map(\.payloadText) == ["1", "2", "3", "4", "5"])
     }
   }
 
@@ -123,7 +124,8 @@ import Testing
       #expect(try store.read(start, from: ids[1] + 1, through: ids[3] - 1, limit: 10).map(\.payloadText) == ["3"])
       #expect(try store.read(start, from: ids[3], through: ids[1], limit: 10, maxBytes: .max).isEmpty)
       // Each payload is 1 byte: the read stops after the event that reaches maxBytes.
-      #expect(try store.read(start, from: 0, through: .max, limit: 10, maxBytes: 3).map(\.payloadText) == ["1", "2", "3"])
+      #expect(
+        try store.read(start, from: 0, through: .max, limit: 10, maxBytes: 3).map(\.payloadText) == ["1", "2", "3"])
       #expect(try store.read(start, from: 0, through: .max, limit: 10, maxBytes: 1).map(\.payloadText) == ["1"])
       var visited: [UInt64] = []
       let count = try store.scan(start, from: ids[2], through: .max, limit: .max) { id, _, _ in
@@ -138,7 +140,9 @@ import Testing
   @Test func positionsInAMissingTopicAreNotFound() async throws {
     try await withStore { store in
       await expectError(.notFound, mentioning: ["ghost"]) { _ = try store.resolveStart(.beginning, in: "ghost") }
-      await expectError(.notFound, mentioning: ["ghost"]) { _ = try await store.resolveStart(lastEvents: 1, in: "ghost") }
+      await expectError(.notFound, mentioning: ["ghost"]) {
+        _ = try await store.resolveStart(lastEvents: 1, in: "ghost")
+      }
       await expectError(.notFound, mentioning: ["ghost"]) {
         _ = try store.resolveStart(afterConsumer: "c", in: "ghost")
       }

@@ -2,8 +2,8 @@ import Foundation
 import GoetheKit
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import goethe
 
@@ -224,7 +224,8 @@ extension EventLog {
 /// Checks that `events` have strictly increasing ids and the sequence numbers 1...count.
 func expectWellOrdered(_ events: [StoredEvent], sourceLocation: SourceLocation = #_sourceLocation) {
   let ids = events.map(\.id)
-  #expect(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "ids are not strictly increasing", sourceLocation: sourceLocation)
+  #expect(
+    zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "ids are not strictly increasing", sourceLocation: sourceLocation)
   #expect(
     events.map(\.sequence) == (0..<UInt64(events.count)).map { $0 + 1 }, "sequence numbers are not 1...\(events.count)",
     sourceLocation: sourceLocation)

@@ -1,7 +1,7 @@
 import Foundation
 import GoetheKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import goethe
 
@@ -150,7 +150,8 @@ import TestSupport
         let head = try #require(before.lastEventID)
         let start = try store.resolveStart(.time(head), in: "t")
         if start.info.eventID != head {
-          findings.missedSeeks.append("seek to the committed head \(head) (sequence \(before.headSequence)) gave \(start.info)")
+          findings.missedSeeks.append(
+            "seek to the committed head \(head) (sequence \(before.headSequence)) gave \(start.info)")
         }
         let buckets = try await store.bucketCounts("t", from: 0, to: .max)
         let after = try await store.describeTopic("t")
@@ -212,7 +213,9 @@ import TestSupport
       #expect(start.info == StartInfo(resolution: .waiting))
       #expect(start.fromID == 1)
       #expect(try await store.bucketCounts("t", from: 0, to: .max).isEmpty)
-      await expectError(.notFound, mentioning: ["ghost"]) { _ = try await store.bucketCounts("ghost", from: 0, to: .max) }
+      await expectError(.notFound, mentioning: ["ghost"]) {
+        _ = try await store.bucketCounts("ghost", from: 0, to: .max)
+      }
     }
   }
 }

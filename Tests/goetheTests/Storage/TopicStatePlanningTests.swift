@@ -1,6 +1,6 @@
 import GoetheKit
-import Testing
 import TestSupport
+import Testing
 
 @testable import goethe
 
@@ -63,7 +63,8 @@ import TestSupport
   }
 
   @Test func expectedSequenceMismatchChangesNothing() throws {
-    let open = TimeBucket(start: FakeClock.epoch - FakeClock.epoch % Self.minute, lastID: FakeClock.epoch, count: 3, lastSequence: 3)
+    let open = TimeBucket(
+      start: FakeClock.epoch - FakeClock.epoch % Self.minute, lastID: FakeClock.epoch, count: 3, lastSequence: 3)
     var state = topic(head: .init(id: FakeClock.epoch, sequence: 3), firstID: 1, openBucket: open)
     let error = #expect(throws: GoetheError.self) {
       try state.planAppend(count: 1, now: FakeClock.epoch + Self.minute, expectedSequence: 7)
@@ -99,7 +100,9 @@ import TestSupport
     let open = TimeBucket(start: boundary - Self.minute, lastID: boundary - 100, count: 4, lastSequence: 4)
     var state = topic(head: .init(id: boundary - 100, sequence: 4), firstID: 1, openBucket: open)
     let plan = try state.planAppend(count: 5, now: boundary - 2, expectedSequence: nil)
-    #expect(plan.closedBuckets == [TimeBucket(start: boundary - Self.minute, lastID: boundary - 1, count: 6, lastSequence: 6)])
+    #expect(
+      plan.closedBuckets == [TimeBucket(start: boundary - Self.minute, lastID: boundary - 1, count: 6, lastSequence: 6)]
+    )
     #expect(state.openBucket == TimeBucket(start: boundary, lastID: boundary + 2, count: 3, lastSequence: 9))
   }
 
@@ -129,7 +132,8 @@ import TestSupport
       case 0: now -= UInt64.random(in: 0...(2 * granularity.nanoseconds), using: &random)
       case 1: now += UInt64.random(in: 0...1_000, using: &random)
       case 2: now += granularity.nanoseconds * UInt64.random(in: 1...30, using: &random)
-      case 3: now = granularity.bucketStart(of: now) + granularity.nanoseconds - UInt64.random(in: 0...3, using: &random)
+      case 3:
+        now = granularity.bucketStart(of: now) + granularity.nanoseconds - UInt64.random(in: 0...3, using: &random)
       default: now += UInt64.random(in: 0...(granularity.nanoseconds / 3), using: &random)
       }
       let count = Int.random(in: 1...4, using: &random)
@@ -144,7 +148,9 @@ import TestSupport
     var expected: [TimeBucket] = []
     for (index, id) in ids.enumerated() {
       let start = granularity.bucketStart(of: id)
-      if expected.last?.start != start { expected.append(TimeBucket(start: start, lastID: 0, count: 0, lastSequence: 0)) }
+      if expected.last?.start != start {
+        expected.append(TimeBucket(start: start, lastID: 0, count: 0, lastSequence: 0))
+      }
       expected[expected.count - 1].count += 1
       expected[expected.count - 1].lastID = id
       expected[expected.count - 1].lastSequence = UInt64(index + 1)

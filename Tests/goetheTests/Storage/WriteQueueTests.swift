@@ -1,5 +1,6 @@
 import Foundation
 import GoetheKit
+import Synchronization
 import Testing
 
 @testable import goethe
@@ -196,7 +197,9 @@ private final class FullPipe {
     guard pipe(&ends) == 0 else { throw GoetheError(.internalError, "cannot make a pipe: errno \(errno)") }
     (reader, writer) = (ends[0], ends[1])
     let flags = fcntl(writer, F_GETFL)
-    guard flags >= 0, fcntl(writer, F_SETFL, flags | O_NONBLOCK) == 0 else { throw failure("make the pipe non-blocking") }
+    guard flags >= 0, fcntl(writer, F_SETFL, flags | O_NONBLOCK) == 0 else {
+      throw failure("make the pipe non-blocking")
+    }
     var byte: UInt8 = 0
     while write(writer, &byte, 1) == 1 {}
     guard fcntl(writer, F_SETFL, flags) == 0 else { throw failure("make the pipe blocking again") }

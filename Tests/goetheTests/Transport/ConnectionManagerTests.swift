@@ -40,7 +40,8 @@ import Testing
   }
 
   static func ping(_ channel: EmbeddedChannel) throws {
-    try channel.writeInbound(HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: 1), ack: false)))
+    try channel.writeInbound(
+      HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: 1), ack: false)))
   }
 
   /// The PINGs written so far that ask for an acknowledgement.

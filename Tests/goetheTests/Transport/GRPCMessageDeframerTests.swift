@@ -14,7 +14,8 @@ import Testing
     let stream = Self.message(3, fill: 1) + Self.message(0) + Self.message(20, fill: 2)
     for cut in 0...stream.count {
       var deframer = GRPCMessageDeframer(limit: 100)
-      let messages = try deframer.process(ByteBuffer(bytes: stream[..<cut]))
+      let messages =
+        try deframer.process(ByteBuffer(bytes: stream[..<cut]))
         + deframer.process(ByteBuffer(bytes: stream[cut...]))
       #expect(messages.map { Array($0.readableBytesView) } == [[1, 1, 1], [], [UInt8](repeating: 2, count: 20)])
       #expect(deframer.isEmpty)

@@ -15,13 +15,19 @@ import Testing
   static func stream() throws -> EmbeddedChannel {
     let channel = EmbeddedChannel()
     let configuration = GRPCStreamHandler.Configuration(
-      methods: [path: .unary { _ in Issue.record("the handler ran"); return ByteBuffer() }],
+      methods: [
+        path: .unary { _ in
+          Issue.record("the handler ran"); return ByteBuffer()
+        }
+      ],
       maxRequestSize: 1024, executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker())
     try channel.pipeline.syncOperations.addHandler(GRPCStreamHandler(configuration))
     return channel
   }
 
-  static func request(path: String = path, contentType: String = "application/grpc", _ extra: [(String, String)] = [])
+  static func request(
+    path: String = path, contentType: String = "application/grpc", _ extra: [(String, String)] = []
+  )
     -> HTTP2Frame.FramePayload
   {
     var headers: HPACKHeaders = [":method": "POST", ":scheme": "http", ":path": path, "content-type": contentType]
@@ -68,7 +74,8 @@ import Testing
   @Test func aCompressedMessageWithoutNegotiationIsRefused() throws {
     let channel = try Self.stream()
     try channel.writeInbound(Self.request())
-    try channel.writeInbound(HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(bytes: [1, 0, 0, 0, 1, 7])))))
+    try channel.writeInbound(
+      HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(bytes: [1, 0, 0, 0, 1, 7])))))
     let answer = try #require(try Self.answers(channel).first)
     #expect(answer.0.first(name: "grpc-status") == "13")
   }

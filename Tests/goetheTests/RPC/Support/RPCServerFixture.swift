@@ -106,7 +106,9 @@ final class RPCClock: Sendable {
 
 extension GoetheClient {
   /// Appends one event per payload, each in its own call at the clock time given with it.
-  func appendEach(_ entries: [(time: UInt64, payload: String)], to topic: String, clock: RPCClock) async throws
+  func appendEach(
+    _ entries: [(time: UInt64, payload: String)], to topic: String, clock: RPCClock
+  ) async throws
     -> [UInt64]
   {
     var ids: [UInt64] = []

@@ -81,7 +81,9 @@ final class SubscriberGauge: MetricsFactory, MeterHandler {
   }
 
   func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler { noop }
-  func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler { noop }
+  func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+    noop
+  }
   func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler { noop }
   func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler { noop }
   func destroyCounter(_ handler: any CounterHandler) {}

@@ -2,6 +2,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import GoetheKit
+import SwiftProtobuf
 
 typealias V1Cursor = Io_Typusomega_Goethe_Cursor
 typealias V1Event = Io_Typusomega_Goethe_Event
