@@ -26,10 +26,11 @@ struct DaemonAssembly: Sendable {
   private let group: ServiceGroup
 
   /// Opens the store and builds the services. `shutdownSignals` start the graceful shutdown
-  /// (and a second one exits at once); tests pass none and call ``shutDown()``.
+  /// (and a second one exits at once); tests pass none and call ``shutDown()``. `watchers` follow
+  /// the settings while the daemon runs; their end, even by an error, does not stop it.
   init(
     configuration: DaemonConfiguration, socket: consuming ListeningSocket, shutdownSignals: [UnixSignal],
-    logger: Logger, substitutes: Substitutes = Substitutes()
+    logger: Logger, watchers: [any Service] = [], substitutes: Substitutes = Substitutes()
   ) throws(GoetheError) {
     store = try EventStore(
       path: configuration.dataDirectory, options: substitutes.storeOptions ?? configuration.storeOptions)
@@ -46,13 +47,18 @@ struct DaemonAssembly: Sendable {
     if let address = configuration.metricsListen {
       services.append(MetricsEndpoint(address: address, registry: registry, logger: logger))
     }
+    let serving = services.map {
+      ServiceGroupConfiguration.ServiceConfiguration(
+        service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+        failureTerminationBehavior: .gracefullyShutdownGroup)
+    }
+    let watching = watchers.map {
+      ServiceGroupConfiguration.ServiceConfiguration(
+        service: $0, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore)
+    }
     group = ServiceGroup(
       configuration: ServiceGroupConfiguration(
-        services: services.map {
-          .init(
-            service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
-            failureTerminationBehavior: .gracefullyShutdownGroup)
-        },
+        services: serving + watching,
         gracefulShutdownSignals: shutdownSignals, logger: logger))
   }
 

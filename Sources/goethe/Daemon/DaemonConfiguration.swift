@@ -2,14 +2,9 @@ import Foundation
 import GoetheKit
 import Logging
 
-/// The daemon's settings. Each comes from, in order of precedence: its command-line flag, its
-/// `GOETHE_*` environment variable, the config file, the built-in default.
-///
-/// The config file holds `key = value` lines (keys as the flags' names, `#` starts a comment):
-///
-///     listen = 0.0.0.0:1337
-///     data-dir = /var/lib/goethe
-///     sync = always
+/// The daemon's settings. Each comes from, in order of precedence, its command-line flag, its
+/// `GOETHE_*` environment variable, the config file (``KeyValueSnapshot``), the built-in default;
+/// ``SettingSources`` reads them.
 struct DaemonConfiguration: Sendable, Equatable {
   var listen = ServerAddress.defaultServer
   var dataDirectory = "./goethe-data"
@@ -30,24 +25,12 @@ struct DaemonConfiguration: Sendable, Equatable {
     "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout",
   ]
 
-  static func environmentName(of key: String) -> String {
-    "GOETHE_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
-  }
-
-  /// Layers flags over the environment over the config file over the defaults.
-  static func resolve(
-    flags: [String: String], environment: [String: String], configFile: String?
-  ) throws(GoetheError) -> DaemonConfiguration {
+  /// The settings `sources` give, over the built-in defaults; an invalid value is refused with
+  /// where it came from.
+  static func resolve(_ sources: SettingSources) throws(GoetheError) -> DaemonConfiguration {
     var configuration = DaemonConfiguration()
-    let file = try configFile.map { path throws(GoetheError) in try parseFile(path) } ?? [:]
     for key in keys {
-      if let value = flags[key] {
-        try configuration.set(key, value, source: "--\(key)")
-      } else if let value = environment[environmentName(of: key)] {
-        try configuration.set(key, value, source: environmentName(of: key))
-      } else if let value = file[key] {
-        try configuration.set(key, value, source: "\(configFile ?? "config"): \(key)")
-      }
+      if let (value, source) = sources.value(of: key) { try configuration.set(key, value, source: source) }
     }
     return configuration
   }
@@ -93,28 +76,6 @@ struct DaemonConfiguration: Sendable, Equatable {
       throw GoetheError(.invalidArgument, "invalid value \"\(value)\": use true or false")
     }
     return flag
-  }
-
-  private static func parseFile(_ path: String) throws(GoetheError) -> [String: String] {
-    let text: String
-    do {
-      text = try String(contentsOfFile: path, encoding: .utf8)
-    } catch {
-      throw GoetheError(.invalidArgument, "cannot read config file \(path): \((error as NSError).localizedDescription)")
-    }
-    var settings: [String: String] = [:]
-    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-      guard !line.allSatisfy(\.isWhitespace) else { continue }
-      let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-      guard parts.count == 2, keys.contains(parts[0]) else {
-        throw GoetheError(
-          .invalidArgument,
-          "\(path):\(number + 1): expected `key = value` with a key among \(keys.joined(separator: ", "))")
-      }
-      settings[parts[0]] = parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-    }
-    return settings
   }
 
   var transportSettings: TransportSettings {

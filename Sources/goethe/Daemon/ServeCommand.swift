@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GoetheKit
 import Logging
+import ServiceLifecycle
 import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
@@ -12,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
       Every option can also come from the environment (GOETHE_LISTEN, GOETHE_DATA_DIR, GOETHE_SYNC, \
       GOETHE_INDEX_GRANULARITY, GOETHE_MAX_EVENT_SIZE, GOETHE_METRICS_LISTEN, GOETHE_LOG_LEVEL, \
       GOETHE_AUTO_CREATE_TOPICS, GOETHE_V1_CONSUME_FOLLOW, GOETHE_IDLE_TIMEOUT, GOETHE_HANDSHAKE_TIMEOUT) or from the config file (`key = value` lines, keys as the options' \
-      names). Flags win over the environment, which wins over the file.
+      names; --config or GOETHE_CONFIG names it). Flags win over the environment, which wins over the \
+      file. While goethe runs it checks the file every 2 seconds and applies a new log-level at once; \
+      other settings take effect at the next start.
       """)
 
   @Option(help: ArgumentHelp("Address to serve gRPC on (default 127.0.0.1:1337).", valueName: "host:port"))
@@ -63,6 +66,10 @@ struct ServeCommand: AsyncParsableCommand {
   var config: String?
 
   func run() async throws {
+    // Logging first, so that reading the config file can log; its level is set once it is known.
+    let levels = LogLevelSwitch(DaemonConfiguration().logLevel)
+    LoggingSystem.bootstrap(levels.handler)
+    let sources: SettingSources
     let configuration: DaemonConfiguration
     do {
       var flags: [String: String] = [:]
@@ -78,21 +85,20 @@ struct ServeCommand: AsyncParsableCommand {
       flags["idle-timeout"] = idleTimeout
       flags["handshake-timeout"] = handshakeTimeout
       let environment = ProcessInfo.processInfo.environment
-      configuration = try DaemonConfiguration.resolve(
-        flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"])
+      sources = try await SettingSources(
+        flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"],
+        logger: Logger(label: "goethe"))
+      configuration = try DaemonConfiguration.resolve(sources)
     } catch {
       reportFailure(error.message)
       throw ExitCode.validationFailure
     }
-    try await Self.serve(configuration)
+    levels.level = configuration.logLevel
+    try await Self.serve(configuration, sources: sources, levels: levels)
   }
 
-  static func serve(_ configuration: DaemonConfiguration) async throws {
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = configuration.logLevel
-      return handler
-    }
+  static func serve(_ configuration: DaemonConfiguration, sources: SettingSources, levels: LogLevelSwitch) async throws
+  {
     let logger = Logger(label: "goethe")
     LargeBlockAllocation.returnToSystemWhenFreed()
     // The address first: a daemon that cannot serve must not create or open a store.
@@ -105,8 +111,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let assembly: DaemonAssembly
     do {
+      var watchers: [any Service] = [LogLevelWatcher(reader: sources.reader, levels: levels, logger: logger)]
+      if let reloading = sources.reloading { watchers.append(reloading) }
       assembly = try DaemonAssembly(
-        configuration: configuration, socket: socket, shutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration: configuration, socket: socket, shutdownSignals: [.sigterm, .sigint], logger: logger,
+        watchers: watchers)
     } catch {
       reportFailure(error.message)
       throw ExitCode.failure
