@@ -8,8 +8,9 @@ final class StaticCoordinator: Coordinator {
 
   init(member: ClusterMember) { self.member = member }
 
+  /// Nothing to keep alive: waits until cancelled.
   func run() async throws {
-    try await Task.sleep(for: .seconds(Int64.max))
+    while true { try await Task.sleep(for: .seconds(3_600)) }
   }
 
   func campaign() async throws -> UInt64 { 0 }

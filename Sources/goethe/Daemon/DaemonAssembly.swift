@@ -23,6 +23,8 @@ struct DaemonAssembly: Sendable {
 
   let store: any GoetheStore
   let daemon: GoetheDaemon
+  /// This node's part in its cluster, which decides whether it takes writes.
+  let role: ClusterRole
   private let group: ServiceGroup
 
   /// Opens the store and builds the services. `shutdownSignals` start the graceful shutdown
@@ -39,11 +41,23 @@ struct DaemonAssembly: Sendable {
       substitutes.metrics
       ?? (configuration.metricsListen == nil
         ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
+    let member = ClusterMember(
+      nodeID: configuration.nodeID ?? store.nodeID, address: configuration.advertise ?? configuration.listen)
+    let coordinator = configuration.coordinator.makeCoordinator(
+      for: member, cluster: configuration.clusterName, leaseTTL: configuration.leaseTTL)
+    // A cluster of one leads from the start and for good; any other node waits for its election.
+    role = ClusterRole(
+      configuration.coordinator == .single ? .leader(epoch: 0) : .follower(leader: nil), coordinator: coordinator)
     daemon = GoetheDaemon(
       configuration: configuration, transport: substitutes.transport ?? configuration.transportSettings, socket: socket,
-      store: store, metrics: ServerMetrics(factory: metricsFactory), exitsOnSecondSignal: !shutdownSignals.isEmpty,
-      logger: logger)
+      store: store, role: role, metrics: ServerMetrics(factory: metricsFactory),
+      exitsOnSecondSignal: !shutdownSignals.isEmpty, logger: logger)
+    if case .leader = role.current { daemon.health.markLeading(true) }
     var services: [any Service] = [daemon]
+    if configuration.coordinator != .single {
+      services.append(
+        LeaderElection(coordinator: coordinator, role: role, store: store, health: daemon.health, logger: logger))
+    }
     if let address = configuration.metricsListen {
       services.append(MetricsEndpoint(address: address, registry: registry, logger: logger))
     }

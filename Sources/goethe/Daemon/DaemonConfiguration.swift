@@ -17,12 +17,21 @@ struct DaemonConfiguration: Sendable, Equatable {
   var v1ConsumeFollows = false
   var idleTimeout: Duration? = .seconds(30 * 60)
   var handshakeTimeout: Duration = .seconds(10)
+  /// The cluster's name, which its nodes share in the coordinator.
+  var clusterName = "goethe"
+  var coordinator = CoordinatorSetting.single
+  /// This node's identity in the cluster; by default the one its store was created with.
+  var nodeID: String?
+  /// What peers and clients dial to reach this node; by default the address it listens on.
+  var advertise: ServerAddress?
+  var leaseTTL: Duration = .seconds(10)
 
   /// The setting names, as flags (`--data-dir`), config keys (`data-dir`) and environment
   /// variables (`GOETHE_DATA_DIR`).
   static let keys = [
     "listen", "data-dir", "sync", "index-granularity", "max-event-size", "metrics-listen", "log-level",
-    "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout",
+    "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout", "cluster", "coordinator", "node-id",
+    "advertise", "lease-ttl",
   ]
 
   /// The settings `sources` give, over the built-in defaults; an invalid value is refused with
@@ -66,6 +75,20 @@ struct DaemonConfiguration: Sendable, Equatable {
     case "v1-consume-follow": v1ConsumeFollows = try Self.flag(value)
     case "idle-timeout": idleTimeout = value == "off" ? nil : try DurationExpression.parse(value)
     case "handshake-timeout": handshakeTimeout = try DurationExpression.parse(value)
+    case "cluster":
+      guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+        throw invalid("use letters, digits, '-', '_' and '.'")
+      }
+      clusterName = value
+    case "coordinator": coordinator = try CoordinatorSetting(parsing: value)
+    case "node-id":
+      guard !value.isEmpty, !value.contains("/") else { throw invalid("give a name without '/'") }
+      nodeID = value
+    case "advertise": advertise = try ServerAddress(parsing: value)
+    case "lease-ttl":
+      let ttl = try DurationExpression.parse(value)
+      guard ttl >= .seconds(2) else { throw invalid("use 2s or more") }
+      leaseTTL = ttl
     default:
       throw GoetheError(.invalidArgument, "unknown setting \(key)")
     }

@@ -17,13 +17,14 @@ struct GoetheDaemon: Service {
 
   init(
     configuration: DaemonConfiguration, transport: TransportSettings, socket: consuming ListeningSocket,
-    store: any GoetheStore, metrics: ServerMetrics, exitsOnSecondSignal: Bool, logger: Logger
+    store: any GoetheStore, role: ClusterRole, metrics: ServerMetrics, exitsOnSecondSignal: Bool, logger: Logger
   ) {
     self.configuration = configuration
     self.store = store
     self.logger = logger
     self.exitsOnSecondSignal = exitsOnSecondSignal
-    var service = GoetheService(store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics)
+    var service = GoetheService(
+      store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics, role: role)
     service.v1ConsumeFollows = configuration.v1ConsumeFollows
     server = GoetheServer(socket: socket, services: [service, health], settings: transport)
   }

@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
     discussion: """
       Every option can also come from the environment (GOETHE_LISTEN, GOETHE_DATA_DIR, GOETHE_SYNC, \
       GOETHE_INDEX_GRANULARITY, GOETHE_MAX_EVENT_SIZE, GOETHE_METRICS_LISTEN, GOETHE_LOG_LEVEL, \
-      GOETHE_AUTO_CREATE_TOPICS, GOETHE_V1_CONSUME_FOLLOW, GOETHE_IDLE_TIMEOUT, GOETHE_HANDSHAKE_TIMEOUT) or from the config file (`key = value` lines, keys as the options' \
+      GOETHE_AUTO_CREATE_TOPICS, GOETHE_V1_CONSUME_FOLLOW, GOETHE_IDLE_TIMEOUT, GOETHE_HANDSHAKE_TIMEOUT, GOETHE_CLUSTER, GOETHE_COORDINATOR, GOETHE_NODE_ID, GOETHE_ADVERTISE, \
+      GOETHE_LEASE_TTL) or from the config file (`key = value` lines, keys as the options' \
       names; --config or GOETHE_CONFIG names it). Flags win over the environment, which wins over the \
       file. While goethe runs it checks the file every 2 seconds and applies a new log-level at once; \
       other settings take effect at the next start.
@@ -62,6 +63,25 @@ struct ServeCommand: AsyncParsableCommand {
       "Close connections that have not begun HTTP/2 after this long (default 10s).", valueName: "duration"))
   var handshakeTimeout: String?
 
+  @Option(help: ArgumentHelp("The cluster's name, shared by its nodes (default goethe).", valueName: "name"))
+  var cluster: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "How the cluster elects its leader: static, a cluster of one (default).", valueName: "coordinator"))
+  var coordinator: String?
+
+  @Option(help: ArgumentHelp("This node's identity (default: the one stored in the data directory).", valueName: "id"))
+  var nodeID: String?
+
+  @Option(help: ArgumentHelp("The address peers and clients dial (default: --listen).", valueName: "host:port"))
+  var advertise: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "How long a node's lease in the coordinator lasts unrenewed (default 10s).", valueName: "duration"))
+  var leaseTTL: String?
+
   @Option(help: ArgumentHelp("Read settings from this file.", valueName: "file"), completion: .file())
   var config: String?
 
@@ -84,6 +104,11 @@ struct ServeCommand: AsyncParsableCommand {
       if v1ConsumeFollow { flags["v1-consume-follow"] = "true" }
       flags["idle-timeout"] = idleTimeout
       flags["handshake-timeout"] = handshakeTimeout
+      flags["cluster"] = cluster
+      flags["coordinator"] = coordinator
+      flags["node-id"] = nodeID
+      flags["advertise"] = advertise
+      flags["lease-ttl"] = leaseTTL
       let environment = ProcessInfo.processInfo.environment
       sources = try await SettingSources(
         flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"],

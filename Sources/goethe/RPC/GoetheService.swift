@@ -15,6 +15,8 @@ struct GoetheService: Sendable {
   /// RESOURCE_EXHAUSTED as v1 did (and, with `autoCreateTopics`, creates a missing topic to wait on).
   var v1ConsumeFollows = false
   let metrics: ServerMetrics
+  /// Whether this node leads its cluster, which decides whether it takes writes.
+  let role: ClusterRole
 
   // MARK: Goethe v1
 

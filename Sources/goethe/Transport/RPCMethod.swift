@@ -33,6 +33,29 @@ enum RPCMethod: Sendable {
   }
 }
 
+extension RPCMethod {
+  /// The method, preceded by `check`, which refuses the call by throwing before it begins.
+  func guarded(by check: @escaping @Sendable () throws -> Void) -> RPCMethod {
+    switch self {
+    case .unary(let handler):
+      .unary { bytes in
+        try check()
+        return try await handler(bytes)
+      }
+    case .serverStreaming(let handler):
+      .serverStreaming { bytes, sink in
+        try check()
+        try await handler(bytes, sink)
+      }
+    case .bidirectional(let handler):
+      .bidirectional { requests, sink in
+        try check()
+        try await handler(requests, sink)
+      }
+    }
+  }
+}
+
 /// A request that does not decode as its message ends the call with INTERNAL, as in gRPC's servers.
 func decodeRequest<Request: Message>(_ bytes: ByteBuffer) throws -> Request {
   do {

@@ -8,7 +8,7 @@ import Testing
 /// The standard grpc.health.v1 service.
 @Suite(.timeLimit(.minutes(1)))
 struct RPCHealthTests {
-  @Test(arguments: ["", "io.typusomega.goethe.Goethe"])
+  @Test(arguments: ["", "io.typusomega.goethe.Goethe", "io.typusomega.goethe.Leader"])
   func knownServicesAreServing(service: String) async throws {
     try await withRPCServer { server in
       try await server.withHealthStub { health in

@@ -15,6 +15,7 @@ struct RPCServer: Sendable {
 
   let store: any GoetheStore
   let health: HealthService
+  let role: ClusterRole
   let port: Int
 
   var address: ServerAddress { ServerAddress(host: "127.0.0.1", port: port) }
@@ -76,7 +77,8 @@ func withRPCServer<Result: Sendable>(
       guard let port = await assembly.daemon.listeningAddress?.port else {
         throw GoetheError(.internalError, "the test server did not bind an IPv4 address")
       }
-      let result = try await body(RPCServer(store: assembly.store, health: assembly.daemon.health, port: port))
+      let result = try await body(
+        RPCServer(store: assembly.store, health: assembly.daemon.health, role: assembly.role, port: port))
       await assembly.shutDown()
       try await group.waitForAll()
       return result

@@ -1,0 +1,44 @@
+import GRPCCore
+import Synchronization
+
+/// This node's part in the cluster, as its leader election last decided: the leader under an
+/// epoch, or a follower of a known (or not yet known) leader. Only the leader takes writes.
+final class ClusterRole: Sendable {
+  enum Part: Equatable, Sendable {
+    case leader(epoch: UInt64)
+    case follower(leader: ClusterMember?)
+  }
+
+  /// The metadata key that names the leader's address in a refused write's trailers.
+  static let leaderMetadataKey = "goethe-leader"
+
+  private let coordinator: any Coordinator
+  private let part: Mutex<Part>
+
+  init(_ part: Part, coordinator: any Coordinator) {
+    self.part = Mutex(part)
+    self.coordinator = coordinator
+  }
+
+  var current: Part { part.withLock { $0 } }
+
+  func change(to newPart: Part) { part.withLock { $0 = newPart } }
+
+  /// Throws UNAVAILABLE unless this node leads now: on a follower it names the leader, in the
+  /// message and in `goethe-leader` metadata; on a leader whose lease ran out by its own clock (it
+  /// was paused, say), it refuses before doing leader work.
+  func checkWritable() throws(RPCError) {
+    switch current {
+    case .leader(let epoch):
+      guard coordinator.holdsLeadership(epoch: epoch) else {
+        throw RPCError(code: .unavailable, message: "this node's leadership has lapsed; retry shortly")
+      }
+    case .follower(let leader?):
+      throw RPCError(
+        code: .unavailable, message: "this node is a follower; write to the leader at \(leader.address)",
+        metadata: [Self.leaderMetadataKey: "\(leader.address)"])
+    case .follower(nil):
+      throw RPCError(code: .unavailable, message: "the cluster has no leader at the moment; retry shortly")
+    }
+  }
+}

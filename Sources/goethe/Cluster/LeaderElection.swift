@@ -1,0 +1,69 @@
+import GoetheKit
+import Logging
+import ServiceLifecycle
+
+/// Runs this node's part in the cluster: keeps it a member, campaigns for the leadership, and
+/// follows who leads. When it wins, it adopts the new epoch in its store (so its writes carry
+/// it) before it takes writes; it steps down as soon as it learns of a higher epoch or another
+/// leader, or its lease lapses by its own clock. On shutdown a leader resigns, so that another
+/// node can take over without waiting for the lease to run out.
+struct LeaderElection: Service {
+  let coordinator: any Coordinator
+  let role: ClusterRole
+  let store: any GoetheStore
+  let health: HealthService
+  let logger: Logger
+
+  /// How often a leader checks its lease by its own clock between changes of leadership.
+  static let leaseCheckInterval = Duration.milliseconds(250)
+
+  func run() async throws {
+    do {
+      try await cancelWhenGracefulShutdown {
+        try await withThrowingDiscardingTaskGroup { group in
+          group.addTask { try await coordinator.run() }
+          group.addTask { try await followTheLeader() }
+          group.addTask { try await campaignAndLead() }
+        }
+      }
+    } catch is CancellationError {}
+    if case .leader = role.current {
+      stepDown(because: "goethe is shutting down")
+      try? await coordinator.resign()
+    }
+  }
+
+  /// Keeps a follower's idea of the leader current, so that refused writes can name it.
+  private func followTheLeader() async throws {
+    for try await leadership in coordinator.leadership() {
+      if case .follower = role.current { role.change(to: .follower(leader: leadership.leader)) }
+      if case .leader(let epoch) = role.current, leadership.epoch > epoch || leadership.leader != coordinator.member {
+        if leadership.leader != nil { stepDown(because: "\(describe(leadership)) is known") }
+      }
+    }
+  }
+
+  private func campaignAndLead() async throws {
+    while !Task.isCancelled {
+      let epoch = try await coordinator.campaign()
+      try store.raiseEpoch(to: epoch)
+      role.change(to: .leader(epoch: epoch))
+      health.markLeading(true)
+      logger.notice("leading the cluster", metadata: ["epoch": "\(epoch)", "node": "\(coordinator.member.nodeID)"])
+      while case .leader(epoch) = role.current, coordinator.holdsLeadership(epoch: epoch) {
+        try await Task.sleep(for: Self.leaseCheckInterval)
+      }
+      if case .leader(epoch) = role.current { stepDown(because: "its lease lapsed") }
+    }
+  }
+
+  private func stepDown(because reason: String) {
+    role.change(to: .follower(leader: nil))
+    health.markLeading(false)
+    logger.warning("stepped down as leader: \(reason)", metadata: ["node": "\(coordinator.member.nodeID)"])
+  }
+
+  private func describe(_ leadership: Leadership) -> String {
+    "leader \(leadership.leader?.nodeID ?? "none") under epoch \(leadership.epoch)"
+  }
+}
