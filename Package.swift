@@ -50,7 +50,7 @@ let package = Package(
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
-      exclude: ["Protocol/goethe.proto", "Protocol/health.proto"],
+      exclude: ["Protocol/goethe.proto", "Protocol/health.proto", "Protocol/cluster.proto"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -60,6 +60,7 @@ let package = Package(
         "CLevelDB",
         "CMalloc",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),

@@ -27,7 +27,7 @@ protoc --proto_path="$protos" \
   --plugin=protoc-gen-grpc-swift="$bin/protoc-gen-grpc-swift-2" \
   --swift_out="$out" --swift_opt=Visibility=Public,UseAccessLevelOnImports=true \
   --grpc-swift_out="$out" --grpc-swift_opt=Visibility=Public,Server=false,Client=true,UseAccessLevelOnImports=true \
-  "$protos"/goethe.proto "$protos"/health.proto
+  "$protos"/goethe.proto "$protos"/health.proto "$protos"/cluster.proto
 
 if [[ "${1:-}" == "--check" ]]; then
   if ! diff -ru "$committed" "$out"; then

@@ -13,6 +13,7 @@ public struct GoetheClient: Sendable {
 
   public let server: ServerAddress
   let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
+  let clusterStub: Io_Typusomega_Goethe_Cluster.Client<Transport>
   private let options: CallOptions
 
   /// Streams run as long as they are needed: no deadline.
@@ -45,7 +46,8 @@ public struct GoetheClient: Sendable {
     var options = CallOptions.defaults
     options.timeout = timeout
     options.waitForReady = false
-    let client = GoetheClient(server: server, stub: .init(wrapping: grpc), options: options)
+    let client = GoetheClient(
+      server: server, stub: .init(wrapping: grpc), clusterStub: .init(wrapping: grpc), options: options)
     do {
       let result = try await body(client)
       await close(grpc, connections)
@@ -117,6 +119,12 @@ public struct GoetheClient: Sendable {
     return ServerInfo(
       version: response.version, nodeID: response.nodeID, durability: Durability(rawValue: response.sync),
       maxEventSize: Int(response.maxEventSize))
+  }
+
+  /// The cluster as the server's node sees it.
+  public func clusterStatus() async throws -> ClusterStatus {
+    let response = try await call { try await clusterStub.status(.init(), options: options) }
+    return try ClusterStatus(response)
   }
 
   // MARK: Topics

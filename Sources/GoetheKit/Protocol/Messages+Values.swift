@@ -1,4 +1,5 @@
 import Foundation
+import SwiftProtobuf
 
 /// Conversions between the wire messages and GoetheKit's value types, used by both sides.
 extension Io_Typusomega_Goethe_Event {
@@ -104,5 +105,70 @@ extension StartInfo {
     self.init(
       resolution: resolution, eventID: resolution == .waiting ? nil : message.eventID,
       sequence: resolution == .waiting ? nil : message.sequence)
+  }
+}
+
+extension Io_Typusomega_Goethe_NodeState {
+  public init(_ state: NodeState) {
+    self.init()
+    nodeID = state.nodeID
+    address = state.address
+    role = state.role.rawValue
+    epoch = state.epoch
+    commitIndex = state.commitIndex
+    lag = state.lag
+    freeDiskBytes = state.freeDiskBytes
+    version = state.version
+    startedUnixNano = state.started
+    incarnation = state.incarnation
+    heartbeat = state.heartbeat
+  }
+}
+
+extension NodeState {
+  /// The state in a wire message; throws if it names a role this version does not know.
+  public init(_ message: Io_Typusomega_Goethe_NodeState) throws(GoetheError) {
+    guard let role = Role(rawValue: message.role) else {
+      throw GoetheError(.invalidArgument, "node \(message.nodeID) has the unknown role \"\(message.role)\"")
+    }
+    self.init(
+      nodeID: message.nodeID, address: message.address, role: role, epoch: message.epoch,
+      commitIndex: message.commitIndex, lag: message.lag, freeDiskBytes: message.freeDiskBytes,
+      version: message.version, started: message.startedUnixNano, incarnation: message.incarnation,
+      heartbeat: message.heartbeat)
+  }
+}
+
+extension Io_Typusomega_Goethe_ClusterStatus {
+  public init(_ status: ClusterStatus) {
+    self.init()
+    cluster = status.cluster
+    leader = status.leader ?? ""
+    epoch = status.epoch
+    nodes = status.nodes.map { node in
+      .with {
+        $0.state = Io_Typusomega_Goethe_NodeState(node.state)
+        $0.health = node.health.rawValue
+        $0.lastSeenUnixNano = node.lastSeen ?? 0
+      }
+    }
+  }
+}
+
+extension ClusterStatus {
+  public init(_ message: Io_Typusomega_Goethe_ClusterStatus) throws(GoetheError) {
+    var nodes: [NodeStatus] = []
+    for node in message.nodes {
+      guard let health = NodeStatus.Health(rawValue: node.health) else {
+        throw GoetheError(.invalidArgument, "node \(node.state.nodeID) has the unknown health \"\(node.health)\"")
+      }
+      nodes.append(
+        NodeStatus(
+          state: try NodeState(node.state), health: health,
+          lastSeen: node.lastSeenUnixNano == 0 ? nil : node.lastSeenUnixNano))
+    }
+    self.init(
+      cluster: message.cluster, leader: message.leader.isEmpty ? nil : message.leader, epoch: message.epoch,
+      nodes: nodes)
   }
 }

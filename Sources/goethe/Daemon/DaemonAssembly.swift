@@ -48,12 +48,15 @@ struct DaemonAssembly: Sendable {
     // A cluster of one leads from the start and for good; any other node waits for its election.
     role = ClusterRole(
       configuration.coordinator == .single ? .leader(epoch: 0) : .follower(leader: nil), coordinator: coordinator)
+    let gossip = HealthGossip(
+      coordinator: coordinator, role: role, store: store, cluster: configuration.clusterName,
+      dataDirectory: configuration.dataDirectory)
     daemon = GoetheDaemon(
       configuration: configuration, transport: substitutes.transport ?? configuration.transportSettings, socket: socket,
-      store: store, role: role, metrics: ServerMetrics(factory: metricsFactory),
+      store: store, role: role, gossip: gossip, metrics: ServerMetrics(factory: metricsFactory),
       exitsOnSecondSignal: !shutdownSignals.isEmpty, logger: logger)
     if case .leader = role.current { daemon.health.markLeading(true) }
-    var services: [any Service] = [daemon]
+    var services: [any Service] = [daemon, gossip]
     if configuration.coordinator != .single {
       services.append(
         LeaderElection(coordinator: coordinator, role: role, store: store, health: daemon.health, logger: logger))

@@ -1,0 +1,127 @@
+import Foundation
+import GRPCCore
+import GoetheKit
+import Logging
+import ServiceLifecycle
+import SwiftProtobuf
+import Synchronization
+
+/// Shares this node's health with its peers: every second it records its own state, then
+/// exchanges what it knows of every node with each member the coordinator lists, over the gRPC
+/// port. Any node can then answer for the whole cluster (``status()``).
+final class HealthGossip: Service, Sendable {
+  static let roundInterval = Duration.seconds(1)
+  /// How long one exchange may take; a peer that does not answer in time missed the round.
+  static let exchangeDeadline = Duration.milliseconds(800)
+
+  private let coordinator: any Coordinator
+  private let role: ClusterRole
+  private let store: any GoetheStore
+  private let dataDirectory: String
+  private let started: UInt64
+  private let table: Mutex<NodeTable>
+  private let members: Mutex<[ClusterMember]>
+  private let heartbeat = Atomic<UInt64>(0)
+  private let peers = PeerLinks()
+
+  init(coordinator: any Coordinator, role: ClusterRole, store: any GoetheStore, cluster: String, dataDirectory: String)
+  {
+    self.coordinator = coordinator
+    self.role = role
+    self.store = store
+    self.dataDirectory = dataDirectory
+    started = EventTime.now()
+    table = Mutex(NodeTable(cluster: cluster, ownID: coordinator.member.nodeID))
+    members = Mutex([coordinator.member])
+    recordOwnState()
+  }
+
+  var cluster: String { table.withLock { $0.cluster } }
+
+  func run() async throws {
+    defer { peers.closeAll() }
+    do {
+      try await cancelWhenGracefulShutdown {
+        try await withThrowingDiscardingTaskGroup { group in
+          group.addTask { try await self.followMembers() }
+          group.addTask { try await self.exchangeEverySecond() }
+        }
+      }
+    } catch is CancellationError {}
+  }
+
+  /// Takes a peer's table and answers with this node's, merged.
+  func exchange(_ states: [NodeState]) -> [NodeState] {
+    table.withLock { table in
+      table.merge(states, at: .now, wall: EventTime.now())
+      return table.states
+    }
+  }
+
+  /// The cluster as this node sees it.
+  func status() -> ClusterStatus {
+    let members = members.withLock { $0 }
+    let (leader, epoch): (String?, UInt64) =
+      switch role.current {
+      case .leader(let epoch): (coordinator.member.nodeID, epoch)
+      case .follower(let leader): (leader?.nodeID, table.withLock { $0.states.map(\.epoch).max() ?? 0 })
+      }
+    return table.withLock { $0.status(members: members, leader: leader, epoch: epoch, at: .now) }
+  }
+
+  private func followMembers() async throws {
+    for try await list in coordinator.members() { members.withLock { $0 = list } }
+  }
+
+  private func exchangeEverySecond() async throws {
+    while true {
+      recordOwnState()
+      let own = coordinator.member
+      let clients = peers.clients(for: members.withLock { $0 }.filter { $0 != own })
+      let sent = Io_Typusomega_Goethe_NodeTable.with {
+        $0.cluster = cluster
+        $0.nodes = table.withLock { $0.states }.map(Io_Typusomega_Goethe_NodeState.init)
+      }
+      await withDiscardingTaskGroup { group in
+        for (_, client) in clients {
+          group.addTask {
+            var options = CallOptions.defaults
+            options.timeout = Self.exchangeDeadline
+            guard let answer = try? await client.exchange(sent, options: options) else { return }
+            let states = answer.nodes.compactMap { try? NodeState($0) }
+            _ = self.exchange(states)
+          }
+        }
+      }
+      try await Task.sleep(for: Self.roundInterval)
+    }
+  }
+
+  /// This node's state now, with the next heartbeat.
+  private func recordOwnState() {
+    let (nodeRole, epoch): (NodeState.Role, UInt64) =
+      switch role.current {
+      case .leader(let epoch): (.leader, epoch)
+      case .follower: (.follower, store.epoch)
+      }
+    let commitIndex = store.lastCommitIndex
+    let beat = heartbeat.wrappingAdd(1, ordering: .relaxed).newValue
+    table.withLock { table in
+      let leaderCommit =
+        table.states.filter { $0.role == .leader }.max { $0.epoch < $1.epoch }?.commitIndex ?? commitIndex
+      let state = NodeState(
+        nodeID: coordinator.member.nodeID, address: "\(coordinator.member.address)", role: nodeRole, epoch: epoch,
+        commitIndex: commitIndex, lag: leaderCommit > commitIndex ? leaderCommit - commitIndex : 0,
+        freeDiskBytes: Self.freeBytes(in: dataDirectory), version: GoetheVersion.current, started: started,
+        incarnation: started, heartbeat: beat)
+      table.record(own: state, at: .now, wall: EventTime.now())
+    }
+  }
+
+  /// The bytes free to an unprivileged writer on the file system of `path`; 0 if unknown.
+  private static func freeBytes(in path: String) -> UInt64 {
+    var stats = statvfs()
+    guard statvfs(path, &stats) == 0 else { return 0 }
+    return UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
+  }
+}

@@ -1,0 +1,57 @@
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import GoetheKit
+import Synchronization
+
+/// One long-lived connection to each peer, for the health exchange: opened when a peer joins the
+/// member list, closed when it leaves.
+final class PeerLinks: Sendable {
+  typealias Client = Io_Typusomega_Goethe_Cluster.Client<HTTP2ClientTransport.Posix>
+
+  private struct Link {
+    let client: Client
+    let grpc: GRPCClient<HTTP2ClientTransport.Posix>
+    let connections: Task<Void, any Error>
+  }
+
+  private let links = Mutex<[ClusterMember: Link]>([:])
+
+  /// The peers' clients, after opening links to new peers and closing those to departed ones.
+  func clients(for peers: [ClusterMember]) -> [(ClusterMember, Client)] {
+    let wanted = Set(peers)
+    let (current, departed) = links.withLock { links -> ([(ClusterMember, Client)], [Link]) in
+      let departed = links.filter { !wanted.contains($0.key) }
+      for member in departed.keys { links.removeValue(forKey: member) }
+      for peer in peers where links[peer] == nil {
+        if let link = try? Self.open(peer) { links[peer] = link }
+      }
+      return (links.map { ($0.key, $0.value.client) }, Array(departed.values))
+    }
+    for link in departed { Self.close(link) }
+    return current
+  }
+
+  /// Closes every link.
+  func closeAll() {
+    let all = links.withLock { links in
+      defer { links.removeAll() }
+      return Array(links.values)
+    }
+    for link in all { Self.close(link) }
+  }
+
+  private static func open(_ peer: ClusterMember) throws -> Link {
+    let address = peer.address
+    let grpc = GRPCClient(
+      transport: try HTTP2ClientTransport.Posix(
+        target: address.isIPv6
+          ? .ipv6(address: address.host, port: address.port) : .ipv4(address: address.host, port: address.port),
+        transportSecurity: .plaintext))
+    return Link(client: Client(wrapping: grpc), grpc: grpc, connections: Task { try await grpc.runConnections() })
+  }
+
+  private static func close(_ link: Link) {
+    link.grpc.beginGracefulShutdown()
+    link.connections.cancel()
+  }
+}
