@@ -195,11 +195,19 @@ public struct GoetheClient: Sendable {
     do {
       guard withDeadline, let timeout = options.timeout else { return try await body() }
       let server = self.server
+      let late = GoetheError(.deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
       return try await withThrowingTaskGroup(of: Result.self) { group in
-        group.addTask { try await body() }
+        group.addTask {
+          do {
+            return try await body()
+          } catch let error as RPCError where error.code == .deadlineExceeded {
+            // gRPC's own deadline, the same one, often fires first and says only "RPC timed out".
+            throw late
+          }
+        }
         group.addTask {
           try await Task.sleep(for: timeout)
-          throw GoetheError(.deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
+          throw late
         }
         defer { group.cancelAll() }
         return try await group.next()!

@@ -8,8 +8,8 @@ struct Goethectl: AsyncParsableCommand {
       Positions (--from, --to, cursor set): \(positionHelp)
 
       Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 not found, \
-      4 cannot reach the server, 130 interrupted, 141 the reader of the output went away \
-      (as in goethectl replay t --from beginning | head).
+      4 cannot reach the server (refused, no answer within --timeout, or not a goethe server there), \
+      130 interrupted, 141 the reader of the output went away (as in goethectl replay t --from beginning | head).
 
       Without a command on a terminal, goethectl opens an interactive session (see: goethectl repl).
       """,

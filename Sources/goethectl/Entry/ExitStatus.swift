@@ -17,7 +17,9 @@ enum ExitStatus: Int32 {
     switch code {
     case .invalidArgument: self = .usage
     case .notFound: self = .notFound
-    case .unreachable: self = .unreachable
+    // A request that got no answer within --timeout, like a refused connection, is a server
+    // goethectl could not talk to.
+    case .unreachable, .deadlineExceeded: self = .unreachable
     case .cancelled: self = .interrupted
     default: self = .failed
     }

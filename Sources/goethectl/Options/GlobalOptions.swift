@@ -12,7 +12,8 @@ struct GlobalOptions: ParsableArguments {
   @Option(name: [.short, .long], help: "Output format: text, json (one object per line) or raw (payloads only).")
   var output: OutputFormat = .text
 
-  @Option(help: ArgumentHelp("Deadline for each request, such as 5s or 500ms (streams have none).", valueName: "duration"))
+  @Option(help: ArgumentHelp(
+    "Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).", valueName: "duration"))
   var timeout: String?
 
   @Flag(help: "Print times in UTC instead of local time.")
