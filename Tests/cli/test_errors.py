@@ -1,6 +1,8 @@
 """Exit codes, one-line errors, and where the global options may go."""
 
+import socket
 import subprocess
+import threading
 import time
 import unittest
 
@@ -9,6 +11,56 @@ from support import (GOETHECTL, GoetheTestCase, SilentServer, base_env, free_por
 
 ACCEPTED_FORMS = ["beginning", "end", "an event id", "2019-05-03", "2019-05-03 14:00", "2019-05-03T14:00:00Z",
                   "@1556841600", "90s ago", "15m ago", "2h ago", "3d ago", "now", "today", "yesterday"]
+
+
+class NotGoethe:
+    """An HTTP/2 server (prior knowledge, as gRPC speaks it) that answers every request with 404."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+        self.connections = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    @staticmethod
+    def _frame(kind, flags, stream, payload=b""):
+        return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+    def _serve(self, connection):
+        try:
+            reader = connection.makefile("rb")
+            reader.read(24)  # the client's connection preface
+            connection.sendall(self._frame(4, 0, 0))  # SETTINGS
+            while True:
+                header = reader.read(9)
+                if len(header) < 9:
+                    return
+                length, kind, flags = int.from_bytes(header[:3], "big"), header[3], header[4]
+                stream = int.from_bytes(header[5:9], "big") & 0x7FFFFFFF
+                reader.read(length)
+                if kind == 4 and not flags & 1:
+                    connection.sendall(self._frame(4, 1, 0))  # SETTINGS ACK
+                elif kind == 1:
+                    # HEADERS, END_STREAM | END_HEADERS: ":status: 404" is entry 13 of HPACK's static table.
+                    connection.sendall(self._frame(1, 5, stream, bytes([0x80 | 13])))
+        except OSError:
+            return
+
+    def close(self):
+        self.sock.close()
+        for connection in self.connections:
+            connection.close()
 
 
 class ErrorTestCase(GoetheTestCase):
@@ -155,6 +207,17 @@ class ExitCodeTests(ErrorTestCase):
         self.assertRegex(option, r"--timeout <duration> [^-]*default: 10s")
         overview = " ".join(run_ctl(["--help"])[1].split())
         self.assertRegex(overview, r"4 cannot reach the server \([^)]*--timeout")
+
+    def test_an_http2_server_that_is_not_goethe_is_4_and_says_so(self):
+        # grpc-swift's client turns an HTTP/2 answer other than 200 into "Unexpected non-200 HTTP
+        # Status Code (404 Not Found)": what an operator meets when --server names something else.
+        other = NotGoethe()
+        self.addCleanup(other.close)
+        line = self.assertError(4, ["topic", "list"], server=other.address)
+        self.assertTrue(line.startswith(f"goethectl: cannot reach goethe at {other.address}"), line)
+        self.assertIn("404 Not Found", line)
+        self.assertIn("not a gRPC server", line)
+        self.assertNotIn("Unexpected", line)
 
 
 class GlobalOptionPlacementTests(ErrorTestCase):

@@ -228,12 +228,27 @@ extension GoetheError {
       self.init(error)
       if code == .unreachable {
         message = "cannot reach goethe at \(server) (\(Self.reason(error))); is the daemon running? start it with: goethe"
+      } else if let status = Self.httpStatus(error) {
+        self.init(
+          .unreachable,
+          "cannot reach goethe at \(server): what answers there is not a gRPC server (HTTP \(status)); "
+            + "is that the address goethe listens on?", cause: error)
       }
     case is CancellationError:
       self.init(.cancelled, "cancelled", cause: error)
     default:
       self.init(.internalError, "\(error)", cause: error)
     }
+  }
+
+  /// The HTTP status of an answer that was not gRPC, such as `404 Not Found` from a web server or
+  /// proxy on the address: grpc-swift's HTTP/2 client reports it only in its message, as
+  /// "Unexpected non-200 HTTP Status Code (404 Not Found).".
+  private static func httpStatus(_ error: RPCError) -> Substring? {
+    guard error.metadata[stringValues: originKey].first(where: { _ in true }) == nil,
+      let match = error.message.wholeMatch(of: /Unexpected non-200 HTTP Status Code \((?<status>.+)\)\.?/)
+    else { return nil }
+    return match.output.status
   }
 
   /// The most specific cause a transport error names, such as "connection refused".
