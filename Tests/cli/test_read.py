@@ -133,6 +133,14 @@ class ReplayPositionTests(GoetheTestCase):
         position = local_string(boundary)
         self.assertEqual(self.replay("--from", position, expect_note=str(expected[0])), expected)
 
+    def test_utc_flag_reads_times_without_a_zone_in_utc(self):
+        # As journalctl --utc does: the flag applies to what is typed as well as to what is printed.
+        boundary = (self.ids[0] // NS + 1) * NS
+        expected = self.at_or_after(boundary)
+        utc = datetime.datetime.fromtimestamp(boundary // NS, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        self.assertEqual(self.replay("--from", utc, "--utc", expect_note=str(expected[0])), expected)
+        self.assertEqual(self.replay("--to", utc, "--utc", "--from", "beginning"), self.ids[:len(self.ids) - len(expected)])
+
     def test_from_a_local_time_with_minutes(self):
         minute_start = self.ids[0] // (60 * NS) * 60 * NS
         self.assertEqual(self.replay("--from", local_string(minute_start, "%Y-%m-%d %H:%M"), expect_note=str(self.ids[0])),

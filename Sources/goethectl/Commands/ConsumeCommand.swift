@@ -26,12 +26,12 @@ struct ConsumeCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    _ = try from.map { text throws(GoetheError) in try PositionArguments.start(text) }
+    _ = try from.map { text throws(GoetheError) in try global.positions.start(text) }
   }
 
   func run() async throws {
     let stream = EventStream(
-      topic: topic, from: try from.map { text throws(GoetheError) in try PositionArguments.start(text) } ?? .afterConsumer(consumer),
+      topic: topic, from: try from.map { text throws(GoetheError) in try global.positions.start(text) } ?? .afterConsumer(consumer),
       origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: reading.limit, follow: reading.follow,
       console: global.console)
     let (topic, consumer) = (topic, consumer)

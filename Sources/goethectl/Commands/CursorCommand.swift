@@ -52,11 +52,11 @@ struct CursorSet: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    _ = try PositionExpression().position(position)
+    _ = try global.positions.position(position)
   }
 
   func run() async throws {
-    let target = try PositionExpression().position(position)
+    let target = try global.positions.position(position)
     let moved = try await global.withClient {
       try await $0.setCursor(topic: cursor.topic, consumer: cursor.consumer, to: target)
     }

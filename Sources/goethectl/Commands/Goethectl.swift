@@ -19,7 +19,7 @@ struct Goethectl: AsyncParsableCommand {
     ])
 
   static let positionHelp = """
-    beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time), \
+    beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time, or UTC with --utc), \
     2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" (s, m, h, d), \
     now, today, yesterday. A time means the first event committed at or after it.
     """

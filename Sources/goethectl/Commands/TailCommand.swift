@@ -42,11 +42,11 @@ struct ReplayCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    _ = try PositionArguments.range(from: from, to: to)
+    _ = try global.positions.range(from: from, to: to)
   }
 
   func run() async throws {
-    let range = try PositionArguments.range(from: from, to: to)
+    let range = try global.positions.range(from: from, to: to)
     let stream = EventStream(
       topic: topic, from: range.start, origin: .position(from), to: range.bound, limit: reading.limit,
       follow: reading.follow, console: global.console)

@@ -96,7 +96,7 @@ struct TopicStats: AsyncParsableCommand {
   }
 
   private func range() throws(GoetheError) -> (from: UInt64, to: UInt64?) {
-    let reader = PositionExpression()
+    let reader = global.positions
     let start = try from.map { text throws(GoetheError) in try reader.time(text) } ?? 0
     let end = try to.map { text throws(GoetheError) in try reader.time(text) }
     if let end, end < start { throw GoetheError(.invalidArgument, "--to is before --from") }

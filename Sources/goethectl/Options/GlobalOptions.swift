@@ -16,7 +16,7 @@ struct GlobalOptions: ParsableArguments {
     "Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).", valueName: "duration"))
   var timeout: String?
 
-  @Flag(help: "Print times in UTC instead of local time.")
+  @Flag(help: "Read and print times in UTC instead of local time.")
   var utc = false
 
   @Flag(help: "No colours (also when NO_COLOR is set).")
@@ -84,6 +84,9 @@ struct GlobalOptions: ParsableArguments {
   func withClient<Result: Sendable>(_ body: (GoetheClient) async throws -> Result) async throws -> Result {
     try await GoetheClient.withConnection(to: try address(), timeout: try requestTimeout(), body)
   }
+
+  /// How to read positions and times, for this invocation.
+  var positions: PositionArguments { PositionArguments(utc: utc) }
 
   /// How to print, for this invocation.
   var console: Console { Console(format: output, utc: utc, noColor: noColor) }

@@ -1,14 +1,30 @@
+import Foundation
 import GoetheKit
 
-/// Reads `--from` / `--to` values.
-enum PositionArguments {
-  static func start(_ text: String) throws(GoetheError) -> ReadStartRequest {
-    .position(try PositionExpression().position(text))
+/// Reads `--from`, `--to` and `cursor set` values. Times without a zone are local time, or UTC with
+/// `--utc`, which applies to what is typed as well as to what is printed, as journalctl's does.
+struct PositionArguments {
+  let reader: PositionExpression
+
+  init(utc: Bool) {
+    reader = PositionExpression(timeZone: utc ? TimeZone(identifier: "UTC")! : .current)
+  }
+
+  func position(_ text: String) throws(GoetheError) -> Position {
+    try reader.position(text)
+  }
+
+  func time(_ text: String) throws(GoetheError) -> UInt64 {
+    try reader.time(text)
+  }
+
+  func start(_ text: String) throws(GoetheError) -> ReadStartRequest {
+    .position(try position(text))
   }
 
   /// An upper bound: an event id (inclusive) or a time (exclusive); `end` and `now` mean the head.
-  static func bound(_ text: String) throws(GoetheError) -> ReadBound? {
-    switch try PositionExpression().position(text) {
+  func bound(_ text: String) throws(GoetheError) -> ReadBound? {
+    switch try position(text) {
     case .event(let id): return .event(id)
     case .time(let time): return .time(time)
     case .end: return nil
@@ -17,9 +33,9 @@ enum PositionArguments {
   }
 
   /// `--from` with an optional `--to`; a `--to` before `--from` would select nothing and is refused.
-  static func range(from: String, to: String?) throws(GoetheError) -> (start: ReadStartRequest, bound: ReadBound?) {
+  func range(from: String, to: String?) throws(GoetheError) -> (start: ReadStartRequest, bound: ReadBound?) {
     let start = try start(from)
-    let bound = try to.flatMap { text throws(GoetheError) in try Self.bound(text) }
+    let bound = try to.flatMap { text throws(GoetheError) in try self.bound(text) }
     // Event ids and times are both UNIX nanoseconds, so the two compare in any mix.
     if let to, let bound, case .position(let position) = start {
       let first: UInt64? =
