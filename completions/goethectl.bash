@@ -169,7 +169,9 @@ _goethectl() {
     __goethectl_offer_flags_options 0
 
     # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
@@ -192,7 +194,9 @@ _goethectl_topic() {
     __goethectl_offer_flags_options 0
 
     # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
@@ -477,7 +481,9 @@ _goethectl_cursor() {
     __goethectl_offer_flags_options 0
 
     # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
