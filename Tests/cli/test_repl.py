@@ -153,6 +153,15 @@ class InteractiveTests(GoetheTestCase):
         rows = [line.split() for line in clean(child.before).splitlines() if line.startswith(self.TOPIC)]
         self.assertEqual([row[:2] for row in rows], [[self.TOPIC, self.CONSUMER]])
 
+    def test_help_is_the_sessions_own(self):
+        child, _, _ = self.spawn()
+        output = self.run_line(child, "help")
+        self.assertNotIn("Without a command on a terminal", output)
+        self.assertNotIn("USAGE: goethectl", output)
+        for word in ("topic", "produce", "tail", "replay", "consume", "cursor", "exit"):
+            self.assertIn(word, output)
+        self.assertNotRegex(output, r"(?m)^\s*repl\b")
+
     # -- Ctrl-C and Ctrl-D --------------------------------------------------------------------
 
     def follow_then_interrupt(self, child):
@@ -349,6 +358,12 @@ class ScriptedTests(GoetheTestCase):
         code, out, err = self.run_script(f"produce {self.topic} first\nproduce {self.topic}\nproduce {self.topic} x\n")
         self.assertEqual((code, err), (2, "goethectl: in a session, produce needs a PAYLOAD or --file\n"))
         self.assertEqual(self.payloads(), ["first"])
+
+    def test_help_in_a_script_is_the_sessions_own(self):
+        code, out, err = self.run_script("help\n")
+        self.assertEqual((code, err), (0, ""))
+        self.assertNotIn("Without a command on a terminal", out)
+        self.assertIn("exit", out)
 
     def test_unterminated_quote_is_a_usage_error(self):
         code, out, err = self.run_script(f'produce {self.topic} "open\nproduce {self.topic} x\n')

@@ -59,9 +59,7 @@ struct Repl {
     case "exit", "quit": return nil
     case "help":
       if words.count == 1 {
-        StandardOutput.writeLine(Goethectl.helpMessage(columns: nil))
-        StandardOutput.writeLine(
-          "In this session: commands without the goethectl word; help COMMAND; exit, quit or Ctrl-D to leave.")
+        StandardOutput.writeLine(SessionHelp.text)
         return .success
       }
       return await Main.run(Array(words.dropFirst()) + ["--help"], session: options)
