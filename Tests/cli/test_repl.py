@@ -153,6 +153,20 @@ class InteractiveTests(GoetheTestCase):
         rows = [line.split() for line in clean(child.before).splitlines() if line.startswith(self.TOPIC)]
         self.assertEqual([row[:2] for row in rows], [[self.TOPIC, self.CONSUMER]])
 
+    def test_tab_quotes_a_name_that_needs_quoting(self):
+        consumer = "night shift"
+        self.ok("cursor", "set", self.TOPIC, consumer, "beginning")
+        for typed in ("nig", "'nig"):
+            with self.subTest(typed=typed):
+                child, _, _ = self.spawn()
+                child.send(f"cursor get {self.TOPIC} {typed}\t")
+                child.expect_exact("'night shift' ", timeout=5)  # readline may rewrite the word with backspaces
+                child.send("-o json\r")
+                child.expect_exact(self.prompt)
+                rows = parse_json_lines("\n".join(
+                    line for line in clean(child.before).splitlines() if line.startswith("{")))
+                self.assertEqual([(row["topic"], row["consumer"]) for row in rows], [(self.TOPIC, consumer)])
+
     def test_help_is_the_sessions_own(self):
         child, _, _ = self.spawn()
         output = self.run_line(child, "help")
