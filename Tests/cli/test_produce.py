@@ -95,6 +95,28 @@ class ProduceTests(GoetheTestCase):
         self.assertIn("limit", line)
         self.assertEqual(self.describe(self.topic)["events"], 0)
 
+    def test_an_oversized_line_names_its_line_and_what_was_stored(self):
+        # Line 3 is blank: line numbers count every line of the file, as an editor shows them.
+        big = b"x" * 1_100_000
+        path = self.write_file(b"first\nsecond\n\n" + big + b"\nfifth\n")
+        code, out, err = self.ctl("produce", self.topic, "--file", path)
+        self.assertEqual(code, 1, err)
+        line = self.assertOneErrorLine(err)
+        self.assertIn(f"line 4 of {path}", line)
+        self.assertIn("1100000 bytes", line)
+        self.assertIn("stored lines 1 to 2 (2 events)", line)
+        self.assertIn("nothing from line 4 on", line)
+        self.assertEqual(len(parse_ids(out)), 2)
+        self.assertEqual(self.payloads(), ["first", "second"])
+
+    def test_an_oversized_first_line_stores_nothing(self):
+        code, out, err = self.ctl("produce", self.topic, input=b"y" * 1_100_000 + b"\nafter\n")
+        self.assertEqual((code, out), (1, ""))
+        line = self.assertOneErrorLine(err)
+        self.assertIn("line 1 of stdin", line)
+        self.assertIn("nothing was stored", line)
+        self.assertEqual(self.describe(self.topic)["events"], 0)
+
     # -- optimistic concurrency ---------------------------------------------------------------
 
     def test_expect_seq_with_the_right_value_appends(self):

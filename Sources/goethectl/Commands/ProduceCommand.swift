@@ -10,7 +10,9 @@ struct ProduceCommand: AsyncParsableCommand {
       default (blank lines are skipped), or the whole input as one event with --whole. Lines are \
       sent as they arrive over one stream, in batches that do not wait for each other, and each id \
       is printed as soon as its event is stored:  tail -F app.log | goethectl produce logs. With \
-      --expect-seq the batches go one at a time, each conditional on the head the last one left.
+      --expect-seq the batches go one at a time, each conditional on the head the last one left. \
+      A line over the server's event size limit ends the input there: the lines before it are \
+      stored, and the error names the line and what was stored.
       """)
 
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
@@ -64,34 +66,7 @@ struct ProduceCommand: AsyncParsableCommand {
       printer.print(result)
       return
     }
-    let reader = try LineReader(path: file)
-    guard let expected = expectSequence else {
-      // One stream, batches in flight: each id is printed once its event is stored.
-      try await global.withClient { client in
-        try await client.withProducer(
-          to: topic,
-          onAcknowledgement: { result in
-            printer.print(result)
-            console.flush()
-          }
-        ) { producer in
-          while let lines = await reader.nextBatch() {
-            for line in lines { try await producer.send(line) }
-          }
-        }
-      }
-      return
-    }
-    // Each append is conditional on the head the previous one left, so they go one at a time.
-    try await global.withClient { client in
-      var next = expected
-      while let batch = await reader.nextBatch() {
-        let result = try await client.append(batch, to: topic, expectedSequence: next)
-        printer.print(result)
-        console.flush()
-        next = result.firstSequence + UInt64(result.count) - 1
-      }
-    }
+    try await produceLines(printer: printer)
   }
 
   private func readAll() throws -> Data {
