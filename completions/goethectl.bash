@@ -163,7 +163,7 @@ _goethectl() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(-h --help)
+    local -a non_repeating_flags=(--version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=()
     __goethectl_offer_flags_options 0
@@ -175,20 +175,20 @@ _goethectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topic|produce|tail|replay|consume|cursor|bench|repl|completion|help)
+    topic|produce|tail|replay|consume|cursor|bench|repl|completion|version|help)
         # Offer subcommand argument completions
         "_goethectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor bench repl completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor bench repl completion version help' -- "${cur}"))
         ;;
     esac
 }
 
 _goethectl_topic() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __goethectl_offer_flags_options 0
@@ -213,7 +213,7 @@ _goethectl_topic() {
 
 _goethectl_topic_create() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--index-granularity --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -238,7 +238,7 @@ _goethectl_topic_create() {
 
 _goethectl_topic_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--server -o --output --timeout)
     __goethectl_offer_flags_options 0
@@ -260,7 +260,7 @@ _goethectl_topic_list() {
 
 _goethectl_topic_describe() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -290,7 +290,7 @@ _goethectl_topic_describe() {
 
 _goethectl_topic_stats() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--from --to --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -326,7 +326,7 @@ _goethectl_topic_stats() {
 
 _goethectl_produce() {
     repeating_flags=()
-    non_repeating_flags=(--lines --whole --utc --no-color -h --help)
+    non_repeating_flags=(--lines --whole --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--file --expect-seq --server -o --output --timeout)
     __goethectl_offer_flags_options 2
@@ -363,7 +363,7 @@ _goethectl_produce() {
 
 _goethectl_tail() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --lines --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -396,7 +396,7 @@ _goethectl_tail() {
 
 _goethectl_replay() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--from --to --limit --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -435,7 +435,7 @@ _goethectl_replay() {
 
 _goethectl_consume() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--consumer --from --limit --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -475,7 +475,7 @@ _goethectl_consume() {
 
 _goethectl_cursor() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __goethectl_offer_flags_options 0
@@ -500,7 +500,7 @@ _goethectl_cursor() {
 
 _goethectl_cursor_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -530,7 +530,7 @@ _goethectl_cursor_list() {
 
 _goethectl_cursor_get() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--server -o --output --timeout)
     __goethectl_offer_flags_options 2
@@ -564,7 +564,7 @@ _goethectl_cursor_get() {
 
 _goethectl_cursor_set() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--server -o --output --timeout)
     __goethectl_offer_flags_options 3
@@ -598,7 +598,7 @@ _goethectl_cursor_set() {
 
 _goethectl_cursor_delete() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--server -o --output --timeout)
     __goethectl_offer_flags_options 2
@@ -632,7 +632,7 @@ _goethectl_cursor_delete() {
 
 _goethectl_bench() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -681,7 +681,7 @@ _goethectl_bench() {
 
 _goethectl_repl() {
     repeating_flags=()
-    non_repeating_flags=(--continue-on-error --utc --no-color -h --help)
+    non_repeating_flags=(--continue-on-error --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--server -o --output --timeout)
     __goethectl_offer_flags_options 0
@@ -703,7 +703,7 @@ _goethectl_repl() {
 
 _goethectl_completion() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __goethectl_offer_flags_options 1
@@ -717,8 +717,34 @@ _goethectl_completion() {
     esac
 }
 
+_goethectl_version() {
+    repeating_flags=()
+    non_repeating_flags=(--client --utc --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--server -o --output --timeout)
+    __goethectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _goethectl_help() {
-    :
+    repeating_flags=()
+    non_repeating_flags=(--version)
+    repeating_options=()
+    non_repeating_options=()
+    __goethectl_offer_flags_options -1
 }
 
 complete -o filenames -F _goethectl goethectl

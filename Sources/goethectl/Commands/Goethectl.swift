@@ -1,4 +1,5 @@
 import ArgumentParser
+import GoetheKit
 
 struct Goethectl: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -13,9 +14,10 @@ struct Goethectl: AsyncParsableCommand {
 
       Without a command on a terminal, goethectl opens an interactive session (see: goethectl repl).
       """,
+    version: "goethectl \(GoetheVersion.current)",
     subcommands: [
       TopicCommand.self, ProduceCommand.self, TailCommand.self, ReplayCommand.self, ConsumeCommand.self,
-      CursorCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self,
+      CursorCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self, VersionCommand.self,
     ])
 
   static let positionHelp = """
