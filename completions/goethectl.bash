@@ -215,7 +215,7 @@ _goethectl_topic_create() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--index-granularity --server -o --output --timeout)
+    non_repeating_options=(--index-granularity -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -223,7 +223,7 @@ _goethectl_topic_create() {
     '--index-granularity')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -240,12 +240,12 @@ _goethectl_topic_list() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -262,12 +262,12 @@ _goethectl_topic_describe() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -292,7 +292,7 @@ _goethectl_topic_stats() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from --to --server -o --output --timeout)
+    non_repeating_options=(--from --to -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -303,7 +303,7 @@ _goethectl_topic_stats() {
     '--to')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -328,7 +328,7 @@ _goethectl_produce() {
     repeating_flags=()
     non_repeating_flags=(--lines --whole --utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--file --expect-seq --server -o --output --timeout)
+    non_repeating_options=(--file --expect-seq -s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
@@ -340,7 +340,7 @@ _goethectl_produce() {
     '--expect-seq')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -365,7 +365,7 @@ _goethectl_tail() {
     repeating_flags=()
     non_repeating_flags=(-f --follow --utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --lines --server -o --output --timeout)
+    non_repeating_options=(-n --lines -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -373,7 +373,7 @@ _goethectl_tail() {
     '-n'|'--lines')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -398,7 +398,7 @@ _goethectl_replay() {
     repeating_flags=()
     non_repeating_flags=(-f --follow --utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from --to --limit --server -o --output --timeout)
+    non_repeating_options=(--from --to --limit -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -412,7 +412,7 @@ _goethectl_replay() {
     '--limit')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -437,7 +437,7 @@ _goethectl_consume() {
     repeating_flags=()
     non_repeating_flags=(-f --follow --utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--consumer --from --limit --server -o --output --timeout)
+    non_repeating_options=(--consumer --from --limit -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -452,7 +452,7 @@ _goethectl_consume() {
     '--limit')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -502,12 +502,12 @@ _goethectl_cursor_list() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -532,12 +532,12 @@ _goethectl_cursor_get() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -566,12 +566,12 @@ _goethectl_cursor_set() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 3
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -600,12 +600,12 @@ _goethectl_cursor_delete() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -634,7 +634,7 @@ _goethectl_bench() {
     repeating_flags=()
     non_repeating_flags=(--utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic --server -o --output --timeout)
+    non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -658,7 +658,7 @@ _goethectl_bench() {
         __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion bench -- --topic "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -683,12 +683,12 @@ _goethectl_repl() {
     repeating_flags=()
     non_repeating_flags=(--continue-on-error --utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -721,12 +721,12 @@ _goethectl_version() {
     repeating_flags=()
     non_repeating_flags=(--client --utc --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')

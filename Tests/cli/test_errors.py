@@ -259,6 +259,17 @@ class GlobalOptionPlacementTests(ErrorTestCase):
         self.assertEqual((code, err), (0, ""))
         self.assertEqual(parse_json_lines(out)[0]["last_id"], str(self.event_id))
 
+    def test_short_server_option_before_and_after_the_subcommand(self):
+        self.tail_json(["-s", self.server, "tail", self.topic, "-o", "json"])
+        self.tail_json(["tail", self.topic, "-o", "json", "-s", self.server])
+
+    def test_short_server_option_in_a_session_wins_over_the_sessions(self):
+        dead = f"127.0.0.1:{free_port()}"
+        code, out, err = run_ctl(["-s", dead, "repl"], input=f"tail {self.topic} -o json -s {self.server}\n")
+        self.assertEqual((code, err), (0, ""))
+        (row,) = parse_json_lines(out)
+        self.assertEqual(row["id"], str(self.event_id))
+
     def test_flag_wins_over_the_environment(self):
         dead = f"127.0.0.1:{free_port()}"
         self.tail_json(["tail", self.topic, "-o", "json", "--server", self.server], env={"GOETHE_SERVER": dead})

@@ -5,7 +5,7 @@ import GoetheKit
 /// The options every command takes, before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
   @Option(
-    name: .long,
+    name: [.short, .long],
     help: ArgumentHelp("The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).", valueName: "host:port"))
   var server: String?
 
@@ -23,7 +23,7 @@ struct GlobalOptions: ParsableArguments {
   var noColor = false
 
   /// The options that take a value, for moving options given before the subcommand.
-  static let valued: Set<String> = ["--server", "--output", "-o", "--timeout"]
+  static let valued: Set<String> = ["--server", "-s", "--output", "-o", "--timeout"]
   static let flags: Set<String> = ["--utc", "--no-color"]
 
   /// Moves global options written before the subcommand (`goethectl --server X tail t`) behind it
@@ -50,7 +50,9 @@ struct GlobalOptions: ParsableArguments {
   /// `arguments` with the options of a session that they do not set themselves.
   func filling(_ arguments: [String]) -> [String] {
     var options: [String] = []
-    if !arguments.contains("--server"), !arguments.contains(where: { $0.hasPrefix("--server=") }), let server {
+    if !arguments.contains("--server"), !arguments.contains("-s"), !arguments.contains(where: { $0.hasPrefix("--server=") }),
+      let server
+    {
       options += ["--server", server]
     }
     if !arguments.contains("-o"), !arguments.contains("--output"), output != .text { options += ["--output", output.rawValue] }
