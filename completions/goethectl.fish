@@ -170,7 +170,7 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl produce" -eq 1' -fka '(__goethectl_custom_completion ---completion produce -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
-complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" file' -l 'file' -d 'Read events from this file instead of stdin.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" file' -l 'file' -d 'Read events from this file instead of stdin (- is stdin).' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" lines' -l 'lines' -d 'One event per line (the default for stdin and --file).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" whole' -l 'whole' -d 'The whole input is one event.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" expect-seq' -l 'expect-seq' -d 'Append only if the topic\'s head sequence is N (0 for an empty topic); optimistic concurrency.' -rfka ''

@@ -78,6 +78,11 @@ class ProduceTests(GoetheTestCase):
         self.assertEqual(self.payloads(), ["a\nb\n\nc\n"])
         self.assertEqual(self.replay_ids(self.topic), [event_id])
 
+    def test_file_dash_is_stdin(self):
+        self.assertEqual(len(parse_ids(self.ok("produce", self.topic, "--file", "-", input="a\nb\n"))), 2)
+        self.assertEqual(len(parse_ids(self.ok("produce", self.topic, "--file", "-", "--whole", input="c\nd\n"))), 1)
+        self.assertEqual(self.payloads(), ["a", "b", "c\nd\n"])
+
     def test_unreadable_file_is_a_usage_error(self):
         path = os.path.join(self.tmp, "does-not-exist.txt")
         line = self.fails(2, "produce", self.topic, "--file", path)

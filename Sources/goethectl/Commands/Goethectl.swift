@@ -12,7 +12,9 @@ struct Goethectl: AsyncParsableCommand {
       4 cannot reach the server (refused, no answer within --timeout, or not a goethe server there), \
       130 interrupted, 141 the reader of the output went away (as in goethectl replay t --from beginning | head).
 
-      Without a command on a terminal, goethectl opens an interactive session (see: goethectl repl).
+      Without a command (global options alone may be given), goethectl opens an interactive session on \
+      a terminal, and runs the commands of a file or pipe on stdin as a script: goethectl < script \
+      (see: goethectl repl).
       """,
     version: "goethectl \(GoetheVersion.current)",
     subcommands: [

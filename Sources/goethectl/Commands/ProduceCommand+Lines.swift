@@ -6,9 +6,8 @@ extension ProduceCommand {
   /// input there: the lines before it are stored, and the error names it and what was stored, so
   /// that nothing after it is dropped unsaid. Any other failure says which lines were stored too.
   func produceLines(printer: AckPrinter) async throws {
-    let reader = try LineReader(path: file)
+    let reader = try LineReader(path: path)
     let stored = StoredLines()
-    let source = file ?? "stdin"
     do {
       let (oversized, limit) = try await global.withClient { client in
         let limit = try await client.serverInfo().maxEventSize
@@ -25,7 +24,7 @@ extension ProduceCommand {
         let rest = stored.count == 0 ? "" : ", nothing from line \(oversized.number) on"
         throw GoetheError(
           .tooLarge,
-          "line \(oversized.number) of \(source) is \(oversized.payload.count) bytes, over the server's limit of "
+          "line \(oversized.number) of \(inputName) is \(oversized.payload.count) bytes, over the server's limit of "
             + "\(limit) bytes (\(ByteSize(limit))); \(stored.summary)\(rest)")
       }
     } catch var error as GoetheError where stored.count > 0 && error.code != .tooLarge {

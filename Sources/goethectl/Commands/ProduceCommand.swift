@@ -21,7 +21,7 @@ struct ProduceCommand: AsyncParsableCommand {
   @Argument(help: "The payload of one event.")
   var payload: String?
 
-  @Option(help: ArgumentHelp("Read events from this file instead of stdin.", valueName: "path"), completion: .file())
+  @Option(help: ArgumentHelp("Read events from this file instead of stdin (- is stdin).", valueName: "path"), completion: .file())
   var file: String?
 
   @Flag(help: "One event per line (the default for stdin and --file).")
@@ -42,10 +42,16 @@ struct ProduceCommand: AsyncParsableCommand {
     if payload != nil, let reading {
       throw ValidationError("a PAYLOAD and \(reading) exclude each other; give the event as PAYLOAD or read stdin/--file")
     }
-    if let file, !FileManager.default.isReadableFile(atPath: file) {
-      throw ValidationError("cannot read --file \(file)")
+    if let path, !FileManager.default.isReadableFile(atPath: path) {
+      throw ValidationError("cannot read --file \(path)")
     }
   }
+
+  /// The file to read, or nil for stdin: no --file, or `--file -` as in cat and kcat.
+  var path: String? { file == "-" ? nil : file }
+
+  /// The input as messages name it.
+  var inputName: String { path ?? "stdin" }
 
   func run() async throws {
     let console = global.console
@@ -70,7 +76,7 @@ struct ProduceCommand: AsyncParsableCommand {
   }
 
   private func readAll() throws -> Data {
-    if let file { return try Data(contentsOf: URL(fileURLWithPath: file)) }
+    if let path { return try Data(contentsOf: URL(fileURLWithPath: path)) }
     return try FileHandle.standardInput.readToEnd() ?? Data()
   }
 }

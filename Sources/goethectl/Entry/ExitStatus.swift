@@ -28,10 +28,11 @@ enum ExitStatus: Int32 {
 
 /// What goethectl prints and returns for an error thrown by a command or by parsing.
 /// Returns the exit status; help, version and completion requests print to stdout and succeed.
-func report(_ error: any Error) -> ExitStatus {
+/// - Parameter location: where the failing command came from, such as `line 3` of a script.
+func report(_ error: any Error, at location: String? = nil) -> ExitStatus {
   switch error {
   case let error as GoetheError:
-    if error.code != .cancelled { writeError(error.message) }
+    if error.code != .cancelled { writeError(error.message, at: location) }
     return ExitStatus(error.code)
   case let exit as ExitCode:
     return ExitStatus(rawValue: exit.rawValue) ?? .failed
@@ -47,13 +48,15 @@ func report(_ error: any Error) -> ExitStatus {
     if code.rawValue == 0 { return .success }
     var message = Goethectl.message(for: error)
     while message.hasSuffix(".") { message.removeLast() }
-    writeError(message + "; see: goethectl help")
+    writeError(message + "; see: goethectl help", at: location)
     return .usage
   }
 }
 
 /// One line on stderr, whatever the message echoes: its control characters are escaped.
-func writeError(_ message: String) {
-  let line = message.hasPrefix("goethectl:") ? message : "goethectl: " + message
+func writeError(_ message: String, at location: String? = nil) {
+  var text = message
+  if text.hasPrefix("goethectl:") { text = text.dropFirst("goethectl:".count).trimmingCharacters(in: .whitespaces) }
+  let line = "goethectl: " + (location.map { "\($0): " } ?? "") + text
   StandardError.write(GoetheError.escapingControlCharacters(line) + "\n")
 }
