@@ -326,7 +326,7 @@ _goethectl_topic_stats() {
 
 _goethectl_produce() {
     repeating_flags=()
-    non_repeating_flags=(--lines --whole --utc --no-color --version -h --help)
+    non_repeating_flags=(--lines --whole -q --quiet --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--file --expect-seq -s --server -o --output --timeout)
     __goethectl_offer_flags_options 2

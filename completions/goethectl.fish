@@ -35,7 +35,7 @@ function __goethectl_parse_tokens -S
                 __goethectl_parse_subcommand 1 'from=' 'to=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'version' 'h/help'
             end
         case 'produce'
-            __goethectl_parse_subcommand 2 'file=' 'lines' 'whole' 'expect-seq=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'version' 'h/help'
+            __goethectl_parse_subcommand 2 'file=' 'lines' 'whole' 'expect-seq=' 'q/quiet' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'version' 'h/help'
         case 'tail'
             __goethectl_parse_subcommand 1 'n/lines=' 'f/follow' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'version' 'h/help'
         case 'replay'
@@ -174,6 +174,7 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" lines' -l 'lines' -d 'One event per line (the default for stdin and --file).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" whole' -l 'whole' -d 'The whole input is one event.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" expect-seq' -l 'expect-seq' -d 'Append only if the topic\'s head sequence is N (0 for an empty topic); optimistic concurrency.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" q quiet' -s 'q' -l 'quiet' -d 'Print no ids; a terminal still gets the summary on stderr.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" s server' -s 's' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).' -rfka ''

@@ -33,7 +33,7 @@ struct ConsumeCommand: AsyncParsableCommand {
     let stream = EventStream(
       topic: topic, from: try from.map { text throws(GoetheError) in try global.positions.start(text) } ?? .afterConsumer(consumer),
       origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: reading.limit, follow: reading.follow,
-      console: global.console)
+      console: global.console, summary: "consumed")
     let (topic, consumer) = (topic, consumer)
     try await global.withClient { client in
       let printed = Mutex<UInt64?>(nil)

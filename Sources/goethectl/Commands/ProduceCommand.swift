@@ -9,7 +9,8 @@ struct ProduceCommand: AsyncParsableCommand {
       With PAYLOAD, one event. Otherwise events come from stdin (or --file): one per line by \
       default (blank lines are skipped), or the whole input as one event with --whole. Lines are \
       sent as they arrive over one stream, in batches that do not wait for each other, and each id \
-      is printed as soon as its event is stored:  tail -F app.log | goethectl produce logs. With \
+      is printed as soon as its event is stored (none with --quiet; a terminal gets a summary on \
+      stderr at the end):  tail -F app.log | goethectl produce logs. With \
       --expect-seq the batches go one at a time, each conditional on the head the last one left. \
       A line over the server's event size limit ends the input there: the lines before it are \
       stored, and the error names the line and what was stored.
@@ -34,6 +35,9 @@ struct ProduceCommand: AsyncParsableCommand {
     "Append only if the topic's head sequence is N (0 for an empty topic); optimistic concurrency.", valueName: "n"))
   var expectSequence: UInt64?
 
+  @Flag(name: [.short, .long], help: "Print no ids; a terminal still gets the summary on stderr.")
+  var quiet = false
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
@@ -55,7 +59,7 @@ struct ProduceCommand: AsyncParsableCommand {
 
   func run() async throws {
     let console = global.console
-    let printer = AckPrinter(console: console)
+    let printer = AckPrinter(console: console, quiet: quiet)
     if let payload {
       let result = try await global.withClient { client in
         try await client.append([Data(payload.utf8)], to: topic, expectedSequence: expectSequence)
@@ -73,26 +77,11 @@ struct ProduceCommand: AsyncParsableCommand {
       return
     }
     try await produceLines(printer: printer)
+    printer.summarize()
   }
 
   private func readAll() throws -> Data {
     if let path { return try Data(contentsOf: URL(fileURLWithPath: path)) }
     return try FileHandle.standardInput.readToEnd() ?? Data()
-  }
-}
-
-/// Prints the ids of stored events: one per line, or JSON lines with topic, id and seq.
-struct AckPrinter: Sendable {
-  let console: Console
-
-  func print(_ result: AppendResult) {
-    for event in result.events {
-      switch console.format {
-      case .json:
-        console.json(["topic": .string(result.topic), "id": .string(String(event.id)), "seq": .number(event.sequence)])
-      case .text, .raw:
-        console.out(String(event.id))
-      }
-    }
   }
 }

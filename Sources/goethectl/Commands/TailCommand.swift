@@ -49,7 +49,7 @@ struct ReplayCommand: AsyncParsableCommand {
     let range = try global.positions.range(from: from, to: to)
     let stream = EventStream(
       topic: topic, from: range.start, origin: .position(from), to: range.bound, limit: reading.limit,
-      follow: reading.follow, console: global.console)
+      follow: reading.follow, console: global.console, summary: "replayed")
     try await global.withClient { try await stream.run($0) }
   }
 }

@@ -39,6 +39,12 @@ struct Console: Sendable {
     writeError(text)
   }
 
+  /// A closing line such as `replayed 6 events`: on stderr, and only when it is a terminal, so that
+  /// pipes and scripts see nothing but the output.
+  func summary(_ text: String) {
+    if stderrIsTerminal { StandardError.write(text + "\n") }
+  }
+
   /// Prints one JSON object per line; keys keep the order given.
   func json(_ fields: KeyValuePairs<String, JSONValue>) {
     out("{" + fields.map { "\(JSONValue.string($0.key).encoded):\($0.value.encoded)" }.joined(separator: ",") + "}")

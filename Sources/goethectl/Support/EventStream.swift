@@ -22,6 +22,8 @@ struct EventStream: Sendable {
   var limit: UInt64?
   var follow: Bool
   var console: Console
+  /// The verb of the summary a terminal gets at the end, `replayed` in `replayed 6 events`; none for tail.
+  var summary: String? = nil
 
   func run(
     _ client: GoetheClient, afterBatch: @escaping @Sendable ([StoredEvent]) async throws -> Void = { _ in }
@@ -35,14 +37,17 @@ struct EventStream: Sendable {
       if !none { noteStart(subscription) }
       let printer = EventPrinter(console: console)
       var progress = ProgressMeter(console: console, total: expectedCount(subscription))
+      var printed = 0
       for try await batch in subscription {
         progress.clear()
         batch.forEach(printer.print)
         console.flush()
         try await afterBatch(batch)
         progress.advance(by: batch.count)
+        printed += batch.count
       }
       progress.finish()
+      if let summary { console.summary("\(summary) \(printed == 1 ? "1 event" : "\(printed) events")") }
     }
   }
 
