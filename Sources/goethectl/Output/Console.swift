@@ -47,7 +47,11 @@ struct Console: Sendable {
 
   /// Prints one JSON object per line; keys keep the order given.
   func json(_ fields: KeyValuePairs<String, JSONValue>) {
-    out("{" + fields.map { "\(JSONValue.string($0.key).encoded):\($0.value.encoded)" }.joined(separator: ",") + "}")
+    out(JSONValue.object(fields.map { ($0.key, $0.value) }))
+  }
+
+  func json(_ fields: [(String, JSONValue)]) {
+    out(JSONValue.object(fields))
   }
 
   /// An RFC 3339 time with microseconds, in local time or UTC.
@@ -97,6 +101,11 @@ enum JSONValue {
     case .null: return "null"
     case .raw(let json): return json
     }
+  }
+
+  /// `{"key":value,...}`, keys in the order given.
+  static func object(_ fields: [(String, JSONValue)]) -> String {
+    "{" + fields.map { "\(quote($0.0)):\($0.1.encoded)" }.joined(separator: ",") + "}"
   }
 
   static func quote(_ text: String) -> String {

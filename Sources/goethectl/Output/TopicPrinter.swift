@@ -62,12 +62,15 @@ struct CursorPrinter {
     table.render(console)
   }
 
-  func object(_ cursor: CursorInfo) -> String {
-    let fields: KeyValuePairs<String, JSONValue> = [
-      "topic": .string(cursor.topic), "consumer": .string(cursor.consumer), "id": .string(String(cursor.eventID)),
-      "seq": .number(cursor.sequence), "lag": .number(cursor.lag), "updated": .string(console.time(cursor.updated)),
+  func fields(_ cursor: CursorInfo) -> [(String, JSONValue)] {
+    [
+      ("topic", .string(cursor.topic)), ("consumer", .string(cursor.consumer)), ("id", .string(String(cursor.eventID))),
+      ("seq", .number(cursor.sequence)), ("lag", .number(cursor.lag)), ("updated", .string(console.time(cursor.updated))),
     ]
-    return "{" + fields.map { "\(JSONValue.quote($0.key)):\($0.value.encoded)" }.joined(separator: ",") + "}"
+  }
+
+  func object(_ cursor: CursorInfo) -> String {
+    JSONValue.object(fields(cursor))
   }
 
   func print(_ cursors: [CursorInfo]) {
