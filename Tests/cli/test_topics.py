@@ -28,6 +28,18 @@ class TopicCreateTests(GoetheTestCase):
         self.assertEqual(self.ok("topic", "create", name), f"created topic {name} (time index per 1h)\n")
         self.assertEqual(self.describe(name)["index_granularity"], "1h")
 
+    def test_if_not_exists_leaves_an_existing_topic_as_it_is(self):
+        name = unique("once")
+        self.ok("topic", "create", name, "--index-granularity", "1m")
+        self.produce(name, "kept")
+        out = self.ok("topic", "create", name, "--if-not-exists", "--index-granularity", "1d")
+        self.assertEqual(out, f"topic {name} exists already (time index per 1m)\n")
+        self.assertEqual((self.describe(name)["events"], self.describe(name)["index_granularity"]), (1, "1m"))
+        fresh = unique("fresh")
+        self.assertEqual(self.ok("topic", "create", fresh, "--if-not-exists"), f"created topic {fresh} (time index per 1h)\n")
+        (row,) = parse_json_lines(self.ok("topic", "create", name, "--if-not-exists", "-o", "json"))
+        self.assertEqual((row["topic"], row["events"]), (name, 1))
+
     def test_create_json(self):
         name = unique("json")
         (created,) = parse_json_lines(self.ok("topic", "create", name, "--index-granularity", "15m", "-o", "json"))

@@ -16,6 +16,9 @@ struct TopicCreate: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Bucket width of the topic's time index, 1m to 1d (default: the server's, 1h).", valueName: "duration"))
   var indexGranularity: String?
 
+  @Flag(help: "Succeed when the topic exists already, as it is; say so instead of failing.")
+  var ifNotExists = false
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
@@ -24,12 +27,20 @@ struct TopicCreate: AsyncParsableCommand {
 
   func run() async throws {
     let granularity = try indexGranularity.map { text throws(GoetheError) in try Granularity(parsing: text) }
-    let topic = try await global.withClient { try await $0.createTopic(name, granularity: granularity) }
+    let (name, ifNotExists) = (name, ifNotExists)
+    let (topic, created) = try await global.withClient { client in
+      do {
+        return (try await client.createTopic(name, granularity: granularity), true)
+      } catch let error as GoetheError where error.code == .alreadyExists && ifNotExists {
+        return (try await client.describeTopic(name), false)
+      }
+    }
     let console = global.console
     if console.format == .json {
       TopicPrinter(console: console).json(topic)
     } else {
-      console.out("created topic \(topic.name) (time index per \(topic.granularity))")
+      let what = created ? "created topic \(topic.name)" : "topic \(topic.name) exists already"
+      console.out("\(what) (time index per \(topic.granularity))")
     }
   }
 }
