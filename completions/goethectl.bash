@@ -213,7 +213,7 @@ _goethectl_topic() {
 
 _goethectl_topic_create() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --version -h --help)
+    non_repeating_flags=(--if-not-exists --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--index-granularity -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -564,7 +564,7 @@ _goethectl_cursor_get() {
 
 _goethectl_cursor_set() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --version -h --help)
+    non_repeating_flags=(--dry-run --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 3
@@ -598,7 +598,7 @@ _goethectl_cursor_set() {
 
 _goethectl_cursor_delete() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --version -h --help)
+    non_repeating_flags=(--dry-run --ignore-not-found --utc --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
