@@ -5,7 +5,7 @@ import tempfile
 import time
 import unittest
 
-from support import GoetheTestCase, local_time, parse_ids, parse_json_lines
+from support import GoetheTestCase, parse_ids, parse_json_lines, utc_time
 
 
 class ProduceTests(GoetheTestCase):
@@ -30,15 +30,18 @@ class ProduceTests(GoetheTestCase):
         # An id is the commit time in UNIX nanoseconds.
         self.assertLessEqual(abs(event_id - (before + after) // 2), 60 * 1_000_000_000)
         self.assertEqual(self.replay_json(self.topic), [
-            {"topic": self.topic, "id": str(event_id), "seq": 1, "time": local_time(event_id), "payload": "hello world"},
+            {"topic": self.topic, "id": str(event_id), "seq": 1, "time": utc_time(event_id), "payload": "hello world",
+             "encoding": "utf8"},
         ])
 
     def test_json_acknowledgement(self):
         first = parse_json_lines(self.ok("produce", self.topic, "one", "-o", "json"))
         second = parse_json_lines(self.ok("produce", self.topic, "two", "-o", "json"))
-        self.assertEqual([list(row) for row in first + second], [["topic", "id", "seq"]] * 2)
+        self.assertEqual([list(row) for row in first + second], [["topic", "id", "seq", "time"]] * 2)
         self.assertEqual([(row["topic"], row["seq"]) for row in first + second], [(self.topic, 1), (self.topic, 2)])
-        self.assertEqual([row["id"] for row in first + second], [e["id"] for e in self.replay_json(self.topic)])
+        replayed = self.replay_json(self.topic)
+        self.assertEqual([(row["id"], row["time"]) for row in first + second], [(e["id"], e["time"]) for e in replayed])
+        self.assertEqual(first[0]["time"], utc_time(int(first[0]["id"])))
 
     # -- stdin and files ----------------------------------------------------------------------
 

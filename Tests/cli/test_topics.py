@@ -4,7 +4,7 @@ import collections
 import re
 import unittest
 
-from support import (GoetheTestCase, local_time, parse_ids, parse_json_lines, unique)
+from support import (GoetheTestCase, local_time, parse_ids, parse_json_lines, unique, utc_time)
 
 MINUTE = 60 * 1_000_000_000
 
@@ -93,11 +93,12 @@ class TopicListDescribeTests(GoetheTestCase):
         self.assertEqual(full["events"], 3)
         self.assertEqual(full["head_seq"], 3)
         self.assertEqual(full["first_id"], str(self.ids[0]))
+        self.assertEqual(full["first_time"], utc_time(self.ids[0]))
         self.assertEqual(full["last_id"], str(self.ids[-1]))
-        self.assertEqual(full["last_time"], local_time(self.ids[-1]))
+        self.assertEqual(full["last_time"], utc_time(self.ids[-1]))
         self.assertEqual(full["index_granularity"], "1m")
         empty = topics[self.empty]
-        self.assertEqual((empty["events"], empty["first_id"], empty["last_id"]), (0, None, None))
+        self.assertEqual((empty["events"], empty["first_id"], empty["first_time"], empty["last_id"]), (0, None, None, None))
 
     def test_list_raw_prints_names_only(self):
         names = self.ok("topic", "list", "-o", "raw").splitlines()
@@ -178,7 +179,7 @@ class TopicStatsTests(GoetheTestCase):
         rows = parse_json_lines(self.ok("topic", "stats", self.topic, "-o", "json"))
         self.assertEqual(
             [(row["topic"], row["start"], row["count"], row["last_id"]) for row in rows],
-            [(self.topic, local_time(start), len(ids), str(max(ids))) for start, ids in self.expected.items()])
+            [(self.topic, utc_time(start), len(ids), str(max(ids))) for start, ids in self.expected.items()])
 
     def test_stats_of_an_empty_range_says_so(self):
         code, out, err = self.ctl("topic", "stats", self.topic, "--from", "2100-01-01")

@@ -12,6 +12,13 @@ struct Goethectl: AsyncParsableCommand {
       4 cannot reach the server (refused, no answer within --timeout, or not a goethe server there), \
       130 interrupted, 141 the reader of the output went away (as in goethectl replay t --from beginning | head).
 
+      JSON (-o json): one object per line; times in UTC (RFC 3339 with Z) whatever TZ and --utc say; \
+      ids are strings, as they pass 2^53. Events (tail, replay, consume): topic, id, seq, time, \
+      payload, encoding (utf8, or base64 when the payload is not UTF-8). produce: topic, id, seq, \
+      time. Topics (topic list, describe, create): topic, events, head_seq, first_id, first_time, \
+      last_id, last_time, index_granularity, created, consumers (cursors). Cursors: topic, consumer, \
+      id, seq, lag, updated. topic stats: topic, start, count, last_id.
+
       Without a command (global options alone may be given), goethectl opens an interactive session on \
       a terminal, and runs the commands of a file or pipe on stdin as a script: goethectl < script \
       (see: goethectl repl).

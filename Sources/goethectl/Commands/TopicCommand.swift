@@ -124,7 +124,7 @@ struct TopicStats: AsyncParsableCommand {
     case .json:
       for bucket in buckets {
         console.json([
-          "topic": .string(topic), "start": .string(console.time(bucket.start)), "count": .number(bucket.count),
+          "topic": .string(topic), "start": .string(console.jsonTime(bucket.start)), "count": .number(bucket.count),
           "last_id": .string(String(bucket.lastEventID)),
         ])
       }

@@ -2,7 +2,7 @@ import GoetheKit
 import Synchronization
 
 /// Prints the ids of stored events as they are acknowledged: one per line, or JSON lines with
-/// topic, id and seq; none when quiet. Counts them for the summary a terminal gets at the end.
+/// topic, id, seq and time; none when quiet. Counts them for the summary a terminal gets at the end.
 final class AckPrinter: Sendable {
   let console: Console
   let quiet: Bool
@@ -24,7 +24,10 @@ final class AckPrinter: Sendable {
     for event in result.events {
       switch console.format {
       case .json:
-        console.json(["topic": .string(result.topic), "id": .string(String(event.id)), "seq": .number(event.sequence)])
+        console.json([
+          "topic": .string(result.topic), "id": .string(String(event.id)), "seq": .number(event.sequence),
+          "time": .string(console.jsonTime(event.id)),
+        ])
       case .text, .raw:
         console.out(String(event.id))
       }

@@ -59,6 +59,11 @@ struct Console: Sendable {
     TimeFormatting.rfc3339(nanoseconds, timeZone: timeZone, zulu: utc)
   }
 
+  /// A time for JSON: always UTC with `Z`, so that what a script reads does not depend on `TZ`.
+  func jsonTime(_ nanoseconds: UInt64) -> String {
+    TimeFormatting.rfc3339(nanoseconds, timeZone: TimeZone(identifier: "UTC")!, zulu: true)
+  }
+
   func paint(_ text: String, _ color: ANSIColor) -> String {
     colors ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
   }
