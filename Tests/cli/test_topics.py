@@ -87,6 +87,17 @@ class TopicListDescribeTests(GoetheTestCase):
         self.assertEqual(rows[self.full], [self.full, "3", local_time(self.ids[-1]), "1m"])
         self.assertEqual(rows[self.empty], [self.empty, "0", "-", "1h"])
 
+    def test_no_headers(self):
+        with_headers = self.ok("topic", "list").splitlines()
+        lines = self.ok("topic", "list", "--no-headers").splitlines()
+        self.assertEqual([columns(line) for line in lines], [columns(line) for line in with_headers[1:]])
+        self.ok("cursor", "set", self.full, "headless", "beginning")
+        rows = [columns(line) for line in self.ok("--no-headers", "cursor", "list").splitlines()]
+        self.assertNotIn("TOPIC", [row[0] for row in rows])
+        self.assertIn([self.full, "headless", "beginning"], [row[:3] for row in rows])
+        code, out, err = self.ctl("repl", "--no-headers", input=f"cursor get {self.full} headless\n")
+        self.assertEqual((code, err, len(out.splitlines())), (0, "", 1))
+
     def test_list_json(self):
         topics = {row["topic"]: row for row in parse_json_lines(self.ok("topic", "list", "-o", "json"))}
         full = topics[self.full]

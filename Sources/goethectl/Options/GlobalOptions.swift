@@ -22,9 +22,12 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "No colours (also when NO_COLOR is set).")
   var noColor = false
 
+  @Flag(help: "Tables without their header line (topic list, cursor list, ...).")
+  var noHeaders = false
+
   /// The options that take a value, for moving options given before the subcommand.
   static let valued: Set<String> = ["--server", "-s", "--output", "-o", "--timeout"]
-  static let flags: Set<String> = ["--utc", "--no-color"]
+  static let flags: Set<String> = ["--utc", "--no-color", "--no-headers"]
 
   /// Moves global options written before the subcommand (`goethectl --server X tail t`) behind it
   /// (`goethectl tail t --server X`), where ArgumentParser reads a parent's options.
@@ -59,6 +62,7 @@ struct GlobalOptions: ParsableArguments {
     if !arguments.contains("--timeout"), let timeout { options += ["--timeout", timeout] }
     if utc, !arguments.contains("--utc") { options.append("--utc") }
     if noColor, !arguments.contains("--no-color") { options.append("--no-color") }
+    if noHeaders, !arguments.contains("--no-headers") { options.append("--no-headers") }
     return Self.appending(options, to: arguments)
   }
 
@@ -91,7 +95,7 @@ struct GlobalOptions: ParsableArguments {
   var positions: PositionArguments { PositionArguments(utc: utc) }
 
   /// How to print, for this invocation.
-  var console: Console { Console(format: output, utc: utc, noColor: noColor) }
+  var console: Console { Console(format: output, utc: utc, noColor: noColor, noHeaders: noHeaders) }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {

@@ -1,18 +1,20 @@
 import Foundation
 import GoetheKit
 
-/// Where and how goethectl prints: the chosen format, local or UTC times, and whether stdout and
-/// stderr are terminals (colours and progress appear only on a terminal).
+/// Where and how goethectl prints: the chosen format, local or UTC times, tables with or without
+/// headers, and whether stdout and stderr are terminals (colours and progress appear only on a terminal).
 struct Console: Sendable {
   let format: OutputFormat
   let utc: Bool
+  let noHeaders: Bool
   let colors: Bool
   let stdoutIsTerminal: Bool
   let stderrIsTerminal: Bool
 
-  init(format: OutputFormat, utc: Bool, noColor: Bool) {
+  init(format: OutputFormat, utc: Bool, noColor: Bool, noHeaders: Bool) {
     self.format = format
     self.utc = utc
+    self.noHeaders = noHeaders
     stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let environment = ProcessInfo.processInfo.environment
