@@ -23,17 +23,20 @@ struct ConsumeCommand: AsyncParsableCommand {
 
   @OptionGroup var reading: ReadingOptions
 
+  @OptionGroup var printing: EventLayoutOptions
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
     _ = try from.map { text throws(GoetheError) in try global.positions.start(text) }
+    _ = try printing.layout(for: global.output)
   }
 
   func run() async throws {
     let stream = EventStream(
       topic: topic, from: try from.map { text throws(GoetheError) in try global.positions.start(text) } ?? .afterConsumer(consumer),
       origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: reading.limit, follow: reading.follow,
-      console: global.console, summary: "consumed")
+      console: global.console, layout: try printing.layout(for: global.output), summary: "consumed")
     let (topic, consumer) = (topic, consumer)
     try await global.withClient { client in
       let printed = Mutex<UInt64?>(nil)

@@ -14,11 +14,18 @@ struct TailCommand: AsyncParsableCommand {
   @Flag(name: [.short, .long], help: "Keep printing new events until Ctrl-C.")
   var follow = false
 
+  @OptionGroup var printing: EventLayoutOptions
+
   @OptionGroup var global: GlobalOptions
+
+  func validate() throws {
+    _ = try printing.layout(for: global.output)
+  }
 
   func run() async throws {
     let stream = EventStream(
-      topic: topic, from: .last(lines), origin: .tail, to: nil, limit: nil, follow: follow, console: global.console)
+      topic: topic, from: .last(lines), origin: .tail, to: nil, limit: nil, follow: follow, console: global.console,
+      layout: try printing.layout(for: global.output))
     try await global.withClient { try await stream.run($0) }
   }
 }
@@ -39,17 +46,21 @@ struct ReplayCommand: AsyncParsableCommand {
 
   @OptionGroup var reading: ReadingOptions
 
+  @OptionGroup var printing: EventLayoutOptions
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
     _ = try global.positions.range(from: from, to: to)
+    _ = try printing.layout(for: global.output)
   }
 
   func run() async throws {
     let range = try global.positions.range(from: from, to: to)
     let stream = EventStream(
       topic: topic, from: range.start, origin: .position(from), to: range.bound, limit: reading.limit,
-      follow: reading.follow, console: global.console, summary: "replayed")
+      follow: reading.follow, console: global.console, layout: try printing.layout(for: global.output),
+      summary: "replayed")
     try await global.withClient { try await stream.run($0) }
   }
 }

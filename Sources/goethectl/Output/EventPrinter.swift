@@ -5,11 +5,17 @@ import GoetheKit
 /// - text: `TIME  ID  PAYLOAD`, the payload as UTF-8 with control bytes and invalid bytes escaped;
 /// - json: `{"topic","id","seq","time","payload","encoding"}` per line, the payload as text
 ///   (`utf8`) or, when it is not UTF-8, in base64 (`base64`); the time in UTC;
-/// - raw: the payload bytes, one event per line.
+/// - raw: the payload bytes, one event per line;
+/// or by the layout's template, each event followed by the layout's delimiter (raw too).
 struct EventPrinter {
   let console: Console
+  var layout = EventLayout()
 
   func print(_ event: StoredEvent) {
+    if let template = layout.template {
+      console.outBytes(Data(layout.render(event, template: template, console: console).utf8) + layout.delimiter)
+      return
+    }
     switch console.format {
     case .text:
       console.out(
@@ -23,7 +29,7 @@ struct EventPrinter {
         "encoding": .string(text == nil ? "base64" : "utf8"),
       ])
     case .raw:
-      console.outBytes(event.payload + Data([0x0A]))
+      console.outBytes(event.payload + layout.delimiter)
     }
   }
 

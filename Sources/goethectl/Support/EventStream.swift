@@ -22,6 +22,7 @@ struct EventStream: Sendable {
   var limit: UInt64?
   var follow: Bool
   var console: Console
+  var layout = EventLayout()
   /// The verb of the summary a terminal gets at the end, `replayed` in `replayed 6 events`; none for tail.
   var summary: String? = nil
 
@@ -35,7 +36,7 @@ struct EventStream: Sendable {
       topic, from: from, to: none ? .event(0) : to, limit: none ? nil : limit, follow: follow && !none
     ) { subscription in
       if !none { noteStart(subscription) }
-      let printer = EventPrinter(console: console)
+      let printer = EventPrinter(console: console, layout: layout)
       var progress = ProgressMeter(console: console, total: expectedCount(subscription))
       var printed = 0
       for try await batch in subscription {
