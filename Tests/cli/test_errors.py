@@ -134,7 +134,7 @@ class ExitCodeTests(ErrorTestCase):
 
     def test_missing_argument_is_2(self):
         self.assertIn("<topic>", self.assertError(2, ["tail"]))
-        self.assertIn("--from", self.assertError(2, ["replay", self.topic]))
+        self.assertIn("--consumer", self.assertError(2, ["consume", self.topic]))
         self.assertIn("<consumer>", self.assertError(2, ["cursor", "get", self.topic]))
 
     def test_unknown_command_is_2(self):

@@ -8,6 +8,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import zoneinfo
 
 import pexpect
 
@@ -142,6 +143,33 @@ class ReplayPositionTests(GoetheTestCase):
         utc = datetime.datetime.fromtimestamp(boundary // NS, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
         self.assertEqual(self.replay("--from", utc, "--utc", expect_note=str(expected[0])), expected)
         self.assertEqual(self.replay("--to", utc, "--utc", "--from", "beginning"), self.ids[:len(self.ids) - len(expected)])
+
+    def test_journalctl_forms(self):
+        boundary = (self.ids[0] // NS + 1) * NS
+        expected = self.at_or_after(boundary)
+        note = str(expected[0])
+        at = datetime.datetime.fromtimestamp(boundary // NS, datetime.timezone.utc)
+        new_york = at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+        today = datetime.datetime.now(LOCAL_TZ).date() == at.astimezone(LOCAL_TZ).date()
+        cases = [
+            (["--from", "-1d"], self.ids, str(self.ids[0])), (["--from=-2h"], self.ids, str(self.ids[0])),
+            (["--from", at.strftime("%Y-%m-%d %H:%M:%S") + " UTC"], expected, note),
+            (["--from", new_york.strftime("%Y-%m-%d %H:%M:%S") + " America/New_York"], expected, note),
+            (["--from", "beginning", "--to", "-1d"], [], None),
+        ]
+        if today:  # a time of day alone is today's
+            cases.append((["--from", local_string(boundary, "%H:%M:%S")], expected, note))
+            cases.append((["--from", at.strftime("%H:%M:%S") + " UTC"], expected, note))
+        for args, ids, expect_note in cases:
+            with self.subTest(args=args):
+                self.assertEqual(self.replay(*args, expect_note=expect_note), ids)
+
+    def test_replay_without_from_starts_at_the_beginning(self):
+        self.assertEqual(self.replay(), self.ids)
+
+    def test_a_bad_journalctl_form_quotes_what_was_typed(self):
+        line = self.fails(2, "replay", self.topic, "--from", "-15 fortnights")
+        self.assertIn('"-15 fortnights"', line)
 
     def test_from_a_local_time_with_minutes(self):
         minute_start = self.ids[0] // (60 * NS) * 60 * NS

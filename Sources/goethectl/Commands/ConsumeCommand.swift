@@ -18,7 +18,8 @@ struct ConsumeCommand: AsyncParsableCommand {
   @Option(help: "The consumer's name.", completion: DynamicCompletion.consumers)
   var consumer: String
 
-  @Option(help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position"))
+  // Unconditional: a value may start with '-', as -15m does.
+  @Option(parsing: .unconditional, help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position"))
   var from: String?
 
   @OptionGroup var reading: ReadingOptions

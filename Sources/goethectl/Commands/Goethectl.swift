@@ -31,7 +31,8 @@ struct Goethectl: AsyncParsableCommand {
 
   static let positionHelp = """
     beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time, or UTC with --utc), \
-    2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" (s, m, h, d), \
+    08:15 (today), a zone after any of these ("2019-05-03 14:00 UTC", "08:15 Europe/Berlin"), \
+    2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" or -15m (s, m, h, d), \
     now, today, yesterday. A time means the first event committed at or after it.
     """
 }

@@ -38,10 +38,13 @@ struct ReplayCommand: AsyncParsableCommand {
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
   var topic: String
 
-  @Option(help: ArgumentHelp("Where to start.", valueName: "position"))
-  var from: String
+  // Unconditional: a value may start with '-', as -15m does.
+  @Option(parsing: .unconditional, help: ArgumentHelp("Where to start.", valueName: "position"))
+  var from = "beginning"
 
-  @Option(help: ArgumentHelp("Where to stop: up to this event id, or before this time.", valueName: "position"))
+  @Option(
+    parsing: .unconditional,
+    help: ArgumentHelp("Where to stop: up to this event id, or before this time.", valueName: "position"))
   var to: String?
 
   @OptionGroup var reading: ReadingOptions

@@ -94,10 +94,11 @@ struct TopicStats: AsyncParsableCommand {
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
   var topic: String
 
-  @Option(help: ArgumentHelp("From this time (default: the beginning).", valueName: "time"))
+  // Unconditional: a value may start with '-', as -15m does.
+  @Option(parsing: .unconditional, help: ArgumentHelp("From this time (default: the beginning).", valueName: "time"))
   var from: String?
 
-  @Option(help: ArgumentHelp("Up to this time (default: now).", valueName: "time"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Up to this time (default: now).", valueName: "time"))
   var to: String?
 
   @OptionGroup var global: GlobalOptions

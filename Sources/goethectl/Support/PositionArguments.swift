@@ -3,6 +3,10 @@ import GoetheKit
 
 /// Reads `--from`, `--to` and `cursor set` values. Times without a zone are local time, or UTC with
 /// `--utc`, which applies to what is typed as well as to what is printed, as journalctl's does.
+///
+/// Besides ``PositionExpression``'s forms it reads journalctl's: `-15m` for `15m ago`, a time of
+/// day alone (`08:15`, `08:15:30`) for today, and a trailing zone (`2026-11-30 08:15 UTC`,
+/// `08:15 Europe/Berlin`).
 struct PositionArguments {
   let reader: PositionExpression
 
@@ -11,7 +15,28 @@ struct PositionArguments {
   }
 
   func position(_ text: String) throws(GoetheError) -> Position {
-    try reader.position(text)
+    var reader = self.reader
+    var words = text.split(separator: " ")
+    if words.count > 1, let zone = TimeZone(identifier: String(words.last!)) {
+      reader.timeZone = zone
+      words.removeLast()
+    }
+    var rewritten = words.joined(separator: " ")
+    if let ago = rewritten.wholeMatch(of: /-([0-9]+ ?[a-zA-Z]+)/) {
+      rewritten = ago.output.1 + " ago"
+    } else if let clock = rewritten.wholeMatch(of: /([0-9]{1,2})(:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)/) {
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = reader.timeZone
+      let today = calendar.dateComponents([.year, .month, .day], from: reader.now)
+      let hour = clock.output.1.count == 1 ? "0" + clock.output.1 : String(clock.output.1)
+      rewritten = String(format: "%04d-%02d-%02d ", today.year!, today.month!, today.day!) + hour + clock.output.2
+    }
+    do {
+      return try reader.position(rewritten)
+    } catch {
+      // The error quotes what was typed, not what it was read as.
+      return try reader.position(text)
+    }
   }
 
   func time(_ text: String) throws(GoetheError) -> UInt64 {
