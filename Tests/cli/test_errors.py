@@ -263,6 +263,15 @@ class GlobalOptionPlacementTests(ErrorTestCase):
         self.tail_json(["-s", self.server, "tail", self.topic, "-o", "json"])
         self.tail_json(["tail", self.topic, "-o", "json", "-s", self.server])
 
+    def test_attached_short_options(self):
+        # -n1, -ojson and -sHOST:PORT, as getopt reads them, before and after the subcommand.
+        self.tail_json(["tail", self.topic, "-n1", "-ojson", f"-s{self.server}"])
+        self.tail_json([f"-s{self.server}", "-ojson", "tail", self.topic, "-n1"])
+        code, out, err = run_ctl([f"-s{self.server}", "repl"], input=f"tail {self.topic} -n1 -ojson\n")
+        self.assertEqual((code, err), (0, ""))
+        self.assertEqual(parse_json_lines(out)[0]["id"], str(self.event_id))
+        self.assertIn("-x", self.assertError(2, ["tail", self.topic, "-n1", "-x"], server=self.server))
+
     def test_short_server_option_in_a_session_wins_over_the_sessions(self):
         dead = f"127.0.0.1:{free_port()}"
         code, out, err = run_ctl(["-s", dead, "repl"], input=f"tail {self.topic} -o json -s {self.server}\n")

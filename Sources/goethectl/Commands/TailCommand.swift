@@ -8,7 +8,7 @@ struct TailCommand: AsyncParsableCommand {
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
   var topic: String
 
-  @Option(name: [.customShort("n"), .long], help: "How many of the last events to print.")
+  @Option(name: [.customShort("n", allowingJoined: true), .long], help: "How many of the last events to print.")
   var lines: UInt64 = 10
 
   @Flag(name: [.short, .long], help: "Keep printing new events until Ctrl-C.")

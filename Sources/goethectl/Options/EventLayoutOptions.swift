@@ -10,7 +10,7 @@ struct EventLayoutOptions: ParsableArguments {
   var template: String?
 
   @Option(
-    name: [.customShort("D"), .long],
+    name: [.customShort("D", allowingJoined: true), .long],
     help: ArgumentHelp(
       "What follows each event with -o raw or --template instead of a line break, such as '\\0' (for xargs -0) or '\\n--\\n'.",
       valueName: "text"))

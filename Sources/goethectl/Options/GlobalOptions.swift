@@ -5,11 +5,13 @@ import GoetheKit
 /// The options every command takes, before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
   @Option(
-    name: [.short, .long],
+    name: [.customShort("s", allowingJoined: true), .long],
     help: ArgumentHelp("The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).", valueName: "host:port"))
   var server: String?
 
-  @Option(name: [.short, .long], help: "Output format: text, json (one object per line) or raw (payloads only).")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "Output format: text, json (one object per line) or raw (payloads only).")
   var output: OutputFormat = .text
 
   @Option(help: ArgumentHelp(
@@ -37,7 +39,8 @@ struct GlobalOptions: ParsableArguments {
     while index < arguments.endIndex {
       let argument = arguments[index]
       let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
-      if flags.contains(argument) || (valued.contains(name) && argument.contains("=")) {
+      let attached = !argument.hasPrefix("--") && argument.count > 2 && valued.contains(String(argument.prefix(2)))
+      if flags.contains(argument) || (valued.contains(name) && argument.contains("=")) || attached {
         leading.append(argument)
         index += 1
       } else if valued.contains(argument), index + 1 < arguments.endIndex {
@@ -53,13 +56,15 @@ struct GlobalOptions: ParsableArguments {
   /// `arguments` with the options of a session that they do not set themselves.
   func filling(_ arguments: [String]) -> [String] {
     var options: [String] = []
-    if !arguments.contains("--server"), !arguments.contains("-s"), !arguments.contains(where: { $0.hasPrefix("--server=") }),
-      let server
-    {
-      options += ["--server", server]
+    let given = arguments.prefix { $0 != "--" }
+    func gives(_ long: String, _ short: String? = nil) -> Bool {
+      given.contains { word in
+        word == long || word.hasPrefix(long + "=") || short.map { !word.hasPrefix("--") && word.hasPrefix($0) } == true
+      }
     }
-    if !arguments.contains("-o"), !arguments.contains("--output"), output != .text { options += ["--output", output.rawValue] }
-    if !arguments.contains("--timeout"), let timeout { options += ["--timeout", timeout] }
+    if !gives("--server", "-s"), let server { options += ["--server", server] }
+    if !gives("--output", "-o"), output != .text { options += ["--output", output.rawValue] }
+    if !gives("--timeout"), let timeout { options += ["--timeout", timeout] }
     if utc, !arguments.contains("--utc") { options.append("--utc") }
     if noColor, !arguments.contains("--no-color") { options.append("--no-color") }
     if noHeaders, !arguments.contains("--no-headers") { options.append("--no-headers") }
