@@ -137,6 +137,22 @@ class ExitCodeTests(ErrorTestCase):
         self.assertIn("--consumer", self.assertError(2, ["consume", self.topic]))
         self.assertIn("<consumer>", self.assertError(2, ["cursor", "get", self.topic]))
 
+    def test_a_mistyped_command_gets_a_suggestion(self):
+        for args, typed, meant in ((["topic", "lst"], "topic lst", "topic list"), (["tial", "t"], "tial", "tail"),
+                                   (["cursr", "list"], "cursr", "cursor"), (["help", "topic", "descibe"], "topic descibe",
+                                                                            "topic describe")):
+            with self.subTest(args=args):
+                line = self.assertError(2, args)
+                self.assertIn(f'unknown command "{typed}" (did you mean "{meant}"?)', line)
+
+    def test_help_for_an_unknown_command_is_a_usage_error(self):
+        line = self.assertError(2, ["help", "nosuch"])
+        self.assertEqual(line, 'goethectl: unknown command "nosuch"; see: goethectl --help')
+        code, out, err = run_ctl(["repl"], input="help nosuch\n")
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn('line 1: unknown command "nosuch"', err)
+        self.assertIn("USAGE", run_ctl(["help", "topic", "list"])[1])
+
     def test_unknown_command_is_2(self):
         self.assertError(2, ["frobnicate"])
 

@@ -32,6 +32,7 @@ enum Main {
     defer { StandardOutput.flush() }
     do {
       let arguments = GlobalOptions.hoisted(words)
+      try CommandWords.check(arguments)
       try DashWords.check(arguments, commandLine: session == nil ? ["goethectl"] : [])
       var command = try await Goethectl.asyncParseAsRoot(session?.filling(arguments) ?? arguments)
       if session != nil, let produce = command as? ProduceCommand, produce.payload == nil, produce.path == nil {
