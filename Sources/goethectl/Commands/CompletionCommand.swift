@@ -5,8 +5,11 @@ struct CompletionCommand: ParsableCommand {
     commandName: "completion", abstract: "Print the shell completion script for bash, zsh or fish.",
     discussion: """
       bash: goethectl completion bash > /etc/bash_completion.d/goethectl
-      zsh:  goethectl completion zsh > "${fpath[1]}/_goethectl"
+
+      zsh: goethectl completion zsh > "${fpath[1]}/_goethectl"
+
       fish: goethectl completion fish > ~/.config/fish/completions/goethectl.fish
+
       Topic and consumer names complete from the running server.
       """)
 

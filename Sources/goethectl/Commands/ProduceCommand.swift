@@ -10,7 +10,7 @@ struct ProduceCommand: AsyncParsableCommand {
       default (blank lines are skipped), or the whole input as one event with --whole. Lines are \
       sent as they arrive over one stream, in batches that do not wait for each other, and each id \
       is printed as soon as its event is stored (none with --quiet; a terminal gets a summary on \
-      stderr at the end):  tail -F app.log | goethectl produce logs. With \
+      stderr at the end), so that produce can follow a growing file (see EXAMPLES in the manual). With \
       --expect-seq the batches go one at a time, each conditional on the head the last one left. \
       A line over the server's event size limit ends the input there: the lines before it are \
       stored, and the error names the line and what was stored.
