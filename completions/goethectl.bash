@@ -363,7 +363,7 @@ _goethectl_produce() {
 
 _goethectl_tail() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(-f --follow --retry --utc --no-color --no-headers --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --lines --template -D --delimiter -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1

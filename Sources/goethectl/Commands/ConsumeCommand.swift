@@ -42,11 +42,11 @@ struct ConsumeCommand: AsyncParsableCommand {
     try await global.withClient { client in
       let printed = Mutex<UInt64?>(nil)
       do {
-        try await stream.run(client) { batch in
+        try await stream.run(client, afterBatch: { batch in
           guard let last = batch.last?.id else { return }
           printed.withLock { $0 = last }
           try await Self.commit(client, topic: topic, consumer: consumer, through: last)
-        }
+        })
       } catch {
         // Commit what was printed before giving up, also when interrupted.
         if let last = printed.withLock({ $0 }) {
