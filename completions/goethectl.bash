@@ -213,7 +213,7 @@ _goethectl_topic() {
 
 _goethectl_topic_create() {
     repeating_flags=()
-    non_repeating_flags=(--if-not-exists --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--if-not-exists --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(--index-granularity -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -238,7 +238,7 @@ _goethectl_topic_create() {
 
 _goethectl_topic_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0
@@ -260,7 +260,7 @@ _goethectl_topic_list() {
 
 _goethectl_topic_describe() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -290,7 +290,7 @@ _goethectl_topic_describe() {
 
 _goethectl_topic_stats() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(--from --to -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -326,7 +326,7 @@ _goethectl_topic_stats() {
 
 _goethectl_produce() {
     repeating_flags=()
-    non_repeating_flags=(--lines --whole -q --quiet --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--lines --whole -q --quiet --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(--file --expect-seq -s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
@@ -363,7 +363,7 @@ _goethectl_produce() {
 
 _goethectl_tail() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --retry --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(-f --follow --retry --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --lines --template -D --delimiter -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -402,7 +402,7 @@ _goethectl_tail() {
 
 _goethectl_replay() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(--from --to --limit --template -D --delimiter -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -447,7 +447,7 @@ _goethectl_replay() {
 
 _goethectl_consume() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(--consumer --from --limit --template -D --delimiter -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -518,7 +518,7 @@ _goethectl_cursor() {
 
 _goethectl_cursor_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -548,7 +548,7 @@ _goethectl_cursor_list() {
 
 _goethectl_cursor_get() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
@@ -582,7 +582,7 @@ _goethectl_cursor_get() {
 
 _goethectl_cursor_set() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--dry-run --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 3
@@ -616,7 +616,7 @@ _goethectl_cursor_set() {
 
 _goethectl_cursor_delete() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --ignore-not-found --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--dry-run --ignore-not-found --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
@@ -650,7 +650,7 @@ _goethectl_cursor_delete() {
 
 _goethectl_bench() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
@@ -699,7 +699,7 @@ _goethectl_bench() {
 
 _goethectl_repl() {
     repeating_flags=()
-    non_repeating_flags=(--continue-on-error --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--continue-on-error --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0
@@ -737,7 +737,7 @@ _goethectl_completion() {
 
 _goethectl_version() {
     repeating_flags=()
-    non_repeating_flags=(--client --utc --no-color --no-headers --version -h --help)
+    non_repeating_flags=(--client --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
     non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0

@@ -26,9 +26,12 @@ public struct GoetheClient: Sendable {
   /// The connection runs in a task of its own rather than a child of the caller, so that a caller
   /// whose task was cancelled (Ctrl-C) can still make a last call from an unstructured task, such as
   /// committing a cursor.
-  /// - Parameter timeout: the deadline of each request-response call (streams have none).
+  /// - Parameters:
+  ///   - timeout: the deadline of each request-response call (streams have none).
+  ///   - trace: told of each call once it ends, for debug output.
   public static func withConnection<Result: Sendable>(
-    to server: ServerAddress, timeout: Duration? = nil, _ body: (GoetheClient) async throws -> Result
+    to server: ServerAddress, timeout: Duration? = nil, trace: (@Sendable (CallRecord) -> Void)? = nil,
+    _ body: (GoetheClient) async throws -> Result
   ) async throws -> Result {
     let grpc: GRPCClient<Transport>
     do {
@@ -36,7 +39,8 @@ public struct GoetheClient: Sendable {
         transport: try HTTP2ClientTransport.Posix(
           target: server.isIPv6
             ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
-          transportSecurity: .plaintext))
+          transportSecurity: .plaintext),
+        interceptors: trace.map { [CallTracer(report: $0)] } ?? [])
     } catch {
       throw GoetheError(error, server: server)
     }

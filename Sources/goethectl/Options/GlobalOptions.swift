@@ -27,9 +27,12 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "Tables without their header line (topic list, cursor list, ...).")
   var noHeaders = false
 
+  @Flag(name: [.customShort("v"), .customLong("debug")], help: "Show each call to the server, its status and its duration on stderr.")
+  var debug = false
+
   /// The options that take a value, for moving options given before the subcommand.
   static let valued: Set<String> = ["--server", "-s", "--output", "-o", "--timeout"]
-  static let flags: Set<String> = ["--utc", "--no-color", "--no-headers"]
+  static let flags: Set<String> = ["--utc", "--no-color", "--no-headers", "--debug", "-v"]
 
   /// Moves global options written before the subcommand (`goethectl --server X tail t`) behind it
   /// (`goethectl tail t --server X`), where ArgumentParser reads a parent's options.
@@ -68,6 +71,7 @@ struct GlobalOptions: ParsableArguments {
     if utc, !arguments.contains("--utc") { options.append("--utc") }
     if noColor, !arguments.contains("--no-color") { options.append("--no-color") }
     if noHeaders, !arguments.contains("--no-headers") { options.append("--no-headers") }
+    if debug, !gives("--debug", "-v") { options.append("--debug") }
     return Self.appending(options, to: arguments)
   }
 
@@ -93,7 +97,9 @@ struct GlobalOptions: ParsableArguments {
 
   /// Connects to the server and runs `body` with the client.
   func withClient<Result: Sendable>(_ body: (GoetheClient) async throws -> Result) async throws -> Result {
-    try await GoetheClient.withConnection(to: try address(), timeout: try requestTimeout(), body)
+    let console = console
+    let show: @Sendable (CallRecord) -> Void = { console.debug($0) }
+    return try await GoetheClient.withConnection(to: try address(), timeout: try requestTimeout(), trace: debug ? show : nil, body)
   }
 
   /// How to read positions and times, for this invocation.
