@@ -6,7 +6,7 @@ import unittest
 from support import REPO_ROOT
 
 MAN = REPO_ROOT / "man"
-CODES = [int(code) for code in re.findall(r"case \w+ = (\d+)", (REPO_ROOT / "Sources/goethectl/Entry/ExitStatus.swift").read_text())]
+CODES = [int(code) for code in re.findall(r"case \w+ = (\d+)", (REPO_ROOT / "Sources/goethectl/Output/ExitStatus.swift").read_text())]
 
 
 def section(page, title):

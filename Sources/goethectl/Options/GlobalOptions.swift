@@ -108,7 +108,3 @@ struct GlobalOptions: ParsableArguments {
   /// How to print, for this invocation.
   var console: Console { Console(format: output, utc: utc, noColor: noColor, noHeaders: noHeaders) }
 }
-
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case text, json, raw
-}
