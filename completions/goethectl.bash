@@ -163,36 +163,40 @@ _goethectl() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(-h --help)
+    local -a non_repeating_flags=(--version -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=()
     __goethectl_offer_flags_options 0
 
     # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topic|produce|tail|replay|consume|cursor|bench|repl|completion|help)
+    topic|produce|tail|replay|consume|cursor|bench|repl|completion|version|help)
         # Offer subcommand argument completions
         "_goethectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor bench repl completion help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor bench repl completion version help' -- "${cur}"))
         ;;
     esac
 }
 
 _goethectl_topic() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __goethectl_offer_flags_options 0
 
     # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
@@ -209,9 +213,9 @@ _goethectl_topic() {
 
 _goethectl_topic_create() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--if-not-exists --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--index-granularity --server -o --output --timeout)
+    non_repeating_options=(--index-granularity -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -219,7 +223,7 @@ _goethectl_topic_create() {
     '--index-granularity')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -234,14 +238,14 @@ _goethectl_topic_create() {
 
 _goethectl_topic_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -256,14 +260,14 @@ _goethectl_topic_list() {
 
 _goethectl_topic_describe() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -286,9 +290,9 @@ _goethectl_topic_describe() {
 
 _goethectl_topic_stats() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from --to --server -o --output --timeout)
+    non_repeating_options=(--from --to -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -299,7 +303,7 @@ _goethectl_topic_stats() {
     '--to')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -322,9 +326,9 @@ _goethectl_topic_stats() {
 
 _goethectl_produce() {
     repeating_flags=()
-    non_repeating_flags=(--lines --whole --utc --no-color -h --help)
+    non_repeating_flags=(--lines --whole -q --quiet --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--file --expect-seq --server -o --output --timeout)
+    non_repeating_options=(--file --expect-seq -s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
@@ -336,7 +340,7 @@ _goethectl_produce() {
     '--expect-seq')
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -359,9 +363,9 @@ _goethectl_produce() {
 
 _goethectl_tail() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color -h --help)
+    non_repeating_flags=(-f --follow --retry --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --lines --server -o --output --timeout)
+    non_repeating_options=(-n --lines --template -D --delimiter -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -369,7 +373,13 @@ _goethectl_tail() {
     '-n'|'--lines')
         return
         ;;
-    '--server')
+    '--template')
+        return
+        ;;
+    '-D'|'--delimiter')
+        return
+        ;;
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -392,9 +402,9 @@ _goethectl_tail() {
 
 _goethectl_replay() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from --to --limit --server -o --output --timeout)
+    non_repeating_options=(--from --to --limit --template -D --delimiter -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -408,7 +418,13 @@ _goethectl_replay() {
     '--limit')
         return
         ;;
-    '--server')
+    '--template')
+        return
+        ;;
+    '-D'|'--delimiter')
+        return
+        ;;
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -431,9 +447,9 @@ _goethectl_replay() {
 
 _goethectl_consume() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--consumer --from --limit --server -o --output --timeout)
+    non_repeating_options=(--consumer --from --limit --template -D --delimiter -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -448,7 +464,13 @@ _goethectl_consume() {
     '--limit')
         return
         ;;
-    '--server')
+    '--template')
+        return
+        ;;
+    '-D'|'--delimiter')
+        return
+        ;;
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -471,13 +493,15 @@ _goethectl_consume() {
 
 _goethectl_cursor() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __goethectl_offer_flags_options 0
 
     # Offer subcommand / subcommand argument completions
-    local -r subcommand="${unparsed_words[0]}"
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
@@ -494,14 +518,14 @@ _goethectl_cursor() {
 
 _goethectl_cursor_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -524,14 +548,14 @@ _goethectl_cursor_list() {
 
 _goethectl_cursor_get() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -558,14 +582,14 @@ _goethectl_cursor_get() {
 
 _goethectl_cursor_set() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--dry-run --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 3
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -592,14 +616,14 @@ _goethectl_cursor_set() {
 
 _goethectl_cursor_delete() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--dry-run --ignore-not-found --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -626,9 +650,9 @@ _goethectl_cursor_delete() {
 
 _goethectl_bench() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic --server -o --output --timeout)
+    non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic -s --server -o --output --timeout)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -652,7 +676,7 @@ _goethectl_bench() {
         __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion bench -- --topic "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
         return
         ;;
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -675,14 +699,14 @@ _goethectl_bench() {
 
 _goethectl_repl() {
     repeating_flags=()
-    non_repeating_flags=(--continue-on-error --utc --no-color -h --help)
+    non_repeating_flags=(--continue-on-error --utc --no-color --no-headers -v --debug --version -h --help)
     repeating_options=()
-    non_repeating_options=(--server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--server')
+    '-s'|'--server')
         return
         ;;
     '-o'|'--output')
@@ -697,7 +721,7 @@ _goethectl_repl() {
 
 _goethectl_completion() {
     repeating_flags=()
-    non_repeating_flags=(-h --help)
+    non_repeating_flags=(--version -h --help)
     repeating_options=()
     non_repeating_options=()
     __goethectl_offer_flags_options 1
@@ -711,8 +735,34 @@ _goethectl_completion() {
     esac
 }
 
+_goethectl_version() {
+    repeating_flags=()
+    non_repeating_flags=(--client --utc --no-color --no-headers -v --debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout)
+    __goethectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _goethectl_help() {
-    :
+    repeating_flags=()
+    non_repeating_flags=(--version)
+    repeating_options=()
+    non_repeating_options=()
+    __goethectl_offer_flags_options -1
 }
 
 complete -o filenames -F _goethectl goethectl

@@ -30,6 +30,8 @@ rm -rf "$pages"
 swift package generate-manual --configuration debug --multi-page --date "$date" --section 1 >&2
 rm -f "$out"/man/goethectl*.1
 cp "$pages"/goethectl/goethectl*.1 "$out/man/"
+# EXIT STATUS with the real codes, ENVIRONMENT and EXAMPLES, which generate-manual cannot write.
+scripts/add-manual-sections.py "$out/man"
 rm -rf "$pages"
 swift package generate-manual --configuration debug --date "$date" --section 8 >&2
 cp "$pages"/goethe/goethe.8 "$out/man/goethe.8"

@@ -374,6 +374,11 @@ def local_time(nanoseconds, tz=None):
     return moment.strftime("%Y-%m-%dT%H:%M:%S") + f".{rest // 1000:06d}" + zone
 
 
+def utc_time(nanoseconds):
+    """The time of an id as JSON output has it: UTC with `Z`, whatever TZ says."""
+    return local_time(nanoseconds, datetime.timezone.utc)
+
+
 def epoch_position(nanoseconds):
     """`@SECONDS.NANOSECONDS`, the exact time of `nanoseconds` as goethectl reads it."""
     seconds, rest = divmod(nanoseconds, 1_000_000_000)

@@ -178,6 +178,17 @@ class DynamicCompletionTests(GoetheTestCase):
         replies, _ = self.bash_complete("goethectl topic ", self.server)
         self.assertEqual(sorted(r for r in replies if not r.startswith("-")), ["create", "describe", "list", "stats"])
 
+    def test_bash_offers_every_subcommand_a_complete_name_begins(self):
+        # `re` completes to the common prefix `repl`; TAB there must still offer `replay`.
+        for line in ("goethectl re", "goethectl repl", "goethectl --utc repl"):
+            with self.subTest(line=line):
+                replies, _ = self.bash_complete(line, self.server)
+                self.assertEqual(sorted(replies), ["repl", "replay"])
+        replies, _ = self.bash_complete("goethectl replay", self.server)
+        self.assertEqual(replies, ["replay"])
+        replies, _ = self.bash_complete("goethectl repl --c", self.server)
+        self.assertEqual(replies, ["--continue-on-error"])
+
     def test_bash_with_the_server_down_offers_nothing(self):
         replies, seconds = self.bash_complete("goethectl tail ", f"127.0.0.1:{free_port()}")
         self.assertEqual(replies, [])

@@ -2,7 +2,7 @@
 
 import unittest
 
-from support import GoetheTestCase, local_time, parse_ids, parse_json_lines, parse_text_events, unique
+from support import GoetheTestCase, local_time, parse_ids, parse_json_lines, parse_text_events, unique, utc_time
 
 
 class ConsumeTests(GoetheTestCase):
@@ -68,8 +68,8 @@ class ConsumeTests(GoetheTestCase):
     def test_json_output(self):
         rows = parse_json_lines(self.ok("consume", self.topic, "--consumer", self.consumer, "--limit", "2", "-o", "json"))
         self.assertEqual(rows, [
-            {"topic": self.topic, "id": str(event_id), "seq": index + 1, "time": local_time(event_id),
-             "payload": f"e{index}"}
+            {"topic": self.topic, "id": str(event_id), "seq": index + 1, "time": utc_time(event_id),
+             "payload": f"e{index}", "encoding": "utf8"}
             for index, event_id in enumerate(self.ids[:2])])
 
     def test_ctrl_c_during_follow_commits_the_last_printed_event(self):

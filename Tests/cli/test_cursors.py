@@ -64,8 +64,8 @@ class CursorTests(GoetheTestCase):
 
     def test_set_beginning(self):
         self.set_cursor(self.ids[3])
-        lines = self.ok("cursor", "set", self.topic, self.consumer, "beginning").splitlines()
-        self.assertEqual(lines[1].split()[:5], [self.topic, self.consumer, "beginning", "0", "4"])
+        self.assertEqual(self.ok("cursor", "set", self.topic, self.consumer, "beginning"),
+                         f"{self.consumer} on {self.topic}: seq 4 → 0\n")
         self.assertEqual(self.consumed(), self.ids)
 
     def test_set_end(self):
@@ -110,12 +110,45 @@ class CursorTests(GoetheTestCase):
     def test_delete(self):
         self.set_cursor(self.ids[2])
         self.assertEqual(self.ok("cursor", "delete", self.topic, self.consumer),
-                         f"deleted cursor of {self.consumer} on {self.topic}\n")
+                         f"{self.consumer} on {self.topic}: seq 3 → deleted\n")
         line = self.fails(3, "cursor", "get", self.topic, self.consumer)
         self.assertIn(self.consumer, line)
         self.assertEqual(self.ok("cursor", "list", self.topic, "-o", "json"), "")
         # Without a cursor the consumer starts from the beginning.
         self.assertEqual(self.consumed(), self.ids)
+
+    def test_set_prints_the_move_from_none(self):
+        self.assertEqual(self.ok("cursor", "set", self.topic, self.consumer, str(self.ids[1])),
+                         f"{self.consumer} on {self.topic}: none → 2\n")
+        (row,) = parse_json_lines(self.ok("cursor", "set", self.topic, self.consumer, "end", "-o", "json"))
+        self.assertEqual((row["id"], row["seq"], row["from_seq"]), (str(self.ids[3]), 4, 2))
+
+    def test_dry_run_shows_the_move_and_changes_nothing(self):
+        self.set_cursor(self.ids[2])
+        middle = (self.ids[1] + self.ids[2]) // 2
+        cases = [("beginning", 0), ("end", 4), (str(self.ids[1]), 2), (str(self.ids[1] + 1), 3),
+                 (epoch_position(middle), 2), (epoch_position(self.ids[2]), 2), ("now", 4), ("@1", 0)]
+        for position, expected in cases:
+            with self.subTest(position=position):
+                out = self.ok("cursor", "set", self.topic, self.consumer, position, "--dry-run")
+                self.assertEqual(out, f"{self.consumer} on {self.topic}: seq 3 → {expected} (dry run: nothing changed)\n")
+                # What the dry run says is what the move does.
+                other = unique("twin")
+                self.assertEqual(self.set_cursor(position, other)["seq"], expected)
+        (row,) = parse_json_lines(self.ok("cursor", "set", self.topic, self.consumer, "beginning", "--dry-run", "-o", "json"))
+        self.assertEqual(row, {"topic": self.topic, "consumer": self.consumer, "from_seq": 3, "seq": 0, "dry_run": True})
+        (row,) = parse_json_lines(self.ok("cursor", "get", self.topic, self.consumer, "-o", "json"))
+        self.assertEqual(row["seq"], 3, "unchanged by the dry runs")
+
+    def test_delete_dry_run_and_ignore_not_found(self):
+        self.set_cursor(self.ids[0])
+        self.assertEqual(self.ok("cursor", "delete", self.topic, self.consumer, "--dry-run"),
+                         f"{self.consumer} on {self.topic}: seq 1 → deleted (dry run: nothing changed)\n")
+        self.assertEqual(self.consumed(), self.ids[1:])
+        self.fails(3, "cursor", "delete", self.topic, unique("ghost"), "--dry-run")
+        for topic in (self.topic, unique("nope")):
+            code, out, err = self.ctl("cursor", "delete", topic, unique("ghost"), "--ignore-not-found")
+            self.assertEqual((code, out, err), (0, "", ""))
 
     def test_delete_an_unknown_cursor(self):
         line = self.fails(3, "cursor", "delete", self.topic, unique("ghost"))

@@ -1,6 +1,8 @@
 """Exit codes, one-line errors, and where the global options may go."""
 
+import socket
 import subprocess
+import threading
 import time
 import unittest
 
@@ -9,6 +11,56 @@ from support import (GOETHECTL, GoetheTestCase, SilentServer, base_env, free_por
 
 ACCEPTED_FORMS = ["beginning", "end", "an event id", "2019-05-03", "2019-05-03 14:00", "2019-05-03T14:00:00Z",
                   "@1556841600", "90s ago", "15m ago", "2h ago", "3d ago", "now", "today", "yesterday"]
+
+
+class NotGoethe:
+    """An HTTP/2 server (prior knowledge, as gRPC speaks it) that answers every request with 404."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+        self.connections = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    @staticmethod
+    def _frame(kind, flags, stream, payload=b""):
+        return len(payload).to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") + payload
+
+    def _serve(self, connection):
+        try:
+            reader = connection.makefile("rb")
+            reader.read(24)  # the client's connection preface
+            connection.sendall(self._frame(4, 0, 0))  # SETTINGS
+            while True:
+                header = reader.read(9)
+                if len(header) < 9:
+                    return
+                length, kind, flags = int.from_bytes(header[:3], "big"), header[3], header[4]
+                stream = int.from_bytes(header[5:9], "big") & 0x7FFFFFFF
+                reader.read(length)
+                if kind == 4 and not flags & 1:
+                    connection.sendall(self._frame(4, 1, 0))  # SETTINGS ACK
+                elif kind == 1:
+                    # HEADERS, END_STREAM | END_HEADERS: ":status: 404" is entry 13 of HPACK's static table.
+                    connection.sendall(self._frame(1, 5, stream, bytes([0x80 | 13])))
+        except OSError:
+            return
+
+    def close(self):
+        self.sock.close()
+        for connection in self.connections:
+            connection.close()
 
 
 class ErrorTestCase(GoetheTestCase):
@@ -82,8 +134,24 @@ class ExitCodeTests(ErrorTestCase):
 
     def test_missing_argument_is_2(self):
         self.assertIn("<topic>", self.assertError(2, ["tail"]))
-        self.assertIn("--from", self.assertError(2, ["replay", self.topic]))
+        self.assertIn("--consumer", self.assertError(2, ["consume", self.topic]))
         self.assertIn("<consumer>", self.assertError(2, ["cursor", "get", self.topic]))
+
+    def test_a_mistyped_command_gets_a_suggestion(self):
+        for args, typed, meant in ((["topic", "lst"], "topic lst", "topic list"), (["tial", "t"], "tial", "tail"),
+                                   (["cursr", "list"], "cursr", "cursor"), (["help", "topic", "descibe"], "topic descibe",
+                                                                            "topic describe")):
+            with self.subTest(args=args):
+                line = self.assertError(2, args)
+                self.assertIn(f'unknown command "{typed}" (did you mean "{meant}"?)', line)
+
+    def test_help_for_an_unknown_command_is_a_usage_error(self):
+        line = self.assertError(2, ["help", "nosuch"])
+        self.assertEqual(line, 'goethectl: unknown command "nosuch"; see: goethectl --help')
+        code, out, err = run_ctl(["repl"], input="help nosuch\n")
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn('line 1: unknown command "nosuch"', err)
+        self.assertIn("USAGE", run_ctl(["help", "topic", "list"])[1])
 
     def test_unknown_command_is_2(self):
         self.assertError(2, ["frobnicate"])
@@ -144,11 +212,28 @@ class ExitCodeTests(ErrorTestCase):
             code, out, err = run_ctl(["topic", "list", "--timeout", "1s"], server=silent.address, timeout=4)
         except subprocess.TimeoutExpired:
             self.fail("goethectl topic list --timeout 1s still ran after 4 s")
-        # 4 ("cannot reach the server") fits a server that never answers; a one-line timeout error
-        # exiting 1 would also do. What must not happen is waiting past the deadline.
-        self.assertIn(code, (1, 4), err)
+        # A server that never answers is one goethectl cannot talk to, as one that refuses: 4.
+        self.assertEqual(code, 4, err)
         self.assertEqual(out, "")
-        self.assertOneErrorLine(err)
+        line = self.assertOneErrorLine(err)
+        self.assertIn("did not answer within", line)
+
+    def test_the_default_timeout_is_documented(self):
+        option = " ".join(run_ctl(["topic", "list", "--help"])[1].split())
+        self.assertRegex(option, r"--timeout <duration> [^-]*default: 10s")
+        overview = " ".join(run_ctl(["--help"])[1].split())
+        self.assertRegex(overview, r"4 cannot reach the server \([^)]*--timeout")
+
+    def test_an_http2_server_that_is_not_goethe_is_4_and_says_so(self):
+        # grpc-swift's client turns an HTTP/2 answer other than 200 into "Unexpected non-200 HTTP
+        # Status Code (404 Not Found)": what an operator meets when --server names something else.
+        other = NotGoethe()
+        self.addCleanup(other.close)
+        line = self.assertError(4, ["topic", "list"], server=other.address)
+        self.assertTrue(line.startswith(f"goethectl: cannot reach goethe at {other.address}"), line)
+        self.assertIn("404 Not Found", line)
+        self.assertIn("not a gRPC server", line)
+        self.assertNotIn("Unexpected", line)
 
 
 class GlobalOptionPlacementTests(ErrorTestCase):
@@ -189,6 +274,26 @@ class GlobalOptionPlacementTests(ErrorTestCase):
         code, out, err = run_ctl(["--server", self.server, "--output", "json", "topic", "describe", self.topic])
         self.assertEqual((code, err), (0, ""))
         self.assertEqual(parse_json_lines(out)[0]["last_id"], str(self.event_id))
+
+    def test_short_server_option_before_and_after_the_subcommand(self):
+        self.tail_json(["-s", self.server, "tail", self.topic, "-o", "json"])
+        self.tail_json(["tail", self.topic, "-o", "json", "-s", self.server])
+
+    def test_attached_short_options(self):
+        # -n1, -ojson and -sHOST:PORT, as getopt reads them, before and after the subcommand.
+        self.tail_json(["tail", self.topic, "-n1", "-ojson", f"-s{self.server}"])
+        self.tail_json([f"-s{self.server}", "-ojson", "tail", self.topic, "-n1"])
+        code, out, err = run_ctl([f"-s{self.server}", "repl"], input=f"tail {self.topic} -n1 -ojson\n")
+        self.assertEqual((code, err), (0, ""))
+        self.assertEqual(parse_json_lines(out)[0]["id"], str(self.event_id))
+        self.assertIn("-x", self.assertError(2, ["tail", self.topic, "-n1", "-x"], server=self.server))
+
+    def test_short_server_option_in_a_session_wins_over_the_sessions(self):
+        dead = f"127.0.0.1:{free_port()}"
+        code, out, err = run_ctl(["-s", dead, "repl"], input=f"tail {self.topic} -o json -s {self.server}\n")
+        self.assertEqual((code, err), (0, ""))
+        (row,) = parse_json_lines(out)
+        self.assertEqual(row["id"], str(self.event_id))
 
     def test_flag_wins_over_the_environment(self):
         dead = f"127.0.0.1:{free_port()}"

@@ -5,7 +5,7 @@ import tempfile
 import time
 import unittest
 
-from support import GoetheTestCase, local_time, parse_ids, parse_json_lines
+from support import GoetheTestCase, parse_ids, parse_json_lines, utc_time
 
 
 class ProduceTests(GoetheTestCase):
@@ -30,15 +30,18 @@ class ProduceTests(GoetheTestCase):
         # An id is the commit time in UNIX nanoseconds.
         self.assertLessEqual(abs(event_id - (before + after) // 2), 60 * 1_000_000_000)
         self.assertEqual(self.replay_json(self.topic), [
-            {"topic": self.topic, "id": str(event_id), "seq": 1, "time": local_time(event_id), "payload": "hello world"},
+            {"topic": self.topic, "id": str(event_id), "seq": 1, "time": utc_time(event_id), "payload": "hello world",
+             "encoding": "utf8"},
         ])
 
     def test_json_acknowledgement(self):
         first = parse_json_lines(self.ok("produce", self.topic, "one", "-o", "json"))
         second = parse_json_lines(self.ok("produce", self.topic, "two", "-o", "json"))
-        self.assertEqual([list(row) for row in first + second], [["topic", "id", "seq"]] * 2)
+        self.assertEqual([list(row) for row in first + second], [["topic", "id", "seq", "time"]] * 2)
         self.assertEqual([(row["topic"], row["seq"]) for row in first + second], [(self.topic, 1), (self.topic, 2)])
-        self.assertEqual([row["id"] for row in first + second], [e["id"] for e in self.replay_json(self.topic)])
+        replayed = self.replay_json(self.topic)
+        self.assertEqual([(row["id"], row["time"]) for row in first + second], [(e["id"], e["time"]) for e in replayed])
+        self.assertEqual(first[0]["time"], utc_time(int(first[0]["id"])))
 
     # -- stdin and files ----------------------------------------------------------------------
 
@@ -78,6 +81,11 @@ class ProduceTests(GoetheTestCase):
         self.assertEqual(self.payloads(), ["a\nb\n\nc\n"])
         self.assertEqual(self.replay_ids(self.topic), [event_id])
 
+    def test_file_dash_is_stdin(self):
+        self.assertEqual(len(parse_ids(self.ok("produce", self.topic, "--file", "-", input="a\nb\n"))), 2)
+        self.assertEqual(len(parse_ids(self.ok("produce", self.topic, "--file", "-", "--whole", input="c\nd\n"))), 1)
+        self.assertEqual(self.payloads(), ["a", "b", "c\nd\n"])
+
     def test_unreadable_file_is_a_usage_error(self):
         path = os.path.join(self.tmp, "does-not-exist.txt")
         line = self.fails(2, "produce", self.topic, "--file", path)
@@ -93,6 +101,28 @@ class ProduceTests(GoetheTestCase):
         path = self.write_file(b"x" * (2 << 20))
         line = self.fails(1, "produce", self.topic, "--file", path, "--whole")
         self.assertIn("limit", line)
+        self.assertEqual(self.describe(self.topic)["events"], 0)
+
+    def test_an_oversized_line_names_its_line_and_what_was_stored(self):
+        # Line 3 is blank: line numbers count every line of the file, as an editor shows them.
+        big = b"x" * 1_100_000
+        path = self.write_file(b"first\nsecond\n\n" + big + b"\nfifth\n")
+        code, out, err = self.ctl("produce", self.topic, "--file", path)
+        self.assertEqual(code, 1, err)
+        line = self.assertOneErrorLine(err)
+        self.assertIn(f"line 4 of {path}", line)
+        self.assertIn("1100000 bytes", line)
+        self.assertIn("stored lines 1 to 2 (2 events)", line)
+        self.assertIn("nothing from line 4 on", line)
+        self.assertEqual(len(parse_ids(out)), 2)
+        self.assertEqual(self.payloads(), ["first", "second"])
+
+    def test_an_oversized_first_line_stores_nothing(self):
+        code, out, err = self.ctl("produce", self.topic, input=b"y" * 1_100_000 + b"\nafter\n")
+        self.assertEqual((code, out), (1, ""))
+        line = self.assertOneErrorLine(err)
+        self.assertIn("line 1 of stdin", line)
+        self.assertIn("nothing was stored", line)
         self.assertEqual(self.describe(self.topic)["events"], 0)
 
     # -- optimistic concurrency ---------------------------------------------------------------

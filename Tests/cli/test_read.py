@@ -8,10 +8,11 @@ import subprocess
 import tempfile
 import time
 import unittest
+import zoneinfo
 
 import pexpect
 
-from support import (GOETHECTL, GoetheTestCase, LOCAL_TZ, base_env, epoch_position, local_time, parse_ids,
+from support import (GOETHECTL, GoetheTestCase, LOCAL_TZ, base_env, epoch_position, local_time, parse_ids, utc_time,
                      parse_json_lines, parse_text_events, run_ctl, unique)
 
 NS = 1_000_000_000
@@ -61,10 +62,12 @@ class ReplayPositionTests(GoetheTestCase):
 
     def test_json_rows(self):
         rows = parse_json_lines(self.ok("replay", self.topic, "--from", "beginning", "-o", "json"))
-        self.assertEqual([list(row) for row in rows], [["topic", "id", "seq", "time", "payload"]] * len(self.ids))
+        self.assertEqual([list(row) for row in rows],
+                         [["topic", "id", "seq", "time", "payload", "encoding"]] * len(self.ids))
+        # Times in UTC although TZ names another zone: a script should not depend on it.
         self.assertEqual(rows, [
-            {"topic": self.topic, "id": str(event_id), "seq": index + 1, "time": local_time(event_id),
-             "payload": self.payloads[index]}
+            {"topic": self.topic, "id": str(event_id), "seq": index + 1, "time": utc_time(event_id),
+             "payload": self.payloads[index], "encoding": "utf8"}
             for index, event_id in enumerate(self.ids)])
 
     def test_text_rows(self):
@@ -80,7 +83,7 @@ class ReplayPositionTests(GoetheTestCase):
         self.assertTrue(all(t.endswith(("Z", "+00:00")) for t, _, _ in events))
         (row,) = parse_json_lines(self.ok("replay", self.topic, "--from", "beginning", "--limit", "1", "--utc",
                                           "-o", "json"))
-        self.assertEqual(row["time"].replace("+00:00", "Z"), local_time(self.ids[0], datetime.timezone.utc))
+        self.assertEqual(row["time"], utc_time(self.ids[0]))
 
     def test_raw_prints_payloads_only(self):
         code, out, err = self.ctl("replay", self.topic, "--from", "beginning", "-o", "raw", binary=True)
@@ -132,6 +135,41 @@ class ReplayPositionTests(GoetheTestCase):
         self.assertTrue(0 < len(expected) < len(self.ids), "the seed spans two seconds")
         position = local_string(boundary)
         self.assertEqual(self.replay("--from", position, expect_note=str(expected[0])), expected)
+
+    def test_utc_flag_reads_times_without_a_zone_in_utc(self):
+        # As journalctl --utc does: the flag applies to what is typed as well as to what is printed.
+        boundary = (self.ids[0] // NS + 1) * NS
+        expected = self.at_or_after(boundary)
+        utc = datetime.datetime.fromtimestamp(boundary // NS, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        self.assertEqual(self.replay("--from", utc, "--utc", expect_note=str(expected[0])), expected)
+        self.assertEqual(self.replay("--to", utc, "--utc", "--from", "beginning"), self.ids[:len(self.ids) - len(expected)])
+
+    def test_journalctl_forms(self):
+        boundary = (self.ids[0] // NS + 1) * NS
+        expected = self.at_or_after(boundary)
+        note = str(expected[0])
+        at = datetime.datetime.fromtimestamp(boundary // NS, datetime.timezone.utc)
+        new_york = at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+        today = datetime.datetime.now(LOCAL_TZ).date() == at.astimezone(LOCAL_TZ).date()
+        cases = [
+            (["--from", "-1d"], self.ids, str(self.ids[0])), (["--from=-2h"], self.ids, str(self.ids[0])),
+            (["--from", at.strftime("%Y-%m-%d %H:%M:%S") + " UTC"], expected, note),
+            (["--from", new_york.strftime("%Y-%m-%d %H:%M:%S") + " America/New_York"], expected, note),
+            (["--from", "beginning", "--to", "-1d"], [], None),
+        ]
+        if today:  # a time of day alone is today's
+            cases.append((["--from", local_string(boundary, "%H:%M:%S")], expected, note))
+            cases.append((["--from", at.strftime("%H:%M:%S") + " UTC"], expected, note))
+        for args, ids, expect_note in cases:
+            with self.subTest(args=args):
+                self.assertEqual(self.replay(*args, expect_note=expect_note), ids)
+
+    def test_replay_without_from_starts_at_the_beginning(self):
+        self.assertEqual(self.replay(), self.ids)
+
+    def test_a_bad_journalctl_form_quotes_what_was_typed(self):
+        line = self.fails(2, "replay", self.topic, "--from", "-15 fortnights")
+        self.assertIn('"-15 fortnights"', line)
 
     def test_from_a_local_time_with_minutes(self):
         minute_start = self.ids[0] // (60 * NS) * 60 * NS
@@ -225,9 +263,9 @@ class PayloadFormatTests(GoetheTestCase):
     def test_binary_payload_in_json_text_and_raw(self):
         event_id = self.produce_file(self.BINARY)
         (row,) = self.replay_json(self.topic)
-        self.assertEqual(list(row), ["topic", "id", "seq", "time", "payload_base64"])
-        self.assertEqual(row["id"], str(event_id))
-        self.assertEqual(base64.b64decode(row["payload_base64"]), self.BINARY)
+        self.assertEqual(list(row), ["topic", "id", "seq", "time", "payload", "encoding"])
+        self.assertEqual((row["id"], row["encoding"]), (str(event_id), "base64"))
+        self.assertEqual(base64.b64decode(row["payload"]), self.BINARY)
 
         code, out, err = self.ctl("tail", self.topic, binary=True)
         self.assertEqual((code, err), (0, b""))

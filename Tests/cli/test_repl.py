@@ -153,6 +153,29 @@ class InteractiveTests(GoetheTestCase):
         rows = [line.split() for line in clean(child.before).splitlines() if line.startswith(self.TOPIC)]
         self.assertEqual([row[:2] for row in rows], [[self.TOPIC, self.CONSUMER]])
 
+    def test_tab_quotes_a_name_that_needs_quoting(self):
+        consumer = "night shift"
+        self.ok("cursor", "set", self.TOPIC, consumer, "beginning")
+        for typed in ("nig", "'nig"):
+            with self.subTest(typed=typed):
+                child, _, _ = self.spawn()
+                child.send(f"cursor get {self.TOPIC} {typed}\t")
+                child.expect_exact("'night shift' ", timeout=5)  # readline may rewrite the word with backspaces
+                child.send("-o json\r")
+                child.expect_exact(self.prompt)
+                rows = parse_json_lines("\n".join(
+                    line for line in clean(child.before).splitlines() if line.startswith("{")))
+                self.assertEqual([(row["topic"], row["consumer"]) for row in rows], [(self.TOPIC, consumer)])
+
+    def test_help_is_the_sessions_own(self):
+        child, _, _ = self.spawn()
+        output = self.run_line(child, "help")
+        self.assertNotIn("Without a command on a terminal", output)
+        self.assertNotIn("USAGE: goethectl", output)
+        for word in ("topic", "produce", "tail", "replay", "consume", "cursor", "exit"):
+            self.assertIn(word, output)
+        self.assertNotRegex(output, r"(?m)^\s*repl\b")
+
     # -- Ctrl-C and Ctrl-D --------------------------------------------------------------------
 
     def follow_then_interrupt(self, child):
@@ -326,7 +349,7 @@ class ScriptedTests(GoetheTestCase):
         code, out, err = self.run_script(script, before=False)
         self.assertEqual(code, 3)
         self.assertEqual(len(parse_ids(out)), 1)
-        self.assertEqual(err, "goethectl: topic nope does not exist; create it with: goethectl topic create nope\n")
+        self.assertEqual(err, "goethectl: line 2: topic nope does not exist; create it with: goethectl topic create nope\n")
         self.assertEqual(self.payloads(), ["first"])
 
     def test_continue_on_error_runs_the_later_lines(self):
@@ -347,8 +370,52 @@ class ScriptedTests(GoetheTestCase):
     def test_produce_needs_a_payload_in_a_script(self):
         self.ok("topic", "create", self.topic)
         code, out, err = self.run_script(f"produce {self.topic} first\nproduce {self.topic}\nproduce {self.topic} x\n")
-        self.assertEqual((code, err), (2, "goethectl: in a session, produce needs a PAYLOAD or --file\n"))
+        self.assertEqual((code, err), (2, "goethectl: line 2: in a session, produce needs a PAYLOAD or --file\n"))
         self.assertEqual(self.payloads(), ["first"])
+
+    def test_produce_cannot_read_the_scripts_own_stdin(self):
+        self.ok("topic", "create", self.topic)
+        code, out, err = self.run_script(f"produce {self.topic} --file -\nproduce {self.topic} x\n")
+        self.assertEqual((code, err), (2, "goethectl: line 1: in a session, produce needs a PAYLOAD or --file\n"))
+        self.assertEqual(self.payloads(), [])
+
+    def test_errors_name_the_line_counting_blank_lines_and_comments(self):
+        self.ok("topic", "create", self.topic)
+        script = f"# a comment\n\nproduce {self.topic} first\ntail {self.topic} --frobnicate\n"
+        code, out, err = self.run_script(script)
+        self.assertEqual(code, 2)
+        self.assertTrue(err.startswith("goethectl: line 4: "), err)
+        self.assertEqual(len(err.splitlines()), 1)
+        code, out, err = self.run_script(f'\nproduce {self.topic} "open\n')
+        self.assertTrue(err.startswith("goethectl: line 2: unterminated quote"), err)
+
+    def test_bare_goethectl_runs_a_script_from_stdin(self):
+        # As redis-cli < commands: no `repl` needed, and global options alone apply to each line.
+        self.ok("topic", "create", self.topic)
+        script = f"produce {self.topic} first\ntail {self.topic} -o json\n"
+        for args, env in (([], {"GOETHE_SERVER": self.server}), (["-s", self.server], {}),
+                          (["--server", self.server, "-o", "json"], {})):
+            with self.subTest(args=args):
+                with tempfile.TemporaryFile() as stdin:
+                    stdin.write(script.encode())
+                    stdin.seek(0)
+                    result = subprocess.run([str(GOETHECTL), *args], stdin=stdin, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, env=base_env(**env), timeout=60)
+                self.assertEqual((result.returncode, result.stderr), (0, b""))
+                self.assertEqual(parse_json_lines(result.stdout.decode().splitlines()[-1])[0]["payload"], "first")
+
+    def test_bare_goethectl_reads_a_script_from_a_pipe(self):
+        self.ok("topic", "create", self.topic)
+        result = subprocess.run([str(GOETHECTL), "-s", self.server], input=f"produce {self.topic} piped\n".encode(),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=base_env(), timeout=60)
+        self.assertEqual((result.returncode, result.stderr), (0, b""))
+        self.assertEqual(self.payloads(), ["piped"])
+
+    def test_help_in_a_script_is_the_sessions_own(self):
+        code, out, err = self.run_script("help\n")
+        self.assertEqual((code, err), (0, ""))
+        self.assertNotIn("Without a command on a terminal", out)
+        self.assertIn("exit", out)
 
     def test_unterminated_quote_is_a_usage_error(self):
         code, out, err = self.run_script(f'produce {self.topic} "open\nproduce {self.topic} x\n')

@@ -4,7 +4,7 @@ import collections
 import re
 import unittest
 
-from support import (GoetheTestCase, local_time, parse_ids, parse_json_lines, unique)
+from support import (GoetheTestCase, local_time, parse_ids, parse_json_lines, unique, utc_time)
 
 MINUTE = 60 * 1_000_000_000
 
@@ -27,6 +27,18 @@ class TopicCreateTests(GoetheTestCase):
         name = unique("plain")
         self.assertEqual(self.ok("topic", "create", name), f"created topic {name} (time index per 1h)\n")
         self.assertEqual(self.describe(name)["index_granularity"], "1h")
+
+    def test_if_not_exists_leaves_an_existing_topic_as_it_is(self):
+        name = unique("once")
+        self.ok("topic", "create", name, "--index-granularity", "1m")
+        self.produce(name, "kept")
+        out = self.ok("topic", "create", name, "--if-not-exists", "--index-granularity", "1d")
+        self.assertEqual(out, f"topic {name} exists already (time index per 1m)\n")
+        self.assertEqual((self.describe(name)["events"], self.describe(name)["index_granularity"]), (1, "1m"))
+        fresh = unique("fresh")
+        self.assertEqual(self.ok("topic", "create", fresh, "--if-not-exists"), f"created topic {fresh} (time index per 1h)\n")
+        (row,) = parse_json_lines(self.ok("topic", "create", name, "--if-not-exists", "-o", "json"))
+        self.assertEqual((row["topic"], row["events"]), (name, 1))
 
     def test_create_json(self):
         name = unique("json")
@@ -75,17 +87,29 @@ class TopicListDescribeTests(GoetheTestCase):
         self.assertEqual(rows[self.full], [self.full, "3", local_time(self.ids[-1]), "1m"])
         self.assertEqual(rows[self.empty], [self.empty, "0", "-", "1h"])
 
+    def test_no_headers(self):
+        with_headers = self.ok("topic", "list").splitlines()
+        lines = self.ok("topic", "list", "--no-headers").splitlines()
+        self.assertEqual([columns(line) for line in lines], [columns(line) for line in with_headers[1:]])
+        self.ok("cursor", "set", self.full, "headless", "beginning")
+        rows = [columns(line) for line in self.ok("--no-headers", "cursor", "list").splitlines()]
+        self.assertNotIn("TOPIC", [row[0] for row in rows])
+        self.assertIn([self.full, "headless", "beginning"], [row[:3] for row in rows])
+        code, out, err = self.ctl("repl", "--no-headers", input=f"cursor get {self.full} headless\n")
+        self.assertEqual((code, err, len(out.splitlines())), (0, "", 1))
+
     def test_list_json(self):
         topics = {row["topic"]: row for row in parse_json_lines(self.ok("topic", "list", "-o", "json"))}
         full = topics[self.full]
         self.assertEqual(full["events"], 3)
         self.assertEqual(full["head_seq"], 3)
         self.assertEqual(full["first_id"], str(self.ids[0]))
+        self.assertEqual(full["first_time"], utc_time(self.ids[0]))
         self.assertEqual(full["last_id"], str(self.ids[-1]))
-        self.assertEqual(full["last_time"], local_time(self.ids[-1]))
+        self.assertEqual(full["last_time"], utc_time(self.ids[-1]))
         self.assertEqual(full["index_granularity"], "1m")
         empty = topics[self.empty]
-        self.assertEqual((empty["events"], empty["first_id"], empty["last_id"]), (0, None, None))
+        self.assertEqual((empty["events"], empty["first_id"], empty["first_time"], empty["last_id"]), (0, None, None, None))
 
     def test_list_raw_prints_names_only(self):
         names = self.ok("topic", "list", "-o", "raw").splitlines()
@@ -166,7 +190,7 @@ class TopicStatsTests(GoetheTestCase):
         rows = parse_json_lines(self.ok("topic", "stats", self.topic, "-o", "json"))
         self.assertEqual(
             [(row["topic"], row["start"], row["count"], row["last_id"]) for row in rows],
-            [(self.topic, local_time(start), len(ids), str(max(ids))) for start, ids in self.expected.items()])
+            [(self.topic, utc_time(start), len(ids), str(max(ids))) for start, ids in self.expected.items()])
 
     def test_stats_of_an_empty_range_says_so(self):
         code, out, err = self.ctl("topic", "stats", self.topic, "--from", "2100-01-01")

@@ -28,9 +28,12 @@ public struct GoetheClient: Sendable {
   /// The connection runs in a task of its own rather than a child of the caller, so that a caller
   /// whose task was cancelled (Ctrl-C) can still make a last call from an unstructured task, such as
   /// committing a cursor.
-  /// - Parameter timeout: the deadline of each request-response call (streams have none).
+  /// - Parameters:
+  ///   - timeout: the deadline of each request-response call (streams have none).
+  ///   - trace: told of each call once it ends, for debug output.
   public static func withConnection<Result: Sendable>(
-    to server: ServerAddress, timeout: Duration? = nil, _ body: (GoetheClient) async throws -> Result
+    to server: ServerAddress, timeout: Duration? = nil, trace: (@Sendable (CallRecord) -> Void)? = nil,
+    _ body: (GoetheClient) async throws -> Result
   ) async throws -> Result {
     let grpc: GRPCClient<Transport>
     do {
@@ -38,7 +41,8 @@ public struct GoetheClient: Sendable {
         transport: try HTTP2ClientTransport.Posix(
           target: server.isIPv6
             ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
-          transportSecurity: .plaintext))
+          transportSecurity: .plaintext),
+        interceptors: trace.map { [CallTracer(report: $0)] } ?? [])
     } catch {
       throw GoetheError(error, server: server)
     }
@@ -205,12 +209,19 @@ public struct GoetheClient: Sendable {
     do {
       guard withDeadline, let timeout = options.timeout else { return try await body() }
       let server = self.server
+      let late = GoetheError(.deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
       return try await withThrowingTaskGroup(of: Result.self) { group in
-        group.addTask { try await body() }
+        group.addTask {
+          do {
+            return try await body()
+          } catch let error as RPCError where error.code == .deadlineExceeded {
+            // gRPC's own deadline, the same one, often fires first and says only "RPC timed out".
+            throw late
+          }
+        }
         group.addTask {
           try await Task.sleep(for: timeout)
-          throw GoetheError(
-            .deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
+          throw late
         }
         defer { group.cancelAll() }
         return try await group.next()!
@@ -232,12 +243,27 @@ extension GoetheError {
       if code == .unreachable {
         message =
           "cannot reach goethe at \(server) (\(Self.reason(error))); is the daemon running? start it with: goethe"
+      } else if let status = Self.httpStatus(error) {
+        self.init(
+          .unreachable,
+          "cannot reach goethe at \(server): what answers there is not a gRPC server (HTTP \(status)); "
+            + "is that the address goethe listens on?", cause: error)
       }
     case is CancellationError:
       self.init(.cancelled, "cancelled", cause: error)
     default:
       self.init(.internalError, "\(error)", cause: error)
     }
+  }
+
+  /// The HTTP status of an answer that was not gRPC, such as `404 Not Found` from a web server or
+  /// proxy on the address: grpc-swift's HTTP/2 client reports it only in its message, as
+  /// "Unexpected non-200 HTTP Status Code (404 Not Found).".
+  private static func httpStatus(_ error: RPCError) -> Substring? {
+    guard error.metadata[stringValues: originKey].first(where: { _ in true }) == nil,
+      let match = error.message.wholeMatch(of: /Unexpected non-200 HTTP Status Code \((?<status>.+)\)\.?/)
+    else { return nil }
+    return match.output.status
   }
 
   /// The most specific cause a transport error names, such as "connection refused".

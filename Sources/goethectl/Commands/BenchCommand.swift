@@ -16,10 +16,10 @@ struct BenchCommand: AsyncParsableCommand {
   @Argument(help: ArgumentHelp("What to measure.", valueName: "mode"), completion: .list(BenchModeArgument.allValueStrings))
   var mode: BenchModeArgument
 
-  @Option(name: [.short, .long], help: ArgumentHelp("Concurrent clients, each on a connection of its own.", valueName: "n"))
+  @Option(name: [.customShort("c", allowingJoined: true), .long], help: ArgumentHelp("Concurrent clients, each on a connection of its own.", valueName: "n"))
   var clients = 1
 
-  @Option(name: [.customShort("n"), .long], help: ArgumentHelp("Events in all, over every client.", valueName: "n"))
+  @Option(name: [.customShort("n", allowingJoined: true), .long], help: ArgumentHelp("Events in all, over every client.", valueName: "n"))
   var events = 100_000
 
   @Option(help: ArgumentHelp("Payload size of each event written, such as 100 or 1KiB.", valueName: "size"))

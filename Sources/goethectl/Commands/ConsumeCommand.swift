@@ -18,31 +18,35 @@ struct ConsumeCommand: AsyncParsableCommand {
   @Option(help: "The consumer's name.", completion: DynamicCompletion.consumers)
   var consumer: String
 
-  @Option(help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position"))
+  // Unconditional: a value may start with '-', as -15m does.
+  @Option(parsing: .unconditional, help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position"))
   var from: String?
 
   @OptionGroup var reading: ReadingOptions
 
+  @OptionGroup var printing: EventLayoutOptions
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    _ = try from.map { text throws(GoetheError) in try PositionArguments.start(text) }
+    _ = try from.map { text throws(GoetheError) in try global.positions.start(text) }
+    _ = try printing.layout(for: global.output)
   }
 
   func run() async throws {
     let stream = EventStream(
-      topic: topic, from: try from.map { text throws(GoetheError) in try PositionArguments.start(text) } ?? .afterConsumer(consumer),
+      topic: topic, from: try from.map { text throws(GoetheError) in try global.positions.start(text) } ?? .afterConsumer(consumer),
       origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: reading.limit, follow: reading.follow,
-      console: global.console)
+      console: global.console, layout: try printing.layout(for: global.output), summary: "consumed")
     let (topic, consumer) = (topic, consumer)
     try await global.withClient { client in
       let printed = Mutex<UInt64?>(nil)
       do {
-        try await stream.run(client) { batch in
+        try await stream.run(client, afterBatch: { batch in
           guard let last = batch.last?.id else { return }
           printed.withLock { $0 = last }
           try await Self.commit(client, topic: topic, consumer: consumer, through: last)
-        }
+        })
       } catch {
         // Commit what was printed before giving up, also when interrupted.
         if let last = printed.withLock({ $0 }) {

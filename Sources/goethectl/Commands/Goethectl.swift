@@ -1,4 +1,5 @@
 import ArgumentParser
+import GoetheKit
 
 struct Goethectl: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -8,19 +9,30 @@ struct Goethectl: AsyncParsableCommand {
       Positions (--from, --to, cursor set): \(positionHelp)
 
       Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 not found, \
-      4 cannot reach the server, 130 interrupted, 141 the reader of the output went away \
-      (as in goethectl replay t --from beginning | head).
+      4 cannot reach the server (refused, no answer within --timeout, or not a goethe server there), \
+      130 interrupted, 141 the reader of the output went away (as in goethectl replay t --from beginning | head).
 
-      Without a command on a terminal, goethectl opens an interactive session (see: goethectl repl).
+      JSON (-o json): one object per line; times in UTC (RFC 3339 with Z) whatever TZ and --utc say; \
+      ids are strings, as they pass 2^53. Events (tail, replay, consume): topic, id, seq, time, \
+      payload, encoding (utf8, or base64 when the payload is not UTF-8). produce: topic, id, seq, \
+      time. Topics (topic list, describe, create): topic, events, head_seq, first_id, first_time, \
+      last_id, last_time, index_granularity, created, consumers (cursors). Cursors: topic, consumer, \
+      id, seq, lag, updated. topic stats: topic, start, count, last_id.
+
+      Without a command (global options alone may be given), goethectl opens an interactive session on \
+      a terminal, and runs the commands of a file or pipe on stdin as a script: goethectl < script \
+      (see: goethectl repl).
       """,
+    version: "goethectl \(GoetheVersion.current)",
     subcommands: [
       TopicCommand.self, ProduceCommand.self, TailCommand.self, ReplayCommand.self, ConsumeCommand.self,
-      CursorCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self,
+      CursorCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self, VersionCommand.self,
     ])
 
   static let positionHelp = """
-    beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time), \
-    2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" (s, m, h, d), \
+    beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time, or UTC with --utc), \
+    08:15 (today), a zone after any of these ("2019-05-03 14:00 UTC", "08:15 Europe/Berlin"), \
+    2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" or -15m (s, m, h, d), \
     now, today, yesterday. A time means the first event committed at or after it.
     """
 }

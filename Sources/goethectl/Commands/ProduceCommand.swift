@@ -9,8 +9,11 @@ struct ProduceCommand: AsyncParsableCommand {
       With PAYLOAD, one event. Otherwise events come from stdin (or --file): one per line by \
       default (blank lines are skipped), or the whole input as one event with --whole. Lines are \
       sent as they arrive over one stream, in batches that do not wait for each other, and each id \
-      is printed as soon as its event is stored:  tail -F app.log | goethectl produce logs. With \
-      --expect-seq the batches go one at a time, each conditional on the head the last one left.
+      is printed as soon as its event is stored (none with --quiet; a terminal gets a summary on \
+      stderr at the end), so that produce can follow a growing file (see EXAMPLES in the manual). With \
+      --expect-seq the batches go one at a time, each conditional on the head the last one left. \
+      A line over the server's event size limit ends the input there: the lines before it are \
+      stored, and the error names the line and what was stored.
       """)
 
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
@@ -19,7 +22,7 @@ struct ProduceCommand: AsyncParsableCommand {
   @Argument(help: "The payload of one event.")
   var payload: String?
 
-  @Option(help: ArgumentHelp("Read events from this file instead of stdin.", valueName: "path"), completion: .file())
+  @Option(help: ArgumentHelp("Read events from this file instead of stdin (- is stdin).", valueName: "path"), completion: .file())
   var file: String?
 
   @Flag(help: "One event per line (the default for stdin and --file).")
@@ -32,6 +35,9 @@ struct ProduceCommand: AsyncParsableCommand {
     "Append only if the topic's head sequence is N (0 for an empty topic); optimistic concurrency.", valueName: "n"))
   var expectSequence: UInt64?
 
+  @Flag(name: [.short, .long], help: "Print no ids; a terminal still gets the summary on stderr.")
+  var quiet = false
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
@@ -40,14 +46,20 @@ struct ProduceCommand: AsyncParsableCommand {
     if payload != nil, let reading {
       throw ValidationError("a PAYLOAD and \(reading) exclude each other; give the event as PAYLOAD or read stdin/--file")
     }
-    if let file, !FileManager.default.isReadableFile(atPath: file) {
-      throw ValidationError("cannot read --file \(file)")
+    if let path, !FileManager.default.isReadableFile(atPath: path) {
+      throw ValidationError("cannot read --file \(path)")
     }
   }
 
+  /// The file to read, or nil for stdin: no --file, or `--file -` as in cat and kcat.
+  var path: String? { file == "-" ? nil : file }
+
+  /// The input as messages name it.
+  var inputName: String { path ?? "stdin" }
+
   func run() async throws {
     let console = global.console
-    let printer = AckPrinter(console: console)
+    let printer = AckPrinter(console: console, quiet: quiet)
     if let payload {
       let result = try await global.withClient { client in
         try await client.append([Data(payload.utf8)], to: topic, expectedSequence: expectSequence)
@@ -64,54 +76,12 @@ struct ProduceCommand: AsyncParsableCommand {
       printer.print(result)
       return
     }
-    let reader = try LineReader(path: file)
-    guard let expected = expectSequence else {
-      // One stream, batches in flight: each id is printed once its event is stored.
-      try await global.withClient { client in
-        try await client.withProducer(
-          to: topic,
-          onAcknowledgement: { result in
-            printer.print(result)
-            console.flush()
-          }
-        ) { producer in
-          while let lines = await reader.nextBatch() {
-            for line in lines { try await producer.send(line) }
-          }
-        }
-      }
-      return
-    }
-    // Each append is conditional on the head the previous one left, so they go one at a time.
-    try await global.withClient { client in
-      var next = expected
-      while let batch = await reader.nextBatch() {
-        let result = try await client.append(batch, to: topic, expectedSequence: next)
-        printer.print(result)
-        console.flush()
-        next = result.firstSequence + UInt64(result.count) - 1
-      }
-    }
+    try await produceLines(printer: printer)
+    printer.summarize()
   }
 
   private func readAll() throws -> Data {
-    if let file { return try Data(contentsOf: URL(fileURLWithPath: file)) }
+    if let path { return try Data(contentsOf: URL(fileURLWithPath: path)) }
     return try FileHandle.standardInput.readToEnd() ?? Data()
-  }
-}
-
-/// Prints the ids of stored events: one per line, or JSON lines with topic, id and seq.
-struct AckPrinter: Sendable {
-  let console: Console
-
-  func print(_ result: AppendResult) {
-    for event in result.events {
-      switch console.format {
-      case .json:
-        console.json(["topic": .string(result.topic), "id": .string(String(event.id)), "seq": .number(event.sequence)])
-      case .text, .raw:
-        console.out(String(event.id))
-      }
-    }
   }
 }

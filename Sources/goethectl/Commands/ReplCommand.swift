@@ -13,8 +13,4 @@ struct ReplCommand: AsyncParsableCommand {
     let status = await Repl(options: global, continueOnError: continueOnError).run()
     if status != .success { throw ExitCode(status.rawValue) }
   }
-
-  static func interactive(options: GlobalOptions) async -> ExitStatus {
-    await Repl(options: options, continueOnError: false).run()
-  }
 }

@@ -16,6 +16,9 @@ struct TopicCreate: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Bucket width of the topic's time index, 1m to 1d (default: the server's, 1h).", valueName: "duration"))
   var indexGranularity: String?
 
+  @Flag(help: "Succeed when the topic exists already, as it is; say so instead of failing.")
+  var ifNotExists = false
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
@@ -24,12 +27,20 @@ struct TopicCreate: AsyncParsableCommand {
 
   func run() async throws {
     let granularity = try indexGranularity.map { text throws(GoetheError) in try Granularity(parsing: text) }
-    let topic = try await global.withClient { try await $0.createTopic(name, granularity: granularity) }
+    let (name, ifNotExists) = (name, ifNotExists)
+    let (topic, created) = try await global.withClient { client in
+      do {
+        return (try await client.createTopic(name, granularity: granularity), true)
+      } catch let error as GoetheError where error.code == .alreadyExists && ifNotExists {
+        return (try await client.describeTopic(name), false)
+      }
+    }
     let console = global.console
     if console.format == .json {
       TopicPrinter(console: console).json(topic)
     } else {
-      console.out("created topic \(topic.name) (time index per \(topic.granularity))")
+      let what = created ? "created topic \(topic.name)" : "topic \(topic.name) exists already"
+      console.out("\(what) (time index per \(topic.granularity))")
     }
   }
 }
@@ -83,10 +94,11 @@ struct TopicStats: AsyncParsableCommand {
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
   var topic: String
 
-  @Option(help: ArgumentHelp("From this time (default: the beginning).", valueName: "time"))
+  // Unconditional: a value may start with '-', as -15m does.
+  @Option(parsing: .unconditional, help: ArgumentHelp("From this time (default: the beginning).", valueName: "time"))
   var from: String?
 
-  @Option(help: ArgumentHelp("Up to this time (default: now).", valueName: "time"))
+  @Option(parsing: .unconditional, help: ArgumentHelp("Up to this time (default: now).", valueName: "time"))
   var to: String?
 
   @OptionGroup var global: GlobalOptions
@@ -96,7 +108,7 @@ struct TopicStats: AsyncParsableCommand {
   }
 
   private func range() throws(GoetheError) -> (from: UInt64, to: UInt64?) {
-    let reader = PositionExpression()
+    let reader = global.positions
     let start = try from.map { text throws(GoetheError) in try reader.time(text) } ?? 0
     let end = try to.map { text throws(GoetheError) in try reader.time(text) }
     if let end, end < start { throw GoetheError(.invalidArgument, "--to is before --from") }
@@ -113,7 +125,7 @@ struct TopicStats: AsyncParsableCommand {
     case .json:
       for bucket in buckets {
         console.json([
-          "topic": .string(topic), "start": .string(console.time(bucket.start)), "count": .number(bucket.count),
+          "topic": .string(topic), "start": .string(console.jsonTime(bucket.start)), "count": .number(bucket.count),
           "last_id": .string(String(bucket.lastEventID)),
         ])
       }

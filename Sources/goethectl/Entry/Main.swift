@@ -10,9 +10,12 @@ enum Main {
     signal(SIGPIPE, SIG_IGN)
     let arguments = Array(CommandLine.arguments.dropFirst())
     let status: ExitStatus
-    if arguments.isEmpty, isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 {
-      // Parsing no arguments cannot fail: every global option has a default.
-      status = await ReplCommand.interactive(options: try! GlobalOptions.parse([]))
+    // Global options alone (or nothing): a session on a terminal, a script from a file or pipe
+    // (`goethectl -s HOST:PORT < script`), else the help.
+    if let options = try? GlobalOptions.parse(arguments),
+      isatty(STDIN_FILENO) == 1 ? isatty(STDOUT_FILENO) == 1 : StandardInput.isFileOrPipe
+    {
+      status = await Repl(options: options, continueOnError: false).run()
     } else {
       status = await run(arguments)
     }
@@ -24,13 +27,15 @@ enum Main {
   /// `session`, which adds the options the session was started with. A Ctrl-C cancels the command,
   /// which then exits 130. In a session a second Ctrl-C does not end the process, and commands may
   /// not read stdin, which carries the session's own input.
-  static func run(_ words: [String], session: GlobalOptions? = nil) async -> ExitStatus {
+  /// - Parameter line: the line of a script the words come from, for error messages.
+  static func run(_ words: [String], session: GlobalOptions? = nil, line: Int? = nil) async -> ExitStatus {
     defer { StandardOutput.flush() }
     do {
       let arguments = GlobalOptions.hoisted(words)
+      try CommandWords.check(arguments)
       try DashWords.check(arguments, commandLine: session == nil ? ["goethectl"] : [])
       var command = try await Goethectl.asyncParseAsRoot(session?.filling(arguments) ?? arguments)
-      if session != nil, let produce = command as? ProduceCommand, produce.payload == nil, produce.file == nil {
+      if session != nil, let produce = command as? ProduceCommand, produce.payload == nil, produce.path == nil {
         throw GoetheError(.invalidArgument, "in a session, produce needs a PAYLOAD or --file")
       }
       if let repl = command as? ReplCommand {
@@ -43,7 +48,7 @@ enum Main {
       }
       return .success
     } catch {
-      return report(error)
+      return report(error, at: line.map { "line \($0)" })
     }
   }
 }

@@ -5,25 +5,34 @@ import GoetheKit
 /// The options every command takes, before or after the subcommand name.
 struct GlobalOptions: ParsableArguments {
   @Option(
-    name: .long,
+    name: [.customShort("s", allowingJoined: true), .long],
     help: ArgumentHelp("The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).", valueName: "host:port"))
   var server: String?
 
-  @Option(name: [.short, .long], help: "Output format: text, json (one object per line) or raw (payloads only).")
+  @Option(
+    name: [.customShort("o", allowingJoined: true), .long],
+    help: "Output format: text, json (one object per line) or raw (payloads only).")
   var output: OutputFormat = .text
 
-  @Option(help: ArgumentHelp("Deadline for each request, such as 5s or 500ms (streams have none).", valueName: "duration"))
+  @Option(help: ArgumentHelp(
+    "Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).", valueName: "duration"))
   var timeout: String?
 
-  @Flag(help: "Print times in UTC instead of local time.")
+  @Flag(help: "Read and print times in UTC instead of local time.")
   var utc = false
 
   @Flag(help: "No colours (also when NO_COLOR is set).")
   var noColor = false
 
+  @Flag(help: "Tables without their header line (topic list, cursor list, ...).")
+  var noHeaders = false
+
+  @Flag(name: [.customShort("v"), .customLong("debug")], help: "Show each call to the server, its status and its duration on stderr.")
+  var debug = false
+
   /// The options that take a value, for moving options given before the subcommand.
-  static let valued: Set<String> = ["--server", "--output", "-o", "--timeout"]
-  static let flags: Set<String> = ["--utc", "--no-color"]
+  static let valued: Set<String> = ["--server", "-s", "--output", "-o", "--timeout"]
+  static let flags: Set<String> = ["--utc", "--no-color", "--no-headers", "--debug", "-v"]
 
   /// Moves global options written before the subcommand (`goethectl --server X tail t`) behind it
   /// (`goethectl tail t --server X`), where ArgumentParser reads a parent's options.
@@ -33,7 +42,8 @@ struct GlobalOptions: ParsableArguments {
     while index < arguments.endIndex {
       let argument = arguments[index]
       let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
-      if flags.contains(argument) || (valued.contains(name) && argument.contains("=")) {
+      let attached = !argument.hasPrefix("--") && argument.count > 2 && valued.contains(String(argument.prefix(2)))
+      if flags.contains(argument) || (valued.contains(name) && argument.contains("=")) || attached {
         leading.append(argument)
         index += 1
       } else if valued.contains(argument), index + 1 < arguments.endIndex {
@@ -49,13 +59,19 @@ struct GlobalOptions: ParsableArguments {
   /// `arguments` with the options of a session that they do not set themselves.
   func filling(_ arguments: [String]) -> [String] {
     var options: [String] = []
-    if !arguments.contains("--server"), !arguments.contains(where: { $0.hasPrefix("--server=") }), let server {
-      options += ["--server", server]
+    let given = arguments.prefix { $0 != "--" }
+    func gives(_ long: String, _ short: String? = nil) -> Bool {
+      given.contains { word in
+        word == long || word.hasPrefix(long + "=") || short.map { !word.hasPrefix("--") && word.hasPrefix($0) } == true
+      }
     }
-    if !arguments.contains("-o"), !arguments.contains("--output"), output != .text { options += ["--output", output.rawValue] }
-    if !arguments.contains("--timeout"), let timeout { options += ["--timeout", timeout] }
+    if !gives("--server", "-s"), let server { options += ["--server", server] }
+    if !gives("--output", "-o"), output != .text { options += ["--output", output.rawValue] }
+    if !gives("--timeout"), let timeout { options += ["--timeout", timeout] }
     if utc, !arguments.contains("--utc") { options.append("--utc") }
     if noColor, !arguments.contains("--no-color") { options.append("--no-color") }
+    if noHeaders, !arguments.contains("--no-headers") { options.append("--no-headers") }
+    if debug, !gives("--debug", "-v") { options.append("--debug") }
     return Self.appending(options, to: arguments)
   }
 
@@ -81,13 +97,14 @@ struct GlobalOptions: ParsableArguments {
 
   /// Connects to the server and runs `body` with the client.
   func withClient<Result: Sendable>(_ body: (GoetheClient) async throws -> Result) async throws -> Result {
-    try await GoetheClient.withConnection(to: try address(), timeout: try requestTimeout(), body)
+    let console = console
+    let show: @Sendable (CallRecord) -> Void = { console.debug($0) }
+    return try await GoetheClient.withConnection(to: try address(), timeout: try requestTimeout(), trace: debug ? show : nil, body)
   }
 
-  /// How to print, for this invocation.
-  var console: Console { Console(format: output, utc: utc, noColor: noColor) }
-}
+  /// How to read positions and times, for this invocation.
+  var positions: PositionArguments { PositionArguments(utc: utc) }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case text, json, raw
+  /// How to print, for this invocation.
+  var console: Console { Console(format: output, utc: utc, noColor: noColor, noHeaders: noHeaders) }
 }

@@ -1,18 +1,20 @@
 import Foundation
 import GoetheKit
 
-/// Where and how goethectl prints: the chosen format, local or UTC times, and whether stdout and
-/// stderr are terminals (colours and progress appear only on a terminal).
+/// Where and how goethectl prints: the chosen format, local or UTC times, tables with or without
+/// headers, and whether stdout and stderr are terminals (colours and progress appear only on a terminal).
 struct Console: Sendable {
   let format: OutputFormat
   let utc: Bool
+  let noHeaders: Bool
   let colors: Bool
   let stdoutIsTerminal: Bool
   let stderrIsTerminal: Bool
 
-  init(format: OutputFormat, utc: Bool, noColor: Bool) {
+  init(format: OutputFormat, utc: Bool, noColor: Bool, noHeaders: Bool) {
     self.format = format
     self.utc = utc
+    self.noHeaders = noHeaders
     stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let environment = ProcessInfo.processInfo.environment
@@ -39,14 +41,29 @@ struct Console: Sendable {
     writeError(text)
   }
 
+  /// A closing line such as `replayed 6 events`: on stderr, and only when it is a terminal, so that
+  /// pipes and scripts see nothing but the output.
+  func summary(_ text: String) {
+    if stderrIsTerminal { StandardError.write(text + "\n") }
+  }
+
   /// Prints one JSON object per line; keys keep the order given.
   func json(_ fields: KeyValuePairs<String, JSONValue>) {
-    out("{" + fields.map { "\(JSONValue.string($0.key).encoded):\($0.value.encoded)" }.joined(separator: ",") + "}")
+    out(JSONValue.object(fields.map { ($0.key, $0.value) }))
+  }
+
+  func json(_ fields: [(String, JSONValue)]) {
+    out(JSONValue.object(fields))
   }
 
   /// An RFC 3339 time with microseconds, in local time or UTC.
   func time(_ nanoseconds: UInt64) -> String {
     TimeFormatting.rfc3339(nanoseconds, timeZone: timeZone, zulu: utc)
+  }
+
+  /// A time for JSON: always UTC with `Z`, so that what a script reads does not depend on `TZ`.
+  func jsonTime(_ nanoseconds: UInt64) -> String {
+    TimeFormatting.rfc3339(nanoseconds, timeZone: TimeZone(identifier: "UTC")!, zulu: true)
   }
 
   func paint(_ text: String, _ color: ANSIColor) -> String {
@@ -91,6 +108,11 @@ enum JSONValue {
     case .null: return "null"
     case .raw(let json): return json
     }
+  }
+
+  /// `{"key":value,...}`, keys in the order given.
+  static func object(_ fields: [(String, JSONValue)]) -> String {
+    "{" + fields.map { "\(quote($0.0)):\($0.1.encoded)" }.joined(separator: ",") + "}"
   }
 
   static func quote(_ text: String) -> String {

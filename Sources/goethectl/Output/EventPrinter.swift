@@ -3,31 +3,33 @@ import GoetheKit
 
 /// Prints events in the chosen format:
 /// - text: `TIME  ID  PAYLOAD`, the payload as UTF-8 with control bytes and invalid bytes escaped;
-/// - json: `{"topic","id","seq","time","payload"}` per line (`payload_base64` when not UTF-8);
-/// - raw: the payload bytes, one event per line.
+/// - json: `{"topic","id","seq","time","payload","encoding"}` per line, the payload as text
+///   (`utf8`) or, when it is not UTF-8, in base64 (`base64`); the time in UTC;
+/// - raw: the payload bytes, one event per line;
+/// or by the layout's template, each event followed by the layout's delimiter (raw too).
 struct EventPrinter {
   let console: Console
+  var layout = EventLayout()
 
   func print(_ event: StoredEvent) {
+    if let template = layout.template {
+      console.outBytes(Data(layout.render(event, template: template, console: console).utf8) + layout.delimiter)
+      return
+    }
     switch console.format {
     case .text:
       console.out(
         console.paint(console.time(event.id), .dim) + "  " + console.paint(String(event.id), .cyan) + "  "
           + Self.escaped(event.payload))
     case .json:
-      if let text = String(data: event.payload, encoding: .utf8) {
-        console.json([
-          "topic": .string(event.topic), "id": .string(String(event.id)), "seq": .number(event.sequence),
-          "time": .string(console.time(event.id)), "payload": .string(text),
-        ])
-      } else {
-        console.json([
-          "topic": .string(event.topic), "id": .string(String(event.id)), "seq": .number(event.sequence),
-          "time": .string(console.time(event.id)), "payload_base64": .string(event.payload.base64EncodedString()),
-        ])
-      }
+      let text = String(data: event.payload, encoding: .utf8)
+      console.json([
+        "topic": .string(event.topic), "id": .string(String(event.id)), "seq": .number(event.sequence),
+        "time": .string(console.jsonTime(event.id)), "payload": .string(text ?? event.payload.base64EncodedString()),
+        "encoding": .string(text == nil ? "base64" : "utf8"),
+      ])
     case .raw:
-      console.outBytes(event.payload + Data([0x0A]))
+      console.outBytes(event.payload + layout.delimiter)
     }
   }
 

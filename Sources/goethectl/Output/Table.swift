@@ -1,12 +1,12 @@
 import Foundation
 
-/// Left-aligned text columns, two spaces apart, with an optional header.
+/// Left-aligned text columns, two spaces apart, under a header unless `--no-headers`.
 struct Table {
   var header: [String]
   var rows: [[String]] = []
 
   func render(_ console: Console) {
-    var widths = header.map(\.count)
+    var widths = header.map { console.noHeaders ? 0 : $0.count }
     for row in rows {
       for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
     }
@@ -15,7 +15,7 @@ struct Table {
         index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
       }.joined(separator: "  ")
     }
-    console.out(console.paint(line(header), .bold))
+    if !console.noHeaders { console.out(console.paint(line(header), .bold)) }
     for row in rows { console.out(line(row)) }
   }
 }

@@ -38,10 +38,11 @@ struct TopicPrinter {
     let fields: KeyValuePairs<String, JSONValue> = [
       "topic": .string(topic.name), "events": .number(topic.eventCount), "head_seq": .number(topic.headSequence),
       "first_id": topic.firstEventID.map { .string(String($0)) } ?? .null,
+      "first_time": topic.firstEventID.map { .string(console.jsonTime($0)) } ?? .null,
       "last_id": topic.lastEventID.map { .string(String($0)) } ?? .null,
-      "last_time": topic.lastEventID.map { .string(console.time($0)) } ?? .null,
+      "last_time": topic.lastEventID.map { .string(console.jsonTime($0)) } ?? .null,
       "index_granularity": .string(topic.granularity.description),
-      "created": .string(console.time(topic.created)),
+      "created": .string(console.jsonTime(topic.created)),
       "consumers": .raw("[" + topic.consumers.map { CursorPrinter(console: console).object($0) }.joined(separator: ",") + "]"),
     ]
     console.json(fields)
@@ -63,12 +64,15 @@ struct CursorPrinter {
     table.render(console)
   }
 
-  func object(_ cursor: CursorInfo) -> String {
-    let fields: KeyValuePairs<String, JSONValue> = [
-      "topic": .string(cursor.topic), "consumer": .string(cursor.consumer), "id": .string(String(cursor.eventID)),
-      "seq": .number(cursor.sequence), "lag": .number(cursor.lag), "updated": .string(console.time(cursor.updated)),
+  func fields(_ cursor: CursorInfo) -> [(String, JSONValue)] {
+    [
+      ("topic", .string(cursor.topic)), ("consumer", .string(cursor.consumer)), ("id", .string(String(cursor.eventID))),
+      ("seq", .number(cursor.sequence)), ("lag", .number(cursor.lag)), ("updated", .string(console.jsonTime(cursor.updated))),
     ]
-    return "{" + fields.map { "\(JSONValue.quote($0.key)):\($0.value.encoded)" }.joined(separator: ",") + "}"
+  }
+
+  func object(_ cursor: CursorInfo) -> String {
+    JSONValue.object(fields(cursor))
   }
 
   func print(_ cursors: [CursorInfo]) {

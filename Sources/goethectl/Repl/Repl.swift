@@ -4,7 +4,8 @@ import GoetheKit
 
 /// The interactive session: each line is parsed by the same command tree as the command line and
 /// run the same way. On a terminal it uses readline (history, Ctrl-R, TAB); with stdin from a file
-/// or pipe it reads commands line by line without prompts and stops at the first failure.
+/// or pipe it reads commands line by line without prompts and stops at the first failure, whose
+/// error names its line (`goethectl: line 3: ...`).
 struct Repl {
   let options: GlobalOptions
   let continueOnError: Bool
@@ -33,10 +34,12 @@ struct Repl {
 
   private func scripted() async -> ExitStatus {
     var result = ExitStatus.success
+    var number = 0
     while let line = readLine() {
+      number += 1
       let trimmed = line.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
-      guard let status = await execute(line) else { break }
+      guard let status = await execute(line, number: number) else { break }
       if status != .success {
         result = status
         if !continueOnError { return status }
@@ -45,13 +48,14 @@ struct Repl {
     return result
   }
 
-  /// Runs one line; nil when it asks to leave the session.
-  private func execute(_ line: String) async -> ExitStatus? {
+  /// Runs one line, the `number`th of a script; nil when it asks to leave the session.
+  private func execute(_ line: String, number: Int? = nil) async -> ExitStatus? {
+    let location = number.map { "line \($0)" }
     let words: [String]
     do {
       words = try ShellWords.split(line)
     } catch {
-      writeError("unterminated quote in: \(GoetheError.quoted(line))")
+      writeError("unterminated quote in: \(GoetheError.quoted(line))", at: location)
       return .usage
     }
     switch words.first {
@@ -59,17 +63,15 @@ struct Repl {
     case "exit", "quit": return nil
     case "help":
       if words.count == 1 {
-        StandardOutput.writeLine(Goethectl.helpMessage(columns: nil))
-        StandardOutput.writeLine(
-          "In this session: commands without the goethectl word; help COMMAND; exit, quit or Ctrl-D to leave.")
+        StandardOutput.writeLine(SessionHelp.text)
         return .success
       }
-      return await Main.run(Array(words.dropFirst()) + ["--help"], session: options)
+      return await Main.run(Array(words.dropFirst()) + ["--help"], session: options, line: number)
     case "repl":
-      writeError("already in a session")
+      writeError("already in a session", at: location)
       return .usage
     default:
-      let status = await Main.run(words, session: options)
+      let status = await Main.run(words, session: options, line: number)
       if status == .interrupted { StandardOutput.writeLine("") }
       return status
     }

@@ -8,9 +8,11 @@ struct ReplCompleter: Sendable {
     case consumer
   }
 
-  /// Candidates for the last word of `line` (the text before the cursor).
+  /// Candidates for the last word of `line` (the text before the cursor), each as it must be typed:
+  /// a name with a space or a quote in it comes quoted (`'night shift'`), since readline puts the
+  /// candidate in place of the whole word, an opening quote included.
   func candidates(for line: String, names: (NameKind) -> [String]) -> [String] {
-    guard let scanned = try? ShellWords.scan(line) else { return [] }
+    guard let scanned = Self.scan(line) else { return [] }
     var words = scanned.words
     let prefix = scanned.endsInWord ? words.removeLast() : ""
     let (command, depth) = tree.descend(words)
@@ -28,7 +30,15 @@ struct ReplCompleter: Sendable {
       let index = positionalIndex(rest, command: command)
       if index < positionals.count { options = values(for: positionals[index], names: names) }
     }
-    return options.filter { $0.hasPrefix(prefix) }.sorted()
+    return options.filter { $0.hasPrefix(prefix) }.sorted().map(ShellWords.quoted)
+  }
+
+  /// The words of `line`, the last one possibly in a quote still open, as it is while being typed.
+  private static func scan(_ line: String) -> (words: [String], endsInWord: Bool)? {
+    for closing in ["", "'", "\""] {
+      if let scanned = try? ShellWords.scan(line + closing) { return scanned }
+    }
+    return nil
   }
 
   private func values(for argument: CommandTree.Argument, names: (NameKind) -> [String]) -> [String] {

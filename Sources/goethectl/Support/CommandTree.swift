@@ -1,9 +1,8 @@
-import ArgumentParser
 import Foundation
 
-/// goethectl's commands, subcommands, flags and argument kinds, read from ArgumentParser's own
-/// description of the command tree (`--experimental-dump-help`), so that REPL completion and the
-/// check of words starting with '-' (``DashWords``) can never drift from what the parser accepts.
+/// A command tree's commands, subcommands, flags and argument kinds, read from ArgumentParser's
+/// own description of it (`--experimental-dump-help`), so that session completion and the checks
+/// of a command line before parsing can never drift from what the parser accepts.
 struct CommandTree: Sendable {
   struct Argument: Sendable {
     var names: [String]
@@ -17,18 +16,6 @@ struct CommandTree: Sendable {
   var subcommands: [CommandTree]
   var arguments: [Argument]
 
-  /// The tree of `Goethectl`, as the parser reads command lines.
-  static let goethectl =
-    CommandTree(dumpedHelp: dumpHelp()) ?? CommandTree(name: "goethectl", subcommands: [], arguments: [])
-
-  /// The commands of a session: those of goethectl but `repl`, and `help`, `exit` and `quit`.
-  static let session: CommandTree = {
-    var tree = goethectl
-    tree.subcommands.removeAll { $0.name == "repl" }
-    for word in ["help", "exit", "quit"] { tree.subcommands.append(CommandTree(name: word, subcommands: [], arguments: [])) }
-    return tree
-  }()
-
   /// The command reached by following `words` from this one, and how many words named commands.
   func descend(_ words: [String]) -> (command: CommandTree, depth: Int) {
     var command = self
@@ -41,22 +28,14 @@ struct CommandTree: Sendable {
     return (command, depth)
   }
 
-  private static func dumpHelp() -> Data {
-    do {
-      _ = try Goethectl.parseAsRoot(["--experimental-dump-help"])
-    } catch {
-      return Data(Goethectl.fullMessage(for: error).utf8)
-    }
-    return Data()
-  }
-
-  private init(name: String, subcommands: [CommandTree], arguments: [Argument]) {
+  init(name: String, subcommands: [CommandTree], arguments: [Argument]) {
     self.name = name
     self.subcommands = subcommands
     self.arguments = arguments
   }
 
-  private init?(dumpedHelp data: Data) {
+  /// The tree in ArgumentParser's `--experimental-dump-help` JSON.
+  init?(dumpedHelp data: Data) {
     guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
       let command = root["command"] as? [String: Any]
     else { return nil }

@@ -12,6 +12,8 @@ struct EventStream: Sendable {
     case consumer(String)
     /// The end of the topic.
     case tail
+    /// Just after the last event printed before a reconnection, which needs no note.
+    case resumed
   }
 
   var topic: String
@@ -22,9 +24,16 @@ struct EventStream: Sendable {
   var limit: UInt64?
   var follow: Bool
   var console: Console
+  var layout = EventLayout()
+  /// The verb of the summary a terminal gets at the end, `replayed` in `replayed 6 events`; none for tail.
+  var summary: String? = nil
 
+  /// - Parameters:
+  ///   - onStart: called once the server has accepted the subscription.
+  ///   - afterBatch: called with each batch once it is written out.
   func run(
-    _ client: GoetheClient, afterBatch: @escaping @Sendable ([StoredEvent]) async throws -> Void = { _ in }
+    _ client: GoetheClient, onStart: @escaping @Sendable () -> Void = {},
+    afterBatch: @escaping @Sendable ([StoredEvent]) async throws -> Void = { _ in }
   ) async throws {
     // A limit of 0 reads none, as `tail -n 0` does; the server reads 0 as no limit, so the
     // stream is bounded before any event instead: the topic and start are still checked.
@@ -32,17 +41,21 @@ struct EventStream: Sendable {
     try await client.subscribe(
       topic, from: from, to: none ? .event(0) : to, limit: none ? nil : limit, follow: follow && !none
     ) { subscription in
+      onStart()
       if !none { noteStart(subscription) }
-      let printer = EventPrinter(console: console)
+      let printer = EventPrinter(console: console, layout: layout)
       var progress = ProgressMeter(console: console, total: expectedCount(subscription))
+      var printed = 0
       for try await batch in subscription {
         progress.clear()
         batch.forEach(printer.print)
         console.flush()
         try await afterBatch(batch)
         progress.advance(by: batch.count)
+        printed += batch.count
       }
       progress.finish()
+      if let summary { console.summary("\(summary) \(printed == 1 ? "1 event" : "\(printed) events")") }
     }
   }
 
@@ -67,6 +80,8 @@ struct EventStream: Sendable {
       console.note("no event at or after \"\(text)\" yet" + waiting)
     case (.waiting, .consumer(let consumer)):
       console.note("consumer \(consumer) has read every event of \(topic)" + waiting)
+    case (.waiting, .resumed):
+      break
     case (.waiting, .tail):
       // `tail -n 0` starts after the head on purpose; only an empty topic is worth a note.
       guard subscription.headSequence == 0 else { break }

@@ -5,13 +5,14 @@ import Synchronization
 /// Reads lines from stdin or a file on a thread of its own and hands them out in batches: all the
 /// lines that arrived since the last batch (up to a limit), so a fast producer fills appends and a
 /// slow one sends each line as it comes. The reader stops reading while enough lines are waiting.
+/// Blank lines are skipped; each line keeps its number in the input, for messages.
 final class LineReader: Sendable {
   static let maxBatchLines = 1_000
   static let maxBatchBytes = 4 << 20
   private static let maxWaiting = 10_000
 
   private struct State {
-    var lines: [Data] = []
+    var lines: [InputLine] = []
     var finished = false
     var consumer: CheckedContinuation<Void, Never>?
   }
@@ -41,15 +42,17 @@ final class LineReader: Sendable {
   private func read(_ file: UnsafeMutablePointer<FILE>) {
     var buffer: UnsafeMutablePointer<CChar>?
     var capacity = 0
+    var number = 0
     defer { free(buffer) }
     while true {
       let length = getline(&buffer, &capacity, file)
       guard length >= 0, let buffer else { break }
+      number += 1
       var line = Data(bytes: buffer, count: length)
       while let last = line.last, last == 0x0A || last == 0x0D { line.removeLast() }
       guard !line.isEmpty else { continue }
       let (waiter, full) = state.withLock { state in
-        state.lines.append(line)
+        state.lines.append(InputLine(number: number, payload: line))
         defer { state.consumer = nil }
         return (state.consumer, state.lines.count >= Self.maxWaiting)
       }
@@ -65,13 +68,13 @@ final class LineReader: Sendable {
   }
 
   /// The lines that arrived since the last call, waiting for at least one; nil at the end of input.
-  func nextBatch() async -> [Data]? {
+  func nextBatch() async -> [InputLine]? {
     while true {
-      let taken = state.withLock { state -> [Data]? in
+      let taken = state.withLock { state -> [InputLine]? in
         var bytes = 0
         let count = state.lines.prefix(Self.maxBatchLines).prefix { line in
-          bytes += line.count
-          return bytes <= Self.maxBatchBytes || bytes == line.count
+          bytes += line.payload.count
+          return bytes <= Self.maxBatchBytes || bytes == line.payload.count
         }.count
         guard count > 0 else { return nil }
         let wasFull = state.lines.count >= Self.maxWaiting
@@ -93,4 +96,11 @@ final class LineReader: Sendable {
       }
     }
   }
+}
+
+/// A line of produce's input, without its line break.
+struct InputLine: Sendable {
+  /// 1 for the first line; blank lines count too, as an editor numbers them.
+  let number: Int
+  let payload: Data
 }

@@ -55,19 +55,26 @@ enum DashWords {
 }
 
 extension CommandTree {
-  /// Whether ArgumentParser can read `word` as short options of this command: each of them one,
-  /// and at most one taking a value (`-f`, `-n 5`, `-fn 5`, `-o=json`).
+  /// Whether ArgumentParser can read `word` as short options of this command: flags and at most
+  /// one option taking a value, last (`-f`, `-n 5`, `-fn 5`, `-o=json`), or an option taking a
+  /// value with the value joined to it (`-n1`, `-ojson`).
   fileprivate func accepts(_ word: String) -> Bool {
-    let letters = word.dropFirst().prefix { $0 != "=" }.map { "-\($0)" }
-    let options = letters.map { name in arguments.first { $0.names.contains(name) } }
-    return options.allSatisfy { $0 != nil } && options.count { $0?.takesValue == true } <= 1
+    let letters = Array(word.dropFirst().prefix { $0 != "=" })
+    for (index, letter) in letters.enumerated() {
+      guard let option = arguments.first(where: { $0.names.contains("-\(letter)") }) else { return false }
+      if option.takesValue { return index == 0 || index == letters.count - 1 }
+    }
+    return true
   }
 
   /// Whether the word after `option` is its value: a long option without `=value`, or short
   /// options one of which takes a value.
   fileprivate func takesValue(after option: String) -> Bool {
     guard !option.contains("=") else { return false }
-    let names = option.hasPrefix("--") ? [option] : option.dropFirst().map { "-\($0)" }
-    return arguments.contains { $0.takesValue && !Set($0.names).isDisjoint(with: names) }
+    if option.hasPrefix("--") { return arguments.contains { $0.takesValue && $0.names.contains(option) } }
+    // The value follows at once when the option taking it is not the last letter (`-n1`).
+    let options = option.dropFirst().map { letter in arguments.first { $0.names.contains("-\(letter)") } }
+    guard let valued = options.firstIndex(where: { $0?.takesValue == true }) else { return false }
+    return valued == options.count - 1
   }
 }

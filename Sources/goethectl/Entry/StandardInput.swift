@@ -1,0 +1,13 @@
+import Foundation
+
+/// goethectl's stdin, as far as what it is decides what goethectl does.
+enum StandardInput {
+  /// Whether stdin is a regular file or a pipe, as for `goethectl < script`, rather than a
+  /// terminal, /dev/null or closed.
+  static var isFileOrPipe: Bool {
+    var status = stat()
+    guard fstat(STDIN_FILENO, &status) == 0 else { return false }
+    let kind = status.st_mode & S_IFMT
+    return kind == S_IFREG || kind == S_IFIFO
+  }
+}
