@@ -175,13 +175,13 @@ _goethectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topic|produce|tail|replay|consume|cursor|bench|repl|completion|version|help)
+    topic|produce|tail|replay|consume|cursor|cluster|bench|repl|completion|version|help)
         # Offer subcommand argument completions
         "_goethectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor bench repl completion version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor cluster bench repl completion version help' -- "${cur}"))
         ;;
     esac
 }
@@ -643,6 +643,53 @@ _goethectl_cursor_delete() {
         ;;
     2)
         __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion cursor delete -- positional@1 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_cluster() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __goethectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    status)
+        # Offer subcommand argument completions
+        "_goethectl_cluster_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'status' -- "${cur}"))
+        ;;
+    esac
+}
+
+_goethectl_cluster_status() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout)
+    __goethectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac

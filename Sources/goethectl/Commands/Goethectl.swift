@@ -26,7 +26,8 @@ struct Goethectl: AsyncParsableCommand {
     version: "goethectl \(GoetheVersion.current)",
     subcommands: [
       TopicCommand.self, ProduceCommand.self, TailCommand.self, ReplayCommand.self, ConsumeCommand.self,
-      CursorCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self, VersionCommand.self,
+      CursorCommand.self, ClusterCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self,
+      VersionCommand.self,
     ])
 
   static let positionHelp = """
