@@ -1,3 +1,5 @@
+import Foundation
+
 /// What `help` prints in a session: its commands as typed there, with their abstracts, without the
 /// shell's usage line and without what only the shell's command line means (`repl`).
 enum SessionHelp {
