@@ -1,11 +1,14 @@
 """goethectl produce: an argument, stdin lines, --whole, --file, --expect-seq, streaming stdin."""
 
 import os
+import shutil
 import tempfile
 import time
 import unittest
 
-from support import GoetheTestCase, parse_ids, parse_json_lines, utc_time
+from pathlib import Path
+
+from support import Daemon, GoetheTestCase, Streaming, parse_ids, parse_json_lines, utc_time
 
 
 class ProduceTests(GoetheTestCase):
@@ -164,6 +167,25 @@ class ProduceTests(GoetheTestCase):
         self.assertLess(first, second)
         events = self.replay_json(self.topic)
         self.assertEqual([(int(e["id"]), e["payload"]) for e in events], [(first, "first"), (second, "second")])
+
+
+class ProduceCutOffTests(unittest.TestCase):
+    def test_a_server_lost_part_way_is_reported_with_the_lines_stored_before(self):
+        tmp = tempfile.mkdtemp(prefix="goethectl-cutoff-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        daemon = Daemon(Path(tmp) / "data").start()
+        self.addCleanup(daemon.kill)
+        produce = Streaming(["produce", "cutoff"], daemon.address, stdin=True)
+        self.addCleanup(produce.kill)
+        produce.write("\nfirst\n")
+        parse_ids(produce.read_line())
+        self.assertEqual(daemon.stop(), 0)
+        produce.write("second\n")
+        produce.close_stdin()
+        self.assertIn(produce.wait(), (1, 4))
+        (line,) = produce.stderr_lines
+        self.assertTrue(line.startswith("goethectl: "), line)
+        self.assertTrue(line.endswith("; stored line 2 (1 event) before that"), line)
 
 
 if __name__ == "__main__":

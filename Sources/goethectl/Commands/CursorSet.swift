@@ -10,7 +10,7 @@ struct CursorSet: AsyncParsableCommand {
       beginning and end resume with the first event and with the next to arrive. Prints the move \
       as sequence numbers, e.g. billing on orders: seq 5 → 0 (none when there was no cursor). \
       With --dry-run it prints the move without making it. \
-      Positions: \(Goethectl.positionHelp)
+      Positions: \(PositionArguments.help)
       """)
 
   @OptionGroup var cursor: CursorArguments

@@ -80,7 +80,7 @@ struct TailCommand: AsyncParsableCommand {
 struct ReplayCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "replay", abstract: "Print the events of a topic from a position; moves no cursor.",
-    discussion: "Positions: \(Goethectl.positionHelp)")
+    discussion: "Positions: \(PositionArguments.help)")
 
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
   var topic: String

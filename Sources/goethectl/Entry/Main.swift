@@ -15,7 +15,7 @@ enum Main {
     if let options = try? GlobalOptions.parse(arguments),
       isatty(STDIN_FILENO) == 1 ? isatty(STDOUT_FILENO) == 1 : StandardInput.isFileOrPipe
     {
-      status = await Repl(options: options, continueOnError: false).run()
+      status = await ReplCommand.session(options: options, continueOnError: false).run()
     } else {
       status = await run(arguments)
     }

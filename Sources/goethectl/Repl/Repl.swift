@@ -9,6 +9,10 @@ import GoetheKit
 struct Repl {
   let options: GlobalOptions
   let continueOnError: Bool
+  /// The session's commands, for TAB and help.
+  let tree: CommandTree
+  /// Runs one command line, given as words, with the number of its line in a script.
+  let runCommand: (_ words: [String], _ line: Int?) async -> ExitStatus
 
   func run() async -> ExitStatus {
     isatty(STDIN_FILENO) == 1 ? await interactive() : await scripted()
@@ -17,7 +21,7 @@ struct Repl {
   private func interactive() async -> ExitStatus {
     let server = (try? options.address()) ?? .defaultServer
     let names = NameCache(server: server)
-    let completer = ReplCompleter(tree: .session)
+    let completer = ReplCompleter(tree: tree)
     let editor = LineEditor(historyFile: LineEditor.defaultHistoryFile) { line in
       completer.candidates(for: line) { names.names($0) }
     }
@@ -63,15 +67,15 @@ struct Repl {
     case "exit", "quit": return nil
     case "help":
       if words.count == 1 {
-        StandardOutput.writeLine(SessionHelp.text)
+        StandardOutput.writeLine(SessionHelp.text(for: tree))
         return .success
       }
-      return await Main.run(Array(words.dropFirst()) + ["--help"], session: options, line: number)
+      return await runCommand(Array(words.dropFirst()) + ["--help"], number)
     case "repl":
       writeError("already in a session", at: location)
       return .usage
     default:
-      let status = await Main.run(words, session: options, line: number)
+      let status = await runCommand(words, number)
       if status == .interrupted { StandardOutput.writeLine("") }
       return status
     }

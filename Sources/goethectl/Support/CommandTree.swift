@@ -13,6 +13,7 @@ struct CommandTree: Sendable {
   }
 
   var name: String
+  var abstract = ""
   var subcommands: [CommandTree]
   var arguments: [Argument]
 
@@ -28,8 +29,9 @@ struct CommandTree: Sendable {
     return (command, depth)
   }
 
-  init(name: String, subcommands: [CommandTree], arguments: [Argument]) {
+  init(name: String, abstract: String = "", subcommands: [CommandTree], arguments: [Argument]) {
     self.name = name
+    self.abstract = abstract
     self.subcommands = subcommands
     self.arguments = arguments
   }
@@ -44,6 +46,7 @@ struct CommandTree: Sendable {
 
   private init(json: [String: Any]) {
     name = json["commandName"] as? String ?? ""
+    abstract = json["abstract"] as? String ?? ""
     subcommands = (json["subcommands"] as? [[String: Any]] ?? []).map(CommandTree.init(json:))
     arguments = (json["arguments"] as? [[String: Any]] ?? []).compactMap { argument in
       guard argument["shouldDisplay"] as? Bool ?? true, let kind = argument["kind"] as? String else { return nil }

@@ -10,6 +10,14 @@ import GoetheKit
 struct PositionArguments {
   let reader: PositionExpression
 
+  /// The forms, for help texts.
+  static let help = """
+    beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time, or UTC with --utc), \
+    08:15 (today), a zone after any of these ("2019-05-03 14:00 UTC", "08:15 Europe/Berlin"), \
+    2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" or -15m (s, m, h, d), \
+    now, today, yesterday. A time means the first event committed at or after it.
+    """
+
   init(utc: Bool) {
     reader = PositionExpression(timeZone: utc ? TimeZone(identifier: "UTC")! : .current)
   }

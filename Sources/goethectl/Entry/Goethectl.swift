@@ -6,7 +6,7 @@ struct Goethectl: AsyncParsableCommand {
     commandName: "goethectl",
     abstract: "The operator's tool for Goethe: topics, producing, tailing, replays, consumers.",
     discussion: """
-      Positions (--from, --to, cursor set): \(positionHelp)
+      Positions (--from, --to, cursor set): \(PositionArguments.help)
 
       Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 not found, \
       4 cannot reach the server (refused, no answer within --timeout, or not a goethe server there), \
@@ -29,11 +29,4 @@ struct Goethectl: AsyncParsableCommand {
       CursorCommand.self, ClusterCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self,
       VersionCommand.self,
     ])
-
-  static let positionHelp = """
-    beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time, or UTC with --utc), \
-    08:15 (today), a zone after any of these ("2019-05-03 14:00 UTC", "08:15 Europe/Berlin"), \
-    2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" or -15m (s, m, h, d), \
-    now, today, yesterday. A time means the first event committed at or after it.
-    """
 }

@@ -10,7 +10,14 @@ struct ReplCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
-    let status = await Repl(options: global, continueOnError: continueOnError).run()
+    let status = await Self.session(options: global, continueOnError: continueOnError).run()
     if status != .success { throw ExitCode(status.rawValue) }
+  }
+
+  /// A session whose lines run as goethectl's command lines, with the session's options.
+  static func session(options: GlobalOptions, continueOnError: Bool) -> Repl {
+    Repl(options: options, continueOnError: continueOnError, tree: .session) { words, line in
+      await Main.run(words, session: options, line: line)
+    }
   }
 }
