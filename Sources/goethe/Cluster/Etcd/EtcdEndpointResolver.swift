@@ -10,8 +10,9 @@ struct EtcdEndpointsTarget: ResolvableTarget, Sendable {
   var endpoints: EtcdEndpoints
 }
 
-/// Resolves an ``EtcdEndpointsTarget`` each time the channel asks (after a connection fails, say):
-/// every endpoint becomes one gRPC endpoint, in the given order, for the default pick-first policy.
+/// Resolves an ``EtcdEndpointsTarget`` each time the channel asks (after a connection fails, say),
+/// into one gRPC endpoint with every address in the given order: the default pick-first policy
+/// uses only the first endpoint, and tries its addresses in turn.
 struct EtcdEndpointsResolverFactory: NameResolverFactory {
   typealias Target = EtcdEndpointsTarget
 
@@ -31,14 +32,13 @@ struct EtcdEndpointsResolverFactory: NameResolverFactory {
       let endpoints: EtcdEndpoints
 
       mutating func next() async throws -> NameResolutionResult? {
-        var resolved: [Endpoint] = []
+        var resolved: [GRPCNIOTransportHTTP2.SocketAddress] = []
         for address in endpoints.addresses {
           // A name that does not resolve now may later: it is left out rather than failing the others.
-          if let addresses = try? await Self.resolve(address), !addresses.isEmpty {
-            resolved.append(Endpoint(addresses: addresses))
-          }
+          if let addresses = try? await Self.resolve(address) { resolved += addresses }
         }
-        return NameResolutionResult(endpoints: resolved, serviceConfig: nil)
+        return NameResolutionResult(
+          endpoints: resolved.isEmpty ? [] : [Endpoint(addresses: resolved)], serviceConfig: nil)
       }
 
       /// The socket addresses of `address`; getaddrinfo blocks, so it runs on NIO's thread pool.
