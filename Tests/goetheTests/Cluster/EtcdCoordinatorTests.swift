@@ -68,14 +68,15 @@ struct EtcdCoordinatorTests {
         #expect(coordinator.holdsLeadership(epoch: epoch))
 
         server.pause()
-        let paused = ContinuousClock.now
+        // etcd tells it nothing: only its clock can, within the TTL (2 s) of the last renewal etcd
+        // acknowledged, plus some slack for a loaded machine.
         try await eventually("the leader steps down", within: .seconds(3)) {
           !coordinator.holdsLeadership(epoch: epoch)
         }
-        #expect(ContinuousClock.now - paused <= .seconds(2) + .milliseconds(500))
+        let asked = ContinuousClock.now
         let error = await #expect(throws: GoetheError.self) { try await coordinator.metadata("x") }
         #expect(error?.code == .deadlineExceeded)
-        #expect(ContinuousClock.now - paused < .seconds(5))
+        #expect(ContinuousClock.now - asked < .seconds(5), "the deadline is 1 s")
 
         server.resume()
         try await eventually("the node is a member again", within: .seconds(10)) {
@@ -104,14 +105,14 @@ struct EtcdCoordinatorTests {
         error?.message == "cannot reach etcd at 127.0.0.1:\(port) (connection refused)"
           || error?.message == "etcd at 127.0.0.1:\(port) did not answer within 1 s")
       #expect([.unreachable, .deadlineExceeded].contains(error?.code))
-      #expect(ContinuousClock.now - start < .seconds(3))
+      #expect(ContinuousClock.now - start < .seconds(5))
 
       let nodes = ClusterNodes([coordinator])
       nodes.start(0)
       let campaigning = ContinuousClock.now
       let refused = await #expect(throws: GoetheError.self) { try await coordinator.campaign() }
       #expect(refused?.message.hasPrefix("no lease from etcd at 127.0.0.1:\(port) within 1 s: ") == true)
-      #expect(ContinuousClock.now - campaigning < .seconds(3))
+      #expect(ContinuousClock.now - campaigning < .seconds(5))
       await nodes.stopAll()
     }
   }
