@@ -28,7 +28,8 @@ struct EtcdCoordinatorTests {
   }
 
   /// etcd ends the leader's lease (as when its TTL ran out): the leader learns it and stops
-  /// leading, the other candidate wins, and the old leader registers again under a new lease.
+  /// leading, the other candidate wins, and the old leader leaves the members, then registers
+  /// again under a new lease.
   @Test func aLeaseEtcdEndsEndsTheLeadershipAndTheMemberRegistersAgain() async throws {
     try await EtcdServer.withServer { server in
       try await server.withCoordinators(size: 2, leaseTTL: .seconds(10)) { coordinators in
@@ -40,6 +41,9 @@ struct EtcdCoordinatorTests {
         let campaigns = Campaigns(coordinators, nodes: [1])
         defer { campaigns.cancel() }
         try await CoordinatorBackend.etcd.waitUntilCampaigning(2, coordinators)
+        let members = Recorder(b.members())
+        defer { members.cancel() }
+        try await eventually("both are members") { members.last == [a.member, b.member] }
         let lease = try #require(try await memberLease(of: a))
         try await b.client.revokeLease(lease)
 
@@ -50,6 +54,8 @@ struct EtcdCoordinatorTests {
           let current = try await memberLease(of: a)
           return current != nil && current != lease
         }
+        try await eventually("n1 is a member again") { members.last == [a.member, b.member] }
+        #expect(members.values.contains([b.member]), "n1 left when its lease ended: \(members.values)")
         await nodes.stopAll()
       }
     }
