@@ -332,6 +332,9 @@ final class EtcdCoordinator: Coordinator {
     snapshot.values.values.min { $0.createRevision < $1.createRevision }
   }
 
+  /// Follows the candidates' keys rather than etcd's Observe call, which reports each new leader
+  /// but never that there is none. While etcd cannot be reached the stream is silent, then current
+  /// again.
   func leadership() -> AsyncThrowingStream<Leadership, any Error> {
     Self.changes(of: client.snapshots(of: keys.candidates, logger: logger)) { snapshot in
       self.noteElection(snapshot)
