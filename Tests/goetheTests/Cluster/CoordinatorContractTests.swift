@@ -116,7 +116,7 @@ struct CoordinatorContractTests {
 
   @Test(arguments: CoordinatorBackend.allCases)
   func compareAndSetNeedsTheCurrentVersion(backend: CoordinatorBackend) async throws {
-    try await backend.withNodes(2, running: false) { nodes in
+    try await backend.withNodes(2) { nodes in
       let (a, b) = (nodes[0], nodes[1])
       #expect(try await a.metadata("in-sync") == nil)
       #expect(try await a.compareAndSet("in-sync", to: [1], expected: nil))

@@ -27,6 +27,23 @@ struct EtcdCoordinatorTests {
     }
   }
 
+  /// run() carries the connection: once it ends, so do the coordinator's streams and calls.
+  @Test func whenRunEndsTheStreamsAndCallsEnd() async throws {
+    try await EtcdServer.withServer { server in
+      try await server.withCoordinators(size: 1, leaseTTL: .seconds(10)) { coordinators in
+        let nodes = ClusterNodes(coordinators)
+        let coordinator = coordinators[0]
+        nodes.start(0)
+        let members = Recorder(coordinator.members())
+        defer { members.cancel() }
+        try await eventually("n1 is a member") { members.last == [coordinator.member] }
+        await nodes.stopAll()
+        try await eventually("the members stream fails") { members.failure != nil }
+        await #expect(throws: (any Error).self) { try await coordinator.metadata("x") }
+      }
+    }
+  }
+
   /// etcd ends the leader's lease (as when its TTL ran out): the leader learns it and stops
   /// leading, the other candidate wins, and the old leader leaves the members, then registers
   /// again under a new lease.
@@ -102,25 +119,23 @@ struct EtcdCoordinatorTests {
       endpoints: try EtcdEndpoints(parsing: "etcd://127.0.0.1:\(port)"), cluster: "test", leaseTTL: .seconds(2),
       requestTimeout: .seconds(1))
     let member = ClusterMember(nodeID: "n1", address: ServerAddress(host: "127.0.0.1", port: 7001))
-    try await EtcdCoordinator.withCoordinator(member: member, settings: settings, logger: quietLogger) {
-      coordinator in
-      let start = ContinuousClock.now
-      let error = await #expect(throws: GoetheError.self) { try await coordinator.metadata("x") }
-      // Refused at once; on a loaded machine the deadline may come first.
-      #expect(
-        error?.message == "cannot reach etcd at 127.0.0.1:\(port) (connection refused)"
-          || error?.message == "etcd at 127.0.0.1:\(port) did not answer within 1 s")
-      #expect([.unreachable, .deadlineExceeded].contains(error?.code))
-      #expect(ContinuousClock.now - start < .seconds(5))
+    let coordinator = try EtcdCoordinator(member: member, settings: settings, logger: quietLogger)
+    let nodes = ClusterNodes([coordinator])
+    nodes.start(0)
+    let start = ContinuousClock.now
+    let error = await #expect(throws: GoetheError.self) { try await coordinator.metadata("x") }
+    // Refused at once; on a loaded machine the deadline may come first.
+    #expect(
+      error?.message == "cannot reach etcd at 127.0.0.1:\(port) (connection refused)"
+        || error?.message == "etcd at 127.0.0.1:\(port) did not answer within 1 s")
+    #expect([.unreachable, .deadlineExceeded].contains(error?.code))
+    #expect(ContinuousClock.now - start < .seconds(5))
 
-      let nodes = ClusterNodes([coordinator])
-      nodes.start(0)
-      let campaigning = ContinuousClock.now
-      let refused = await #expect(throws: GoetheError.self) { try await coordinator.campaign() }
-      #expect(refused?.message.hasPrefix("no lease from etcd at 127.0.0.1:\(port) within 1 s: ") == true)
-      #expect(ContinuousClock.now - campaigning < .seconds(5))
-      await nodes.stopAll()
-    }
+    let campaigning = ContinuousClock.now
+    let refused = await #expect(throws: GoetheError.self) { try await coordinator.campaign() }
+    #expect(refused?.message.hasPrefix("no lease from etcd at 127.0.0.1:\(port) within 1 s: ") == true)
+    #expect(ContinuousClock.now - campaigning < .seconds(5))
+    await nodes.stopAll()
   }
 
   /// The endpoints are tried in turn: a dead one first does not stop the client, nor does a host

@@ -3,55 +3,72 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import GoetheKit
 import SwiftProtobuf
+import Synchronization
 
 /// The etcd v3 API as the coordinator uses it, over one gRPC connection: every failure becomes a
 /// ``GoetheError`` that names the endpoints, and every request-response call has a deadline, so an
 /// unreachable etcd is an error rather than a hang. Streams have no deadline; they end with the
 /// connection.
-struct EtcdClient: Sendable {
+///
+/// Nothing is dialled until ``runConnections()``, which runs once; calls made before wait for it
+/// (up to their deadline), and calls made after ``close()`` fail.
+final class EtcdClient: Sendable {
   typealias Transport = HTTP2ClientTransport.Posix
 
   let endpoints: EtcdEndpoints
   let requestTimeout: Duration
+  private let grpc: GRPCClient<Transport>
   private let kv: Etcdserverpb_KV.Client<Transport>
   private let watchService: Etcdserverpb_Watch.Client<Transport>
   private let lease: Etcdserverpb_Lease.Client<Transport>
   private let election: V3electionpb_Election.Client<Transport>
+  private let closed = Atomic(false)
+
+  init(endpoints: EtcdEndpoints, requestTimeout: Duration) throws {
+    var resolvers = NameResolverRegistry()
+    resolvers.registerFactory(EtcdEndpointsResolverFactory())
+    do {
+      grpc = GRPCClient(
+        transport: try HTTP2ClientTransport.Posix(
+          target: EtcdEndpointsTarget(endpoints: endpoints), transportSecurity: .plaintext,
+          resolverRegistry: resolvers))
+    } catch {
+      throw GoetheError(.invalidArgument, "cannot use etcd at \(endpoints): \(error)", cause: error)
+    }
+    self.endpoints = endpoints
+    self.requestTimeout = requestTimeout
+    kv = .init(wrapping: grpc)
+    watchService = .init(wrapping: grpc)
+    lease = .init(wrapping: grpc)
+    election = .init(wrapping: grpc)
+  }
+
+  /// Maintains the connection until ``close()`` or cancellation (which ends every call at once).
+  func runConnections() async throws {
+    try await grpc.runConnections()
+  }
+
+  /// Lets the calls in flight finish, and fails any new one.
+  func close() {
+    closed.store(true, ordering: .relaxed)
+    grpc.beginGracefulShutdown()
+  }
+
+  var isClosed: Bool { closed.load(ordering: .relaxed) }
 
   /// Connects to `endpoints`, runs `body`, then closes the connection.
   static func withClient<Result: Sendable>(
     endpoints: EtcdEndpoints, requestTimeout: Duration, _ body: (EtcdClient) async throws -> Result
   ) async throws -> Result {
-    var resolvers = NameResolverRegistry()
-    resolvers.registerFactory(EtcdEndpointsResolverFactory())
-    let grpc = GRPCClient(
-      transport: try HTTP2ClientTransport.Posix(
-        target: EtcdEndpointsTarget(endpoints: endpoints), transportSecurity: .plaintext,
-        resolverRegistry: resolvers))
+    let client = try EtcdClient(endpoints: endpoints, requestTimeout: requestTimeout)
     return try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await grpc.runConnections() }
-      defer { grpc.beginGracefulShutdown() }
-      let client = EtcdClient(
-        endpoints: endpoints, requestTimeout: requestTimeout, kv: .init(wrapping: grpc),
-        watchService: .init(wrapping: grpc), lease: .init(wrapping: grpc), election: .init(wrapping: grpc))
+      group.addTask { try await client.runConnections() }
+      defer { client.close() }
       let result = try await body(client)
       // Streams still open (a keepalive, a watch) would hold the graceful shutdown.
       group.cancelAll()
       return result
     }
-  }
-
-  private init(
-    endpoints: EtcdEndpoints, requestTimeout: Duration, kv: Etcdserverpb_KV.Client<Transport>,
-    watchService: Etcdserverpb_Watch.Client<Transport>, lease: Etcdserverpb_Lease.Client<Transport>,
-    election: V3electionpb_Election.Client<Transport>
-  ) {
-    self.endpoints = endpoints
-    self.requestTimeout = requestTimeout
-    self.kv = kv
-    self.watchService = watchService
-    self.lease = lease
-    self.election = election
   }
 
   /// Request-response calls: with a deadline, and failing at once while etcd cannot be reached

@@ -48,29 +48,25 @@ final class EtcdCoordinator: Coordinator {
     var validUntil: ContinuousClock.Instant
   }
 
-  private init(member: ClusterMember, settings: Settings, client: EtcdClient, logger: Logger) {
+  /// A coordinator of `member` in `settings.cluster`. Nothing is dialled until ``run()``: calls
+  /// made before it runs wait for it, up to their deadline.
+  init(member: ClusterMember, settings: Settings, logger: Logger = Logger(label: "goethe.cluster")) throws {
     self.member = member
     self.settings = settings
     self.keys = EtcdKeys(cluster: settings.cluster)
-    self.client = client
+    self.client = try EtcdClient(endpoints: settings.endpoints, requestTimeout: settings.requestTimeout)
     self.logger = logger
-  }
-
-  /// Connects to etcd, runs `body` with a coordinator of `member` in `settings.cluster`, then
-  /// closes the connection. ``run()`` is the caller's to start (and to end before `body` returns).
-  static func withCoordinator<Result: Sendable>(
-    member: ClusterMember, settings: Settings, logger: Logger = Logger(label: "goethe.cluster"),
-    _ body: (EtcdCoordinator) async throws -> Result
-  ) async throws -> Result {
-    try await EtcdClient.withClient(endpoints: settings.endpoints, requestTimeout: settings.requestTimeout) {
-      client in
-      try await body(EtcdCoordinator(member: member, settings: settings, client: client, logger: logger))
-    }
   }
 
   // MARK: Membership and lease
 
+  /// Runs the connection to etcd, and the session: the lease, the member key, and following the
+  /// election. Runs once; when it is cancelled the lease is revoked, so the member leaves at once,
+  /// and the connection closes, which ends every other call and stream of this coordinator.
   func run() async throws {
+    // The connection runs in a task of its own rather than a child, so that it outlives the
+    // cancellation of run() for as long as the revocation takes.
+    let connections = Task { try await client.runConnections() }
     var retry = EtcdRetryDelay(limit: max(settings.leaseTTL / 3, .milliseconds(100)))
     while true {
       do {
@@ -88,6 +84,9 @@ final class EtcdCoordinator: Coordinator {
       do { try await Task.sleep(for: retry.next()) } catch { break }
     }
     await revokeLease()
+    client.close()
+    connections.cancel()
+    _ = await connections.result
     throw CancellationError()
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import GoetheKit
 import Logging
 
 /// The keys under a prefix at one revision of the store.
@@ -13,7 +14,7 @@ extension EtcdClient {
   /// The keys under `prefix`: a snapshot at once, then a new one after each change, until the
   /// consumer is cancelled. A broken watch (etcd restarted, the connection lost, the history
   /// compacted) is taken up again from a fresh read, so an outage shows as a pause, after which
-  /// the snapshot is current again.
+  /// the snapshot is current again. The stream fails once the client is closed.
   func snapshots(of prefix: String, logger: Logger) -> AsyncThrowingStream<EtcdPrefixSnapshot, any Error> {
     let (stream, continuation) = AsyncThrowingStream<EtcdPrefixSnapshot, any Error>.makeStream()
     let task = Task {
@@ -47,6 +48,10 @@ extension EtcdClient {
         } catch is CancellationError {
           break
         } catch {
+          if isClosed {
+            continuation.finish(throwing: GoetheError(.unavailable, "the connection to etcd at \(endpoints) is closed"))
+            return
+          }
           logger.debug("watching etcd again after a failure", metadata: ["prefix": "\(prefix)", "error": "\(error)"])
         }
         do { try await Task.sleep(for: retry.next()) } catch { break }

@@ -14,7 +14,7 @@ enum CoordinatorBackend: String, CaseIterable, Sendable, CustomTestStringConvert
   var testDescription: String { rawValue }
 
   /// Runs `body` with `size` coordinators of one new cluster, nodes `n1`, `n2`... whose run() is not
-  /// started yet.
+  /// started yet (and which need it running to reach the backend).
   func withCoordinators(
     size: Int, leaseTTL: Duration, _ body: @Sendable ([any Coordinator]) async throws -> Void
   ) async throws {
@@ -47,15 +47,12 @@ extension EtcdServer {
   ) async throws {
     let settings = EtcdCoordinator.Settings(
       endpoints: endpoints, cluster: "test", leaseTTL: leaseTTL, requestTimeout: requestTimeout)
-    func nest(_ made: [EtcdCoordinator]) async throws {
-      guard made.count < size else { return try await body(made) }
-      let node = made.count + 1
-      let member = ClusterMember(nodeID: "n\(node)", address: ServerAddress(host: "127.0.0.1", port: 7000 + node))
-      try await EtcdCoordinator.withCoordinator(member: member, settings: settings, logger: quietLogger) {
-        try await nest(made + [$0])
-      }
+    let coordinators = try (1...size).map { node in
+      try EtcdCoordinator(
+        member: ClusterMember(nodeID: "n\(node)", address: ServerAddress(host: "127.0.0.1", port: 7000 + node)),
+        settings: settings, logger: quietLogger)
     }
-    try await nest([])
+    try await body(coordinators)
   }
 }
 
@@ -87,7 +84,7 @@ final class ClusterNodes: Sendable {
 
 extension CoordinatorBackend {
   /// Runs `body` with the nodes of a new cluster, every run() started unless `running` is false,
-  /// and stopped after.
+  /// and every run() stopped after.
   func withNodes(
     _ size: Int, leaseTTL: Duration = .seconds(10), running: Bool = true,
     _ body: @Sendable (ClusterNodes) async throws -> Void
