@@ -19,12 +19,11 @@ if [[ "${1:-}" == "--check" ]]; then
   trap 'rm -rf "$scratch"' EXIT
 fi
 
-# generate PROTO_DIR VISIBILITY PROTO...: writes PROTO_DIR/Generated (or, with --check, compares it
-# with a fresh generation in a scratch directory).
+# generate PROTO_DIR VISIBILITY: generates every PROTO_DIR/*.proto into PROTO_DIR/Generated (or,
+# with --check, compares that with a fresh generation in a scratch directory).
 stale=0
 generate() {
   local protos=$1 visibility=$2
-  shift 2
   local committed=$protos/Generated out=$protos/Generated
   if [[ -n "$scratch" ]]; then out=$scratch/$(echo "$protos" | tr / _); fi
   mkdir -p "$out"
@@ -35,13 +34,13 @@ generate() {
     --swift_out="$out" --swift_opt=Visibility=$visibility,UseAccessLevelOnImports=true \
     --grpc-swift_out="$out" \
     --grpc-swift_opt=Visibility=$visibility,Server=false,Client=true,UseAccessLevelOnImports=true \
-    "${@/#/$protos/}"
+    "$protos"/*.proto
   if [[ -n "$scratch" ]] && ! diff -ru "$committed" "$out"; then stale=1; fi
 }
 
-generate Sources/GoetheKit/Protocol Public goethe.proto health.proto
+generate Sources/GoetheKit/Protocol Public
 # etcd's own protos, trimmed; only the daemon uses them, so the generated client is internal.
-generate Sources/goethe/Cluster/Etcd/Protocol Internal kv.proto rpc.proto v3election.proto
+generate Sources/goethe/Cluster/Etcd/Protocol Internal
 
 if [[ -n "$scratch" ]]; then
   if [[ $stale -ne 0 ]]; then
