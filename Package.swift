@@ -60,7 +60,6 @@ let package = Package(
         "CLevelDB",
         "CMalloc",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
-        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,6 +74,8 @@ let package = Package(
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Configuration", package: "swift-configuration"),
+        // The etcd client generated from Cluster/Etcd/Protocol.
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
       ],
       exclude: [
         "Cluster/Etcd/Protocol/kv.proto", "Cluster/Etcd/Protocol/rpc.proto", "Cluster/Etcd/Protocol/v3election.proto",
