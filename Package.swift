@@ -74,6 +74,11 @@ let package = Package(
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Configuration", package: "swift-configuration"),
+        // The etcd client generated from Cluster/Etcd/Protocol.
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+      ],
+      exclude: [
+        "Cluster/Etcd/Protocol/kv.proto", "Cluster/Etcd/Protocol/rpc.proto", "Cluster/Etcd/Protocol/v3election.proto",
       ],
       swiftSettings: swiftSettings
     ),

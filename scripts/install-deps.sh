@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, when they are missing.
 set -euo pipefail
-packages=(libleveldb-dev libreadline-dev protobuf-compiler python3-pexpect)
+# etcd-server: the cluster tests start a real etcd 3.4 on loopback ports.
+packages=(libleveldb-dev libreadline-dev protobuf-compiler python3-pexpect etcd-server)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
