@@ -1,4 +1,5 @@
 import GRPCCore
+import GoetheKit
 import Synchronization
 
 /// This node's part in the cluster, as its leader election last decided: the leader under an
@@ -31,14 +32,15 @@ final class ClusterRole: Sendable {
     switch current {
     case .leader(let epoch):
       guard coordinator.holdsLeadership(epoch: epoch) else {
-        throw RPCError(code: .unavailable, message: "this node's leadership has lapsed; retry shortly")
+        throw GoetheError(.unavailable, "this node's leadership has lapsed; retry shortly").rpcError
       }
     case .follower(let leader?):
-      throw RPCError(
-        code: .unavailable, message: "this node is a follower; write to the leader at \(leader.address)",
-        metadata: [Self.leaderMetadataKey: "\(leader.address)"])
+      var refusal = GoetheError(.unavailable, "this node is a follower; write to the leader at \(leader.address)")
+        .rpcError
+      refusal.metadata.addString("\(leader.address)", forKey: Self.leaderMetadataKey)
+      throw refusal
     case .follower(nil):
-      throw RPCError(code: .unavailable, message: "the cluster has no leader at the moment; retry shortly")
+      throw GoetheError(.unavailable, "the cluster has no leader at the moment; retry shortly").rpcError
     }
   }
 }

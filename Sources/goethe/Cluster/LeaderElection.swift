@@ -16,6 +16,8 @@ struct LeaderElection: Service {
 
   /// How often a leader checks its lease by its own clock between changes of leadership.
   static let leaseCheckInterval = Duration.milliseconds(250)
+  /// How long a node waits before it asks the coordinator again after a failure.
+  static let retryDelay = Duration.seconds(1)
 
   func run() async throws {
     do {
@@ -33,19 +35,37 @@ struct LeaderElection: Service {
     }
   }
 
-  /// Keeps a follower's idea of the leader current, so that refused writes can name it.
+  /// Keeps a follower's idea of the leader current, so that refused writes can name it; follows
+  /// again after the coordinator fails.
   private func followTheLeader() async throws {
-    for try await leadership in coordinator.leadership() {
-      if case .follower = role.current { role.change(to: .follower(leader: leadership.leader)) }
-      if case .leader(let epoch) = role.current, leadership.epoch > epoch || leadership.leader != coordinator.member {
-        if leadership.leader != nil { stepDown(because: "\(describe(leadership)) is known") }
+    while true {
+      do {
+        for try await leadership in coordinator.leadership() {
+          if case .follower = role.current { role.change(to: .follower(leader: leadership.leader)) }
+          if case .leader(let epoch) = role.current, leadership.epoch > epoch || leadership.leader != coordinator.member
+          {
+            if leadership.leader != nil { stepDown(because: "\(describe(leadership)) is known") }
+          }
+        }
+      } catch  where !(error is CancellationError) {
+        logger.warning("cannot follow the leadership; trying again", metadata: ["error": "\(error)"])
       }
+      try await Task.sleep(for: Self.retryDelay)
     }
   }
 
+  /// Campaigns, leads while the leadership holds, and campaigns again; a coordinator that fails
+  /// (etcd unreachable, say) is asked again, and meanwhile this node leads nothing.
   private func campaignAndLead() async throws {
     while !Task.isCancelled {
-      let epoch = try await coordinator.campaign()
+      let epoch: UInt64
+      do {
+        epoch = try await coordinator.campaign()
+      } catch  where !(error is CancellationError) {
+        logger.warning("cannot campaign for the leadership; trying again", metadata: ["error": "\(error)"])
+        try await Task.sleep(for: Self.retryDelay)
+        continue
+      }
       try store.raiseEpoch(to: epoch)
       role.change(to: .leader(epoch: epoch))
       health.markLeading(true)

@@ -43,8 +43,14 @@ struct DaemonAssembly: Sendable {
         ? NOOPMetricsHandler.instance : PrometheusMetricsFactory(registry: registry))
     let member = ClusterMember(
       nodeID: configuration.nodeID ?? store.nodeID, address: configuration.advertise ?? configuration.listen)
-    let coordinator = configuration.coordinator.makeCoordinator(
-      for: member, cluster: configuration.clusterName, leaseTTL: configuration.leaseTTL)
+    let coordinator: any Coordinator
+    do {
+      coordinator = try configuration.coordinator.makeCoordinator(
+        for: member, cluster: configuration.clusterName, leaseTTL: configuration.leaseTTL, logger: logger)
+    } catch {
+      store.close()
+      throw error
+    }
     // A cluster of one leads from the start and for good; any other node waits for its election.
     role = ClusterRole(
       configuration.coordinator == .single ? .leader(epoch: 0) : .follower(leader: nil), coordinator: coordinator)

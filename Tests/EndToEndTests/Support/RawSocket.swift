@@ -44,9 +44,9 @@ final class RawSocket {
       }
     }
     guard connected == 0 else {
-      let reason = String(cString: strerror(errno))
-      close(descriptor)
-      throw E2EFailure("connect to 127.0.0.1:\(port): \(reason)")
+      // No close here: the socket is fully initialised, so deinit closes it. Closing it twice
+      // could close a descriptor another thread has opened meanwhile under the same number.
+      throw E2EFailure("connect to 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
     }
     var limit = timeval(tv_sec: timeout, tv_usec: 0)
     _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))

@@ -58,19 +58,35 @@ final class HealthGossip: Service, Sendable {
     }
   }
 
-  /// The cluster as this node sees it.
+  /// The cluster as this node sees it. The leader is this node if it leads; otherwise the node
+  /// with the highest epoch that says it leads and is alive, so that a leader which stepped down
+  /// or went silent is not named, whatever the coordinator last said.
   func status() -> ClusterStatus {
+    recordOwnState()
     let members = members.withLock { $0 }
-    let (leader, epoch): (String?, UInt64) =
-      switch role.current {
-      case .leader(let epoch): (coordinator.member.nodeID, epoch)
-      case .follower(let leader): (leader?.nodeID, table.withLock { $0.states.map(\.epoch).max() ?? 0 })
+    return table.withLock { table in
+      let now = ContinuousClock.now
+      let (leader, epoch): (String?, UInt64)
+      if case .leader(let own) = role.current {
+        (leader, epoch) = (coordinator.member.nodeID, own)
+      } else {
+        let leading = table.states.filter { $0.role == .leader && table.health(of: $0.nodeID, at: now) == .alive }
+          .max { $0.epoch < $1.epoch }
+        (leader, epoch) = (leading?.nodeID, leading?.epoch ?? table.states.map(\.epoch).max() ?? 0)
       }
-    return table.withLock { $0.status(members: members, leader: leader, epoch: epoch, at: .now) }
+      return table.status(members: members, leader: leader, epoch: epoch, at: now)
+    }
   }
 
+  /// Keeps the member list current; follows again after the coordinator fails, keeping the last
+  /// list meanwhile.
   private func followMembers() async throws {
-    for try await list in coordinator.members() { members.withLock { $0 = list } }
+    while true {
+      do {
+        for try await list in coordinator.members() { members.withLock { $0 = list } }
+      } catch  where !(error is CancellationError) {}
+      try await Task.sleep(for: Self.roundInterval)
+    }
   }
 
   private func exchangeEverySecond() async throws {

@@ -1,0 +1,102 @@
+import Foundation
+import GoetheKit
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Three real nodes and a real etcd on loopback: one leader, failover within the lease, a paused
+/// leader that steps down before it writes again, and a restarted node that rejoins.
+@Suite(.timeLimit(.minutes(3)))
+struct ClusterTests {
+  /// Every node sees the same leader and every node alive.
+  static func settled(_ cluster: ClusterOfDaemons) -> (ClusterStatus) -> Bool {
+    { status in
+      status.leader != nil && status.nodes.count == cluster.ports.count
+        && status.nodes.allSatisfy { $0.health == .alive }
+        && status.nodes.filter { $0.state.role == .leader }.map(\.state.nodeID) == [status.leader]
+    }
+  }
+
+  @Test func oneLeaderTakesWritesAndAnotherTakesOverWithinTheLeaseWhenItDies() async throws {
+    try await withScratchDirectory { scratch in
+      try await ClusterOfDaemons.withCluster(nodes: 3, in: scratch) { cluster in
+        let (first, _) = try await cluster.waitForStatus(from: 0, within: .seconds(20), Self.settled(cluster))
+        for node in 1..<3 {
+          let (view, _) = try await cluster.waitForStatus(from: node, within: .seconds(5), Self.settled(cluster))
+          #expect(view.leader == first.leader, "every node names the same leader")
+        }
+        let leader = try cluster.node(named: try #require(first.leader))
+        let follower = (leader + 1) % 3
+
+        let stored = try await cluster.daemon(leader).withClient { try await $0.append([Data("a".utf8)], to: "t") }
+        #expect(stored.firstSequence == 1)
+        let refusal = await #expect(throws: GoetheError.self) {
+          _ = try await cluster.daemon(follower).withClient { try await $0.append([Data("b".utf8)], to: "t") }
+        }
+        #expect(refusal?.code == .unavailable)
+        #expect(refusal?.message.contains(cluster.address(leader)) == true, "\(refusal?.message ?? "")")
+
+        try await cluster.kill(leader)
+        let (after, took) = try await cluster.waitForStatus(from: follower, within: cluster.leaseTTL + .seconds(8)) {
+          $0.leader != nil && $0.leader != first.leader
+        }
+        #expect(took <= cluster.leaseTTL + .seconds(2), "a new leader within the lease TTL plus 2 s: \(took)")
+        #expect(after.epoch > first.epoch)
+
+        try await cluster.start(leader)
+        let (rejoined, _) = try await cluster.waitForStatus(from: leader, within: .seconds(15), Self.settled(cluster))
+        #expect(rejoined.leader == after.leader, "the restarted node rejoins as a follower")
+      }
+    }
+  }
+
+  @Test func aLeaderPausedPastItsLeaseRefusesWritesWhenItWakes() async throws {
+    try await withScratchDirectory { scratch in
+      try await ClusterOfDaemons.withCluster(nodes: 2, in: scratch) { cluster in
+        let (first, _) = try await cluster.waitForStatus(from: 0, within: .seconds(20), Self.settled(cluster))
+        let leader = try cluster.node(named: try #require(first.leader))
+        let other = 1 - leader
+        try cluster.daemon(leader).signal(SIGSTOP)
+        let (after, _) = try await cluster.waitForStatus(from: other, within: cluster.leaseTTL + .seconds(10)) {
+          $0.leader == cluster.nodeID(other)
+        }
+        #expect(after.epoch > first.epoch)
+        try cluster.daemon(leader).signal(SIGCONT)
+        let refusal = await #expect(throws: GoetheError.self) {
+          _ = try await cluster.daemon(leader).withClient { try await $0.append([Data("late".utf8)], to: "t") }
+        }
+        #expect(refusal?.code == .unavailable, "the woken leader does no leader work")
+        let stored = try await cluster.daemon(other).withClient { try await $0.append([Data("new".utf8)], to: "t") }
+        #expect(stored.firstSequence == 1, "the old leader wrote nothing")
+      }
+    }
+  }
+
+  @Test func withEtcdGoneNodesServeReadsAndNoneLeads() async throws {
+    try await withScratchDirectory { scratch in
+      try await ClusterOfDaemons.withCluster(nodes: 2, in: scratch) { cluster in
+        let (first, _) = try await cluster.waitForStatus(from: 0, within: .seconds(20), Self.settled(cluster))
+        let leader = try cluster.node(named: try #require(first.leader))
+        _ = try await cluster.daemon(leader).withClient { try await $0.append([Data("kept".utf8)], to: "t") }
+        cluster.etcd.kill()
+        for node in 0..<2 {
+          let (view, _) = try await cluster.waitForStatus(from: node, within: cluster.leaseTTL + .seconds(5)) {
+            $0.leader == nil && $0.nodes.allSatisfy { $0.state.role == .follower }
+          }
+          #expect(view.nodes.count == 2, "every node is still listed")
+        }
+        let events = try await cluster.daemon(leader).withClient { try await $0.everything(in: "t") }
+        #expect(events.map(\.payload) == [Data("kept".utf8)], "reads go on")
+        for node in 0..<2 {
+          let refusal = await #expect(throws: GoetheError.self) {
+            _ = try await cluster.daemon(node).withClient { try await $0.append([Data("x".utf8)], to: "t") }
+          }
+          #expect(refusal?.code == .unavailable)
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GoetheKit
+import TestSupport
+
+/// Real goethe daemons coordinated by a real etcd on loopback: each node on a port chosen free
+/// beforehand, so that it can be restarted on the same address with the same data directory.
+final class ClusterOfDaemons: @unchecked Sendable {
+  // Safety of `@unchecked Sendable`: `daemons` is only read and replaced by the test's own task.
+  let etcd: EtcdProcess
+  let scratch: URL
+  let leaseTTL: Duration
+  let ports: [Int]
+  var daemons: [Daemon?]
+
+  static let cluster = "e2e"
+
+  private init(etcd: EtcdProcess, scratch: URL, leaseTTL: Duration, ports: [Int]) {
+    self.etcd = etcd
+    self.scratch = scratch
+    self.leaseTTL = leaseTTL
+    self.ports = ports
+    daemons = Array(repeating: nil, count: ports.count)
+  }
+
+  static func withCluster<Result>(
+    nodes: Int, leaseTTL: Duration = .seconds(2), in scratch: URL, _ body: (ClusterOfDaemons) async throws -> Result
+  ) async throws -> Result {
+    try await EtcdProcess.withEtcd(serves: { port in
+      ((try? RawSocket.httpGet(port: port, path: "/health"))?.body.contains("\"true\"")) ?? false
+    }) { etcd in
+      let cluster = ClusterOfDaemons(
+        etcd: etcd, scratch: scratch, leaseTTL: leaseTTL, ports: try (0..<nodes).map { _ in try EtcdProcess.freePort() }
+      )
+      defer { cluster.killAll() }
+      for node in 0..<nodes { try await cluster.start(node) }
+      return try await body(cluster)
+    }
+  }
+
+  func nodeID(_ node: Int) -> String { "n\(node + 1)" }
+  func address(_ node: Int) -> String { "127.0.0.1:\(ports[node])" }
+
+  func start(_ node: Int) async throws {
+    daemons[node] = try await Daemon.start(
+      dataDirectory: scratch.appendingPathComponent(nodeID(node)), listen: address(node),
+      [
+        "--coordinator", "etcd://127.0.0.1:\(etcd.clientPort)",
+        "--cluster", Self.cluster, "--node-id", nodeID(node), "--advertise", address(node),
+        "--lease-ttl", "\(leaseTTL.components.seconds)s", "--sync", "never",
+      ])
+  }
+
+  func daemon(_ node: Int) throws -> Daemon {
+    guard let daemon = daemons[node] else { throw E2EFailure("node \(nodeID(node)) is not running") }
+    return daemon
+  }
+
+  /// The cluster as `node` sees it.
+  func status(from node: Int) async throws -> ClusterStatus {
+    try await daemon(node).withClient { try await $0.clusterStatus() }
+  }
+
+  /// Polls the running nodes' views until `condition` holds for `node`'s, or `limit` passes;
+  /// returns that view and how long it took.
+  func waitForStatus(
+    from node: Int, within limit: Duration, _ condition: (ClusterStatus) -> Bool
+  ) async throws -> (ClusterStatus, Duration) {
+    let started = ContinuousClock.now
+    var last: ClusterStatus?
+    while ContinuousClock.now - started < limit {
+      if let status = try? await status(from: node) {
+        last = status
+        if condition(status) { return (status, ContinuousClock.now - started) }
+      }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    throw E2EFailure(
+      "node \(nodeID(node)) did not see the expected cluster within \(limit): \(String(describing: last))")
+  }
+
+  /// The index of the node named `id`.
+  func node(named id: String) throws -> Int {
+    guard let index = (0..<ports.count).first(where: { nodeID($0) == id }) else { throw E2EFailure("no node \(id)") }
+    return index
+  }
+
+  func kill(_ node: Int) async throws {
+    _ = try await daemon(node).crash()
+    daemons[node] = nil
+  }
+
+  private func killAll() {
+    for daemon in daemons { daemon?.killIfRunning() }
+  }
+}
