@@ -24,6 +24,7 @@ test: deps
 	scripts/generate-protos.sh --check
 	scripts/generate-docs.sh --check
 	scripts/check-layers.sh
+	@swift format lint --strict --parallel $(formatted)
 
 ## Only the interop tests: grpc-go and Python grpcio clients against the daemon as it ships
 ## (release build), whose 10,000-call runs have a time limit.
@@ -59,8 +60,8 @@ formatted = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*
 
 ## Formats the sources with the committed .swift-format configuration.
 format:
-	swift format --in-place --parallel $(formatted)
+	@swift format --in-place --parallel $(formatted)
 
 ## Fails if a source file is not formatted as `make format` would format it.
 lint:
-	swift format lint --strict --parallel $(formatted)
+	@swift format lint --strict --parallel $(formatted)

@@ -183,7 +183,8 @@ class ProduceCutOffTests(unittest.TestCase):
         produce.write("second\n")
         produce.close_stdin()
         self.assertIn(produce.wait(), (1, 4))
-        (line,) = produce.stderr_lines
+        note, line = produce.stderr_lines
+        self.assertEqual(note, "goethectl: created topic cutoff")
         self.assertTrue(line.startswith("goethectl: "), line)
         self.assertTrue(line.endswith("; stored line 2 (1 event) before that"), line)
 

@@ -91,7 +91,7 @@ public struct GoetheClient: Sendable {
     let response = try await call { try await stub.append(request, options: options) }
     return AppendResult(
       topic: response.topic, firstID: response.firstEventID, firstSequence: response.firstSequence,
-      count: Int(response.count))
+      count: Int(response.count), createdTopic: response.createdTopic)
   }
 
   /// Streams `topic` from `from`; `body` reads the ``Subscription``, whose first element arrives
@@ -209,7 +209,8 @@ public struct GoetheClient: Sendable {
     do {
       guard withDeadline, let timeout = options.timeout else { return try await body() }
       let server = self.server
-      let late = GoetheError(.deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
+      let late = GoetheError(
+        .deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
       return try await withThrowingTaskGroup(of: Result.self) { group in
         group.addTask {
           do {

@@ -152,7 +152,7 @@ extension GoetheClient {
                   onAcknowledgement(
                     AppendResult(
                       topic: ack.topic, firstID: ack.firstEventID, firstSequence: ack.firstSequence,
-                      count: Int(ack.count)))
+                      count: Int(ack.count), createdTopic: ack.createdTopic))
                 }
               })
           } catch {

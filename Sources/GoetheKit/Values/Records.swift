@@ -25,12 +25,15 @@ public struct AppendResult: Sendable, Equatable {
   public var firstID: UInt64
   public var firstSequence: UInt64
   public var count: Int
+  /// Whether this append created the topic.
+  public var createdTopic: Bool
 
-  public init(topic: String, firstID: UInt64, firstSequence: UInt64, count: Int) {
+  public init(topic: String, firstID: UInt64, firstSequence: UInt64, count: Int, createdTopic: Bool = false) {
     self.topic = topic
     self.firstID = firstID
     self.firstSequence = firstSequence
     self.count = count
+    self.createdTopic = createdTopic
   }
 
   /// The id and sequence number of each appended event, in order.

@@ -60,6 +60,7 @@ extension GoetheService {
           $0.firstEventID = result.firstID + offset
           $0.firstSequence = result.firstSequence + offset
           $0.count = UInt32(batch.payloads.count)
+          $0.createdTopic = result.createdTopic && offset == 0
         })
       offset += UInt64(batch.payloads.count)
     }

@@ -145,6 +145,7 @@ struct GoetheService: Sendable {
       $0.firstEventID = result.firstID
       $0.firstSequence = result.firstSequence
       $0.count = UInt32(result.count)
+      $0.createdTopic = result.createdTopic
     }
   }
 

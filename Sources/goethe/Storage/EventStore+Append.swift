@@ -24,7 +24,8 @@ extension EventStore {
         created = new.record
       }
       let result = AppendResult(
-        topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count)
+        topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count,
+        createdTopic: created != nil)
       return state.plannedAppend(payloads, to: entry, plan, created: created, result: result)
     }
   }

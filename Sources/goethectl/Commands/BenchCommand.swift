@@ -13,13 +13,18 @@ struct BenchCommand: AsyncParsableCommand {
       one JSON object.
       """)
 
-  @Argument(help: ArgumentHelp("What to measure.", valueName: "mode"), completion: .list(BenchModeArgument.allValueStrings))
+  @Argument(
+    help: ArgumentHelp("What to measure.", valueName: "mode"), completion: .list(BenchModeArgument.allValueStrings))
   var mode: BenchModeArgument
 
-  @Option(name: [.customShort("c", allowingJoined: true), .long], help: ArgumentHelp("Concurrent clients, each on a connection of its own.", valueName: "n"))
+  @Option(
+    name: [.customShort("c", allowingJoined: true), .long],
+    help: ArgumentHelp("Concurrent clients, each on a connection of its own.", valueName: "n"))
   var clients = 1
 
-  @Option(name: [.customShort("n", allowingJoined: true), .long], help: ArgumentHelp("Events in all, over every client.", valueName: "n"))
+  @Option(
+    name: [.customShort("n", allowingJoined: true), .long],
+    help: ArgumentHelp("Events in all, over every client.", valueName: "n"))
   var events = 100_000
 
   @Option(help: ArgumentHelp("Payload size of each event written, such as 100 or 1KiB.", valueName: "size"))
@@ -31,7 +36,8 @@ struct BenchCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Requests each client keeps in flight\(Self.defaults(of: .inflight)).", valueName: "n"))
   var inflight: Int?
 
-  @Option(help: ArgumentHelp("The topic (default: a new one).", valueName: "topic"), completion: DynamicCompletion.topics)
+  @Option(
+    help: ArgumentHelp("The topic (default: a new one).", valueName: "topic"), completion: DynamicCompletion.topics)
   var topic: String?
 
   @OptionGroup var global: GlobalOptions
@@ -61,7 +67,8 @@ struct BenchCommand: AsyncParsableCommand {
     guard events >= 1 else { throw ValidationError("-n/--events must be at least 1") }
     guard clients >= 1 else { throw ValidationError("-c/--clients must be at least 1") }
     guard clients <= events else {
-      throw ValidationError("-c/--clients (\(clients)) is more than -n/--events (\(events)): every client needs an event")
+      throw ValidationError(
+        "-c/--clients (\(clients)) is more than -n/--events (\(events)): every client needs an event")
     }
     var tuning = mode.type.tuning
     for option in BenchTuning.allCases {

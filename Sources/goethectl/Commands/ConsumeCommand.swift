@@ -19,7 +19,9 @@ struct ConsumeCommand: AsyncParsableCommand {
   var consumer: String
 
   // Unconditional: a value may start with '-', as -15m does.
-  @Option(parsing: .unconditional, help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position"))
+  @Option(
+    parsing: .unconditional, help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position")
+  )
   var from: String?
 
   @OptionGroup var reading: ReadingOptions
@@ -35,18 +37,21 @@ struct ConsumeCommand: AsyncParsableCommand {
 
   func run() async throws {
     let stream = EventStream(
-      topic: topic, from: try from.map { text throws(GoetheError) in try global.positions.start(text) } ?? .afterConsumer(consumer),
+      topic: topic,
+      from: try from.map { text throws(GoetheError) in try global.positions.start(text) } ?? .afterConsumer(consumer),
       origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: reading.limit, follow: reading.follow,
       console: global.console, layout: try printing.layout(for: global.output), summary: "consumed")
     let (topic, consumer) = (topic, consumer)
     try await global.withClient { client in
       let printed = Mutex<UInt64?>(nil)
       do {
-        try await stream.run(client, afterBatch: { batch in
-          guard let last = batch.last?.id else { return }
-          printed.withLock { $0 = last }
-          try await Self.commit(client, topic: topic, consumer: consumer, through: last)
-        })
+        try await stream.run(
+          client,
+          afterBatch: { batch in
+            guard let last = batch.last?.id else { return }
+            printed.withLock { $0 = last }
+            try await Self.commit(client, topic: topic, consumer: consumer, through: last)
+          })
       } catch {
         // Commit what was printed before giving up, also when interrupted.
         if let last = printed.withLock({ $0 }) {

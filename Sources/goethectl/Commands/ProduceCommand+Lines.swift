@@ -14,7 +14,8 @@ extension ProduceCommand {
         let fits: @Sendable (InputLine) -> Bool = { limit <= 0 || $0.payload.count <= limit }
         let oversized =
           if let expected = expectSequence {
-            try await appendOneAtATime(client, from: reader, expecting: expected, fits: fits, stored: stored, printer: printer)
+            try await appendOneAtATime(
+              client, from: reader, expecting: expected, fits: fits, stored: stored, printer: printer)
           } else {
             try await stream(client, from: reader, fits: fits, stored: stored, printer: printer)
           }

@@ -22,7 +22,9 @@ struct ProduceCommand: AsyncParsableCommand {
   @Argument(help: "The payload of one event.")
   var payload: String?
 
-  @Option(help: ArgumentHelp("Read events from this file instead of stdin (- is stdin).", valueName: "path"), completion: .file())
+  @Option(
+    help: ArgumentHelp("Read events from this file instead of stdin (- is stdin).", valueName: "path"),
+    completion: .file())
   var file: String?
 
   @Flag(help: "One event per line (the default for stdin and --file).")
@@ -31,8 +33,10 @@ struct ProduceCommand: AsyncParsableCommand {
   @Flag(help: "The whole input is one event.")
   var whole = false
 
-  @Option(name: .customLong("expect-seq"), help: ArgumentHelp(
-    "Append only if the topic's head sequence is N (0 for an empty topic); optimistic concurrency.", valueName: "n"))
+  @Option(
+    name: .customLong("expect-seq"),
+    help: ArgumentHelp(
+      "Append only if the topic's head sequence is N (0 for an empty topic); optimistic concurrency.", valueName: "n"))
   var expectSequence: UInt64?
 
   @Flag(name: [.short, .long], help: "Print no ids; a terminal still gets the summary on stderr.")
@@ -44,7 +48,8 @@ struct ProduceCommand: AsyncParsableCommand {
     if whole, lines { throw ValidationError("--whole and --lines exclude each other") }
     let reading = [(file != nil, "--file"), (whole, "--whole"), (lines, "--lines")].first { $0.0 }?.1
     if payload != nil, let reading {
-      throw ValidationError("a PAYLOAD and \(reading) exclude each other; give the event as PAYLOAD or read stdin/--file")
+      throw ValidationError(
+        "a PAYLOAD and \(reading) exclude each other; give the event as PAYLOAD or read stdin/--file")
     }
     if let path, !FileManager.default.isReadableFile(atPath: path) {
       throw ValidationError("cannot read --file \(path)")
@@ -69,7 +74,9 @@ struct ProduceCommand: AsyncParsableCommand {
     }
     if whole {
       let data = try readAll()
-      guard !data.isEmpty else { throw GoetheError(.invalidArgument, "the input is empty; events need at least one byte") }
+      guard !data.isEmpty else {
+        throw GoetheError(.invalidArgument, "the input is empty; events need at least one byte")
+      }
       let result = try await global.withClient { client in
         try await client.append([data], to: topic, expectedSequence: expectSequence)
       }

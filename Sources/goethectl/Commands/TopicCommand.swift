@@ -13,7 +13,9 @@ struct TopicCreate: AsyncParsableCommand {
   @Argument(help: "The topic name: 1 to 249 characters of A-Z a-z 0-9 . _ -")
   var name: String
 
-  @Option(help: ArgumentHelp("Bucket width of the topic's time index, 1m to 1d (default: the server's, 1h).", valueName: "duration"))
+  @Option(
+    help: ArgumentHelp(
+      "Bucket width of the topic's time index, 1m to 1d (default: the server's, 1h).", valueName: "duration"))
   var indexGranularity: String?
 
   @Flag(help: "Succeed when the topic exists already, as it is; say so instead of failing.")

@@ -34,7 +34,9 @@ struct VersionCommand: AsyncParsableCommand {
       ])
     } else {
       let sync = info.durability.map { ", sync \($0.rawValue)" } ?? ""
-      console.out("goethe \(info.version) at \(address) (node \(info.nodeID)\(sync), max event size \(ByteSize(info.maxEventSize)))")
+      console.out(
+        "goethe \(info.version) at \(address) (node \(info.nodeID)\(sync), max event size \(ByteSize(info.maxEventSize)))"
+      )
     }
   }
 }

@@ -4,9 +4,10 @@ import GoetheKit
 
 /// `--template` and `--delimiter`, for the commands that print events.
 struct EventLayoutOptions: ParsableArguments {
-  @Option(help: ArgumentHelp(
-    "Print each event by this template, such as '{time} {id} {payload}' (fields: topic, id, seq, time, payload; \\t and \\n are read as escapes).",
-    valueName: "template"))
+  @Option(
+    help: ArgumentHelp(
+      "Print each event by this template, such as '{time} {id} {payload}' (fields: topic, id, seq, time, payload; \\t and \\n are read as escapes).",
+      valueName: "template"))
   var template: String?
 
   @Option(
@@ -21,7 +22,9 @@ struct EventLayoutOptions: ParsableArguments {
   func layout(for format: OutputFormat) throws(GoetheError) -> EventLayout {
     var layout = EventLayout()
     if let template {
-      guard format == .text else { throw GoetheError(.invalidArgument, "--template and -o \(format.rawValue) exclude each other") }
+      guard format == .text else {
+        throw GoetheError(.invalidArgument, "--template and -o \(format.rawValue) exclude each other")
+      }
       layout.template = try EventLayout.template(template)
     }
     if let delimiter {

@@ -14,8 +14,9 @@ struct GlobalOptions: ParsableArguments {
     help: "Output format: text, json (one object per line) or raw (payloads only).")
   var output: OutputFormat = .text
 
-  @Option(help: ArgumentHelp(
-    "Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).", valueName: "duration"))
+  @Option(
+    help: ArgumentHelp(
+      "Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).", valueName: "duration"))
   var timeout: String?
 
   @Flag(help: "Read and print times in UTC instead of local time.")
@@ -27,7 +28,9 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "Tables without their header line (topic list, cursor list, ...).")
   var noHeaders = false
 
-  @Flag(name: [.customShort("v"), .customLong("debug")], help: "Show each call to the server, its status and its duration on stderr.")
+  @Flag(
+    name: [.customShort("v"), .customLong("debug")],
+    help: "Show each call to the server, its status and its duration on stderr.")
   var debug = false
 
   /// The options that take a value, for moving options given before the subcommand.
@@ -99,7 +102,8 @@ struct GlobalOptions: ParsableArguments {
   func withClient<Result: Sendable>(_ body: (GoetheClient) async throws -> Result) async throws -> Result {
     let console = console
     let show: @Sendable (CallRecord) -> Void = { console.debug($0) }
-    return try await GoetheClient.withConnection(to: try address(), timeout: try requestTimeout(), trace: debug ? show : nil, body)
+    return try await GoetheClient.withConnection(
+      to: try address(), timeout: try requestTimeout(), trace: debug ? show : nil, body)
   }
 
   /// How to read positions and times, for this invocation.

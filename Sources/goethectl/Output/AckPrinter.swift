@@ -13,7 +13,10 @@ final class AckPrinter: Sendable {
     self.quiet = quiet
   }
 
+  /// Prints the ids of `result`'s events, after a note on stderr if the append created the topic
+  /// (a typo in a topic name then shows at once).
   func print(_ result: AppendResult) {
+    if result.createdTopic { console.note("created topic \(result.topic)") }
     if let last = result.events.last {
       produced.withLock { tally in
         let first = tally?.first ?? result.firstSequence

@@ -11,7 +11,8 @@ struct BarChart {
       let label = console.time(bucket.start)
       let count = String(bucket.count)
       let room = max(console.width - label.count - countWidth - 4, 10)
-      let length = largest == 0 ? 0 : max(bucket.count > 0 ? 1 : 0, Int(Double(bucket.count) / Double(largest) * Double(room)))
+      let length =
+        largest == 0 ? 0 : max(bucket.count > 0 ? 1 : 0, Int(Double(bucket.count) / Double(largest) * Double(room)))
       let bar = String(repeating: "█", count: length)
       console.out(
         console.paint(label, .dim) + "  " + String(repeating: " ", count: countWidth - count.count) + count + "  "

@@ -1,5 +1,5 @@
-import GoetheKit
 import Foundation
+import GoetheKit
 
 extension Console {
   /// `-v`/`--debug`: one line on stderr for each call, as kubectl -v=6 shows requests:

@@ -18,7 +18,8 @@ struct Console: Sendable {
     stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     stderrIsTerminal = isatty(STDERR_FILENO) == 1
     let environment = ProcessInfo.processInfo.environment
-    colors = stdoutIsTerminal && !noColor && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
+    colors =
+      stdoutIsTerminal && !noColor && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
   }
 
   var timeZone: TimeZone { utc ? TimeZone(identifier: "UTC")! : .current }

@@ -27,7 +27,8 @@ struct EventLayout: Sendable {
         let field = Field(rawValue: String(rest[rest.index(after: open)..<close]))
       else {
         let fields = Field.allCases.map { "{\($0.rawValue)}" }.joined(separator: " ")
-        throw GoetheError(.invalidArgument, "--template \(GoetheError.quoted(text)) has an unknown placeholder; use: \(fields)")
+        throw GoetheError(
+          .invalidArgument, "--template \(GoetheError.quoted(text)) has an unknown placeholder; use: \(fields)")
       }
       pieces.append(.field(field))
       rest = rest[rest.index(after: close)...]

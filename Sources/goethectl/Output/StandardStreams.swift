@@ -14,7 +14,9 @@ enum StandardOutput {
   private static let pending = Mutex<[UInt8]>([])
 
   static func writeLine(_ text: String) {
-    append { $0.append(contentsOf: text.utf8); $0.append(0x0A) }
+    append {
+      $0.append(contentsOf: text.utf8); $0.append(0x0A)
+    }
   }
 
   static func write(_ text: String) {

@@ -1,5 +1,5 @@
-import GoetheKit
 import Foundation
+import GoetheKit
 
 /// Topics and their consumers as tables, key-value text or JSON lines.
 struct TopicPrinter {
@@ -25,7 +25,9 @@ struct TopicPrinter {
       ("time index", "per \(topic.granularity)"),
       ("created", console.time(topic.created)),
     ]
-    for (key, value) in lines { console.out(console.paint((key + ":").padding(toLength: 15, withPad: " ", startingAt: 0), .bold) + value) }
+    for (key, value) in lines {
+      console.out(console.paint((key + ":").padding(toLength: 15, withPad: " ", startingAt: 0), .bold) + value)
+    }
     guard !topic.consumers.isEmpty else {
       console.out(console.paint("consumers:".padding(toLength: 15, withPad: " ", startingAt: 0), .bold) + "none")
       return
@@ -43,7 +45,8 @@ struct TopicPrinter {
       "last_time": topic.lastEventID.map { .string(console.jsonTime($0)) } ?? .null,
       "index_granularity": .string(topic.granularity.description),
       "created": .string(console.jsonTime(topic.created)),
-      "consumers": .raw("[" + topic.consumers.map { CursorPrinter(console: console).object($0) }.joined(separator: ",") + "]"),
+      "consumers": .raw(
+        "[" + topic.consumers.map { CursorPrinter(console: console).object($0) }.joined(separator: ",") + "]"),
     ]
     console.json(fields)
   }
@@ -67,7 +70,8 @@ struct CursorPrinter {
   func fields(_ cursor: CursorInfo) -> [(String, JSONValue)] {
     [
       ("topic", .string(cursor.topic)), ("consumer", .string(cursor.consumer)), ("id", .string(String(cursor.eventID))),
-      ("seq", .number(cursor.sequence)), ("lag", .number(cursor.lag)), ("updated", .string(console.jsonTime(cursor.updated))),
+      ("seq", .number(cursor.sequence)), ("lag", .number(cursor.lag)),
+      ("updated", .string(console.jsonTime(cursor.updated))),
     ]
   }
 

@@ -19,10 +19,14 @@ struct ReplCompleter: Sendable {
     let rest = Array(words.dropFirst(depth))
     var options: [String] = []
 
-    if let previous = rest.last, let option = command.arguments.first(where: { $0.takesValue && $0.names.contains(previous) }) {
+    if let previous = rest.last,
+      let option = command.arguments.first(where: { $0.takesValue && $0.names.contains(previous) })
+    {
       options = values(for: option, names: names)
     } else if prefix.hasPrefix("-") {
-      options = command.arguments.filter { !$0.isPositional }.flatMap(\.names).filter { $0.hasPrefix("--") || prefix.count <= 2 }
+      options = command.arguments.filter { !$0.isPositional }.flatMap(\.names).filter {
+        $0.hasPrefix("--") || prefix.count <= 2
+      }
     } else if !command.subcommands.isEmpty {
       options = command.subcommands.map(\.name)
     } else {

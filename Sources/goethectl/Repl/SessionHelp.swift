@@ -5,8 +5,11 @@ import Foundation
 enum SessionHelp {
   static func text(for tree: CommandTree) -> String {
     let width = tree.subcommands.map(\.name.count).max() ?? 0
-    return (["Commands, as on goethectl's command line without the word goethectl:"]
-      + tree.subcommands.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.abstract }
+    return
+      (["Commands, as on goethectl's command line without the word goethectl:"]
+      + tree.subcommands.map {
+        "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.abstract
+      }
       + [
         "",
         "The options the session was started with (--server, -o, --timeout, --utc, --no-color) apply to",

@@ -19,7 +19,9 @@ enum DynamicCompletion {
   private static func ask<Value: Sendable>(
     _ words: [String], _ query: @escaping @Sendable (GoetheClient) async throws -> [Value]
   ) async -> [Value] {
-    let server = words.lastIndex { $0 == "--server" || $0 == "-s" }.flatMap { words.indices.contains($0 + 1) ? words[$0 + 1] : nil }
+    let server = words.lastIndex { $0 == "--server" || $0 == "-s" }.flatMap {
+      words.indices.contains($0 + 1) ? words[$0 + 1] : nil
+    }
     guard
       let address = try? ServerAddress(
         parsing: server ?? ProcessInfo.processInfo.environment["GOETHE_SERVER"] ?? "127.0.0.1:1337")

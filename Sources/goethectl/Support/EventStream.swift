@@ -118,8 +118,9 @@ struct ProgressMeter {
   mutating func advance(by count: Int) {
     done += UInt64(count)
     guard enabled, let total else { return }
-    let seconds = max(Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-      + Double((ContinuousClock.now - started).components.seconds), 0.001)
+    let seconds = max(
+      Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        + Double((ContinuousClock.now - started).components.seconds), 0.001)
     let rate = Int(Double(done) / seconds)
     StandardError.write("\r\u{1B}[2K\(done)/\(total) events, \(rate)/s")
     shown = true

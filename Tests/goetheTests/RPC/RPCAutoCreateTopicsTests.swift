@@ -35,7 +35,10 @@ struct RPCAutoCreateTopicsTests {
   @Test func withAutoCreateProducingCreatesTheTopic() async throws {
     try await withRPCServer(autoCreateTopics: true) { server in
       try await server.withClient { (client) async throws in
-        #expect(try await client.append(RPCTest.data("a"), to: "orders").firstSequence == 1)
+        let created = try await client.append(RPCTest.data("a"), to: "orders")
+        #expect(created.firstSequence == 1)
+        #expect(created.createdTopic, "the answer says the append created the topic")
+        #expect(try await client.append(RPCTest.data("a2"), to: "orders").createdTopic == false)
       }
       try await server.withStub { (stub) async throws in
         #expect(try await stub.produce("b", to: "audit").topic.id == "audit")
@@ -43,7 +46,7 @@ struct RPCAutoCreateTopicsTests {
       try await server.withClient { client in
         let topics = try await client.topics()
         #expect(topics.map(\.name) == ["audit", "orders"])
-        #expect(topics.map(\.headSequence) == [1, 1])
+        #expect(topics.map(\.headSequence) == [1, 2])
         #expect(topics.map(\.granularity) == [.hour, .hour])
       }
     }

@@ -386,6 +386,10 @@ public nonisolated struct Io_Typusomega_Goethe_AppendResponse: Sendable {
 
   public var count: UInt32 = 0
 
+  /// Set when this append created the topic (goethe creates a missing topic unless started with
+  /// --no-auto-create-topics), so that a client can say so and a mistyped name is noticed.
+  public var createdTopic: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1206,7 +1210,7 @@ nonisolated extension Io_Typusomega_Goethe_AppendRequest: SwiftProtobuf.Message,
 
 nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AppendResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}first_event_id\0\u{3}first_sequence\0\u{1}count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}first_event_id\0\u{3}first_sequence\0\u{1}count\0\u{3}created_topic\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1218,6 +1222,7 @@ nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.firstEventID) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.firstSequence) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.count) }()
+      case 5: try { try decoder.decodeSingularBoolField(value: &self.createdTopic) }()
       default: break
       }
     }
@@ -1236,6 +1241,9 @@ nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message
     if self.count != 0 {
       try visitor.visitSingularUInt32Field(value: self.count, fieldNumber: 4)
     }
+    if self.createdTopic != false {
+      try visitor.visitSingularBoolField(value: self.createdTopic, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1244,6 +1252,7 @@ nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message
     if lhs.firstEventID != rhs.firstEventID {return false}
     if lhs.firstSequence != rhs.firstSequence {return false}
     if lhs.count != rhs.count {return false}
+    if lhs.createdTopic != rhs.createdTopic {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -14,7 +14,8 @@ struct TailBench: BenchMode {
 
   init(_ settings: BenchSettings) throws {
     guard settings.size >= BenchPayloads.stampSize else {
-      throw ValidationError("tail stamps the send time in the payload: --size must be at least \(BenchPayloads.stampSize)")
+      throw ValidationError(
+        "tail stamps the send time in the payload: --size must be at least \(BenchPayloads.stampSize)")
     }
     batch = settings.batch
   }
@@ -78,7 +79,9 @@ struct TailBench: BenchMode {
     }
   }
 
-  private func produce(to topic: String, _ harness: BenchHarness, since origin: ContinuousClock.Instant) async throws -> BenchResult {
+  private func produce(
+    to topic: String, _ harness: BenchHarness, since origin: ContinuousClock.Instant
+  ) async throws -> BenchResult {
     let payloads = BenchPayloads(size: harness.settings.size)
     return try await harness.clients { client, share, _ in
       var sent = 0
