@@ -14,7 +14,7 @@ final class LogLevelSwitch: Sendable {
   }
 
   /// A log handler that writes to standard error at this switch's level.
-  func handler(label: String) -> some LogHandler {
+  func handler(label: String) -> any LogHandler {
     SwitchedLogHandler(base: StreamLogHandler.standardError(label: label), levels: self)
   }
 }

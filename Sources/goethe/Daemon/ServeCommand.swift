@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
   func run() async throws {
     // Logging first, so that reading the config file can log; its level is set once it is known.
     let levels = LogLevelSwitch(DaemonConfiguration().logLevel)
-    LoggingSystem.bootstrap(levels.handler)
+    LoggingSystem.bootstrap { label in levels.handler(label: label) }
     let sources: SettingSources
     let configuration: DaemonConfiguration
     do {
