@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: deps build run test interop bench bench-memory bench-wire protos docs format lint
+.PHONY: deps build run test test-cluster interop bench bench-memory bench-wire protos docs format lint
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +25,14 @@ test: deps
 	scripts/generate-docs.sh --check
 	scripts/check-layers.sh
 	@swift format lint --strict --parallel $(formatted)
+
+## Longer cluster runs than make test's: the coordinator suites against etcd and the three-node
+## tests, ten rounds in a row, to shake out timing-dependent failures.
+test-cluster: deps
+	swift build --build-tests
+	for round in 1 2 3 4 5 6 7 8 9 10; do \
+	  swift test --skip-build --filter 'ClusterTests|CoordinatorContractTests|EtcdCoordinatorTests' || exit 1; \
+	done
 
 ## Only the interop tests: grpc-go and Python grpcio clients against the daemon as it ships
 ## (release build), whose 10,000-call runs have a time limit.
