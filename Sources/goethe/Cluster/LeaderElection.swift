@@ -42,9 +42,12 @@ struct LeaderElection: Service {
       do {
         for try await leadership in coordinator.leadership() {
           if case .follower = role.current { role.change(to: .follower(leader: leadership.leader)) }
-          if case .leader(let epoch) = role.current, leadership.epoch > epoch || leadership.leader != coordinator.member
+          // Only news newer than this node's own leadership counts: a report of an older epoch
+          // can still arrive after this node won.
+          if case .leader(let epoch) = role.current, leadership.leader != nil,
+            leadership.epoch > epoch || (leadership.epoch == epoch && leadership.leader != coordinator.member)
           {
-            if leadership.leader != nil { stepDown(because: "\(describe(leadership)) is known") }
+            stepDown(because: "\(describe(leadership)) is known")
           }
         }
       } catch  where !(error is CancellationError) {
