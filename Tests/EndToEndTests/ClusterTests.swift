@@ -39,14 +39,26 @@ struct ClusterTests {
         #expect(refusal?.code == .unavailable)
         #expect(refusal?.message.contains(cluster.address(leader)) == true, "\(refusal?.message ?? "")")
 
+        let dead = cluster.nodeID(leader)
         try await cluster.kill(leader)
         let (after, took) = try await cluster.waitForStatus(from: follower, within: cluster.leaseTTL + .seconds(8)) {
           $0.leader != nil && $0.leader != first.leader
         }
         #expect(took <= cluster.leaseTTL + .seconds(2), "a new leader within the lease TTL plus 2 s: \(took)")
         #expect(after.epoch > first.epoch)
+        // Silence counts after 3 s; the node's last heartbeat may be up to a round older, and the
+        // polling and a loaded machine add up to a second more.
+        let (_, noticed) = try await cluster.waitForStatus(from: follower, within: .seconds(10)) { status in
+          status.nodes.contains { $0.state.nodeID == dead && $0.health != .alive }
+        }
+        #expect(took + noticed <= .seconds(5), "the killed node is no longer alive within 3 s, a round and slack")
 
         try await cluster.start(leader)
+        let (seen, seenAfter) = try await cluster.waitForStatus(from: follower, within: .seconds(10)) { status in
+          status.nodes.contains { $0.state.nodeID == dead && $0.health == .alive && $0.state.role == .follower }
+        }
+        #expect(seenAfter <= .seconds(5), "the others see the restarted node within a few rounds: \(seenAfter)")
+        #expect(seen.leader == after.leader)
         let (rejoined, _) = try await cluster.waitForStatus(from: leader, within: .seconds(15), Self.settled(cluster))
         #expect(rejoined.leader == after.leader, "the restarted node rejoins as a follower")
       }
