@@ -243,7 +243,7 @@ extension GoetheError {
       self.init(error)
       if code == .unreachable {
         message =
-          "cannot reach goethe at \(server) (\(Self.reason(error))); is the daemon running? start it with: goethe"
+          "cannot reach goethe at \(server) (\(error.transportReason)); is the daemon running? start it with: goethe"
       } else if let status = Self.httpStatus(error) {
         self.init(
           .unreachable,
@@ -265,15 +265,5 @@ extension GoetheError {
       let match = error.message.wholeMatch(of: /Unexpected non-200 HTTP Status Code \((?<status>.+)\)\.?/)
     else { return nil }
     return match.output.status
-  }
-
-  /// The most specific cause a transport error names, such as "connection refused".
-  private static func reason(_ error: RPCError) -> String {
-    let text = String(reflecting: error).lowercased()
-    for reason in ["connection refused", "connection reset", "timed out", "no route to host", "network is unreachable"]
-    where text.contains(reason) {
-      return reason
-    }
-    return error.message
   }
 }

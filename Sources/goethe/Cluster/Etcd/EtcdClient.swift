@@ -199,7 +199,7 @@ final class EtcdClient: Sendable {
     case .cancelled:
       return CancellationError()
     case .unavailable:
-      return GoetheError(.unreachable, "cannot reach etcd at \(endpoints) (\(reason(error)))", cause: error)
+      return GoetheError(.unreachable, "cannot reach etcd at \(endpoints) (\(error.transportReason))", cause: error)
     case .deadlineExceeded:
       return GoetheError(
         .deadlineExceeded, "etcd at \(endpoints) did not answer within \(describe(timeout))", cause: error)
@@ -214,15 +214,5 @@ final class EtcdClient: Sendable {
   static func describe(_ duration: Duration) -> String {
     let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(milliseconds) ms"
-  }
-
-  /// The most specific cause a transport error names, such as "connection refused".
-  private static func reason(_ error: RPCError) -> String {
-    let text = String(reflecting: error).lowercased()
-    for reason in ["connection refused", "connection reset", "timed out", "no route to host", "network is unreachable"]
-    where text.contains(reason) {
-      return reason
-    }
-    return error.message
   }
 }

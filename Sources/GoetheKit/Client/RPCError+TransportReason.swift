@@ -1,0 +1,14 @@
+public import GRPCCore
+
+extension RPCError {
+  /// The most specific cause a transport error names, such as "connection refused"; the message
+  /// when it names none.
+  public var transportReason: String {
+    let text = String(reflecting: self).lowercased()
+    for reason in ["connection refused", "connection reset", "timed out", "no route to host", "network is unreachable"]
+    where text.contains(reason) {
+      return reason
+    }
+    return message
+  }
+}
