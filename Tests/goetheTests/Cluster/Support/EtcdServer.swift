@@ -20,7 +20,6 @@ struct EtcdServer: Sendable {
 
   func pause() { etcd.pause() }
   func resume() { etcd.resume() }
-  func kill() { etcd.kill() }
 
   private static func endpoints(port: Int) -> EtcdEndpoints {
     EtcdEndpoints(addresses: [ServerAddress(host: "127.0.0.1", port: port)])
