@@ -31,6 +31,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["Reloading"]),
+    .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
   ],
   targets: [
     .systemLibrary(
@@ -76,6 +78,9 @@ let package = Package(
         .product(name: "Configuration", package: "swift-configuration"),
         // The etcd client generated from Cluster/Etcd/Protocol.
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        // The Kubernetes API client of Cluster/Kubernetes.
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ],
       exclude: [
         "Cluster/Etcd/Protocol/kv.proto", "Cluster/Etcd/Protocol/rpc.proto", "Cluster/Etcd/Protocol/v3election.proto",

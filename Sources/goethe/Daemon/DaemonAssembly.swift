@@ -1,3 +1,4 @@
+import Foundation
 import GoetheKit
 import Logging
 import Metrics
@@ -46,7 +47,8 @@ struct DaemonAssembly: Sendable {
     let coordinator: any Coordinator
     do {
       coordinator = try configuration.coordinator.makeCoordinator(
-        for: member, cluster: configuration.clusterName, leaseTTL: configuration.leaseTTL, logger: logger)
+        for: member, configuration.coordinatorContext(environment: ProcessInfo.processInfo.environment),
+        logger: logger)
     } catch {
       store.close()
       throw error

@@ -24,15 +24,24 @@ struct DaemonConfiguration: Sendable, Equatable {
   var nodeID: String?
   /// What peers and clients dial to reach this node; by default the address it listens on.
   var advertise: ServerAddress?
-  var leaseTTL: Duration = .seconds(10)
+  /// How long a node's lease lasts unrenewed; by default the coordinator's own default.
+  var leaseTTL: Duration?
+  /// The headless Service whose EndpointSlices list the members (`--coordinator kubernetes`).
+  var kubernetesService: String?
 
   /// The setting names, as flags (`--data-dir`), config keys (`data-dir`) and environment
   /// variables (`GOETHE_DATA_DIR`).
   static let keys = [
     "listen", "data-dir", "sync", "index-granularity", "max-event-size", "metrics-listen", "log-level",
     "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout", "cluster", "coordinator", "node-id",
-    "advertise", "lease-ttl",
+    "advertise", "lease-ttl", "kubernetes-service",
   ]
+
+  /// What the coordinator needs besides the node's identity; `environment` is the process's.
+  func coordinatorContext(environment: [String: String]) -> CoordinatorSetting.Context {
+    CoordinatorSetting.Context(
+      cluster: clusterName, leaseTTL: leaseTTL, kubernetesService: kubernetesService, environment: environment)
+  }
 
   /// The settings `sources` give, over the built-in defaults; an invalid value is refused with
   /// where it came from.
@@ -89,6 +98,11 @@ struct DaemonConfiguration: Sendable, Equatable {
       let ttl = try DurationExpression.parse(value)
       guard ttl >= .seconds(2) else { throw invalid("use 2s or more") }
       leaseTTL = ttl
+    case "kubernetes-service":
+      guard !value.isEmpty, value.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" }) else {
+        throw invalid("give a Service name: lowercase letters, digits and '-'")
+      }
+      kubernetesService = value
     default:
       throw GoetheError(.invalidArgument, "unknown setting \(key)")
     }

@@ -68,7 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "How the cluster elects its leader: static, a cluster of one (default).", valueName: "coordinator"))
+      "How the cluster elects its leader: static, a cluster of one (default); etcd://HOST:PORT[,...]; or kubernetes.",
+      valueName: "coordinator"))
   var coordinator: String?
 
   @Option(help: ArgumentHelp("This node's identity (default: the one stored in the data directory).", valueName: "id"))
@@ -79,8 +80,15 @@ struct ServeCommand: AsyncParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "How long a node's lease in the coordinator lasts unrenewed (default 10s).", valueName: "duration"))
+      "How long a node's lease in the coordinator lasts unrenewed (default 10s with etcd, 15s with kubernetes).",
+      valueName: "duration"))
   var leaseTTL: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The headless Service whose EndpointSlices list the members (kubernetes; default <cluster>-headless).",
+      valueName: "name"))
+  var kubernetesService: String?
 
   @Option(help: ArgumentHelp("Read settings from this file.", valueName: "file"), completion: .file())
   var config: String?
@@ -109,6 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
       flags["node-id"] = nodeID
       flags["advertise"] = advertise
       flags["lease-ttl"] = leaseTTL
+      flags["kubernetes-service"] = kubernetesService
       let environment = ProcessInfo.processInfo.environment
       sources = try await SettingSources(
         flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"],
