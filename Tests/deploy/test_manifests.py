@@ -37,7 +37,7 @@ KINDS = {
 
 # What the Kubernetes coordinator calls, and nothing more: (API group, resource) -> verbs.
 RBAC_RULES = {
-    ("coordination.k8s.io", "leases"): {"get", "create", "update"},
+    ("coordination.k8s.io", "leases"): {"get", "list", "watch", "create", "update"},
     ("discovery.k8s.io", "endpointslices"): {"get", "list", "watch"},
     ("", "configmaps"): {"get", "create", "update"},
 }

@@ -49,7 +49,7 @@ final class KubernetesCoordinator: Coordinator {
     var highestEpoch: UInt64 = 0
     /// The Lease as last seen.
     var observed: Observed?
-    /// Whether a campaign of this node has tried and found another leader.
+    /// Whether a campaign of this node has found the Lease held by another node.
     var waiting = false
   }
 
@@ -130,7 +130,6 @@ final class KubernetesCoordinator: Coordinator {
           logger.info("leading", metadata: ["epoch": "\(epoch)"])
           return epoch
         }
-        state.withLock { $0.waiting = true }
       } catch {
         if Task.isCancelled { throw CancellationError() }
         logger.warning("taking the Lease failed; trying again", metadata: ["error": "\(error)"])
@@ -157,7 +156,10 @@ final class KubernetesCoordinator: Coordinator {
     let epoch = UInt64(max(0, current.spec.leaseTransitions ?? 0))
     let holder = current.spec.holderIdentity ?? ""
     let renewing = holder == member.nodeID && state.withLock { $0.term?.epoch } == epoch
-    if !renewing && !holder.isEmpty && holder != member.nodeID && !hasLapsed() { return nil }
+    if !renewing && !holder.isEmpty && holder != member.nodeID && !hasLapsed() {
+      state.withLock { $0.waiting = true }
+      return nil
+    }
     var lease = current
     lease.metadata.annotations = (lease.metadata.annotations ?? [:]).merging(
       [Self.addressAnnotation: member.address.description], uniquingKeysWith: { $1 })

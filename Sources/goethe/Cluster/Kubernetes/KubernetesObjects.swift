@@ -2,7 +2,8 @@ import Foundation
 
 /// The parts of the Kubernetes API objects the coordinator reads and writes, as JSON. Fields it
 /// does not know are dropped when it decodes, so a PUT sends only what it knows: safe for the
-/// objects goethe owns (its Lease and ConfigMaps), and EndpointSlices are only read.
+/// objects goethe owns (its Lease and ConfigMaps), and EndpointSlices are only read. apiVersion
+/// and kind are optional because the items of a list carry none.
 struct ObjectMeta: Codable, Sendable, Equatable {
   var name: String
   var namespace: String?
@@ -14,8 +15,8 @@ struct ObjectMeta: Codable, Sendable, Equatable {
 
 /// `coordination.k8s.io/v1` Lease.
 struct Lease: Codable, Sendable, Equatable {
-  var apiVersion = "coordination.k8s.io/v1"
-  var kind = "Lease"
+  var apiVersion: String? = "coordination.k8s.io/v1"
+  var kind: String? = "Lease"
   var metadata: ObjectMeta
   var spec: Spec
 
@@ -31,8 +32,8 @@ struct Lease: Codable, Sendable, Equatable {
 
 /// `discovery.k8s.io/v1` EndpointSlice.
 struct EndpointSlice: Codable, Sendable, Equatable {
-  var apiVersion = "discovery.k8s.io/v1"
-  var kind = "EndpointSlice"
+  var apiVersion: String? = "discovery.k8s.io/v1"
+  var kind: String? = "EndpointSlice"
   var metadata: ObjectMeta
   var addressType: String?
   var endpoints: [Endpoint]?
@@ -66,8 +67,8 @@ struct EndpointSlice: Codable, Sendable, Equatable {
 
 /// `v1` ConfigMap: the cluster metadata, one per key.
 struct ConfigMap: Codable, Sendable, Equatable {
-  var apiVersion = "v1"
-  var kind = "ConfigMap"
+  var apiVersion: String? = "v1"
+  var kind: String? = "ConfigMap"
   var metadata: ObjectMeta
   /// Base64, as the API carries binary data.
   var binaryData: [String: String]?

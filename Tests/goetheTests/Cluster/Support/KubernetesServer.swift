@@ -1,6 +1,10 @@
+import AsyncHTTPClient
 import Foundation
 import GoetheKit
+import NIOCore
+import NIOHTTP1
 import TestSupport
+import Testing
 
 @testable import goethe
 
@@ -9,8 +13,9 @@ import TestSupport
 struct KubernetesServer: Sendable {
   let fake: KubernetesAPIFakeProcess
   let etcd: EtcdServer
+  /// The headless Service whose EndpointSlices ``publishEndpoint(of:serving:)`` writes.
+  var service = "test-headless"
   static let namespace = "goethe-test"
-  static let service = "test-headless"
 
   var apiSettings: KubernetesAPISettings {
     KubernetesAPISettings(server: fake.url, namespace: Self.namespace, tokenFile: nil, caFile: nil)
@@ -28,7 +33,7 @@ struct KubernetesServer: Sendable {
 
   /// The coordinator of node `n<node>`, which tries again every 250 ms at most, for quick tests.
   func coordinator(node: Int, leaseTTL: Duration, api: KubernetesAPISettings? = nil) -> KubernetesCoordinator {
-    var settings = KubernetesCoordinator.Settings(api: api ?? apiSettings, cluster: "test", service: Self.service)
+    var settings = KubernetesCoordinator.Settings(api: api ?? apiSettings, cluster: "test", service: service)
     settings.scale(leaseDuration: leaseTTL)
     settings.retryPeriod = min(settings.retryPeriod, .milliseconds(250))
     return KubernetesCoordinator(member: testMember(node), settings: settings, logger: quietLogger)
@@ -39,9 +44,9 @@ struct KubernetesServer: Sendable {
   func publishEndpoint(of member: ClusterMember, serving: Bool) async throws {
     let api = KubernetesAPI(settings: apiSettings)
     let path = "/apis/discovery.k8s.io/v1/namespaces/\(Self.namespace)/endpointslices"
-    let name = "\(Self.service)-\(member.nodeID)"
+    let name = "\(service)-\(member.nodeID)"
     let slice = EndpointSlice(
-      metadata: ObjectMeta(name: name, labels: ["kubernetes.io/service-name": Self.service]),
+      metadata: ObjectMeta(name: name, labels: ["kubernetes.io/service-name": service]),
       addressType: "IPv4",
       endpoints: [
         EndpointSlice.Endpoint(
@@ -54,4 +59,45 @@ struct KubernetesServer: Sendable {
       _ = try await api.replace(path + "/" + name, with: slice)
     }
   }
+}
+
+extension KubernetesServer {
+  static let leasePath = "/apis/coordination.k8s.io/v1/namespaces/\(namespace)/leases/test-leader"
+
+  /// Compacts the etcd under the fake at its current revision, through etcd's JSON gateway, so
+  /// that a watch from any older resourceVersion gets 410 Gone.
+  func compactEtcd() async throws {
+    let header = try await etcdGateway("/v3/kv/range", ["key": Data("/".utf8).base64EncodedString()])
+    let revision = try #require((header["header"] as? [String: Any])?["revision"] as? String)
+    _ = try await etcdGateway("/v3/kv/compaction", ["revision": revision, "physical": true])
+  }
+
+  private func etcdGateway(_ path: String, _ body: [String: Any]) async throws -> [String: Any] {
+    var request = HTTPClientRequest(url: etcd.etcd.clientURL + path)
+    request.method = .POST
+    request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+    let data = try await response.body.collect(upTo: 1 << 20)
+    try #require(response.status == .ok, "\(String(buffer: data))")
+    return try #require(try JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any])
+  }
+}
+
+/// A self-signed certificate for 127.0.0.1 and its key, made with openssl, as PEM files in
+/// `directory`: `<name>.crt` and `<name>.key`.
+func selfSignedCertificate(in directory: URL, name: String) throws -> (certificate: String, key: String) {
+  let certificate = directory.appendingPathComponent("\(name).crt").path
+  let key = directory.appendingPathComponent("\(name).key").path
+  let openssl = Process()
+  openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+  openssl.arguments = [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+    "-subj", "/CN=\(name)", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+  ]
+  openssl.standardOutput = FileHandle.nullDevice
+  openssl.standardError = FileHandle.nullDevice
+  try openssl.run()
+  openssl.waitUntilExit()
+  try #require(openssl.terminationStatus == 0, "openssl failed")
+  return (certificate, key)
 }
