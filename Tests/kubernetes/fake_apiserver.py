@@ -37,13 +37,14 @@ The rules of kube-apiserver it follows:
   when they do not hold; the answer is a Success Status, as for these resources.
 - list: labelSelector (k=v, k==v, k!=v, k, !k, k in (a,b), k notin (a,b), ANDed by commas) and
   fieldSelector (metadata.name, metadata.namespace; =, ==, !=); items carry no kind/apiVersion.
-- watch (?watch=true|1): a chunked stream of one JSON event a line. Without resourceVersion (or
-  "0") first ADDED for every current object, then the changes; with resourceVersion R the changes
-  after R. An object that starts or stops matching the selectors is ADDED or DELETED; DELETED
-  carries the last state with the resourceVersion of the deletion. R older than etcd's compaction
-  gives one ERROR event, a 410 Expired Status "too old resource version: R (OLDEST)", and the end
-  of the stream. allowWatchBookmarks: a BOOKMARK every minute and 2 s before timeoutSeconds ends
-  the stream (30 minutes by default); a client that goes away ends the stream and its etcd watch.
+- watch (?watch=true; booleans are read as Go's ParseBool does): a chunked stream of one JSON
+  event a line. Without resourceVersion (or "0") first ADDED for every current object, then the
+  changes; with resourceVersion R the changes after R. An object that starts or stops matching
+  the selectors is ADDED or DELETED; DELETED carries the last state with the resourceVersion of
+  the deletion. R older than etcd's compaction gives one ERROR event, a 410 Expired Status "too
+  old resource version: R (OLDEST)", and the end of the stream. allowWatchBookmarks: a BOOKMARK
+  every minute and 2 s before timeoutSeconds ends the stream (30 minutes by default); a client
+  that goes away ends the stream and its etcd watch.
 - errors are Status objects with kube-apiserver's reasons, messages, details and HTTP codes.
 - --token-file: every request needs `Authorization: Bearer <the file's content, stripped>`,
   re-read on each request (projected tokens rotate); else 401 Unauthorized.
@@ -636,6 +637,11 @@ PATHS = [re.compile(r"^/api/(?P<version>v1)(?:/namespaces/(?P<namespace>[^/]+))?
                     r"(?:/(?P<name>[^/]+))?$")]
 
 
+def parse_bool(value):
+    """A boolean query parameter, as Go's strconv.ParseBool reads it (clients send "true" or "True")."""
+    return value in ("1", "t", "T", "true", "True", "TRUE")
+
+
 def route(path):
     """(resource, namespace or None, name or None) of a URL path, or a 404."""
     for pattern in PATHS:
@@ -710,7 +716,7 @@ class Handler(BaseHTTPRequestHandler):
     def serve(self, method, path, query, body):
         resource, namespace, name = route(path)
         etcd = self.server.etcd
-        if name is None and method == "GET" and query.get("watch") in ("true", "1"):
+        if name is None and method == "GET" and parse_bool(query.get("watch")):
             return self.watch(resource, namespace, query)
         if name is None and method == "GET":
             return self.send_json(200, list_objects(etcd, resource, namespace, query))
@@ -765,7 +771,7 @@ class Handler(BaseHTTPRequestHandler):
             raise bad_request(f"invalid timeoutSeconds: {error}") from error
         started = time.monotonic()
         deadline = started + timeout
-        bookmarks = query.get("allowWatchBookmarks") in ("true", "1")
+        bookmarks = parse_bool(query.get("allowWatchBookmarks"))
         since = query.get("resourceVersion") or "0"
         initial = []
         if since == "0":  # the current state as ADDED events, then the changes after it
