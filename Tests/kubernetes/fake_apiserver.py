@@ -558,7 +558,7 @@ def merge_patch(target, patch):
 
 def patch(etcd, resource, namespace, name, body, content_type):
     if content_type not in ("application/merge-patch+json", "application/strategic-merge-patch+json"):
-        raise ApiError(415, "UnsupportedMediaType", f"the body of the request was in an unknown format - accepted "
+        raise ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted "
                        "media types include: application/merge-patch+json, application/strategic-merge-patch+json")
     if not isinstance(body, dict):
         raise bad_request("a merge patch must be a JSON object")
