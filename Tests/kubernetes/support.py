@@ -5,7 +5,8 @@
   directly, for what the tests check behind the fake's back (mod revisions, compaction, watchers).
 - `FakeApiServer`: the fake on port 0 in front of an etcd, ready once it prints its
   `listening on HOST:PORT` line.
-- `api_client()`: an ApiClient of the official `kubernetes` Python client for the fake.
+- `api_client()`: an ApiClient of the official `kubernetes` Python client for the fake, and
+  `close_client()`, which closes its connections too (22.x's close() leaves them open).
 
 Both processes are killed when a test is done with them; every wait is for a condition, with a
 deadline.
@@ -188,3 +189,8 @@ def api_client(server, token=None, ca_file=None):
     if ca_file is not None:
         configuration.ssl_ca_cert = str(ca_file)
     return kubernetes.client.ApiClient(configuration)
+
+
+def close_client(client):
+    client.close()
+    client.rest_client.pool_manager.clear()

@@ -82,7 +82,7 @@ class FakeTestCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.client.close()
+        support.close_client(cls.client)
         cls.fake.stop()
 
     def setUp(self):
@@ -450,7 +450,7 @@ class TokenAuthentication(FakeTestCase):
 
     def api_with(self, token):
         client = support.api_client(self.fake, token=token)
-        self.addCleanup(client.close)
+        self.addCleanup(support.close_client, client)
         return CoreV1Api(client)
 
     def test_a_missing_or_wrong_token_is_401_and_a_rotated_token_is_read_again(self):
@@ -481,7 +481,7 @@ class Tls(FakeTestCase):
                         "-keyout", str(key), "-out", str(cls.cert)], check=True, capture_output=True, timeout=30)
         cls.fake_args = ("--tls-cert", cls.cert, "--tls-key", key)
         super().setUpClass()
-        cls.client.close()
+        support.close_client(cls.client)
         cls.client = support.api_client(cls.fake, ca_file=cls.cert)
         cls.core = CoreV1Api(cls.client)
 
@@ -621,7 +621,7 @@ class LeaderElection(FakeTestCase):
         together = threading.Barrier(2, timeout=10)
         clients = [support.api_client(self.fake) for _ in range(3)]
         for client in clients:
-            self.addCleanup(client.close)
+            self.addCleanup(support.close_client, client)
         candidates = [Candidate(identity, client, self.ns, name, hook)
                       for identity, client, hook in (("a", clients[0], together.wait), ("b", clients[1], together.wait))]
         overlaps = []
