@@ -684,8 +684,8 @@ class Handler(BaseHTTPRequestHandler):
                 token = file.read().strip()
         except OSError:
             return False
-        given = self.headers.get("Authorization", "")
-        return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+        scheme, _, given = self.headers.get("Authorization", "").partition(" ")
+        return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode())
 
     def dispatch(self, method):
         try:
