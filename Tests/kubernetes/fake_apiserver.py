@@ -448,8 +448,7 @@ def checked_object(resource, body, namespace):
     """The request body as an object of `resource` in `namespace`, or a 400."""
     if not isinstance(body, dict) or not isinstance(body.get("metadata", {}), dict):
         raise bad_request(f"the body of the request is not a {resource.kind} object")
-    obj = with_type(resource, body)
-    obj["kind"], obj["apiVersion"] = resource.kind, resource.api_version
+    obj = {**body, "kind": resource.kind, "apiVersion": resource.api_version}
     meta = obj["metadata"] = dict(body.get("metadata") or {})
     for field in ("labels", "annotations"):
         if not all(isinstance(v, str) for v in (meta.get(field) or {}).values()):
