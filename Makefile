@@ -13,13 +13,15 @@ run: build
 	swift run goethe
 
 ## The whole test suite: Swift tests, the goethectl and session tests against the real binaries,
-## the Kubernetes manifests (offline), the grpc-go and Python grpcio clients against the release
-## daemon, then the checks that generated code, completions and man pages are current.
+## the Kubernetes manifests (offline), the Kubernetes API fake against the official Python client,
+## the grpc-go and Python grpcio clients against the release daemon, then the checks that generated
+## code, completions and man pages are current.
 test: deps
 	swift build --build-tests
 	swift test
 	GOETHE_BIN_DIR="$$(swift build --show-bin-path)" python3 -m unittest discover -s Tests/cli -t Tests/cli
 	python3 -m unittest discover -s Tests/deploy -t Tests/deploy
+	python3 -m unittest discover -s Tests/kubernetes -t Tests/kubernetes
 	swift build -c release --product goethe
 	GOETHE_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 -m unittest discover -s Tests/interop -t Tests/interop
 	scripts/generate-protos.sh --check
