@@ -118,7 +118,7 @@ final class EventStore: GoetheStore {
   }
 
   /// The last commit index and the epoch: the stored epoch, or the last write's if that is higher.
-  private static func loadCommitLogHead(_ db: LevelDB, into state: inout State) throws(GoetheError) {
+  static func loadCommitLogHead(_ db: LevelDB, into state: inout State) throws(GoetheError) {
     state.epoch = try CommitLogBaseline.storedEpoch(db)
     let iterator = try db.makeIterator()
     iterator.seek(KeySchema.commitLogEnd)
@@ -134,7 +134,7 @@ final class EventStore: GoetheStore {
     GoetheError(.corrupted, "\(path) holds a LevelDB store that is not a goethe store; choose another --data-dir")
   }
 
-  private static func loadTopics(_ db: LevelDB) throws(GoetheError) -> State {
+  static func loadTopics(_ db: LevelDB) throws(GoetheError) -> State {
     var state = State()
     let iterator = try db.makeIterator()
     iterator.seek(KeySchema.topicsStart)

@@ -31,6 +31,9 @@ protocol CommittedWriteLog: Sendable {
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite]
   /// Applies a write committed elsewhere exactly as it was committed there.
   func apply(_ write: CommittedWrite) async throws
+  /// Undoes every write after the commit index `index`: a follower's writes that its leader's
+  /// log does not hold.
+  func truncate(after index: UInt64) async throws
 }
 
 extension CommittedWriteLog {

@@ -1,0 +1,169 @@
+import GoetheKit
+import Synchronization
+
+extension EventStore {
+  /// Undoes every write after the commit index `index`, in one atomic LevelDB write: what a
+  /// follower does when its log has diverged from its leader's past that index. Those writes were
+  /// never acknowledged to a client (an acknowledged write is on every in-sync node, the leader
+  /// included), so nothing acknowledged is lost.
+  ///
+  /// Topics the writes created go with their events, cursors and time index; topics they appended
+  /// to lose those events, and their time-index buckets from the new head's on, which is open
+  /// again; cursors they set or deleted go back to what the last earlier write made them. The
+  /// epoch becomes that of the write at `index`, so that the leader's writes apply after it. It
+  /// refuses while another write is in progress: only the replication of a follower writes then.
+  func truncate(after index: UInt64) async throws {
+    try await BlockingIO.run { try self.truncateNow(after: index) }
+  }
+
+  private func truncateNow(after index: UInt64) throws(GoetheError) {
+    let taken = try state.withLock { state throws(GoetheError) -> (last: UInt64, topics: [String: TopicState])? in
+      try state.checkWritable()
+      guard !state.writing, state.waiting.isEmpty else {
+        throw GoetheError(.conflict, "cannot truncate the log while a write is in progress")
+      }
+      guard index < state.lastCommitIndex else { return nil }
+      state.writing = true
+      return (state.lastCommitIndex, state.topics.mapValues(\.state))
+    }
+    guard let taken else { return }
+    do {
+      let batch = try truncation(after: index, last: taken.last, topics: taken.topics)
+      try db.write(batch, sync: true)
+      var loaded = try Self.loadTopics(db)
+      try Self.loadCommitLogHead(db, into: &loaded)
+      state.withLock { state in
+        state.topics = loaded.topics
+        state.nextTopicNumber = loaded.nextTopicNumber
+        state.lastCommitIndex = loaded.lastCommitIndex
+        state.epoch = loaded.epoch
+        state.writing = false
+      }
+    } catch {
+      state.withLock { $0.writing = false }
+      throw error
+    }
+  }
+
+  /// The batch that undoes the writes `index + 1 ... last`.
+  private func truncation(
+    after index: UInt64, last: UInt64, topics: [String: TopicState]
+  ) throws(GoetheError)
+    -> WriteBatch
+  {
+    let numbers = Dictionary(topics.values.map { ($0.record.number, $0) }, uniquingKeysWith: { first, _ in first })
+    var dropped: Set<UInt32> = []
+    var cut: [UInt32: UInt64] = [:]
+    var cursors: Set<CursorName> = []
+    let batch = WriteBatch()
+    let log = try db.makeIterator()
+    log.seek(KeySchema.commitLogKey(index + 1))
+    while log.isValid, let commitIndex = KeySchema.decodeCommitLogKey(log.key), commitIndex <= last {
+      switch try CommitLogRecord.decode(log.value).record {
+      case .createTopic(_, let record):
+        dropped.insert(record.number)
+      case .append(let topic, let created, let firstID, _, _):
+        if let created { dropped.insert(created.number) } else { cut[topic] = min(cut[topic] ?? firstID, firstID) }
+      case .setCursor(let topic, let consumer, _), .deleteCursor(let topic, let consumer):
+        cursors.insert(CursorName(topic: topic, consumer: consumer))
+      }
+      batch.delete(Array(log.key))
+      log.next()
+    }
+    try log.checkError()
+
+    for number in dropped {
+      for prefix in [KeySchema.Prefix.event, .cursor, .timeIndex] {
+        try deleteAll(after: [prefix.rawValue] + number.bigEndianBytes, prefixed: 5, in: batch)
+      }
+      if let topic = numbers[number] { batch.delete(KeySchema.topicKey(topic.name)) }
+    }
+    for (number, firstID) in cut where !dropped.contains(number) {
+      guard let topic = numbers[number] else { throw KeySchema.corrupted("commit log entry of topic number \(number)") }
+      try cutEvents(of: topic.record, from: firstID, in: batch)
+    }
+    for cursor in cursors where !dropped.contains(cursor.topic) {
+      try restore(cursor, asOf: index, in: batch)
+    }
+    var epoch: [UInt8] = []
+    epoch.appendBigEndian(try epochOfWrite(at: index))
+    batch.put(KeySchema.epochKey, epoch)
+    return batch
+  }
+
+  /// Deletes the topic's events from `firstID` on, and its time-index buckets from the bucket of
+  /// the event before them, which becomes the open bucket again.
+  private func cutEvents(of record: TopicRecord, from firstID: UInt64, in batch: WriteBatch) throws(GoetheError) {
+    let number = record.number
+    let events = try db.makeIterator()
+    events.seek(KeySchema.eventKey(topic: number, id: firstID))
+    events.previous()
+    let newHead =
+      events.isValid ? KeySchema.decodeEventKey(events.key).flatMap { $0.topic == number ? $0.id : nil } : nil
+    try events.checkError()
+    let prefix = [KeySchema.Prefix.event.rawValue] + number.bigEndianBytes
+    try deleteAll(after: KeySchema.eventKey(topic: number, id: firstID), prefixed: prefix.count, in: batch)
+    let firstOpen = newHead.map { record.granularity.bucketStart(of: $0) } ?? 0
+    try deleteAll(
+      after: KeySchema.timeIndexKey(topic: number, bucket: firstOpen), prefixed: prefix.count, in: batch)
+  }
+
+  /// Deletes every key from `start` on that shares its first `prefixed` bytes.
+  private func deleteAll(after start: [UInt8], prefixed length: Int, in batch: WriteBatch) throws(GoetheError) {
+    let prefix = start.prefix(length)
+    let iterator = try db.makeIterator()
+    iterator.seek(start)
+    while iterator.isValid, iterator.key.count >= length, iterator.key.prefix(length).elementsEqual(prefix) {
+      batch.delete(Array(iterator.key))
+      iterator.next()
+    }
+    try iterator.checkError()
+  }
+
+  /// Puts the cursor back as the last write up to `index` left it: set, or absent.
+  private func restore(_ cursor: CursorName, asOf index: UInt64, in batch: WriteBatch) throws(GoetheError) {
+    let key = KeySchema.cursorKey(topic: cursor.topic, consumer: cursor.consumer)
+    let log = try db.makeIterator()
+    log.seek(KeySchema.commitLogKey(index + 1))
+    log.previous()
+    while log.isValid, KeySchema.decodeCommitLogKey(log.key) != nil {
+      switch try CommitLogRecord.decode(log.value).record {
+      case .setCursor(cursor.topic, cursor.consumer, let record):
+        batch.put(key, record.encoded)
+        return
+      case .deleteCursor(cursor.topic, cursor.consumer):
+        batch.delete(key)
+        return
+      default:
+        log.previous()
+      }
+    }
+    try log.checkError()
+    batch.delete(key)
+  }
+
+  /// The epoch of the write at `index`; 0 before the first write.
+  private func epochOfWrite(at index: UInt64) throws(GoetheError) -> UInt64 {
+    guard index > 0 else { return 0 }
+    guard let value = try db.get(KeySchema.commitLogKey(index)) else {
+      throw KeySchema.corrupted("commit log entry \(index)")
+    }
+    let decoded = value.withUnsafeBytes { bytes in
+      Result { () throws(GoetheError) in try CommitLogRecord.decode(bytes) }
+    }
+    return try decoded.get().epoch
+  }
+
+  private struct CursorName: Hashable {
+    var topic: UInt32
+    var consumer: String
+  }
+}
+
+extension UInt32 {
+  fileprivate var bigEndianBytes: [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.appendBigEndian(self)
+    return bytes
+  }
+}
