@@ -84,6 +84,7 @@ let package = Package(
       ],
       exclude: [
         "Cluster/Etcd/Protocol/kv.proto", "Cluster/Etcd/Protocol/rpc.proto", "Cluster/Etcd/Protocol/v3election.proto",
+        "Cluster/Replication/Protocol/replication.proto",
       ],
       swiftSettings: swiftSettings
     ),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the Swift code of the wire protocol from Sources/GoetheKit/Protocol/*.proto, and the
-# daemon's etcd client from the trimmed etcd protos in Sources/goethe/Cluster/Etcd/Protocol/*.proto.
+# daemon's etcd client from the trimmed etcd protos in Sources/goethe/Cluster/Etcd/Protocol/*.proto,
+# and the replication protocol in Sources/goethe/Cluster/Replication/Protocol/*.proto.
 #   scripts/generate-protos.sh            writes each Protocol/Generated folder
 #   scripts/generate-protos.sh --check    fails if the committed code differs from a fresh generation
 set -euo pipefail
@@ -41,6 +42,8 @@ generate() {
 generate Sources/GoetheKit/Protocol Public
 # etcd's own protos, trimmed; only the daemon uses them, so the generated client is internal.
 generate Sources/goethe/Cluster/Etcd/Protocol Internal
+# How the leader distributes its writes; only the daemon speaks it.
+generate Sources/goethe/Cluster/Replication/Protocol Internal
 
 if [[ -n "$scratch" ]]; then
   if [[ $stale -ne 0 ]]; then

@@ -3,14 +3,16 @@ import Logging
 import ServiceLifecycle
 
 /// Runs this node's part in the cluster: keeps it a member, campaigns for the leadership, and
-/// follows who leads. When it wins, it adopts the new epoch in its store (so its writes carry
-/// it) before it takes writes; it steps down as soon as it learns of a higher epoch or another
-/// leader, or its lease lapses by its own clock. On shutdown a leader resigns, so that another
-/// node can take over without waiting for the lease to run out.
+/// follows who leads. Only a member of the in-sync set campaigns (no unclean election). When it
+/// wins, it adopts the new epoch in its store (so its writes carry it) and starts distributing
+/// its writes before it takes any; it steps down as soon as it learns of a higher epoch or
+/// another leader, or its lease lapses by its own clock. On shutdown a leader resigns, so that
+/// another node can take over without waiting for the lease to run out.
 struct LeaderElection: Service {
   let coordinator: any Coordinator
   let role: ClusterRole
   let store: any GoetheStore
+  let replication: Replication
   let health: HealthService
   let logger: Logger
 
@@ -41,6 +43,7 @@ struct LeaderElection: Service {
     while true {
       do {
         for try await leadership in coordinator.leadership() {
+          replication.follower.noteEpoch(leadership.epoch)
           if case .follower = role.current { role.change(to: .follower(leader: leadership.leader)) }
           // Only news newer than this node's own leadership counts: a report of an older epoch
           // can still arrive after this node won.
@@ -63,13 +66,25 @@ struct LeaderElection: Service {
     while !Task.isCancelled {
       let epoch: UInt64
       do {
+        try await waitUntilInSync()
         epoch = try await coordinator.campaign()
+        // The in-sync set may have lost this node while it campaigned.
+        guard try await replication.mayCampaign() else {
+          logger.warning("won the election out of sync with the leader's writes: resigning")
+          try await coordinator.resign()
+          continue
+        }
+        try store.raiseEpoch(to: epoch)
+        try await replication.lead(epoch: epoch) { higher in
+          if case .leader(epoch) = role.current { stepDown(because: "a follower knows epoch \(higher)") }
+        }
       } catch  where !(error is CancellationError) {
         logger.warning("cannot campaign for the leadership; trying again", metadata: ["error": "\(error)"])
+        replication.stopLeading("this node could not take up the leadership")
+        try? await coordinator.resign()
         try await Task.sleep(for: Self.retryDelay)
         continue
       }
-      try store.raiseEpoch(to: epoch)
       role.change(to: .leader(epoch: epoch))
       health.markLeading(true)
       logger.notice("leading the cluster", metadata: ["epoch": "\(epoch)", "node": "\(coordinator.member.nodeID)"])
@@ -80,7 +95,20 @@ struct LeaderElection: Service {
     }
   }
 
+  /// Waits until this node is in the in-sync set, or the cluster has none yet.
+  private func waitUntilInSync() async throws {
+    var logged = false
+    while try await !replication.mayCampaign() {
+      if !logged {
+        logger.info("not campaigning: this node is not in the in-sync set until it catches up with the leader")
+        logged = true
+      }
+      try await Task.sleep(for: Self.retryDelay)
+    }
+  }
+
   private func stepDown(because reason: String) {
+    replication.stopLeading("this node stepped down as leader: \(reason)")
     role.change(to: .follower(leader: nil))
     health.markLeading(false)
     logger.warning("stepped down as leader: \(reason)", metadata: ["node": "\(coordinator.member.nodeID)"])

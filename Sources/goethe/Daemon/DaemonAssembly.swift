@@ -59,15 +59,25 @@ struct DaemonAssembly: Sendable {
     let gossip = HealthGossip(
       coordinator: coordinator, role: role, store: store, cluster: configuration.clusterName,
       dataDirectory: configuration.dataDirectory)
+    // A cluster of one acknowledges what it stores; in any other, the leader distributes its writes.
+    let replication =
+      configuration.coordinator == .single
+      ? nil
+      : Replication(settings: configuration.replication, store: store, coordinator: coordinator, logger: logger)
+    let servedStore: any GoetheStore =
+      replication.map { [store] in ReplicatedStore(store: store, replication: $0) } ?? store
     daemon = GoetheDaemon(
       configuration: configuration, transport: substitutes.transport ?? configuration.transportSettings, socket: socket,
-      store: store, role: role, gossip: gossip, metrics: ServerMetrics(factory: metricsFactory),
+      store: servedStore, role: role, gossip: gossip,
+      replication: replication, metrics: ServerMetrics(factory: metricsFactory),
       exitsOnSecondSignal: !shutdownSignals.isEmpty, logger: logger)
     if case .leader = role.current { daemon.health.markLeading(true) }
     var services: [any Service] = [daemon, gossip]
-    if configuration.coordinator != .single {
+    if let replication {
       services.append(
-        LeaderElection(coordinator: coordinator, role: role, store: store, health: daemon.health, logger: logger))
+        LeaderElection(
+          coordinator: coordinator, role: role, store: store, replication: replication, health: daemon.health,
+          logger: logger))
     }
     if let address = configuration.metricsListen {
       services.append(MetricsEndpoint(address: address, registry: registry, logger: logger))

@@ -28,13 +28,15 @@ struct DaemonConfiguration: Sendable, Equatable {
   var leaseTTL: Duration?
   /// The headless Service whose EndpointSlices list the members (`--coordinator kubernetes`).
   var kubernetesService: String?
+  /// How the leader distributes its writes (`--replica-timeout`, `--min-insync`).
+  var replication = ReplicationSettings()
 
   /// The setting names, as flags (`--data-dir`), config keys (`data-dir`) and environment
   /// variables (`GOETHE_DATA_DIR`).
   static let keys = [
     "listen", "data-dir", "sync", "index-granularity", "max-event-size", "metrics-listen", "log-level",
     "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout", "cluster", "coordinator", "node-id",
-    "advertise", "lease-ttl", "kubernetes-service",
+    "advertise", "lease-ttl", "kubernetes-service", "replica-timeout", "min-insync",
   ]
 
   /// What the coordinator needs besides the node's identity; `environment` is the process's.
@@ -103,6 +105,13 @@ struct DaemonConfiguration: Sendable, Equatable {
         throw invalid("give a Service name: lowercase letters, digits and '-'")
       }
       kubernetesService = value
+    case "replica-timeout":
+      let timeout = try DurationExpression.parse(value)
+      guard timeout >= .milliseconds(100) else { throw invalid("use 100ms or more") }
+      replication.replicaTimeout = timeout
+    case "min-insync":
+      guard let count = Int(value), count >= 1 else { throw invalid("give a count of nodes, 1 or more") }
+      replication.minInSync = count
     default:
       throw GoetheError(.invalidArgument, "unknown setting \(key)")
     }

@@ -17,8 +17,8 @@ struct GoetheDaemon: Service {
 
   init(
     configuration: DaemonConfiguration, transport: TransportSettings, socket: consuming ListeningSocket,
-    store: any GoetheStore, role: ClusterRole, gossip: HealthGossip, metrics: ServerMetrics, exitsOnSecondSignal: Bool,
-    logger: Logger
+    store: any GoetheStore, role: ClusterRole, gossip: HealthGossip, replication: Replication?, metrics: ServerMetrics,
+    exitsOnSecondSignal: Bool, logger: Logger
   ) {
     self.configuration = configuration
     self.store = store
@@ -27,8 +27,9 @@ struct GoetheDaemon: Service {
     var service = GoetheService(
       store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics, role: role)
     service.v1ConsumeFollows = configuration.v1ConsumeFollows
-    server = GoetheServer(
-      socket: socket, services: [service, health, ClusterService(gossip: gossip)], settings: transport)
+    var services: [any RPCService] = [service, health, ClusterService(gossip: gossip)]
+    if let replication { services.append(ReplicationService(follower: replication.follower)) }
+    server = GoetheServer(socket: socket, services: services, settings: transport)
   }
 
   /// The address the server listens on, once it does; nil if it could not serve.

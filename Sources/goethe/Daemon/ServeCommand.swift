@@ -90,6 +90,19 @@ struct ServeCommand: AsyncParsableCommand {
       valueName: "name"))
   var kubernetesService: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "How long a follower may hold up a write before it leaves the in-sync set (default 5s).",
+      valueName: "duration"))
+  var replicaTimeout: String?
+
+  @Option(
+    name: .customLong("min-insync"),
+    help: ArgumentHelp(
+      "How many nodes, the leader included, must be in sync to take writes (default: a majority).",
+      valueName: "count"))
+  var minInSync: String?
+
   @Option(help: ArgumentHelp("Read settings from this file.", valueName: "file"), completion: .file())
   var config: String?
 
@@ -118,6 +131,8 @@ struct ServeCommand: AsyncParsableCommand {
       flags["advertise"] = advertise
       flags["lease-ttl"] = leaseTTL
       flags["kubernetes-service"] = kubernetesService
+      flags["replica-timeout"] = replicaTimeout
+      flags["min-insync"] = minInSync
       let environment = ProcessInfo.processInfo.environment
       sources = try await SettingSources(
         flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"],

@@ -46,7 +46,7 @@ final class ClusterOfDaemons: @unchecked Sendable {
       [
         "--coordinator", "etcd://127.0.0.1:\(etcd.clientPort)",
         "--cluster", Self.cluster, "--node-id", nodeID(node), "--advertise", address(node),
-        "--lease-ttl", "\(leaseTTL.components.seconds)s", "--sync", "never",
+        "--lease-ttl", "\(leaseTTL.components.seconds)s", "--sync", "never", "--replica-timeout", "1s",
       ])
   }
 

@@ -99,7 +99,8 @@ final class HealthGossip: Service, Sendable {
         $0.nodes = table.withLock { $0.states }.map(Io_Typusomega_Goethe_NodeState.init)
       }
       await withDiscardingTaskGroup { group in
-        for (_, client) in clients {
+        for (_, connection) in clients {
+          let client = Io_Typusomega_Goethe_Cluster.Client(wrapping: connection)
           group.addTask {
             var options = CallOptions.defaults
             options.timeout = Self.exchangeDeadline

@@ -3,14 +3,14 @@ import GRPCNIOTransportHTTP2
 import GoetheKit
 import Synchronization
 
-/// One long-lived connection to each peer, for the health exchange: opened when a peer joins the
-/// member list, closed when it leaves.
+/// One long-lived connection to each peer: opened when a peer joins the member list, closed when
+/// it leaves. The health exchange and replication each keep their own, so that neither waits
+/// behind the other's calls.
 final class PeerLinks: Sendable {
-  typealias Client = Io_Typusomega_Goethe_Cluster.Client<HTTP2ClientTransport.Posix>
+  typealias Client = GRPCClient<HTTP2ClientTransport.Posix>
 
   private struct Link {
-    let client: Client
-    let grpc: GRPCClient<HTTP2ClientTransport.Posix>
+    let grpc: Client
     let connections: Task<Void, any Error>
   }
 
@@ -25,7 +25,7 @@ final class PeerLinks: Sendable {
       for peer in peers where links[peer] == nil {
         if let link = try? Self.open(peer) { links[peer] = link }
       }
-      return (links.map { ($0.key, $0.value.client) }, Array(departed.values))
+      return (links.map { ($0.key, $0.value.grpc) }, Array(departed.values))
     }
     for link in departed { Self.close(link) }
     return current
@@ -47,7 +47,7 @@ final class PeerLinks: Sendable {
         target: address.isIPv6
           ? .ipv6(address: address.host, port: address.port) : .ipv4(address: address.host, port: address.port),
         transportSecurity: .plaintext))
-    return Link(client: Client(wrapping: grpc), grpc: grpc, connections: Task { try await grpc.runConnections() })
+    return Link(grpc: grpc, connections: Task { try await grpc.runConnections() })
   }
 
   private static func close(_ link: Link) {

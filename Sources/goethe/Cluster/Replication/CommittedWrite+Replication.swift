@@ -1,0 +1,78 @@
+import Foundation
+import GoetheKit
+import SwiftProtobuf
+
+/// Committed writes on the replication wire (`replication.proto`), both ways.
+extension CommittedWrite {
+  var message: Io_Typusomega_Goethe_Replication_CommittedWrite {
+    .with { message in
+      message.index = index
+      message.epoch = epoch
+      switch change {
+      case .createTopic(let name, let record):
+        message.createTopic = .with {
+          $0.name = name
+          $0.record = record.message
+        }
+      case .append(let topic, let created, let firstID, let firstSequence, let payloads):
+        message.append = .with {
+          $0.topic = topic
+          if let created { $0.created = created.message }
+          $0.firstID = firstID
+          $0.firstSequence = firstSequence
+          $0.payloads = payloads
+        }
+      case .setCursor(let topic, let consumer, let record):
+        message.setCursor = .with {
+          $0.topic = topic
+          $0.consumer = consumer
+          $0.eventID = record.eventID
+          $0.sequence = record.sequence
+          $0.updatedUnixNano = record.updated
+        }
+      case .deleteCursor(let topic, let consumer):
+        message.deleteCursor = .with {
+          $0.topic = topic
+          $0.consumer = consumer
+        }
+      }
+    }
+  }
+
+  init(_ message: Io_Typusomega_Goethe_Replication_CommittedWrite) throws(GoetheError) {
+    index = message.index
+    epoch = message.epoch
+    switch message.change {
+    case .createTopic(let create):
+      change = .createTopic(name: create.name, record: try TopicRecord(create.record))
+    case .append(let append):
+      change = .append(
+        topic: append.topic, created: append.hasCreated ? try TopicRecord(append.created) : nil,
+        firstID: append.firstID, firstSequence: append.firstSequence, payloads: append.payloads)
+    case .setCursor(let cursor):
+      change = .setCursor(
+        topic: cursor.topic, consumer: cursor.consumer,
+        record: CursorRecord(eventID: cursor.eventID, sequence: cursor.sequence, updated: cursor.updatedUnixNano))
+    case .deleteCursor(let cursor):
+      change = .deleteCursor(topic: cursor.topic, consumer: cursor.consumer)
+    case nil:
+      throw GoetheError(.invalidArgument, "committed write \(message.index) carries no change")
+    }
+  }
+}
+
+extension TopicRecord {
+  fileprivate var message: Io_Typusomega_Goethe_Replication_TopicRecord {
+    .with {
+      $0.number = number
+      $0.granularitySeconds = granularity.seconds
+      $0.createdUnixNano = created
+    }
+  }
+
+  fileprivate init(_ message: Io_Typusomega_Goethe_Replication_TopicRecord) throws(GoetheError) {
+    self.init(
+      number: message.number, granularity: try Granularity(seconds: message.granularitySeconds),
+      created: message.createdUnixNano)
+  }
+}

@@ -1,0 +1,109 @@
+import GRPCCore
+import GoetheKit
+import Logging
+import SwiftProtobuf
+
+/// The leader's link to one follower: it sends the follower the writes it lacks, in index order,
+/// a batch at a time, then each new write as it is committed, and a heartbeat while there is none.
+///
+/// Where the follower's log stands is learnt from its answers: it holds less (send from there),
+/// or it holds another write at the index before the batch, so its log diverged from the
+/// leader's; the link then probes further back, twice as far each time, until the follower
+/// holds the same write, and the follower truncates what follows it.
+struct FollowerLink: Sendable {
+  let term: LeaderTerm
+  let follower: ClusterMember
+  let connection: PeerLinks.Client
+  let logger: Logger
+
+  /// How long the link waits after a failed call before it calls again.
+  static let retryDelay = Duration.milliseconds(250)
+
+  func run() async throws {
+    let client = Io_Typusomega_Goethe_Replication_Replication.Client(wrapping: connection)
+    var held: UInt64?
+    var probe: UInt64 = 1
+    while true {
+      try Task.checkCancellation()
+      let generation = term.signal.generation
+      let last = term.store.lastCommitIndex
+      let previous = min(held ?? last, last)
+      let (previousEpoch, writes) = try await batch(after: previous)
+      let request = Io_Typusomega_Goethe_Replication_ReplicateRequest.with {
+        $0.leaderID = term.coordinator.member.nodeID
+        $0.epoch = term.epoch
+        $0.previousIndex = previous
+        $0.previousEpoch = previousEpoch
+        $0.writes = writes.map(\.message)
+        $0.highWatermark = term.highWatermark
+      }
+      let response: Io_Typusomega_Goethe_Replication_ReplicateResponse
+      do {
+        var options = CallOptions.defaults
+        options.timeout = term.settings.replicaTimeout
+        response = try await client.replicate(request, options: options)
+      } catch {
+        try Task.checkCancellation()
+        logger.debug(
+          "cannot reach a follower; trying again", metadata: ["follower": "\(follower.nodeID)", "error": "\(error)"])
+        held = nil
+        try await Task.sleep(for: Self.retryDelay)
+        continue
+      }
+      switch response.outcome {
+      case .applied:
+        // It holds what was sent; whatever else it says it holds is not the leader's yet.
+        let through = min(response.lastIndex, writes.last?.index ?? previous)
+        held = through
+        probe = 1
+        term.noteHeld(through, by: follower.nodeID)
+        if through >= last { try await term.noteCaughtUp(follower.nodeID) }
+        if through >= term.store.lastCommitIndex {
+          await term.signal.wait(after: generation, timeout: term.settings.heartbeat)
+        }
+      case .behind:
+        held = response.lastIndex
+      case .diverged:
+        held = previous - min(probe, previous)
+        probe *= 2
+      case .staleEpoch:
+        term.noteDeposed(by: response.epoch)
+        return
+      case .UNRECOGNIZED:
+        try await Task.sleep(for: Self.retryDelay)
+      }
+    }
+  }
+
+  /// The epoch of the write at `previous` and the writes after it, up to the batch limits (at least
+  /// one, if there is one).
+  private func batch(after previous: UInt64) async throws -> (UInt64, [CommittedWrite]) {
+    let settings = term.settings
+    var writes = try await term.store.committedWrites(
+      after: previous == 0 ? 0 : previous - 1, limit: settings.batchWrites + (previous == 0 ? 0 : 1))
+    var previousEpoch: UInt64 = 0
+    if previous > 0 {
+      guard let first = writes.first, first.index == previous else {
+        throw GoetheError(.internalError, "the commit log has no write \(previous)")
+      }
+      previousEpoch = first.epoch
+      writes.removeFirst()
+    }
+    var bytes = 0
+    var count = 0
+    for write in writes {
+      bytes += write.payloadBytes
+      count += 1
+      if bytes > settings.batchBytes { break }
+    }
+    return (previousEpoch, Array(writes.prefix(count)))
+  }
+}
+
+extension CommittedWrite {
+  /// The bytes of its payloads: what makes a replication request large.
+  fileprivate var payloadBytes: Int {
+    guard case .append(_, _, _, _, let payloads) = change else { return 0 }
+    return payloads.reduce(0) { $0 + $1.count }
+  }
+}

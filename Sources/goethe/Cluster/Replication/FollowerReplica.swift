@@ -1,0 +1,119 @@
+import GoetheKit
+import Logging
+import SwiftProtobuf
+import Synchronization
+
+/// A follower's side of replication: it applies the leader's committed writes in index order, as
+/// they were committed, and refuses what would break the log.
+///
+/// - A leader whose epoch is below the highest this node has seen is deposed: refused (fencing).
+/// - Writes must follow on from this node's log: the leader names the index and epoch of the write
+///   before them, which this node must hold too. A write's (index, epoch) names it: one leader per
+///   epoch, which gives each index once. If this node holds less, it says how much; if it holds
+///   another write there, its log has diverged from the leader's at or before that index, and it
+///   truncates to where the two agree, which the leader finds by probing further back.
+final class FollowerReplica: Sendable {
+  private let store: any GoetheStore
+  private let logger: Logger
+  private let turns = AsyncTurns()
+  private let state: Mutex<State>
+  /// Told of a request from a leader of a higher epoch than any seen before.
+  private let newerLeader: @Sendable (UInt64) -> Void
+
+  private struct State {
+    /// The highest leader epoch seen: in requests, or by following the election.
+    var fence: UInt64
+    /// The index that every in-sync node holds, as the leader last said.
+    var highWatermark: UInt64 = 0
+  }
+
+  init(store: any GoetheStore, logger: Logger, newerLeader: @escaping @Sendable (UInt64) -> Void) {
+    self.store = store
+    self.logger = logger
+    self.newerLeader = newerLeader
+    state = Mutex(State(fence: store.epoch))
+  }
+
+  /// The highest leader epoch this node has seen.
+  var highestEpoch: UInt64 { state.withLock { $0.fence } }
+
+  /// The leader's high watermark, as far as this node holds it.
+  var highWatermark: UInt64 { min(state.withLock { $0.highWatermark }, store.lastCommitIndex) }
+
+  /// Learns of a leader's epoch from the election, so that an older leader is refused even before
+  /// the new one has sent anything.
+  func noteEpoch(_ epoch: UInt64) {
+    state.withLock { $0.fence = max($0.fence, epoch) }
+  }
+
+  /// Checks and applies one request of the leader; requests are taken one at a time.
+  func replicate(
+    _ request: Io_Typusomega_Goethe_Replication_ReplicateRequest
+  ) async throws
+    -> Io_Typusomega_Goethe_Replication_ReplicateResponse
+  {
+    try await turns.run {
+      let (fence, newer) = state.withLock { state in
+        defer { state.fence = max(state.fence, request.epoch) }
+        return (max(state.fence, request.epoch), request.epoch > state.fence)
+      }
+      if newer { newerLeader(request.epoch) }
+      guard request.epoch >= fence else {
+        return response(
+          .staleEpoch, "leader \(request.leaderID) has epoch \(request.epoch); this node has seen \(fence)")
+      }
+      let last = store.lastCommitIndex
+      guard request.previousIndex <= last else {
+        return response(.behind, "this node holds up to \(last), not \(request.previousIndex)")
+      }
+      guard try await holds(index: request.previousIndex, epoch: request.previousEpoch) else {
+        return response(
+          .diverged, "this node's write \(request.previousIndex) is not the leader's (epoch \(request.previousEpoch))")
+      }
+      // The two logs agree up to the previous write. What follows it here is the leader's only if
+      // this node holds the leader's write where the sent writes and its own log overlap (a write
+      // is named by its index and epoch); with none sent, the leader's log ends there.
+      if request.previousIndex < last {
+        let overlap = min(last, request.writes.last?.index ?? request.previousIndex)
+        let agrees: Bool
+        if let sent = request.writes.first(where: { $0.index == overlap }) {
+          agrees = try await holds(index: overlap, epoch: sent.epoch)
+        } else {
+          agrees = false
+        }
+        if !agrees {
+          logger.warning(
+            "truncating the log to where it agrees with the leader's",
+            metadata: ["after": "\(request.previousIndex)", "last": "\(last)", "leader": "\(request.leaderID)"])
+          try await store.truncate(after: request.previousIndex)
+        }
+      }
+      for message in request.writes where message.index > store.lastCommitIndex {
+        try await store.apply(try CommittedWrite(message))
+      }
+      state.withLock { $0.highWatermark = max($0.highWatermark, request.highWatermark) }
+      return response(.applied, "")
+    }
+  }
+
+  /// Whether this node's write at `index` has `epoch` (index 0, before the first write, always
+  /// matches).
+  private func holds(index: UInt64, epoch: UInt64) async throws -> Bool {
+    guard index > 0 else { return true }
+    guard let write = try await store.committedWrites(after: index - 1, limit: 1).first, write.index == index else {
+      return false
+    }
+    return write.epoch == epoch
+  }
+
+  private func response(
+    _ outcome: Io_Typusomega_Goethe_Replication_ReplicateResponse.Outcome, _ message: String
+  ) -> Io_Typusomega_Goethe_Replication_ReplicateResponse {
+    .with {
+      $0.outcome = outcome
+      $0.lastIndex = store.lastCommitIndex
+      $0.epoch = state.withLock { $0.fence }
+      $0.message = message
+    }
+  }
+}

@@ -1,0 +1,262 @@
+import GoetheKit
+import Logging
+import Synchronization
+
+/// A leader's distribution of its writes for one leadership (epoch), on Kafka's in-sync-replica
+/// model: it sends every committed write to every follower (``FollowerLink``), and acknowledges a
+/// write to its client only once every follower in the in-sync set holds it. A follower that has
+/// not acknowledged a write within the replica timeout is removed from the set, by compare-and-set
+/// in the coordinator, before anything further is acknowledged; one that has caught up is added
+/// again. With fewer in sync than `--min-insync`, writes are refused.
+final class LeaderTerm: Sendable {
+  let epoch: UInt64
+  let settings: ReplicationSettings
+  let store: any GoetheStore
+  let coordinator: any Coordinator
+  let signal = CommitSignal()
+  private let logger: Logger
+  private let state: Mutex<State>
+  /// Called when a follower reports a higher epoch: this node is deposed.
+  private let deposed: @Sendable (UInt64) -> Void
+
+  private struct State {
+    var inSync: InSyncSet
+    /// The last index each follower is known to hold, and when it last answered.
+    var held: [String: UInt64] = [:]
+    var answered: [String: ContinuousClock.Instant] = [:]
+    var waiters: [Waiter] = []
+    /// Why the term ended; every later write is refused with it.
+    var ended: GoetheError?
+  }
+
+  private struct Waiter {
+    var index: UInt64
+    var since: ContinuousClock.Instant
+    var continuation: CheckedContinuation<Void, any Error>
+  }
+
+  /// Takes up the in-sync set for `epoch`: this node joins it, and the cluster's size is noted.
+  static func begin(
+    epoch: UInt64, settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
+    members: Int, logger: Logger, deposed: @escaping @Sendable (UInt64) -> Void
+  ) async throws -> LeaderTerm {
+    let own = coordinator.member.nodeID
+    let inSync = try await coordinator.updateInSyncSet(asLeaderOf: epoch) { current in
+      let set = current ?? InSyncSet(members: [], clusterSize: 0, epoch: epoch)
+      var next = set.adding(own)
+      next.clusterSize = max(set.clusterSize, members, 1)
+      return next
+    }
+    return LeaderTerm(
+      epoch: epoch, settings: settings, store: store, coordinator: coordinator, inSync: inSync, logger: logger,
+      deposed: deposed)
+  }
+
+  private init(
+    epoch: UInt64, settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
+    inSync: InSyncSet, logger: Logger, deposed: @escaping @Sendable (UInt64) -> Void
+  ) {
+    self.epoch = epoch
+    self.settings = settings
+    self.store = store
+    self.coordinator = coordinator
+    self.logger = logger
+    self.deposed = deposed
+    state = Mutex(State(inSync: inSync))
+  }
+
+  var inSync: InSyncSet { state.withLock { $0.inSync } }
+
+  /// How many must be in sync for a write to be taken.
+  func minInSync(_ set: InSyncSet) -> Int { settings.minInSync ?? (set.clusterSize / 2 + 1) }
+
+  // MARK: Acknowledging
+
+  /// Refuses a write before it is made if too few nodes are in sync.
+  func checkEnoughInSync() throws(GoetheError) {
+    let (set, ended) = state.withLock { ($0.inSync, $0.ended) }
+    if let ended { throw ended }
+    try Self.check(set, minimum: minInSync(set))
+  }
+
+  private static func check(_ set: InSyncSet, minimum: Int) throws(GoetheError) {
+    guard set.members.count >= minimum else {
+      throw GoetheError(
+        .unavailable,
+        "not enough in-sync replicas: \(set.members.count) of \(set.clusterSize) in sync, \(minimum) needed")
+    }
+  }
+
+  /// Returns once every in-sync follower holds the write at `index`; throws if the term ends
+  /// first, or the in-sync set shrinks below the minimum.
+  func acknowledge(upTo index: UInt64) async throws {
+    signal.publish()
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      let outcome: Result<Void, GoetheError>? = state.withLock { state in
+        if let ended = state.ended { return .failure(ended) }
+        if Self.isHeld(index, in: state) { return .success(()) }
+        state.waiters.append(Waiter(index: index, since: .now, continuation: continuation))
+        return nil
+      }
+      if let outcome { continuation.resume(with: outcome) }
+    }
+  }
+
+  /// Whether every in-sync follower holds `index`.
+  private static func isHeld(_ index: UInt64, in state: State) -> Bool {
+    state.inSync.members.allSatisfy { node in state.held[node].map { $0 >= index } ?? false }
+  }
+
+  /// Notes what `node` holds, after an answer; wakes the writes it completes.
+  func noteHeld(_ index: UInt64, by node: String) {
+    let done = state.withLock { state -> [Waiter] in
+      state.held[node] = max(state.held[node] ?? 0, index)
+      state.answered[node] = .now
+      return Self.takeHeld(&state)
+    }
+    for waiter in done { waiter.continuation.resume() }
+  }
+
+  private static func takeHeld(_ state: inout State) -> [Waiter] {
+    let waiters = state.waiters
+    let done = waiters.filter { isHeld($0.index, in: state) }
+    state.waiters = waiters.filter { !isHeld($0.index, in: state) }
+    return done
+  }
+
+  /// The index every in-sync node holds.
+  var highWatermark: UInt64 {
+    state.withLock { state in state.inSync.members.map { state.held[$0] ?? 0 }.min() ?? 0 }
+  }
+
+  /// Ends the term: every write still waiting, and every later one, is refused with `reason`.
+  func end(_ reason: GoetheError) {
+    let waiting = state.withLock { state in
+      if state.ended == nil { state.ended = reason }
+      defer { state.waiters = [] }
+      return state.waiters
+    }
+    for waiter in waiting { waiter.continuation.resume(throwing: reason) }
+  }
+
+  /// A follower answered with a higher epoch: another leader has taken over.
+  func noteDeposed(by higher: UInt64) {
+    end(GoetheError(.unavailable, "this node is no longer the leader: a leader of epoch \(higher) took over"))
+    deposed(higher)
+  }
+
+  // MARK: The in-sync set
+
+  /// Runs the term until it is cancelled: a link to each follower, and the upkeep of the in-sync
+  /// set.
+  func run() async throws {
+    let own = coordinator.member.nodeID
+    state.withLock { $0.held[own] = .max }
+    let links = PeerLinks()
+    defer { links.closeAll() }
+    try await withThrowingDiscardingTaskGroup { group in
+      group.addTask { try await self.keepInSyncSet() }
+      var running: [ClusterMember: Task<Void, any Error>] = [:]
+      defer { for task in running.values { task.cancel() } }
+      for try await members in coordinator.members() {
+        let followers = Set(members.filter { $0.nodeID != own })
+        for (member, task) in running where !followers.contains(member) {
+          task.cancel()
+          running.removeValue(forKey: member)
+        }
+        let connections = links.clients(for: Array(followers))
+        for (member, connection) in connections where running[member] == nil {
+          let link = FollowerLink(term: self, follower: member, connection: connection, logger: logger)
+          running[member] = Task { try await link.run() }
+        }
+        try await growClusterSize(to: members.count)
+      }
+    }
+  }
+
+  /// Every check interval: removes the followers that have held up a write for longer than the
+  /// replica timeout, or have not answered for that long, and refuses what waits if too few are
+  /// left.
+  private func keepInSyncSet() async throws {
+    while true {
+      try await Task.sleep(for: settings.checkInterval)
+      let now = ContinuousClock.now
+      let late = state.withLock { state in
+        state.inSync.members.filter { node in
+          guard node != coordinator.member.nodeID else { return false }
+          let held = state.held[node] ?? 0
+          let heldUp = state.waiters.contains { $0.index > held && now - $0.since > settings.replicaTimeout }
+          let silent = state.answered[node].map { now - $0 > settings.replicaTimeout } ?? heldUp
+          return heldUp || silent
+        }
+      }
+      for node in late {
+        logger.warning(
+          "removing a follower from the in-sync set: it has not acknowledged within the replica timeout",
+          metadata: ["follower": "\(node)", "timeout": "\(settings.replicaTimeout)"])
+        try await changeInSyncSet { $0.removing(node) }
+      }
+    }
+  }
+
+  /// Adds `node` to the in-sync set once it holds every write this node has.
+  func noteCaughtUp(_ node: String) async throws {
+    guard !state.withLock({ $0.inSync.contains(node) }) else { return }
+    logger.info("a follower has caught up: adding it to the in-sync set", metadata: ["follower": "\(node)"])
+    try await changeInSyncSet { $0.adding(node) }
+  }
+
+  private func growClusterSize(to members: Int) async throws {
+    guard state.withLock({ members > $0.inSync.clusterSize }) else { return }
+    try await changeInSyncSet { set in
+      var grown = set
+      grown.clusterSize = max(set.clusterSize, members)
+      return grown
+    }
+  }
+
+  /// Writes a change of the in-sync set to the coordinator first, then takes it up, and wakes or
+  /// refuses the writes it decides.
+  private func changeInSyncSet(_ change: @escaping @Sendable (InSyncSet) -> InSyncSet) async throws {
+    let written: InSyncSet
+    do {
+      let fallback = inSync
+      written = try await coordinator.updateInSyncSet(asLeaderOf: epoch) { change($0 ?? fallback) }
+    } catch let error as InSyncSetTakenOver {
+      noteDeposed(by: error.epoch)
+      throw error
+    }
+    let minimum = minInSync(written)
+    let (done, refused) = state.withLock { state -> ([Waiter], [Waiter]) in
+      state.inSync = written
+      if written.members.count < minimum {
+        defer { state.waiters = [] }
+        return ([], state.waiters)
+      }
+      return (Self.takeHeld(&state), [])
+    }
+    for waiter in done { waiter.continuation.resume() }
+    for waiter in refused {
+      waiter.continuation.resume(
+        throwing: GoetheError(
+          .unavailable,
+          "not enough in-sync replicas: \(written.members.count) of \(written.clusterSize) in sync, \(minimum) needed; the write is stored on this node but not acknowledged"
+        ))
+    }
+  }
+}
+
+/// How the leader distributes writes (`--replica-timeout`, `--min-insync`).
+struct ReplicationSettings: Sendable, Equatable {
+  /// How long a follower may hold up a write before it leaves the in-sync set.
+  var replicaTimeout: Duration = .seconds(5)
+  /// How many nodes, the leader included, must be in sync to take a write; nil: a majority.
+  var minInSync: Int?
+  /// How often an idle link tells its follower the leader's epoch and high watermark.
+  var heartbeat: Duration = .milliseconds(250)
+  /// How often the leader looks for late followers.
+  var checkInterval: Duration = .milliseconds(250)
+  /// The most writes, and about the most payload bytes, in one request.
+  var batchWrites = 512
+  var batchBytes = 4 << 20
+}

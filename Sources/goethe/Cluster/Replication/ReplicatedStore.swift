@@ -1,0 +1,106 @@
+import Foundation
+import GoetheKit
+
+/// The store as a clustered node's services use it: each write is refused up front when too few
+/// nodes are in sync, and returns only once every in-sync node holds it (``Replication``), so that
+/// what a client sees acknowledged survives the loss of the leader. Reads pass straight through.
+struct ReplicatedStore: GoetheStore {
+  let store: any GoetheStore
+  let replication: Replication
+
+  /// Runs `write` on the store if enough nodes are in sync, then waits until they all hold it.
+  private func replicated<Result: Sendable>(_ write: () async throws -> Result) async throws -> Result {
+    try replication.checkWritable()
+    let result = try await write()
+    try await replication.acknowledge(upTo: store.lastCommitIndex)
+    return result
+  }
+
+  // MARK: Writes
+
+  func createTopic(_ name: String, granularity: Granularity?) async throws -> TopicInfo {
+    try await replicated { try await store.createTopic(name, granularity: granularity) }
+  }
+
+  nonisolated(nonsending) func append(
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool
+  ) async throws -> AppendResult {
+    try await replicated {
+      try await store.append(payloads, to: topic, expectedSequence: expectedSequence, createTopic: createTopic)
+    }
+  }
+
+  func setCursor(topic: String, consumer: String, to position: Position) async throws -> CursorInfo {
+    try await replicated { try await store.setCursor(topic: topic, consumer: consumer, to: position) }
+  }
+
+  func commitCursor(topic: String, consumer: String, eventID: UInt64) async throws -> CursorInfo {
+    try await replicated { try await store.commitCursor(topic: topic, consumer: consumer, eventID: eventID) }
+  }
+
+  func deleteCursor(topic: String, consumer: String) async throws {
+    try await replicated { try await store.deleteCursor(topic: topic, consumer: consumer) }
+  }
+
+  // MARK: Everything else, as the store does it
+
+  var nodeID: String { store.nodeID }
+  var durability: Durability { store.durability }
+  var maxEventSize: Int { store.maxEventSize }
+  func now() -> UInt64 { store.now() }
+  func compact() async throws { try await store.compact() }
+  func close() { store.close() }
+
+  func listTopics() -> [TopicInfo] { store.listTopics() }
+  func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo { try store.topicInfo(name) }
+  func describeTopic(_ name: String) async throws -> TopicInfo { try await store.describeTopic(name) }
+  func bucketCounts(_ topic: String, from: UInt64, to: UInt64) async throws -> [BucketCount] {
+    try await store.bucketCounts(topic, from: from, to: to)
+  }
+
+  func resolveStart(_ position: Position, in topic: String) throws(GoetheError) -> ReadStart {
+    try store.resolveStart(position, in: topic)
+  }
+  func resolveStart(afterConsumer consumer: String, in topic: String) throws(GoetheError) -> ReadStart {
+    try store.resolveStart(afterConsumer: consumer, in: topic)
+  }
+  func resolveStart(lastEvents count: UInt64, in topic: String) async throws -> ReadStart {
+    try await store.resolveStart(lastEvents: count, in: topic)
+  }
+  func read(
+    _ start: ReadStart, from: UInt64, through: UInt64, limit: Int, maxBytes: Int
+  ) throws(GoetheError)
+    -> [StoredEvent]
+  {
+    try store.read(start, from: from, through: through, limit: limit, maxBytes: maxBytes)
+  }
+  func scan(
+    _ start: ReadStart, from: UInt64, through: UInt64, limit: Int,
+    _ visit: (_ id: UInt64, _ sequence: UInt64, _ payload: UnsafeRawBufferPointer) throws(GoetheError) -> Bool
+  ) throws(GoetheError) -> Int {
+    try store.scan(start, from: from, through: through, limit: limit, visit)
+  }
+  func waitForEvents(_ start: ReadStart, after: UInt64) async throws {
+    try await store.waitForEvents(start, after: after)
+  }
+  func endWaits() { store.endWaits() }
+  var waitsHaveEnded: Bool { store.waitsHaveEnded }
+  func waitUntilWaitsEnd() async throws { try await store.waitUntilWaitsEnd() }
+
+  func cursor(topic: String, consumer: String) throws(GoetheError) -> CursorInfo {
+    try store.cursor(topic: topic, consumer: consumer)
+  }
+  func existingCursor(topic: String, consumer: String) throws(GoetheError) -> CursorInfo? {
+    try store.existingCursor(topic: topic, consumer: consumer)
+  }
+  func listCursors(topic: String?) async throws -> [CursorInfo] { try await store.listCursors(topic: topic) }
+
+  var lastCommitIndex: UInt64 { store.lastCommitIndex }
+  var epoch: UInt64 { store.epoch }
+  func raiseEpoch(to epoch: UInt64) throws(GoetheError) { try store.raiseEpoch(to: epoch) }
+  func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite] {
+    try await store.committedWrites(after: index, limit: limit)
+  }
+  func apply(_ write: CommittedWrite) async throws { try await store.apply(write) }
+  func truncate(after index: UInt64) async throws { try await store.truncate(after: index) }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GoetheKit
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A Jepsen-style run: three real nodes and a real etcd on loopback, producers appending through
+/// GoetheKit, and faults: the leader killed, the leader paused past its lease, a follower killed,
+/// every node restarted. Once they heal, every node must hold every acknowledged event exactly
+/// once, in the same order, under the id and sequence it was acknowledged with, and the cursors.
+///
+/// `make test` runs one round; `make test-cluster` runs more, each with its own seed, which
+/// `GOETHE_JEPSEN_SEED` replays.
+@Suite(.timeLimit(.minutes(5)))
+struct ReplicationTests {
+  /// Acknowledgements to wait for between faults.
+  static let progress = 15
+
+  @Test func acknowledgedEventsSurviveEveryFault() async throws {
+    let seed = ProcessInfo.processInfo.environment["GOETHE_JEPSEN_SEED"].flatMap { UInt64($0) } ?? 1
+    try await withScratchDirectory { scratch in
+      try await ClusterOfDaemons.withCluster(nodes: 3, in: scratch) { cluster in
+        var random = SplitMix64(seed: seed)
+        let workload = ProducerWorkload(cluster: cluster)
+        _ = try await cluster.waitForStatus(from: 0, within: .seconds(20), ClusterTests.settled(cluster))
+        workload.start(producers: 3)
+        try await workload.waitForAcknowledgements(Self.progress, within: .seconds(30))
+
+        let faults = [Fault.killLeader, .pauseLeader, .killFollower, .restartAll].shuffled(using: &random)
+        var cursor: CursorInfo?
+        for fault in faults {
+          try await fault.inject(into: cluster, random: &random) {
+            try await workload.waitForAcknowledgements(Self.progress, within: .seconds(45))
+          }
+          if cursor == nil { cursor = try await Self.setCursor(in: cluster) }
+        }
+        await workload.stop()
+
+        let nodes = try await Self.convergedEvents(of: cluster)
+        let checker = ReplicationChecker(acknowledged: workload.acknowledged, indeterminate: workload.indeterminate)
+        let anomalies = checker.anomalies(in: nodes)
+        #expect(anomalies.isEmpty, "seed \(seed), faults \(faults): \(anomalies.prefix(20))")
+        #expect(workload.acknowledged.count >= Self.progress * (faults.count + 1))
+        for node in cluster.ports.indices {
+          let held = try await cluster.daemon(node).withClient {
+            try await $0.cursor(topic: ProducerWorkload.topic, consumer: "audit")
+          }
+          #expect(held.eventID == cursor?.eventID, "the cursor survives on \(cluster.nodeID(node))")
+        }
+      }
+    }
+  }
+
+  /// Sets a cursor through the leader, trying again while leadership moves.
+  private static func setCursor(in cluster: ClusterOfDaemons) async throws -> CursorInfo {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+      let leader = try await Fault.leader(of: cluster)
+      do {
+        return try await cluster.daemon(leader).withClient {
+          try await $0.setCursor(topic: ProducerWorkload.topic, consumer: "audit", to: .end)
+        }
+      } catch  where ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(200))
+      }
+    }
+  }
+
+  /// Every node's events, once they all hold the same ones (or after 30 s, for the checker to
+  /// report how they differ).
+  private static func convergedEvents(of cluster: ClusterOfDaemons) async throws -> [String: [StoredEvent]] {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while true {
+      var nodes: [String: [StoredEvent]] = [:]
+      for node in cluster.ports.indices {
+        nodes[cluster.nodeID(node)] = try await cluster.daemon(node).withClient {
+          try await $0.everything(in: ProducerWorkload.topic)
+        }
+      }
+      if Set(nodes.values.map { $0.map(\.id) }).count == 1 || ContinuousClock.now > deadline { return nodes }
+      try await Task.sleep(for: .milliseconds(250))
+    }
+  }
+}
+
+/// A fault, injected while the producers run and healed once they have made progress.
+enum Fault: String, CustomStringConvertible {
+  case killLeader, pauseLeader, killFollower, restartAll
+
+  var description: String { rawValue }
+
+  func inject(
+    into cluster: ClusterOfDaemons, random: inout SplitMix64, progress: () async throws -> Void
+  ) async throws {
+    let leader = try await Self.leader(of: cluster)
+    switch self {
+    case .killLeader:
+      try await cluster.kill(leader)
+      try await progress()
+      try await cluster.start(leader)
+    case .pauseLeader:
+      try cluster.daemon(leader).signal(SIGSTOP)
+      try await progress()
+      try cluster.daemon(leader).signal(SIGCONT)
+    case .killFollower:
+      let followers = cluster.ports.indices.filter { $0 != leader }
+      let follower = followers[Int(random.next() % UInt64(followers.count))]
+      try await cluster.kill(follower)
+      try await progress()
+      try await cluster.start(follower)
+    case .restartAll:
+      for node in cluster.ports.indices { try await cluster.kill(node) }
+      for node in cluster.ports.indices { try await cluster.start(node) }
+      try await progress()
+    }
+    // Healed: every node alive and one leader, before the next fault.
+    _ = try await cluster.waitForStatus(from: leader, within: .seconds(30), ClusterTests.settled(cluster))
+  }
+
+  /// The node the running nodes name as leader.
+  static func leader(of cluster: ClusterOfDaemons) async throws -> Int {
+    let running = cluster.ports.indices.first { cluster.daemons[$0] != nil } ?? 0
+    let (status, _) = try await cluster.waitForStatus(from: running, within: .seconds(30)) { $0.leader != nil }
+    return try cluster.node(named: status.leader!)
+  }
+}
