@@ -9,7 +9,7 @@ import Testing
 
 /// A Jepsen-style run: three real nodes and a real etcd on loopback, producers appending through
 /// GoetheKit, and faults: the leader killed, the leader paused past its lease, a follower killed,
-/// every node restarted. Once they heal, every node must hold every acknowledged event exactly
+/// every node restarted, and the in-sync nodes lost while an out-of-sync one runs alone. Once they heal, every node must hold every acknowledged event exactly
 /// once, in the same order, under the id and sequence it was acknowledged with, and the cursors.
 ///
 /// `make test` runs one round; `make test-cluster` runs more, each with its own seed, which
@@ -29,7 +29,7 @@ struct ReplicationTests {
         workload.start(producers: 3)
         try await workload.waitForAcknowledgements(Self.progress, within: .seconds(30))
 
-        let faults = [Fault.killLeader, .pauseLeader, .killFollower, .restartAll].shuffled(using: &random)
+        let faults = Fault.allCases.shuffled(using: &random)
         var cursor: CursorInfo?
         for fault in faults {
           try await fault.inject(into: cluster, random: &random) {
@@ -87,8 +87,15 @@ struct ReplicationTests {
 }
 
 /// A fault, injected while the producers run and healed once they have made progress.
-enum Fault: String, CustomStringConvertible {
+enum Fault: String, CaseIterable, CustomStringConvertible {
   case killLeader, pauseLeader, killFollower, restartAll
+  /// A follower is killed and falls behind; then the two in-sync nodes are killed and the one
+  /// behind starts alone. It must not lead (it lacks acknowledged events) until the others are back.
+  case loseInSyncNodes
+  /// The leader is paused past its lease; once another leads, it wakes, and shortly after the new
+  /// leader is killed. What the woken leader sent the followers must not cost them the new
+  /// leader's events.
+  case wakeStaleLeader
 
   var description: String { rawValue }
 
@@ -115,15 +122,38 @@ enum Fault: String, CustomStringConvertible {
       for node in cluster.ports.indices { try await cluster.kill(node) }
       for node in cluster.ports.indices { try await cluster.start(node) }
       try await progress()
+    case .loseInSyncNodes:
+      let behind = (leader + 1) % cluster.ports.count
+      try await cluster.kill(behind)
+      try await progress()
+      let inSync = cluster.ports.indices.filter { $0 != behind }
+      for node in inSync { try await cluster.kill(node) }
+      try await cluster.start(behind)
+      // Long enough for it to win an election, if it could.
+      try await Task.sleep(for: cluster.leaseTTL * 2)
+      for node in inSync { try await cluster.start(node) }
+      try await progress()
+    case .wakeStaleLeader:
+      try cluster.daemon(leader).signal(SIGSTOP)
+      try await progress()
+      let successor = try await Self.leader(of: cluster, other: leader)
+      try cluster.daemon(leader).signal(SIGCONT)
+      // Time for the woken leader's replication to reach the followers.
+      try await Task.sleep(for: .milliseconds(300))
+      try await cluster.kill(successor)
+      try await progress()
+      try await cluster.start(successor)
     }
     // Healed: every node alive and one leader, before the next fault.
     _ = try await cluster.waitForStatus(from: leader, within: .seconds(30), ClusterTests.settled(cluster))
   }
 
-  /// The node the running nodes name as leader.
-  static func leader(of cluster: ClusterOfDaemons) async throws -> Int {
-    let running = cluster.ports.indices.first { cluster.daemons[$0] != nil } ?? 0
-    let (status, _) = try await cluster.waitForStatus(from: running, within: .seconds(30)) { $0.leader != nil }
+  /// The node the running nodes name as leader (other than `other`).
+  static func leader(of cluster: ClusterOfDaemons, other: Int? = nil) async throws -> Int {
+    let running = cluster.ports.indices.first { cluster.daemons[$0] != nil && $0 != other } ?? 0
+    let (status, _) = try await cluster.waitForStatus(from: running, within: .seconds(30)) {
+      $0.leader != nil && $0.leader != other.map(cluster.nodeID)
+    }
     return try cluster.node(named: status.leader!)
   }
 }

@@ -1,0 +1,115 @@
+import Foundation
+import GoetheKit
+import Logging
+import SwiftProtobuf
+import Synchronization
+import Testing
+
+@testable import goethe
+
+/// A follower applies its leader's writes in order, refuses a deposed leader, and truncates a log
+/// that diverged from its leader's: real stores, the requests as a leader sends them.
+@Suite struct FollowerReplicaTests {
+  private static func request(
+    epoch: UInt64, after previous: UInt64, of leader: any GoetheStore, limit: Int = 100
+  ) async throws -> Io_Typusomega_Goethe_Replication_ReplicateRequest {
+    let writes = try await leader.committedWrites(after: previous, limit: limit)
+    let previousEpoch = try await previous == 0 ? 0 : leader.committedWrites(after: previous - 1, limit: 1)[0].epoch
+    return .with {
+      $0.leaderID = "leader"
+      $0.epoch = epoch
+      $0.previousIndex = previous
+      $0.previousEpoch = previousEpoch
+      $0.writes = writes.map(\.message)
+    }
+  }
+
+  /// The epochs a replica reports as newer than any it saw.
+  private final class Reported: Sendable {
+    let epochs = Mutex<[UInt64]>([])
+  }
+
+  private static func replica(_ store: any GoetheStore, reported: Reported = Reported()) -> FollowerReplica {
+    FollowerReplica(store: store, logger: quietLogger) { epoch in reported.epochs.withLock { $0.append(epoch) } }
+  }
+
+  @Test func aFollowerAppliesItsLeadersWritesInOrderAndSaysHowFarItIs() async throws {
+    let clock = FakeClock()
+    try await withStore(.testing(clock: clock)) { leader in
+      try leader.raiseEpoch(to: 3)
+      try await CommittedWriteTests.writeHistory(leader, clock: clock)
+      try await withStore { follower in
+        let replica = Self.replica(follower)
+        let ahead = try await replica.replicate(Self.request(epoch: 3, after: 4, of: leader))
+        #expect(ahead.outcome == .behind && ahead.lastIndex == 0)
+        #expect(try await replica.replicate(Self.request(epoch: 3, after: 0, of: leader, limit: 4)).outcome == .applied)
+        let rest = try await replica.replicate(Self.request(epoch: 3, after: 4, of: leader))
+        #expect(rest.outcome == .applied && rest.lastIndex == leader.lastCommitIndex)
+        #expect(try await follower.committedWrites(after: 0) == leader.committedWrites(after: 0))
+      }
+    }
+  }
+
+  @Test func aLeaderOfAnOlderEpochIsRefusedAndChangesNothing() async throws {
+    try await withStore { old in
+      try old.raiseEpoch(to: 4)
+      _ = try await old.append(payloads("stale"), to: "t", createTopic: true)
+      try await withStore { follower in
+        let reported = Reported()
+        let replica = Self.replica(follower, reported: reported)
+        replica.noteEpoch(5)
+        let refused = try await replica.replicate(Self.request(epoch: 4, after: 0, of: old))
+        #expect(refused.outcome == .staleEpoch)
+        #expect(refused.epoch == 5)
+        #expect(follower.lastCommitIndex == 0, "nothing applied")
+        #expect(try await replica.replicate(Self.request(epoch: 6, after: 0, of: old)).outcome == .applied)
+        #expect(reported.epochs.withLock { $0 } == [6], "a higher epoch is reported, to depose this node if it leads")
+      }
+    }
+  }
+
+  @Test func aDivergedLogIsTruncatedToWhereItAgreesWithTheLeaders() async throws {
+    try await withStore { leader in
+      try leader.raiseEpoch(to: 1)
+      _ = try await leader.append(payloads("a", "b"), to: "t", createTopic: true)
+      _ = try await leader.setCursor(topic: "t", consumer: "c", to: .beginning)
+      try await withStore { follower in
+        let replica = Self.replica(follower)
+        #expect(try await replica.replicate(Self.request(epoch: 1, after: 0, of: leader)).outcome == .applied)
+        // The follower led under epoch 1 for a while and wrote what never reached the others.
+        _ = try await follower.append(payloads("lost"), to: "t")
+        _ = try await follower.append(payloads("x"), to: "other", createTopic: true)
+        try leader.raiseEpoch(to: 2)
+        _ = try await leader.append(payloads("c"), to: "t")
+        _ = try await leader.setCursor(topic: "t", consumer: "c", to: .end)
+
+        let diverged = try await replica.replicate(Self.request(epoch: 2, after: 3, of: leader))
+        #expect(diverged.outcome == .diverged, "write 3 is the follower's own, not the leader's")
+        #expect(follower.lastCommitIndex == 4, "nothing changes until the leader finds where the two agree")
+        let probe = try await replica.replicate(Self.request(epoch: 2, after: 2, of: leader))
+        #expect(probe.outcome == .applied, "the two agree up to write 2")
+        #expect(try await follower.committedWrites(after: 0) == leader.committedWrites(after: 0))
+        #expect(follower.listTopics().map(\.name) == ["t"])
+        #expect(try follower.cursor(topic: "t", consumer: "c") == leader.cursor(topic: "t", consumer: "c"))
+
+        let heartbeat = try await replica.replicate(Self.request(epoch: 2, after: leader.lastCommitIndex, of: leader))
+        #expect(heartbeat.outcome == .applied && heartbeat.lastIndex == leader.lastCommitIndex)
+      }
+    }
+  }
+
+  @Test func aFollowerWithWritesPastTheLeadersLogDropsThem() async throws {
+    try await withStore { leader in
+      try leader.raiseEpoch(to: 1)
+      _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
+      try await withStore { follower in
+        let replica = Self.replica(follower)
+        _ = try await replica.replicate(Self.request(epoch: 1, after: 0, of: leader))
+        _ = try await follower.append(payloads("unacknowledged"), to: "t")
+        let heartbeat = try await replica.replicate(Self.request(epoch: 2, after: 1, of: leader))
+        #expect(heartbeat.outcome == .applied && heartbeat.lastIndex == 1)
+        #expect(try follower.allEvents(in: "t").map(\.payloadText) == ["a"])
+      }
+    }
+  }
+}
