@@ -87,6 +87,8 @@ struct EtcdCoordinatorTests {
         let nodes = ClusterNodes(coordinators)
         let coordinator = coordinators[0]
         nodes.start(0)
+        // A loaded machine can take longer than the 1 s deadline to grant the first lease.
+        try await eventually("the node is a member") { (try? await memberLease(of: coordinator)) != nil }
         let epoch = try await coordinator.campaign()
         #expect(coordinator.holdsLeadership(epoch: epoch))
 

@@ -102,7 +102,7 @@ final class KubernetesCoordinator: Coordinator {
       }
       guard let term = state.withLock({ $0.term }) else { continue }
       do {
-        if try await acquireOrRenew() == nil { stepDown(term, because: "another node took the Lease") }
+        if try await acquireOrRenew(onlyRenew: true) == nil { stepDown(term, because: "another node took the Lease") }
       } catch {
         logger.warning("renewing the Lease failed", metadata: ["error": "\(error)"])
         if ContinuousClock.now >= term.renewed + settings.renewDeadline {
@@ -126,7 +126,7 @@ final class KubernetesCoordinator: Coordinator {
   func campaign() async throws -> UInt64 {
     while true {
       do {
-        if let epoch = try await acquireOrRenew() {
+        if let epoch = try await acquireOrRenew(onlyRenew: false) {
           logger.info("leading", metadata: ["epoch": "\(epoch)"])
           return epoch
         }
@@ -139,23 +139,26 @@ final class KubernetesCoordinator: Coordinator {
   }
 
   /// One round of client-go's tryAcquireOrRenew: reads the Lease, and writes it if this node holds
-  /// it or may take it. Returns the epoch this node leads under, or nil if another node holds the
-  /// Lease or won the write.
-  private func acquireOrRenew() async throws -> UInt64? {
+  /// it or (unless `onlyRenew`: the renewal must not take a Lease this node just gave up) may take
+  /// it. Returns the epoch this node leads under, or nil if another node holds the Lease or won
+  /// the write.
+  private func acquireOrRenew(onlyRenew: Bool) async throws -> UInt64? {
     let sent = ContinuousClock.now
     let now = KubernetesTime.microTime(Date())
     guard let current: Lease = try await api.get(leasePath) else {
+      guard !onlyRenew else { return nil }
       let epoch = state.withLock { $0.highestEpoch } + 1
       let lease = Lease(
         metadata: ObjectMeta(name: leaseName, annotations: [Self.addressAnnotation: member.address.description]),
         spec: spec(acquiredAt: now, epoch: epoch))
       guard let created = try await api.create(lease, in: leasesPath) else { return nil }
-      return lead(created, epoch: epoch, sent: sent)
+      return lead(created, epoch: epoch, sent: sent, renewing: false)
     }
     observe(current)
     let epoch = UInt64(max(0, current.spec.leaseTransitions ?? 0))
     let holder = current.spec.holderIdentity ?? ""
     let renewing = holder == member.nodeID && state.withLock { $0.term?.epoch } == epoch
+    if onlyRenew && !renewing { return nil }
     if !renewing && !holder.isEmpty && holder != member.nodeID && !hasLapsed() {
       state.withLock { $0.waiting = true }
       return nil
@@ -171,7 +174,7 @@ final class KubernetesCoordinator: Coordinator {
       lease.spec = spec(acquiredAt: now, epoch: max(epoch, state.withLock { $0.highestEpoch }) + 1)
     }
     guard let written = try await api.replace(leasePath, with: lease) else { return nil }
-    return lead(written, epoch: UInt64(lease.spec.leaseTransitions ?? 0), sent: sent)
+    return lead(written, epoch: UInt64(lease.spec.leaseTransitions ?? 0), sent: sent, renewing: renewing)
   }
 
   private func spec(acquiredAt now: String, epoch: UInt64) -> Lease.Spec {
@@ -180,14 +183,21 @@ final class KubernetesCoordinator: Coordinator {
       acquireTime: now, renewTime: now, leaseTransitions: Int(epoch))
   }
 
-  private func lead(_ written: Lease, epoch: UInt64, sent: ContinuousClock.Instant) -> UInt64 {
+  /// Takes up the leadership the write `written` gave, or the renewal of it; nil if the node
+  /// resigned while the renewal was on its way (``resign()`` then releases the Lease).
+  private func lead(_ written: Lease, epoch: UInt64, sent: ContinuousClock.Instant, renewing: Bool) -> UInt64? {
     observe(written)
-    state.withLock { state in
-      state.term = Term(epoch: epoch, renewed: sent)
+    return state.withLock { state in
       state.highestEpoch = max(state.highestEpoch, epoch)
-      state.waiting = false
+      if renewing {
+        guard state.term?.epoch == epoch else { return nil }
+        state.term?.renewed = sent
+      } else {
+        state.term = Term(epoch: epoch, renewed: sent)
+        state.waiting = false
+      }
+      return epoch
     }
-    return epoch
   }
 
   /// Notes the Lease's record, and when it changed, and its epoch.
@@ -229,13 +239,18 @@ final class KubernetesCoordinator: Coordinator {
       })
     else { return }
     logger.info("resigning", metadata: ["epoch": "\(term.epoch)"])
-    guard var lease: Lease = try await api.get(leasePath),
+    // A renewal on its way may change the Lease first: read it again, while it is still this term's.
+    while var lease: Lease = try await api.get(leasePath),
       lease.spec.holderIdentity == member.nodeID, lease.spec.leaseTransitions.map(UInt64.init) == term.epoch
-    else { return }
-    lease.spec.holderIdentity = ""
-    lease.spec.leaseDurationSeconds = 1
-    lease.spec.renewTime = KubernetesTime.microTime(Date())
-    if let released = try await api.replace(leasePath, with: lease) { observe(released) }
+    {
+      lease.spec.holderIdentity = ""
+      lease.spec.leaseDurationSeconds = 1
+      lease.spec.renewTime = KubernetesTime.microTime(Date())
+      if let released = try await api.replace(leasePath, with: lease) {
+        observe(released)
+        return
+      }
+    }
   }
 
   func holdsLeadership(epoch: UInt64) -> Bool {

@@ -57,7 +57,7 @@ struct FollowerLink: Sendable {
         held = through
         probe = 1
         term.noteHeld(through, by: follower.nodeID)
-        if through >= last { try await term.noteCaughtUp(follower.nodeID) }
+        if through >= last { try await term.noteCaughtUp(follower.nodeID, store: response.storeID) }
         if through >= term.store.lastCommitIndex {
           await term.signal.wait(after: generation, timeout: term.settings.heartbeat)
         }

@@ -114,6 +114,7 @@ final class FollowerReplica: Sendable {
       $0.lastIndex = store.lastCommitIndex
       $0.epoch = state.withLock { $0.fence }
       $0.message = message
+      $0.storeID = store.nodeID
     }
   }
 }

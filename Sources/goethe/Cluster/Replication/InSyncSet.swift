@@ -10,6 +10,9 @@ struct InSyncSet: Codable, Equatable, Sendable {
 
   /// Node ids, sorted.
   var members: [String]
+  /// Each member's store identity: a node that comes back with another store (a new disk) holds
+  /// nothing, and is not in sync until it catches up.
+  var stores: [String: String]
   /// The most members the cluster has had, of which `--min-insync` is by default a majority.
   var clusterSize: Int
   /// The epoch of the leader that wrote it: a deposed leader, with a lower one, may not change it.
@@ -17,12 +20,21 @@ struct InSyncSet: Codable, Equatable, Sendable {
 
   func contains(_ node: String) -> Bool { members.contains(node) }
 
-  func adding(_ node: String) -> InSyncSet {
-    InSyncSet(members: Array(Set(members + [node])).sorted(), clusterSize: clusterSize, epoch: epoch)
+  /// Whether `node`, with the store `store`, is in sync.
+  func contains(_ node: String, store: String) -> Bool { contains(node) && stores[node] == store }
+
+  func adding(_ node: String, store: String) -> InSyncSet {
+    var next = self
+    next.members = Array(Set(members + [node])).sorted()
+    next.stores[node] = store
+    return next
   }
 
   func removing(_ node: String) -> InSyncSet {
-    InSyncSet(members: members.filter { $0 != node }, clusterSize: clusterSize, epoch: epoch)
+    var next = self
+    next.members = members.filter { $0 != node }
+    next.stores[node] = nil
+    return next
   }
 
   var encoded: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }

@@ -42,8 +42,8 @@ final class LeaderTerm: Sendable {
   ) async throws -> LeaderTerm {
     let own = coordinator.member.nodeID
     let inSync = try await coordinator.updateInSyncSet(asLeaderOf: epoch) { current in
-      let set = current ?? InSyncSet(members: [], clusterSize: 0, epoch: epoch)
-      var next = set.adding(own)
+      let set = current ?? InSyncSet(members: [], stores: [:], clusterSize: 0, epoch: epoch)
+      var next = set.adding(own, store: store.nodeID)
       next.clusterSize = max(set.clusterSize, members, 1)
       return next
     }
@@ -199,11 +199,11 @@ final class LeaderTerm: Sendable {
     }
   }
 
-  /// Adds `node` to the in-sync set once it holds every write this node has.
-  func noteCaughtUp(_ node: String) async throws {
-    guard !state.withLock({ $0.inSync.contains(node) }) else { return }
+  /// Adds `node`, with its store `store`, to the in-sync set once it holds every write this node has.
+  func noteCaughtUp(_ node: String, store: String) async throws {
+    guard !state.withLock({ $0.inSync.contains(node, store: store) }) else { return }
     logger.info("a follower has caught up: adding it to the in-sync set", metadata: ["follower": "\(node)"])
-    try await changeInSyncSet { $0.adding(node) }
+    try await changeInSyncSet { $0.adding(node, store: store) }
   }
 
   private func growClusterSize(to members: Int) async throws {

@@ -30,10 +30,11 @@ final class Replication: Sendable {
   }
 
   /// Whether this node may campaign: only a member of the in-sync set (or any node before the
-  /// cluster's first leader) holds every acknowledged write.
+  /// cluster's first leader) holds every acknowledged write, and only with the store it was in
+  /// sync with.
   func mayCampaign() async throws -> Bool {
     guard let (set, _) = try await coordinator.inSyncSet() else { return true }
-    return set.contains(coordinator.member.nodeID)
+    return set.contains(coordinator.member.nodeID, store: store.nodeID)
   }
 
   /// Starts distributing this node's writes as the leader of `epoch`; `deposed` is called if a

@@ -70,6 +70,10 @@ nonisolated struct Io_Typusomega_Goethe_Replication_ReplicateResponse: Sendable 
 
   var message: String = String()
 
+  /// The identity of the follower's store, made when it was created: a node that lost its disk
+  /// comes back with another, and must catch up before it counts as in sync.
+  var storeID: String = String()
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum Outcome: SwiftProtobuf.Enum, Swift.CaseIterable {
@@ -350,7 +354,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_ReplicateRequest: SwiftPr
 
 nonisolated extension Io_Typusomega_Goethe_Replication_ReplicateResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".ReplicateResponse"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}outcome\0\u{3}last_index\0\u{1}epoch\0\u{1}message\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}outcome\0\u{3}last_index\0\u{1}epoch\0\u{1}message\0\u{3}store_id\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -362,6 +366,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_ReplicateResponse: SwiftP
       case 2: try { try decoder.decodeSingularUInt64Field(value: &self.lastIndex) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.epoch) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.message) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.storeID) }()
       default: break
       }
     }
@@ -380,6 +385,9 @@ nonisolated extension Io_Typusomega_Goethe_Replication_ReplicateResponse: SwiftP
     if !self.message.isEmpty {
       try visitor.visitSingularStringField(value: self.message, fieldNumber: 4)
     }
+    if !self.storeID.isEmpty {
+      try visitor.visitSingularStringField(value: self.storeID, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -388,6 +396,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_ReplicateResponse: SwiftP
     if lhs.lastIndex != rhs.lastIndex {return false}
     if lhs.epoch != rhs.epoch {return false}
     if lhs.message != rhs.message {return false}
+    if lhs.storeID != rhs.storeID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
