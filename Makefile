@@ -29,12 +29,16 @@ test: deps
 	scripts/check-layers.sh
 	@swift format lint --strict --parallel $(formatted)
 
-## Longer cluster runs than make test's: the coordinator suites against etcd and the three-node
-## tests, ten rounds in a row, to shake out timing-dependent failures.
+## Longer cluster runs than make test's: the coordinator suites against etcd and the Kubernetes
+## API fake and the three-node tests, ten rounds in a row, then the Jepsen-style replication run
+## with twenty seeds (GOETHE_JEPSEN_SEED=N replays one).
 test-cluster: deps
 	swift build --build-tests
 	for round in 1 2 3 4 5 6 7 8 9 10; do \
-	  swift test --skip-build --filter 'ClusterTests|CoordinatorContractTests|EtcdCoordinatorTests' || exit 1; \
+	  swift test --skip-build --filter 'ClusterTests|CoordinatorContractTests|EtcdCoordinatorTests|KubernetesCoordinatorTests' || exit 1; \
+	done
+	for seed in $$(seq 1 20); do \
+	  GOETHE_JEPSEN_SEED=$$seed swift test --skip-build --filter ReplicationTests || { echo "failed: GOETHE_JEPSEN_SEED=$$seed" >&2; exit 1; }; \
 	done
 
 ## Only the interop tests: grpc-go and Python grpcio clients against the daemon as it ships
