@@ -1,5 +1,5 @@
 # The two commands a new machine needs: `make run` and `make test`.
-.PHONY: deps build run test test-cluster interop bench bench-memory bench-wire protos docs format lint
+.PHONY: deps build run test test-cluster interop bench bench-memory bench-wire bench-cluster protos docs format lint
 
 deps:
 	@scripts/install-deps.sh
@@ -56,6 +56,13 @@ bench-memory: deps
 	swift build -c release --product goethe
 	swift build -c release --product goethectl
 	scripts/subscriber-memory-benchmark.py --bin-dir "$$(swift build -c release --show-bin-path)"
+
+## A three-node cluster beside one node, and failover time (release build); figures are in
+## docs/cluster.md.
+bench-cluster: deps
+	swift build -c release --product goethe
+	swift build -c release --product goethectl
+	scripts/cluster-benchmark.py --bin-dir "$$(swift build -c release --show-bin-path)"
 
 ## Goethe over the wire beside Redis Streams and NATS JetStream, in one run (release build);
 ## figures are in docs/performance.md.

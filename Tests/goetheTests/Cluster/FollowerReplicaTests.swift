@@ -11,7 +11,7 @@ import Testing
 /// that diverged from its leader's: real stores, the requests as a leader sends them.
 @Suite struct FollowerReplicaTests {
   private static func request(
-    epoch: UInt64, after previous: UInt64, of leader: any GoetheStore, limit: Int = 100
+    epoch: UInt64, after previous: UInt64, of leader: any GoetheStore, limit: Int = 100, highWatermark: UInt64 = 0
   ) async throws -> Io_Typusomega_Goethe_Replication_ReplicateRequest {
     let writes = try await leader.committedWrites(after: previous, limit: limit)
     let previousEpoch = try await previous == 0 ? 0 : leader.committedWrites(after: previous - 1, limit: 1)[0].epoch
@@ -21,6 +21,7 @@ import Testing
       $0.previousIndex = previous
       $0.previousEpoch = previousEpoch
       $0.writes = writes.map(\.message)
+      $0.highWatermark = highWatermark
     }
   }
 
@@ -109,6 +110,24 @@ import Testing
         let heartbeat = try await replica.replicate(Self.request(epoch: 2, after: 1, of: leader))
         #expect(heartbeat.outcome == .applied && heartbeat.lastIndex == 1)
         #expect(try follower.allEvents(in: "t").map(\.payloadText) == ["a"])
+      }
+    }
+  }
+
+  @Test func eventsPastTheHighWatermarkStayHiddenUntilItPassesThem() async throws {
+    try await withStore { leader in
+      _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
+      let first = try #require(leader.topicInfo("t").lastEventID)
+      _ = try await leader.append(payloads("b"), to: "t")
+      _ = try await leader.append(payloads("x"), to: "new", createTopic: true)
+      try await withStore { follower in
+        let replica = Self.replica(follower)
+        _ = try await replica.replicate(Self.request(epoch: 0, after: 0, of: leader, highWatermark: 1))
+        #expect(replica.visibleThrough("t") == first, "write 2 is past the high watermark")
+        #expect(replica.visibleThrough("new") == 0, "a topic whose creation is past it shows no events")
+        _ = try await replica.replicate(Self.request(epoch: 0, after: 3, of: leader, highWatermark: 3))
+        #expect(replica.visibleThrough("t") == .max)
+        #expect(replica.visibleThrough("new") == .max)
       }
     }
   }

@@ -7,6 +7,8 @@ import Synchronization
 /// they were committed, and refuses what would break the log.
 ///
 /// - A leader whose epoch is below the highest this node has seen is deposed: refused (fencing).
+/// - Reads on a follower serve only what every in-sync node holds: events of writes past the
+///   leader's high watermark stay hidden (``visibleThrough(_:)``) until it passes them.
 /// - Writes must follow on from this node's log: the leader names the index and epoch of the write
 ///   before them, which this node must hold too. A write's (index, epoch) names it: one leader per
 ///   epoch, which gives each index once. If this node holds less, it says how much; if it holds
@@ -25,7 +27,24 @@ final class FollowerReplica: Sendable {
     var fence: UInt64
     /// The index that every in-sync node holds, as the leader last said.
     var highWatermark: UInt64 = 0
+    /// The applied writes past the high watermark that added events: their topic and last id.
+    var hidden: [(index: UInt64, topic: String, lastID: UInt64)] = []
+    /// For each topic with hidden events, the last event id readers may see.
+    var visible: [String: UInt64] = [:]
+
+    /// Shows the hidden writes the high watermark has passed.
+    mutating func reveal() {
+      while let first = hidden.first, first.index <= highWatermark {
+        visible[first.topic] = first.lastID
+        hidden.removeFirst()
+      }
+      let stillHidden = Set(hidden.map(\.topic))
+      visible = visible.filter { stillHidden.contains($0.key) }
+    }
   }
+
+  /// Wakes the readers waiting for hidden events to show.
+  let revealed = CommitSignal()
 
   init(store: any GoetheStore, logger: Logger, newerLeader: @escaping @Sendable (UInt64) -> Void) {
     self.store = store
@@ -39,6 +58,18 @@ final class FollowerReplica: Sendable {
 
   /// The leader's high watermark, as far as this node holds it.
   var highWatermark: UInt64 { min(state.withLock { $0.highWatermark }, store.lastCommitIndex) }
+
+  /// The last event id of `topic` that readers may see: what every in-sync node holds.
+  func visibleThrough(_ topic: String) -> UInt64 { state.withLock { $0.visible[topic] } ?? .max }
+
+  /// Shows every event: this node leads, and its log is the cluster's.
+  func revealAll() {
+    state.withLock { state in
+      state.hidden = []
+      state.visible = [:]
+    }
+    revealed.publish()
+  }
 
   /// Learns of a leader's epoch from the election, so that an older leader is refused even before
   /// the new one has sent anything.
@@ -86,13 +117,33 @@ final class FollowerReplica: Sendable {
             "truncating the log to where it agrees with the leader's",
             metadata: ["after": "\(request.previousIndex)", "last": "\(last)", "leader": "\(request.leaderID)"])
           try await store.truncate(after: request.previousIndex)
+          state.withLock { state in
+            state.hidden.removeAll { $0.index > request.previousIndex }
+            state.reveal()
+          }
         }
       }
       for message in request.writes where message.index > store.lastCommitIndex {
-        try await store.apply(try CommittedWrite(message))
+        let write = try CommittedWrite(message)
+        try await store.apply(write)
+        hide(write)
       }
-      state.withLock { $0.highWatermark = max($0.highWatermark, request.highWatermark) }
+      state.withLock { state in
+        state.highWatermark = max(state.highWatermark, request.highWatermark)
+        state.reveal()
+      }
+      revealed.publish()
       return response(.applied, "")
+    }
+  }
+
+  /// Hides the events of an applied write until the high watermark passes it.
+  private func hide(_ write: CommittedWrite) {
+    guard case .append(let topic, let created, let firstID, _, let payloads) = write.change else { return }
+    state.withLock { state in
+      guard write.index > state.highWatermark else { return }
+      if state.visible[topic] == nil { state.visible[topic] = created == nil ? firstID - 1 : 0 }
+      state.hidden.append((write.index, topic, firstID + UInt64(payloads.count) - 1))
     }
   }
 

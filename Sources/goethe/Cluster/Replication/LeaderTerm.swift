@@ -126,7 +126,8 @@ final class LeaderTerm: Sendable {
 
   /// The index every in-sync node holds.
   var highWatermark: UInt64 {
-    state.withLock { state in state.inSync.members.map { state.held[$0] ?? 0 }.min() ?? 0 }
+    let last = store.lastCommitIndex
+    return state.withLock { state in min(last, state.inSync.members.map { state.held[$0] ?? 0 }.min() ?? 0) }
   }
 
   /// Ends the term: every write still waiting, and every later one, is refused with `reason`.

@@ -3,7 +3,8 @@ import GoetheKit
 
 /// The store as a clustered node's services use it: each write is refused up front when too few
 /// nodes are in sync, and returns only once every in-sync node holds it (``Replication``), so that
-/// what a client sees acknowledged survives the loss of the leader. Reads pass straight through.
+/// what a client sees acknowledged survives the loss of the leader. Reads of events on a follower
+/// stop at the leader's high watermark, so that no reader sees an event a failover could undo.
 struct ReplicatedStore: GoetheStore {
   let store: any GoetheStore
   let replication: Replication
@@ -52,7 +53,12 @@ struct ReplicatedStore: GoetheStore {
   func close() { store.close() }
 
   func listTopics() -> [TopicInfo] { store.listTopics() }
-  func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo { try store.topicInfo(name) }
+  func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo {
+    var info = try store.topicInfo(name)
+    let visible = replication.follower.visibleThrough(name)
+    if let last = info.lastEventID, last > visible { info.lastEventID = visible }
+    return info
+  }
   func describeTopic(_ name: String) async throws -> TopicInfo { try await store.describeTopic(name) }
   func bucketCounts(_ topic: String, from: UInt64, to: UInt64) async throws -> [BucketCount] {
     try await store.bucketCounts(topic, from: from, to: to)
@@ -72,16 +78,27 @@ struct ReplicatedStore: GoetheStore {
   ) throws(GoetheError)
     -> [StoredEvent]
   {
-    try store.read(start, from: from, through: through, limit: limit, maxBytes: maxBytes)
+    try store.read(
+      start, from: from, through: min(through, replication.follower.visibleThrough(start.topic)), limit: limit,
+      maxBytes: maxBytes)
   }
   func scan(
     _ start: ReadStart, from: UInt64, through: UInt64, limit: Int,
     _ visit: (_ id: UInt64, _ sequence: UInt64, _ payload: UnsafeRawBufferPointer) throws(GoetheError) -> Bool
   ) throws(GoetheError) -> Int {
-    try store.scan(start, from: from, through: through, limit: limit, visit)
+    try store.scan(
+      start, from: from, through: min(through, replication.follower.visibleThrough(start.topic)), limit: limit, visit)
   }
+  /// Returns once an event after `after` is stored and visible.
   func waitForEvents(_ start: ReadStart, after: UInt64) async throws {
-    try await store.waitForEvents(start, after: after)
+    let follower = replication.follower
+    while true {
+      try await store.waitForEvents(start, after: after)
+      let generation = follower.revealed.generation
+      if follower.visibleThrough(start.topic) > after { return }
+      await follower.revealed.wait(after: generation, timeout: .seconds(1))
+      try Task.checkCancellation()
+    }
   }
   func endWaits() { store.endWaits() }
   var waitsHaveEnded: Bool { store.waitsHaveEnded }

@@ -41,6 +41,7 @@ final class Replication: Sendable {
   /// follower knows a higher epoch.
   func lead(epoch: UInt64, deposed: @escaping @Sendable (UInt64) -> Void) async throws {
     follower.noteEpoch(epoch)
+    follower.revealAll()
     let term = try await LeaderTerm.begin(
       epoch: epoch, settings: settings, store: store, coordinator: coordinator, members: 0, logger: logger,
       deposed: deposed)
