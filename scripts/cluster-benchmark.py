@@ -48,7 +48,8 @@ class Etcd:
              "--listen-peer-urls", f"http://127.0.0.1:{peer}",
              "--initial-advertise-peer-urls", f"http://127.0.0.1:{peer}",
              "--initial-cluster", f"bench=http://127.0.0.1:{peer}",
-             "--heartbeat-interval", "20", "--election-timeout", "200", "--log-outputs", str(directory / "etcd.log")],
+             "--heartbeat-interval", "20", "--election-timeout", "200",
+             "--logger", "zap", "--log-outputs", str(directory / "etcd.log")],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:

@@ -23,6 +23,13 @@ final class ClusterRole: Sendable {
 
   var current: Part { part.withLock { $0 } }
 
+  /// The leader to send writes on to: the one this node follows, unless that is this node itself
+  /// (as a deposed leader's stale news of itself can say).
+  var leaderToForwardTo: ClusterMember? {
+    guard case .follower(let leader?) = current, leader.nodeID != coordinator.member.nodeID else { return nil }
+    return leader
+  }
+
   func change(to newPart: Part) { part.withLock { $0 = newPart } }
 
   /// Throws UNAVAILABLE unless this node leads now: on a follower it names the leader, in the

@@ -13,6 +13,7 @@ struct GoetheDaemon: Service {
   let logger: Logger
   let health = HealthService()
   private let server: GoetheServer
+  private let forwarder: LeaderForwarder?
   private let exitsOnSecondSignal: Bool
 
   init(
@@ -27,6 +28,8 @@ struct GoetheDaemon: Service {
     var service = GoetheService(
       store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics, role: role)
     service.v1ConsumeFollows = configuration.v1ConsumeFollows
+    if replication != nil { service.forwarder = LeaderForwarder() }
+    forwarder = service.forwarder
     var services: [any RPCService] = [service, health, ClusterService(gossip: gossip)]
     if let replication { services.append(ReplicationService(follower: replication.follower)) }
     server = GoetheServer(socket: socket, services: services, settings: transport)
@@ -41,6 +44,7 @@ struct GoetheDaemon: Service {
     try await withGracefulShutdownHandler {
       try await withThrowingDiscardingTaskGroup { group in
         group.addTask {
+          defer { forwarder?.close() }
           do {
             try await server.serve()
           } catch {

@@ -14,6 +14,8 @@ struct GoetheService: Sendable {
   /// v1 Consume waits at the end of a topic for the next event instead of ending the stream with
   /// RESOURCE_EXHAUSTED as v1 did (and, with `autoCreateTopics`, creates a missing topic to wait on).
   var v1ConsumeFollows = false
+  /// Sends writes on to the leader when this node follows; nil on a cluster of one.
+  var forwarder: LeaderForwarder?
   let metrics: ServerMetrics
   /// Whether this node leads its cluster, which decides whether it takes writes.
   let role: ClusterRole

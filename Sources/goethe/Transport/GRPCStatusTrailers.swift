@@ -16,10 +16,16 @@ enum GRPCStatusTrailers {
     }
     headers.add(name: "grpc-status", value: "\(error.code.rawValue)")
     if !error.message.isEmpty { headers.add(name: "grpc-message", value: percentEncoded(error.message)) }
-    for (key, value) in error.metadata {
+    for (key, value) in error.metadata where !reserved(key) {
       if case .string(let text) = value { headers.add(name: key, value: text) }
     }
     return headers
+  }
+
+  /// Whether `key` is one the status itself or HTTP/2 sets: an error's metadata may carry such keys
+  /// (one received as another call's answer does), and sent again they would break the stream.
+  static func reserved(_ key: String) -> Bool {
+    key.hasPrefix(":") || ["grpc-status", "grpc-message", "content-type", "te"].contains(key.lowercased())
   }
 
   /// Any error a handler throws, as a status: Goethe's errors by their code, cancellation as

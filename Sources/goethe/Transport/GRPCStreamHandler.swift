@@ -28,6 +28,8 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
   private let configuration: Configuration
   private var context: ChannelHandlerContext?
   private var method: RPCMethod?
+  /// Whether another node sent this call on (``IncomingCall/forwarded``).
+  private var forwarded = false
   private var deframer: GRPCMessageDeframer
   private var requests: [ByteBuffer] = []
   private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
@@ -85,6 +87,7 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
           metadata: ["grpc-accept-encoding": "identity"]))
     }
     self.method = method
+    forwarded = headers.contains(name: IncomingCall.forwardedHeader)
     if let timeout = headers.first(name: "grpc-timeout").flatMap(GRPCTimeout.parse), let context {
       deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
         end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
@@ -179,11 +182,12 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     }
     let sink = StreamSink(handler: NIOLoopBound(self, eventLoop: context.eventLoop), eventLoop: context.eventLoop)
     let calls = configuration.calls
+    let forwarded = forwarded
     calls.started()
     task = Task(executorPreference: configuration.executor) {
       let outcome: Result<ByteBuffer?, any Error>
       do {
-        outcome = .success(try await body(sink))
+        outcome = .success(try await IncomingCall.$forwarded.withValue(forwarded) { try await body(sink) })
       } catch {
         outcome = .failure(error)
       }
@@ -315,4 +319,13 @@ private struct StreamSink: ResponseSink {
       eventLoop.execute { body(handler.value) }
     }
   }
+}
+
+/// What a handler may know of the call it serves, besides its messages.
+enum IncomingCall {
+  /// The request header with which a node sends a call on to its leader.
+  static let forwardedHeader = "goethe-forwarded"
+
+  /// Whether another node sent this call on: a node does not send it on again.
+  @TaskLocal static var forwarded = false
 }

@@ -84,6 +84,19 @@ final class ClusterOfDaemons: @unchecked Sendable {
     return index
   }
 
+  /// Appends `payload` through `node`, trying again while the cluster refuses writes (no leader
+  /// yet, or too few nodes in sync), for up to 20 s.
+  func appendEventually(_ payload: Data, to topic: String, through node: Int) async throws -> AppendResult {
+    let deadline = ContinuousClock.now + .seconds(20)
+    while true {
+      do {
+        return try await daemon(node).withClient { try await $0.append([payload], to: topic) }
+      } catch let error as GoetheError where error.code == .unavailable && ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(100))
+      }
+    }
+  }
+
   func kill(_ node: Int) async throws {
     _ = try await daemon(node).crash()
     daemons[node] = nil
