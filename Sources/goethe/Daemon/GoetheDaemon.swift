@@ -17,8 +17,8 @@ struct GoetheDaemon: Service {
 
   init(
     configuration: DaemonConfiguration, transport: TransportSettings, socket: consuming ListeningSocket,
-    store: any GoetheStore, role: ClusterRole, gossip: HealthGossip, metrics: ServerMetrics, exitsOnSecondSignal: Bool,
-    logger: Logger
+    tls: ServerTLS?, access: AccessControl, store: any GoetheStore, role: ClusterRole, gossip: HealthGossip,
+    metrics: ServerMetrics, exitsOnSecondSignal: Bool, logger: Logger
   ) {
     self.configuration = configuration
     self.store = store
@@ -27,8 +27,11 @@ struct GoetheDaemon: Service {
     var service = GoetheService(
       store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics, role: role)
     service.v1ConsumeFollows = configuration.v1ConsumeFollows
+    service.access = access
+    // The health service stays open: load balancers and orchestrators check it without credentials.
     server = GoetheServer(
-      socket: socket, services: [service, health, ClusterService(gossip: gossip)], settings: transport)
+      socket: socket, services: [service, health, ClusterService(gossip: gossip, access: access)],
+      settings: transport, tls: tls)
   }
 
   /// The address the server listens on, once it does; nil if it could not serve.
@@ -53,6 +56,7 @@ struct GoetheDaemon: Service {
           metadata: [
             "listen": "\(address)", "data-dir": "\(configuration.dataDirectory)",
             "sync": "\(configuration.durability.rawValue)", "node": "\(store.nodeID)",
+            "tls": "\(configuration.tlsMode)", "auth": "\(configuration.authFile == nil ? "off" : "on")",
           ])
       }
     } onGracefulShutdown: {

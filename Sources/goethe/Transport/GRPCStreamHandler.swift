@@ -23,11 +23,14 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     /// loops meanwhile queue and share the next one (group commit).
     var executor: EventLoopTaskExecutor
     var calls: CallTracker
+    /// What the connection's start established about its client.
+    var peer = ConnectionPeer()
   }
 
   private let configuration: Configuration
   private var context: ChannelHandlerContext?
   private var method: RPCMethod?
+  private var callContext = CallContext.anonymous
   private var deframer: GRPCMessageDeframer
   private var requests: [ByteBuffer] = []
   private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
@@ -74,6 +77,9 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
       // Not a gRPC request at all: answered in HTTP's terms, as gRPC's servers do.
       return end(sending: [":status": "415"])
     }
+    if configuration.peer.cameInPlaintextToTLS {
+      return end(with: Self.tlsRequired)
+    }
     let path = headers.first(name: ":path") ?? ""
     guard let method = configuration.methods[path] else {
       return end(with: RPCError(code: .unimplemented, message: "no method \(path)"))
@@ -85,6 +91,8 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
           metadata: ["grpc-accept-encoding": "identity"]))
     }
     self.method = method
+    callContext = CallContext(
+      authorization: headers.first(name: "authorization"), certificateName: configuration.peer.certificateName)
     if let timeout = headers.first(name: "grpc-timeout").flatMap(GRPCTimeout.parse), let context {
       deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
         end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
@@ -95,10 +103,11 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
       let handlerOnLoop = NIOLoopBound(self, eventLoop: context.eventLoop)
       let eventLoop = context.eventLoop
       let flow = RequestFlow { eventLoop.execute { handlerOnLoop.value.resumeReading() } }
+      let callContext = callContext
       requestStream = continuation
       requestFlow = flow
       start { sink in
-        try await handler(RequestMessages(stream: stream, flow: flow), sink)
+        try await handler(RequestMessages(stream: stream, flow: flow), callContext, sink)
         return nil
       }
     }
@@ -142,11 +151,13 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
       requestStream?.finish()
     case .unary(let handler):
       guard let request = onlyRequest() else { return }
-      start(streaming: false) { _ in try await handler(request) }
+      let callContext = callContext
+      start(streaming: false) { _ in try await handler(request, callContext) }
     case .serverStreaming(let handler):
       guard let request = onlyRequest() else { return }
+      let callContext = callContext
       start { sink in
-        try await handler(request, sink)
+        try await handler(request, callContext, sink)
         return nil
       }
     }
@@ -159,6 +170,13 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     }
     return requests[0]
   }
+
+  /// The answer to a call that came in plaintext to a server that serves TLS only. It is marked as
+  /// the server's, so that the client reports it rather than a server it cannot reach.
+  private static let tlsRequired = GoetheError(
+    .unreachable,
+    "it takes TLS connections only; connect with TLS (--tls-ca FILE, or --tls when the system trusts its certificate)"
+  ).rpcError
 
   private static func notOneRequest(_ count: Int) -> RPCError {
     RPCError(code: .internalError, message: "expected one request message, received \(count > 1 ? "more" : "none")")

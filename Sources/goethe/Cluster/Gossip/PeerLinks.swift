@@ -4,9 +4,14 @@ import GoetheKit
 import Synchronization
 
 /// One long-lived connection to each peer, for the health exchange: opened when a peer joins the
-/// member list, closed when it leaves.
+/// member list, closed when it leaves. Under TLS the links use it too (``Security``).
 final class PeerLinks: Sendable {
   typealias Client = Io_Typusomega_Goethe_Cluster.Client<HTTP2ClientTransport.Posix>
+  typealias Security = HTTP2ClientTransport.Posix.TransportSecurity
+
+  private let security: Security
+
+  init(security: Security) { self.security = security }
 
   private struct Link {
     let client: Client
@@ -23,7 +28,7 @@ final class PeerLinks: Sendable {
       let departed = links.filter { !wanted.contains($0.key) }
       for member in departed.keys { links.removeValue(forKey: member) }
       for peer in peers where links[peer] == nil {
-        if let link = try? Self.open(peer) { links[peer] = link }
+        if let link = try? Self.open(peer, security: security) { links[peer] = link }
       }
       return (links.map { ($0.key, $0.value.client) }, Array(departed.values))
     }
@@ -40,13 +45,13 @@ final class PeerLinks: Sendable {
     for link in all { Self.close(link) }
   }
 
-  private static func open(_ peer: ClusterMember) throws -> Link {
+  private static func open(_ peer: ClusterMember, security: Security) throws -> Link {
     let address = peer.address
     let grpc = GRPCClient(
       transport: try HTTP2ClientTransport.Posix(
         target: address.isIPv6
           ? .ipv6(address: address.host, port: address.port) : .ipv4(address: address.host, port: address.port),
-        transportSecurity: .plaintext))
+        transportSecurity: security))
     return Link(client: Client(wrapping: grpc), grpc: grpc, connections: Task { try await grpc.runConnections() })
   }
 
