@@ -33,6 +33,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["Reloading"]),
     .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+    .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
   ],
   targets: [
     .systemLibrary(
@@ -81,6 +85,13 @@ let package = Package(
         // The Kubernetes API client of Cluster/Kubernetes.
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        // TLS: certificates reloaded when their files change, client certificates' subjects, and
+        // the hashes of the auth file's tokens.
+        .product(name: "NIOCertificateReloading", package: "swift-nio-extras"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: [
         "Cluster/Etcd/Protocol/kv.proto", "Cluster/Etcd/Protocol/rpc.proto", "Cluster/Etcd/Protocol/v3election.proto",
@@ -134,6 +145,7 @@ let package = Package(
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "Configuration", package: "swift-configuration"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ],
       swiftSettings: swiftSettings
     ),

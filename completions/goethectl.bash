@@ -175,13 +175,13 @@ _goethectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topic|produce|tail|replay|consume|cursor|cluster|bench|repl|completion|version|help)
+    topic|produce|tail|replay|consume|cursor|cluster|context|bench|repl|completion|version|help)
         # Offer subcommand argument completions
         "_goethectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor cluster bench repl completion version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor cluster context bench repl completion version help' -- "${cur}"))
         ;;
     esac
 }
@@ -213,9 +213,9 @@ _goethectl_topic() {
 
 _goethectl_topic_create() {
     repeating_flags=()
-    non_repeating_flags=(--if-not-exists --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--if-not-exists --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(--index-granularity -s --server -o --output --timeout)
+    non_repeating_options=(--index-granularity -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -233,14 +233,37 @@ _goethectl_topic_create() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic create -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
     esac
 }
 
 _goethectl_topic_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
@@ -255,14 +278,37 @@ _goethectl_topic_list() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic list -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
     esac
 }
 
 _goethectl_topic_describe() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -275,6 +321,29 @@ _goethectl_topic_describe() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic describe -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac
@@ -290,9 +359,9 @@ _goethectl_topic_describe() {
 
 _goethectl_topic_stats() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from --to -s --server -o --output --timeout)
+    non_repeating_options=(--from --to -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -313,6 +382,29 @@ _goethectl_topic_stats() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic stats -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -326,9 +418,9 @@ _goethectl_topic_stats() {
 
 _goethectl_produce() {
     repeating_flags=()
-    non_repeating_flags=(--lines --whole -q --quiet --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--lines --whole -q --quiet --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(--file --expect-seq -s --server -o --output --timeout)
+    non_repeating_options=(--file --expect-seq -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
@@ -350,6 +442,29 @@ _goethectl_produce() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion produce -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -363,9 +478,9 @@ _goethectl_produce() {
 
 _goethectl_tail() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --retry --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(-f --follow --retry --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --lines --template -D --delimiter -s --server -o --output --timeout)
+    non_repeating_options=(-n --lines --template -D --delimiter -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -389,6 +504,29 @@ _goethectl_tail() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion tail -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -402,9 +540,9 @@ _goethectl_tail() {
 
 _goethectl_replay() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from --to --limit --template -D --delimiter -s --server -o --output --timeout)
+    non_repeating_options=(--from --to --limit --template -D --delimiter -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -434,6 +572,29 @@ _goethectl_replay() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion replay -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -447,9 +608,9 @@ _goethectl_replay() {
 
 _goethectl_consume() {
     repeating_flags=()
-    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(--consumer --from --limit --template -D --delimiter -s --server -o --output --timeout)
+    non_repeating_options=(--consumer --from --limit --template -D --delimiter -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -478,6 +639,29 @@ _goethectl_consume() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consume -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac
@@ -518,9 +702,9 @@ _goethectl_cursor() {
 
 _goethectl_cursor_list() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -533,6 +717,29 @@ _goethectl_cursor_list() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion cursor list -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac
@@ -548,9 +755,9 @@ _goethectl_cursor_list() {
 
 _goethectl_cursor_get() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
@@ -563,6 +770,29 @@ _goethectl_cursor_get() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion cursor get -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac
@@ -582,9 +812,9 @@ _goethectl_cursor_get() {
 
 _goethectl_cursor_set() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--dry-run --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 3
 
     # Offer option value completions
@@ -597,6 +827,29 @@ _goethectl_cursor_set() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion cursor set -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac
@@ -616,9 +869,9 @@ _goethectl_cursor_set() {
 
 _goethectl_cursor_delete() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --ignore-not-found --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--dry-run --ignore-not-found --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 2
 
     # Offer option value completions
@@ -631,6 +884,29 @@ _goethectl_cursor_delete() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion cursor delete -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac
@@ -675,9 +951,9 @@ _goethectl_cluster() {
 
 _goethectl_cluster_status() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
@@ -692,14 +968,184 @@ _goethectl_cluster_status() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion cluster status -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_goethectl_context() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __goethectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|use|list|remove)
+        # Offer subcommand argument completions
+        "_goethectl_context_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add use list remove' -- "${cur}"))
+        ;;
+    esac
+}
+
+_goethectl_context_add() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion context add -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_goethectl_context_use() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __goethectl_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion context use -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_context_list() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion context list -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_goethectl_context_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __goethectl_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion context remove -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
     esac
 }
 
 _goethectl_bench() {
     repeating_flags=()
-    non_repeating_flags=(--utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic -s --server -o --output --timeout)
+    non_repeating_options=(-c --clients -n --events --size --batch --inflight --topic -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -733,6 +1179,29 @@ _goethectl_bench() {
     '--timeout')
         return
         ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion bench -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -746,9 +1215,9 @@ _goethectl_bench() {
 
 _goethectl_repl() {
     repeating_flags=()
-    non_repeating_flags=(--continue-on-error --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--continue-on-error --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
@@ -761,6 +1230,29 @@ _goethectl_repl() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion repl -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac
@@ -784,9 +1276,9 @@ _goethectl_completion() {
 
 _goethectl_version() {
     repeating_flags=()
-    non_repeating_flags=(--client --utc --no-color --no-headers -v --debug --version -h --help)
+    non_repeating_flags=(--client --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(-s --server -o --output --timeout)
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 0
 
     # Offer option value completions
@@ -799,6 +1291,29 @@ _goethectl_version() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion version -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
         return
         ;;
     esac

@@ -26,48 +26,60 @@ function __goethectl_parse_tokens -S
             __goethectl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __goethectl_parse_subcommand 1 'index-granularity=' 'if-not-exists' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 1 'index-granularity=' 'if-not-exists' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'list'
-                __goethectl_parse_subcommand 0 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 0 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'describe'
-                __goethectl_parse_subcommand 1 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 1 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'stats'
-                __goethectl_parse_subcommand 1 'from=' 'to=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 1 'from=' 'to=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             end
         case 'produce'
-            __goethectl_parse_subcommand 2 'file=' 'lines' 'whole' 'expect-seq=' 'q/quiet' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+            __goethectl_parse_subcommand 2 'file=' 'lines' 'whole' 'expect-seq=' 'q/quiet' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
         case 'tail'
-            __goethectl_parse_subcommand 1 'n/lines=' 'f/follow' 'retry' 'template=' 'D/delimiter=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+            __goethectl_parse_subcommand 1 'n/lines=' 'f/follow' 'retry' 'template=' 'D/delimiter=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
         case 'replay'
-            __goethectl_parse_subcommand 1 'from=' 'to=' 'f/follow' 'limit=' 'template=' 'D/delimiter=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+            __goethectl_parse_subcommand 1 'from=' 'to=' 'f/follow' 'limit=' 'template=' 'D/delimiter=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
         case 'consume'
-            __goethectl_parse_subcommand 1 'consumer=' 'from=' 'f/follow' 'limit=' 'template=' 'D/delimiter=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+            __goethectl_parse_subcommand 1 'consumer=' 'from=' 'f/follow' 'limit=' 'template=' 'D/delimiter=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
         case 'cursor'
             __goethectl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'list'
-                __goethectl_parse_subcommand 1 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 1 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'get'
-                __goethectl_parse_subcommand 2 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 2 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'set'
-                __goethectl_parse_subcommand 3 'dry-run' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 3 'dry-run' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'delete'
-                __goethectl_parse_subcommand 2 'dry-run' 'ignore-not-found' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 2 'dry-run' 'ignore-not-found' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             end
         case 'cluster'
             __goethectl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'status'
-                __goethectl_parse_subcommand 0 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+                __goethectl_parse_subcommand 0 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
+            end
+        case 'context'
+            __goethectl_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'add'
+                __goethectl_parse_subcommand 1 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
+            case 'use'
+                __goethectl_parse_subcommand 1 'version' 'h/help'
+            case 'list'
+                __goethectl_parse_subcommand 0 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
+            case 'remove'
+                __goethectl_parse_subcommand 1 'version' 'h/help'
             end
         case 'bench'
-            __goethectl_parse_subcommand 1 'c/clients=' 'n/events=' 'size=' 'batch=' 'inflight=' 'topic=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+            __goethectl_parse_subcommand 1 'c/clients=' 'n/events=' 'size=' 'batch=' 'inflight=' 'topic=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
         case 'repl'
-            __goethectl_parse_subcommand 0 'continue-on-error' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+            __goethectl_parse_subcommand 0 'continue-on-error' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
         case 'completion'
             __goethectl_parse_subcommand 1 'version' 'h/help'
         case 'version'
-            __goethectl_parse_subcommand 0 'client' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'version' 'h/help'
+            __goethectl_parse_subcommand 0 'client' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
         case 'help'
             __goethectl_parse_subcommand -r 1 'version'
         end
@@ -132,6 +144,7 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional 
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'consume' -d 'Read a topic as a named consumer, committing its cursor as events are printed.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'cursor' -d 'List, show, set and delete consumers\' stored cursors.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'cluster' -d 'The cluster: its nodes, who leads, and how each node is.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'context' -d 'Save servers with their credentials, and pick the one to use.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'bench' -d 'Measure the server: events per second, MB/s and latency percentiles.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'repl' -d 'An interactive session: every goethectl command, with history and TAB completion.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
@@ -152,6 +165,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion topic create -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" s server' -s 's' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
@@ -161,6 +181,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion topic list -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic list" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic describe" -eq 1' -fka '(__goethectl_custom_completion ---completion topic describe -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -171,6 +198,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion topic describe -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic describe" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic stats" -eq 1' -fka '(__goethectl_custom_completion ---completion topic stats -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -183,6 +217,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion topic stats -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl produce" -eq 1' -fka '(__goethectl_custom_completion ---completion produce -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -198,6 +239,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion produce -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl tail" -eq 1' -fka '(__goethectl_custom_completion ---completion tail -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -213,6 +261,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion tail -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl tail" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl replay" -eq 1' -fka '(__goethectl_custom_completion ---completion replay -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -229,6 +284,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion replay -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl replay" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl consume" -eq 1' -fka '(__goethectl_custom_completion ---completion consume -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -245,6 +307,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion consume -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl consume" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor" version' -l 'version' -d 'Show the version.'
@@ -261,6 +330,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion cursor list -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor list" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor get" -eq 1' -fka '(__goethectl_custom_completion ---completion cursor get -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -272,6 +348,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion cursor get -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor get" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor set" -eq 1' -fka '(__goethectl_custom_completion ---completion cursor set -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -284,6 +367,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion cursor set -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor set" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl cursor delete" -eq 1' -fka '(__goethectl_custom_completion ---completion cursor delete -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
@@ -297,6 +387,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion cursor delete -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cursor delete" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster" version' -l 'version' -d 'Show the version.'
@@ -309,8 +406,59 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion cluster status -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl cluster status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl context" -eq 1' -fa 'add' -d 'Save the server and credentials given with it: --server, --tls*, --token or --token-file.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl context" -eq 1' -fa 'use' -d 'Use this context from now on.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl context" -eq 1' -fa 'list' -d 'List the contexts; the one in use is marked with *.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl context" -eq 1' -fa 'remove' -d 'Forget a context.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" s server' -s 's' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" utc' -l 'utc' -d 'Read and print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion context add -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context add" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl context use" -eq 1' -fka '(__goethectl_custom_completion ---completion context use -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context use" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context use" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" s server' -s 's' -l 'server' -d 'The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" utc' -l 'utc' -d 'Read and print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion context list -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl context remove" -eq 1' -fka '(__goethectl_custom_completion ---completion context remove -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context remove" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl context remove" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl bench" -eq 1' -fka 'produce append stream replay tail seek'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" c clients' -s 'c' -l 'clients' -d 'Concurrent clients, each on a connection of its own.' -rfka ''
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" events n' -s 'n' -l 'events' -d 'Events in all, over every client.' -rfka ''
@@ -325,6 +473,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion bench -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl bench" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" continue-on-error' -l 'continue-on-error' -d 'When reading a script from stdin, go on after a failing command.'
@@ -335,6 +490,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion repl -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl repl" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl completion" -eq 1' -fka 'zsh bash fish'
@@ -348,6 +510,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion version -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl version" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl help" version' -l 'version' -d 'Show the version.'

@@ -57,9 +57,15 @@ def unique(prefix):
     return f"{prefix}-{os.getpid()}-{next(_names)}"
 
 
+# goethectl's saved contexts: an empty place of the tests' own, so that none of the user's applies.
+CONFIG_HOME = tempfile.mkdtemp(prefix="goethectl-config-")
+
+
 def base_env(**extra):
     env = dict(os.environ)
     env.pop("GOETHE_SERVER", None)
+    env.pop("GOETHE_TOKEN", None)
+    env["XDG_CONFIG_HOME"] = CONFIG_HOME
     env["NO_COLOR"] = "1"
     env["TZ"] = TZ_NAME
     env.update({key: value for key, value in extra.items() if value is not None})

@@ -186,7 +186,7 @@ class DynamicCompletionTests(GoetheTestCase):
                 self.assertEqual(sorted(replies), ["repl", "replay"])
         replies, _ = self.bash_complete("goethectl replay", self.server)
         self.assertEqual(replies, ["replay"])
-        replies, _ = self.bash_complete("goethectl repl --c", self.server)
+        replies, _ = self.bash_complete("goethectl repl --conti", self.server)
         self.assertEqual(replies, ["--continue-on-error"])
 
     def test_bash_with_the_server_down_offers_nothing(self):

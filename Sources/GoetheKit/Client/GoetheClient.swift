@@ -29,11 +29,12 @@ public struct GoetheClient: Sendable {
   /// whose task was cancelled (Ctrl-C) can still make a last call from an unstructured task, such as
   /// committing a cursor.
   /// - Parameters:
+  ///   - security: TLS and the token; plaintext without a token by default.
   ///   - timeout: the deadline of each request-response call (streams have none).
   ///   - trace: told of each call once it ends, for debug output.
   public static func withConnection<Result: Sendable>(
-    to server: ServerAddress, timeout: Duration? = nil, trace: (@Sendable (CallRecord) -> Void)? = nil,
-    _ body: (GoetheClient) async throws -> Result
+    to server: ServerAddress, security: ClientSecurity = ClientSecurity(), timeout: Duration? = nil,
+    trace: (@Sendable (CallRecord) -> Void)? = nil, _ body: (GoetheClient) async throws -> Result
   ) async throws -> Result {
     let grpc: GRPCClient<Transport>
     do {
@@ -41,10 +42,10 @@ public struct GoetheClient: Sendable {
         transport: try HTTP2ClientTransport.Posix(
           target: server.isIPv6
             ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
-          transportSecurity: .plaintext),
-        interceptors: trace.map { [CallTracer(report: $0)] } ?? [])
+          transportSecurity: security.transportSecurity),
+        interceptors: (trace.map { [CallTracer(report: $0)] } ?? []) + security.interceptors)
     } catch {
-      throw GoetheError(error, server: server)
+      throw GoetheError(tlsSetup: error, security: security)
     }
     let connections = Task { try await grpc.runConnections() }
     var options = CallOptions.defaults
@@ -241,7 +242,13 @@ extension GoetheError {
       self = error
     case let error as RPCError:
       self.init(error)
-      if code == .unreachable {
+      if let failure = Self.tlsFailure(error, server: server) {
+        self = failure
+      } else if code == .unauthenticated || code == .permissionDenied {
+        message = "goethe at \(server) refused the call: \(message)"
+      } else if code == .unreachable, error.metadata[stringValues: Self.originKey].first(where: { _ in true }) != nil {
+        message = "cannot talk to goethe at \(server): \(message)"
+      } else if code == .unreachable {
         message =
           "cannot reach goethe at \(server) (\(error.transportReason)); is the daemon running? start it with: goethe"
       } else if let status = Self.httpStatus(error) {

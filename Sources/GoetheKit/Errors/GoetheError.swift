@@ -16,6 +16,8 @@ public struct GoetheError: Error, Sendable, CustomStringConvertible {
       case storageLocked = "storage locked"
       case storageUnusable = "storage unusable"
       case corrupted = "corrupted"
+      case unauthenticated = "unauthenticated"
+      case permissionDenied = "permission denied"
       case cancelled = "cancelled"
       case deadlineExceeded = "deadline exceeded"
       case internalError = "internal error"
@@ -46,6 +48,10 @@ public struct GoetheError: Error, Sendable, CustomStringConvertible {
     public static let storageUnusable = Code(.storageUnusable)
     /// The store is damaged or has a format this version does not understand.
     public static let corrupted = Code(.corrupted)
+    /// The call carried no credentials the server knows: no token, or an unknown one.
+    public static let unauthenticated = Code(.unauthenticated)
+    /// The caller is known but holds no grant for what it asked.
+    public static let permissionDenied = Code(.permissionDenied)
     /// The operation was cancelled.
     public static let cancelled = Code(.cancelled)
     /// The operation did not finish within its deadline.

@@ -17,6 +17,8 @@ extension GoetheError {
     case .corrupted: .dataLoss
     case .cancelled: .cancelled
     case .deadlineExceeded: .deadlineExceeded
+    case .unauthenticated: .unauthenticated
+    case .permissionDenied: .permissionDenied
     default: .internalError
     }
   }
@@ -36,10 +38,15 @@ extension GoetheError {
       case .alreadyExists: .alreadyExists
       case .failedPrecondition, .aborted: .conflict
       case .resourceExhausted: .tooLarge
-      case .unavailable: fromServer ? .unavailable : .unreachable
+      // The server's own "unreachable" is a connection it will not serve, such as plaintext to TLS.
+      case .unavailable:
+        fromServer && error.metadata[stringValues: Self.originKey].first(where: { _ in true }) != "\(Code.unreachable)"
+          ? .unavailable : .unreachable
       case .dataLoss: .corrupted
       case .cancelled: .cancelled
       case .deadlineExceeded: .deadlineExceeded
+      case .unauthenticated: .unauthenticated
+      case .permissionDenied: .permissionDenied
       default: .internalError
       }
     self.init(code, error.message, cause: error)

@@ -26,15 +26,27 @@ struct DaemonAssembly: Sendable {
   let daemon: GoetheDaemon
   /// This node's part in its cluster, which decides whether it takes writes.
   let role: ClusterRole
+  /// Who may call what, under the auth file.
+  let access: AccessControl
   private let group: ServiceGroup
 
   /// Opens the store and builds the services. `shutdownSignals` start the graceful shutdown
   /// (and a second one exits at once); tests pass none and call ``shutDown()``. `watchers` follow
-  /// the settings while the daemon runs; their end, even by an error, does not stop it.
+  /// the settings while the daemon runs; their end, even by an error, does not stop it. Each of
+  /// `hangups` (SIGHUP) rereads the auth file.
   init(
     configuration: DaemonConfiguration, socket: consuming ListeningSocket, shutdownSignals: [UnixSignal],
-    logger: Logger, watchers: [any Service] = [], substitutes: Substitutes = Substitutes()
+    logger: Logger, watchers: [any Service] = [], hangups: UnixSignalsSequence? = nil,
+    substitutes: Substitutes = Substitutes()
   ) throws(GoetheError) {
+    // Credentials first: a daemon that would serve them wrongly must not open its store.
+    let tls = try configuration.serverTLS(logger: logger)
+    access = try configuration.authFile.map { path throws(GoetheError) in try AccessControl(authFile: path) } ?? .open
+    var watchers = watchers
+    if let tls { watchers.append(tls.reloader) }
+    if let hangups, configuration.authFile != nil {
+      watchers.append(AuthFileWatcher(access: access, hangups: hangups, logger: logger))
+    }
     store = try EventStore(
       path: configuration.dataDirectory, options: substitutes.storeOptions ?? configuration.storeOptions)
     let registry = PrometheusCollectorRegistry()
@@ -58,18 +70,20 @@ struct DaemonAssembly: Sendable {
       configuration.coordinator == .single ? .leader(epoch: 0) : .follower(leader: nil), coordinator: coordinator)
     let gossip = HealthGossip(
       coordinator: coordinator, role: role, store: store, cluster: configuration.clusterName,
-      dataDirectory: configuration.dataDirectory)
+      dataDirectory: configuration.dataDirectory, peerTLS: configuration.peerTLS)
     // A cluster of one acknowledges what it stores; in any other, the leader distributes its writes.
     let replication =
       configuration.coordinator == .single
       ? nil
-      : Replication(settings: configuration.replication, store: store, coordinator: coordinator, logger: logger)
+      : Replication(
+        settings: configuration.replication, store: store, coordinator: coordinator, peerTLS: configuration.peerTLS,
+        logger: logger)
     let servedStore: any GoetheStore =
       replication.map { [store] in ReplicatedStore(store: store, replication: $0) } ?? store
     daemon = GoetheDaemon(
       configuration: configuration, transport: substitutes.transport ?? configuration.transportSettings, socket: socket,
-      store: servedStore, role: role, gossip: gossip,
-      replication: replication, metrics: ServerMetrics(factory: metricsFactory),
+      tls: tls, access: access, store: servedStore, role: role, gossip: gossip, replication: replication,
+      metrics: ServerMetrics(factory: metricsFactory),
       exitsOnSecondSignal: !shutdownSignals.isEmpty, logger: logger)
     if case .leader = role.current { daemon.health.markLeading(true) }
     var services: [any Service] = [daemon, gossip]

@@ -30,13 +30,21 @@ struct DaemonConfiguration: Sendable, Equatable {
   var kubernetesService: String?
   /// How the leader distributes its writes (`--replica-timeout`, `--min-insync`).
   var replication = ReplicationSettings()
+  /// The PEM files of the server's certificate and key: with both, the daemon serves TLS only.
+  var tlsCertificate: String?
+  var tlsKey: String?
+  /// The PEM file of the CA that signs client certificates: with it, mutual TLS.
+  var tlsClientCA: String?
+  /// The callers and their grants; with it, every call but health checks needs credentials.
+  var authFile: String?
 
   /// The setting names, as flags (`--data-dir`), config keys (`data-dir`) and environment
   /// variables (`GOETHE_DATA_DIR`).
   static let keys = [
     "listen", "data-dir", "sync", "index-granularity", "max-event-size", "metrics-listen", "log-level",
     "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout", "cluster", "coordinator", "node-id",
-    "advertise", "lease-ttl", "kubernetes-service", "replica-timeout", "min-insync",
+    "advertise", "lease-ttl", "kubernetes-service", "replica-timeout", "min-insync", "tls-cert", "tls-key",
+    "tls-client-ca", "auth-file",
   ]
 
   /// What the coordinator needs besides the node's identity; `environment` is the process's.
@@ -52,7 +60,18 @@ struct DaemonConfiguration: Sendable, Equatable {
     for key in keys {
       if let (value, source) = sources.value(of: key) { try configuration.set(key, value, source: source) }
     }
+    try configuration.checkTLS()
     return configuration
+  }
+
+  /// TLS takes a certificate and its key together, and mutual TLS needs TLS.
+  private func checkTLS() throws(GoetheError) {
+    if (tlsCertificate == nil) != (tlsKey == nil) {
+      throw GoetheError(.invalidArgument, "--tls-cert and --tls-key go together: give both, or neither")
+    }
+    if tlsClientCA != nil, tlsCertificate == nil {
+      throw GoetheError(.invalidArgument, "--tls-client-ca needs --tls-cert and --tls-key: mutual TLS is TLS")
+    }
   }
 
   /// Applies one setting; errors name where the value came from (`--sync: …`).
@@ -112,9 +131,18 @@ struct DaemonConfiguration: Sendable, Equatable {
     case "min-insync":
       guard let count = Int(value), count >= 1 else { throw invalid("give a count of nodes, 1 or more") }
       replication.minInSync = count
+    case "tls-cert": tlsCertificate = try Self.path(value)
+    case "tls-key": tlsKey = try Self.path(value)
+    case "tls-client-ca": tlsClientCA = try Self.path(value)
+    case "auth-file": authFile = try Self.path(value)
     default:
       throw GoetheError(.invalidArgument, "unknown setting \(key)")
     }
+  }
+
+  private static func path(_ value: String) throws(GoetheError) -> String {
+    guard !value.isEmpty else { throw GoetheError(.invalidArgument, "invalid value \"\": give a file") }
+    return value
   }
 
   private static func flag(_ value: String) throws(GoetheError) -> Bool {

@@ -18,8 +18,8 @@ struct GoetheDaemon: Service {
 
   init(
     configuration: DaemonConfiguration, transport: TransportSettings, socket: consuming ListeningSocket,
-    store: any GoetheStore, role: ClusterRole, gossip: HealthGossip, replication: Replication?, metrics: ServerMetrics,
-    exitsOnSecondSignal: Bool, logger: Logger
+    tls: ServerTLS?, access: AccessControl, store: any GoetheStore, role: ClusterRole, gossip: HealthGossip,
+    replication: Replication?, metrics: ServerMetrics, exitsOnSecondSignal: Bool, logger: Logger
   ) {
     self.configuration = configuration
     self.store = store
@@ -28,11 +28,15 @@ struct GoetheDaemon: Service {
     var service = GoetheService(
       store: store, autoCreateTopics: configuration.autoCreateTopics, metrics: metrics, role: role)
     service.v1ConsumeFollows = configuration.v1ConsumeFollows
-    if replication != nil { service.forwarder = LeaderForwarder() }
+    service.access = access
+    // Under an auth file a follower does not forward: the leader would see the follower, not the
+    // caller's certificate. The caller is sent to the leader instead.
+    if replication != nil, access.path == nil { service.forwarder = LeaderForwarder(peerTLS: configuration.peerTLS) }
     forwarder = service.forwarder
-    var services: [any RPCService] = [service, health, ClusterService(gossip: gossip)]
-    if let replication { services.append(ReplicationService(follower: replication.follower)) }
-    server = GoetheServer(socket: socket, services: services, settings: transport)
+    // The health service stays open: load balancers and orchestrators check it without credentials.
+    var services: [any RPCService] = [service, health, ClusterService(gossip: gossip, access: access)]
+    if let replication { services.append(ReplicationService(follower: replication.follower, access: access)) }
+    server = GoetheServer(socket: socket, services: services, settings: transport, tls: tls)
   }
 
   /// The address the server listens on, once it does; nil if it could not serve.
@@ -58,6 +62,7 @@ struct GoetheDaemon: Service {
           metadata: [
             "listen": "\(address)", "data-dir": "\(configuration.dataDirectory)",
             "sync": "\(configuration.durability.rawValue)", "node": "\(store.nodeID)",
+            "tls": "\(configuration.tlsMode)", "auth": "\(configuration.authFile == nil ? "off" : "on")",
           ])
       }
     } onGracefulShutdown: {

@@ -13,10 +13,19 @@ struct ServeCommand: AsyncParsableCommand {
       Every option can also come from the environment (GOETHE_LISTEN, GOETHE_DATA_DIR, GOETHE_SYNC, \
       GOETHE_INDEX_GRANULARITY, GOETHE_MAX_EVENT_SIZE, GOETHE_METRICS_LISTEN, GOETHE_LOG_LEVEL, \
       GOETHE_AUTO_CREATE_TOPICS, GOETHE_V1_CONSUME_FOLLOW, GOETHE_IDLE_TIMEOUT, GOETHE_HANDSHAKE_TIMEOUT, GOETHE_CLUSTER, GOETHE_COORDINATOR, GOETHE_NODE_ID, GOETHE_ADVERTISE, \
-      GOETHE_LEASE_TTL) or from the config file (`key = value` lines, keys as the options' \
+      GOETHE_LEASE_TTL, GOETHE_KUBERNETES_SERVICE, GOETHE_TLS_CERT, GOETHE_TLS_KEY, GOETHE_TLS_CLIENT_CA, \
+      GOETHE_AUTH_FILE) or from the config file (`key = value` lines, keys as the options' \
       names; --config or GOETHE_CONFIG names it). Flags win over the environment, which wins over the \
       file. While goethe runs it checks the file every 2 seconds and applies a new log-level at once; \
-      other settings take effect at the next start.
+      other settings take effect at the next start. The TLS certificate and key are reread when their \
+      files change (checked every 2 seconds), and the auth file on SIGHUP.
+
+      With --tls-cert and --tls-key goethe serves TLS only; --tls-client-ca makes it mutual TLS, \
+      where clients must present a certificate that CA signed. With --auth-file every call but the \
+      gRPC health checks needs a token (authorization: Bearer TOKEN) or, under mutual TLS, a client \
+      certificate whose subject's common name the file names; the file's lines are \
+      NAME SHA256HEX GRANT..., with the grants admin, produce:GLOB, consume:GLOB and describe:GLOB. \
+      See docs/security.md.
       """)
 
   @Option(help: ArgumentHelp("Address to serve gRPC on (default 127.0.0.1:1337).", valueName: "host:port"))
@@ -103,6 +112,29 @@ struct ServeCommand: AsyncParsableCommand {
       valueName: "count"))
   var minInSync: String?
 
+  @Option(
+    name: .customLong("tls-cert"),
+    help: ArgumentHelp("Serve TLS with this PEM certificate (chain).", valueName: "file"),
+    completion: .file())
+  var tlsCert: String?
+
+  @Option(
+    name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"),
+    completion: .file())
+  var tlsKey: String?
+
+  @Option(
+    name: .customLong("tls-client-ca"),
+    help: ArgumentHelp("Mutual TLS: accept only client certificates this PEM CA signed.", valueName: "file"),
+    completion: .file())
+  var tlsClientCA: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Require credentials: lines of NAME SHA256HEX GRANT... (reread on SIGHUP).", valueName: "file"),
+    completion: .file())
+  var authFile: String?
+
   @Option(help: ArgumentHelp("Read settings from this file.", valueName: "file"), completion: .file())
   var config: String?
 
@@ -133,6 +165,10 @@ struct ServeCommand: AsyncParsableCommand {
       flags["kubernetes-service"] = kubernetesService
       flags["replica-timeout"] = replicaTimeout
       flags["min-insync"] = minInSync
+      flags["tls-cert"] = tlsCert
+      flags["tls-key"] = tlsKey
+      flags["tls-client-ca"] = tlsClientCA
+      flags["auth-file"] = authFile
       let environment = ProcessInfo.processInfo.environment
       sources = try await SettingSources(
         flags: flags, environment: environment, configFile: config ?? environment["GOETHE_CONFIG"],
@@ -158,13 +194,15 @@ struct ServeCommand: AsyncParsableCommand {
       reportFailure(error.message)
       throw ExitCode.failure
     }
+    // SIGHUP rereads the auth file; trapped now, before the daemon serves, so that none ends it.
+    let hangups = configuration.authFile == nil ? nil : await UnixSignalsSequence(trapping: .sighup)
     let assembly: DaemonAssembly
     do {
       var watchers: [any Service] = [LogLevelWatcher(reader: sources.reader, levels: levels, logger: logger)]
       if let reloading = sources.reloading { watchers.append(reloading) }
       assembly = try DaemonAssembly(
         configuration: configuration, socket: socket, shutdownSignals: [.sigterm, .sigint], logger: logger,
-        watchers: watchers)
+        watchers: watchers, hangups: hangups)
     } catch {
       reportFailure(error.message)
       throw ExitCode.failure

@@ -6,6 +6,8 @@ import SwiftProtobuf
 /// answers for the whole cluster.
 struct ClusterService: Sendable {
   let gossip: HealthGossip
+  /// Exchange is for peers, which need the admin grant under an auth file; Status for any caller.
+  var access = AccessControl.open
 
   func exchange(request: Io_Typusomega_Goethe_NodeTable) async throws -> Io_Typusomega_Goethe_NodeTable {
     guard request.cluster == gossip.cluster else {
@@ -28,9 +30,10 @@ struct ClusterService: Sendable {
 
 extension ClusterService: RPCService {
   var methods: [String: RPCMethod] {
-    [
-      "/io.typusomega.goethe.Cluster/Exchange": .unary(exchange),
-      "/io.typusomega.goethe.Cluster/Status": .unary(status),
+    let gate = RouteAccess(control: access)
+    return [
+      "/io.typusomega.goethe.Cluster/Exchange": gate.admin(exchange),
+      "/io.typusomega.goethe.Cluster/Status": gate.known(status),
     ]
   }
 }

@@ -15,9 +15,11 @@ extension GoetheService {
     let queue = BatchingQueue<AppendRequest>(capacity: RequestFlow.highWatermark)
     try await runStream(store: store) {
       try await withThrowingTaskGroup(of: Void.self) { group in
+        // The queue ends with the requests, also when they end by an error (a refused batch):
+        // waitForAll waits for the taker too, which would otherwise wait for ever.
         group.addTask {
+          defer { queue.finish() }
           for try await batch in request { try await queue.put(batch) }
-          queue.finish()
         }
         group.addTask {
           while let batches = try await queue.takeAll() {

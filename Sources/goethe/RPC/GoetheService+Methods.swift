@@ -1,27 +1,31 @@
-/// The routes of the `io.typusomega.goethe.Goethe` service: the v1 calls and the newer ones.
-/// Calls that write (Consume commits cursors) are taken only on the cluster's leader; on a follower
-/// the unary ones are sent on to it, and the streaming ones refused with its address.
+import GoetheKit
+
+/// The routes of the `io.typusomega.goethe.Goethe` service: the v1 calls and the newer ones, each
+/// with the access its caller needs (see ``AccessControl``). Calls that write (Consume commits
+/// cursors) are taken only on the cluster's leader; on a follower the unary ones are sent on to it
+/// (with the daemon's ``forwarder``), and the others refused with its address.
 extension GoetheService: RPCService {
   var methods: [String: RPCMethod] {
     let service = "/io.typusomega.goethe.Goethe/"
     let role = self.role
+    let gate = RouteAccess(control: access)
     let writes: [(String, RPCMethod)] = [
-      ("Produce", .unary(produce)),
-      ("Consume", .bidirectional(consume)),
-      ("CreateTopic", .unary(createTopic)),
-      ("Append", .unary(append)),
-      ("AppendStream", .bidirectional(appendStream)),
-      ("SetCursor", .unary(setCursor)),
-      ("DeleteCursor", .unary(deleteCursor)),
+      ("Produce", gate.unary(.produce, topic: { $0.topic.id }, produce)),
+      ("Consume", gate.bidirectional(.consume, topic: { $0.topic.id }, consume)),
+      ("CreateTopic", gate.unary(.produce, topic: { $0.topic }, createTopic)),
+      ("Append", gate.unary(.produce, topic: { $0.topic }, append)),
+      ("AppendStream", gate.bidirectional(.produce, topic: { $0.topic }, appendStream)),
+      ("SetCursor", gate.unary(.consume, topic: { $0.topic }, setCursor)),
+      ("DeleteCursor", gate.unary(.consume, topic: { $0.topic }, deleteCursor)),
     ]
     let reads: [(String, RPCMethod)] = [
-      ("ListTopics", .unary(listTopics)),
-      ("DescribeTopic", .unary(describeTopic)),
-      ("TopicStats", .unary(topicStats)),
-      ("Subscribe", .serverStreaming(subscribe)),
-      ("GetCursor", .unary(getCursor)),
-      ("ListCursors", .unary(listCursors)),
-      ("ServerInfo", .unary(serverInfo)),
+      ("ListTopics", gate.listing(.describe, listTopics)),
+      ("DescribeTopic", gate.unary(.describe, topic: { $0.topic }, describeTopic)),
+      ("TopicStats", gate.unary(.describe, topic: { $0.topic }, topicStats)),
+      ("Subscribe", gate.serverStreaming(.consume, topic: { $0.topic }, subscribe)),
+      ("GetCursor", gate.unary(.consume, topic: { $0.topic }, getCursor)),
+      ("ListCursors", gate.listing(.consume, topic: { $0.topic }, listCursors)),
+      ("ServerInfo", gate.known(serverInfo)),
     ]
     let forwarder = self.forwarder
     let routes =

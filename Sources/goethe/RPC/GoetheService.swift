@@ -19,6 +19,8 @@ struct GoetheService: Sendable {
   let metrics: ServerMetrics
   /// Whether this node leads its cluster, which decides whether it takes writes.
   let role: ClusterRole
+  /// Who may call what; every call is allowed without an auth file.
+  var access = AccessControl.open
 
   // MARK: Goethe v1
 
@@ -101,10 +103,11 @@ struct GoetheService: Sendable {
     return .init(try await store.createTopic(try requireTopic(request.topic), granularity: granularity))
   }
 
+  /// The topics `visible` passes: those the caller may describe.
   func listTopics(
-    request: Io_Typusomega_Goethe_ListTopicsRequest
+    request: Io_Typusomega_Goethe_ListTopicsRequest, visible: @escaping @Sendable (String) -> Bool
   ) async throws -> Io_Typusomega_Goethe_ListTopicsResponse {
-    .with { $0.topics = store.listTopics().map(Io_Typusomega_Goethe_TopicInfo.init) }
+    .with { $0.topics = store.listTopics().filter { visible($0.name) }.map(Io_Typusomega_Goethe_TopicInfo.init) }
   }
 
   func describeTopic(
@@ -209,11 +212,13 @@ struct GoetheService: Sendable {
       try await store.setCursor(topic: try requireTopic(request.topic), consumer: request.consumer, to: position))
   }
 
+  /// The cursors of the topic the request names, or of every topic `visible` passes: those
+  /// whose consumers the caller may act as.
   func listCursors(
-    request: Io_Typusomega_Goethe_ListCursorsRequest
+    request: Io_Typusomega_Goethe_ListCursorsRequest, visible: @escaping @Sendable (String) -> Bool
   ) async throws -> Io_Typusomega_Goethe_ListCursorsResponse {
     let cursors = try await store.listCursors(topic: request.topic.isEmpty ? nil : request.topic)
-    return .with { $0.cursors = cursors.map(Io_Typusomega_Goethe_CursorInfo.init) }
+    return .with { $0.cursors = cursors.filter { visible($0.topic) }.map(Io_Typusomega_Goethe_CursorInfo.init) }
   }
 
   func deleteCursor(

@@ -2,6 +2,8 @@
 /// committed writes (``FollowerReplica``).
 struct ReplicationService: Sendable {
   let follower: FollowerReplica
+  /// Under an auth file, only nodes (callers with `admin`) replicate.
+  let access: AccessControl
 
   func replicate(
     request: Io_Typusomega_Goethe_Replication_ReplicateRequest
@@ -12,6 +14,6 @@ struct ReplicationService: Sendable {
 
 extension ReplicationService: RPCService {
   var methods: [String: RPCMethod] {
-    ["/io.typusomega.goethe.replication.Replication/Replicate": .unary(replicate)]
+    ["/io.typusomega.goethe.replication.Replication/Replicate": RouteAccess(control: access).admin(replicate)]
   }
 }

@@ -23,13 +23,14 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     /// loops meanwhile queue and share the next one (group commit).
     var executor: EventLoopTaskExecutor
     var calls: CallTracker
+    /// What the connection's start established about its client.
+    var peer = ConnectionPeer()
   }
 
   private let configuration: Configuration
   private var context: ChannelHandlerContext?
   private var method: RPCMethod?
-  /// Whether another node sent this call on (``IncomingCall/forwarded``).
-  private var forwarded = false
+  private var callContext = CallContext.anonymous
   private var deframer: GRPCMessageDeframer
   private var requests: [ByteBuffer] = []
   private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
@@ -76,6 +77,9 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
       // Not a gRPC request at all: answered in HTTP's terms, as gRPC's servers do.
       return end(sending: [":status": "415"])
     }
+    if configuration.peer.cameInPlaintextToTLS {
+      return end(with: Self.tlsRequired)
+    }
     let path = headers.first(name: ":path") ?? ""
     guard let method = configuration.methods[path] else {
       return end(with: RPCError(code: .unimplemented, message: "no method \(path)"))
@@ -87,7 +91,9 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
           metadata: ["grpc-accept-encoding": "identity"]))
     }
     self.method = method
-    forwarded = headers.contains(name: IncomingCall.forwardedHeader)
+    callContext = CallContext(
+      authorization: headers.first(name: "authorization"), certificateName: configuration.peer.certificateName,
+      forwarded: headers.contains(name: CallContext.forwardedHeader))
     if let timeout = headers.first(name: "grpc-timeout").flatMap(GRPCTimeout.parse), let context {
       deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
         end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
@@ -98,10 +104,11 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
       let handlerOnLoop = NIOLoopBound(self, eventLoop: context.eventLoop)
       let eventLoop = context.eventLoop
       let flow = RequestFlow { eventLoop.execute { handlerOnLoop.value.resumeReading() } }
+      let callContext = callContext
       requestStream = continuation
       requestFlow = flow
       start { sink in
-        try await handler(RequestMessages(stream: stream, flow: flow), sink)
+        try await handler(RequestMessages(stream: stream, flow: flow), callContext, sink)
         return nil
       }
     }
@@ -145,11 +152,13 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
       requestStream?.finish()
     case .unary(let handler):
       guard let request = onlyRequest() else { return }
-      start(streaming: false) { _ in try await handler(request) }
+      let callContext = callContext
+      start(streaming: false) { _ in try await handler(request, callContext) }
     case .serverStreaming(let handler):
       guard let request = onlyRequest() else { return }
+      let callContext = callContext
       start { sink in
-        try await handler(request, sink)
+        try await handler(request, callContext, sink)
         return nil
       }
     }
@@ -162,6 +171,13 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     }
     return requests[0]
   }
+
+  /// The answer to a call that came in plaintext to a server that serves TLS only. It is marked as
+  /// the server's, so that the client reports it rather than a server it cannot reach.
+  private static let tlsRequired = GoetheError(
+    .unreachable,
+    "it takes TLS connections only; connect with TLS (--tls-ca FILE, or --tls when the system trusts its certificate)"
+  ).rpcError
 
   private static func notOneRequest(_ count: Int) -> RPCError {
     RPCError(code: .internalError, message: "expected one request message, received \(count > 1 ? "more" : "none")")
@@ -182,12 +198,11 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     }
     let sink = StreamSink(handler: NIOLoopBound(self, eventLoop: context.eventLoop), eventLoop: context.eventLoop)
     let calls = configuration.calls
-    let forwarded = forwarded
     calls.started()
     task = Task(executorPreference: configuration.executor) {
       let outcome: Result<ByteBuffer?, any Error>
       do {
-        outcome = .success(try await IncomingCall.$forwarded.withValue(forwarded) { try await body(sink) })
+        outcome = .success(try await body(sink))
       } catch {
         outcome = .failure(error)
       }
@@ -319,13 +334,4 @@ private struct StreamSink: ResponseSink {
       eventLoop.execute { body(handler.value) }
     }
   }
-}
-
-/// What a handler may know of the call it serves, besides its messages.
-enum IncomingCall {
-  /// The request header with which a node sends a call on to its leader.
-  static let forwardedHeader = "goethe-forwarded"
-
-  /// Whether another node sent this call on: a node does not send it on again.
-  @TaskLocal static var forwarded = false
 }

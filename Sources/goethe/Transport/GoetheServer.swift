@@ -17,10 +17,12 @@ struct TransportSettings: Sendable, Equatable {
 /// Goethe's gRPC server, directly on swift-nio-http2: each connection is the
 /// ``HTTP2ConnectionGuard``, the HTTP/2 handler and a ``ConnectionManager``; each stream is one call
 /// served by a ``GRPCStreamHandler``. A call's handler runs on its connection's event loop, so a
-/// unary call costs no thread hop between its request and its response.
+/// unary call costs no thread hop between its request and its response. With ``ServerTLS`` a
+/// connection begins with the ``TLSDetector``, which puts TLS in front of the rest.
 final class GoetheServer: Sendable {
   private let methods: [String: RPCMethod]
   private let settings: TransportSettings
+  private let tls: ServerTLS?
   private let descriptor: Mutex<CInt?>
   private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   private let calls = CallTracker()
@@ -35,10 +37,11 @@ final class GoetheServer: Sendable {
     var addressWaiters: [CheckedContinuation<ServerAddress?, Never>] = []
   }
 
-  init(socket: consuming ListeningSocket, services: [any RPCService], settings: TransportSettings) {
+  init(socket: consuming ListeningSocket, services: [any RPCService], settings: TransportSettings, tls: ServerTLS?) {
     descriptor = Mutex(socket.take())
     methods = services.reduce(into: [:]) { methods, service in methods.merge(service.methods) { first, _ in first } }
     self.settings = settings
+    self.tls = tls
   }
 
   deinit {
@@ -113,11 +116,22 @@ final class GoetheServer: Sendable {
   }
 
   private func configure(connection channel: any Channel) throws {
+    let peer = ConnectionPeer()
+    guard let tls else { return try configureHTTP2(channel, peer: peer) }
+    try channel.pipeline.syncOperations.addHandler(
+      TLSDetector(sslContext: tls.sslContext, peer: peer, timeout: TimeAmount(settings.handshakeTimeout)) { [self] in
+        try configureHTTP2(channel, peer: peer)
+      })
+  }
+
+  /// The HTTP/2 part of a connection's pipeline, at its end (behind TLS, if any); the preface
+  /// deadline covers the TLS handshake as well.
+  private func configureHTTP2(_ channel: any Channel, peer: ConnectionPeer) throws {
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(HTTP2ConnectionGuard(prefaceTimeout: TimeAmount(settings.handshakeTimeout)))
     let streams = GRPCStreamHandler.Configuration(
       methods: methods, maxRequestSize: settings.maxRequestSize,
-      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: calls)
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: calls, peer: peer)
     let manager = ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) })
     _ = try pipeline.configureHTTP2Pipeline(
       mode: .server, connectionConfiguration: Self.connectionConfiguration,

@@ -3,32 +3,57 @@ import NIOCore
 import SwiftProtobuf
 
 /// One method of a service, as the server runs it: typed handlers wrapped over frame bytes, so the
-/// serving path stays free of generic look-ups at run time.
+/// serving path stays free of generic look-ups at run time. Each handler is given its call's
+/// ``CallContext``, which access checks read.
 enum RPCMethod: Sendable {
   /// One request, one response.
-  case unary(@Sendable (ByteBuffer) async throws -> ByteBuffer)
+  case unary(@Sendable (ByteBuffer, CallContext) async throws -> ByteBuffer)
   /// One request, any number of responses.
-  case serverStreaming(@Sendable (ByteBuffer, any ResponseSink) async throws -> Void)
+  case serverStreaming(@Sendable (ByteBuffer, CallContext, any ResponseSink) async throws -> Void)
   /// Requests and responses as they come, each side ending on its own.
-  case bidirectional(@Sendable (RequestMessages, any ResponseSink) async throws -> Void)
+  case bidirectional(@Sendable (RequestMessages, CallContext, any ResponseSink) async throws -> Void)
 
   static func unary<Request: Message, Response: Message>(
     _ handler: @escaping @Sendable (Request) async throws -> Response
   ) -> RPCMethod {
-    .unary { bytes in try await handler(try decodeRequest(bytes)).grpcFrame() }
+    .unary { (request: Request, _: CallContext) in try await handler(request) }
+  }
+
+  static func unary<Request: Message, Response: Message>(
+    _ handler: @escaping @Sendable (Request, CallContext) async throws -> Response
+  ) -> RPCMethod {
+    .unary { bytes, context in try await handler(try decodeRequest(bytes), context).grpcFrame() }
   }
 
   static func serverStreaming<Request: Message, Response: Message>(
     _ handler: @escaping @Sendable (Request, ResponseWriter<Response>) async throws -> Void
   ) -> RPCMethod {
-    .serverStreaming { bytes, sink in try await handler(try decodeRequest(bytes), ResponseWriter(sink: sink)) }
+    .serverStreaming { (request: Request, _: CallContext, response: ResponseWriter<Response>) in
+      try await handler(request, response)
+    }
+  }
+
+  static func serverStreaming<Request: Message, Response: Message>(
+    _ handler: @escaping @Sendable (Request, CallContext, ResponseWriter<Response>) async throws -> Void
+  ) -> RPCMethod {
+    .serverStreaming { bytes, context, sink in
+      try await handler(try decodeRequest(bytes), context, ResponseWriter(sink: sink))
+    }
   }
 
   static func bidirectional<Request: Message, Response: Message>(
     _ handler: @escaping @Sendable (RequestStream<Request>, ResponseWriter<Response>) async throws -> Void
   ) -> RPCMethod {
-    .bidirectional { requests, sink in
-      try await handler(RequestStream(messages: requests), ResponseWriter(sink: sink))
+    .bidirectional { (requests: RequestStream<Request>, _: CallContext, response: ResponseWriter<Response>) in
+      try await handler(requests, response)
+    }
+  }
+
+  static func bidirectional<Request: Message, Response: Message>(
+    _ handler: @escaping @Sendable (RequestStream<Request>, CallContext, ResponseWriter<Response>) async throws -> Void
+  ) -> RPCMethod {
+    .bidirectional { requests, context, sink in
+      try await handler(RequestStream(messages: requests), context, ResponseWriter(sink: sink))
     }
   }
 }
@@ -38,19 +63,19 @@ extension RPCMethod {
   func guarded(by check: @escaping @Sendable () throws -> Void) -> RPCMethod {
     switch self {
     case .unary(let handler):
-      .unary { bytes in
+      .unary { bytes, context in
         try check()
-        return try await handler(bytes)
+        return try await handler(bytes, context)
       }
     case .serverStreaming(let handler):
-      .serverStreaming { bytes, sink in
+      .serverStreaming { bytes, context, sink in
         try check()
-        try await handler(bytes, sink)
+        try await handler(bytes, context, sink)
       }
     case .bidirectional(let handler):
-      .bidirectional { requests, sink in
+      .bidirectional { requests, context, sink in
         try check()
-        try await handler(requests, sink)
+        try await handler(requests, context, sink)
       }
     }
   }
@@ -92,19 +117,37 @@ struct RequestMessages: Sendable {
 /// the stream, and when the call is cancelled.
 struct RequestStream<Request: Message>: AsyncSequence {
   let messages: RequestMessages
+  /// Sees each message before the handler does, and ends the call by throwing.
+  private var admit: @Sendable (Request) throws -> Void = { _ in }
+
+  init(messages: RequestMessages) { self.messages = messages }
+
+  /// The stream whose every message `check` admits first, as well as the checks before it.
+  func admitting(_ check: @escaping @Sendable (Request) throws -> Void) -> RequestStream {
+    var stream = self
+    let earlier = admit
+    stream.admit = { request in
+      try earlier(request)
+      try check(request)
+    }
+    return stream
+  }
 
   struct AsyncIterator: AsyncIteratorProtocol {
     var stream: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
     let flow: RequestFlow
+    let admit: @Sendable (Request) throws -> Void
 
     mutating func next() async throws -> Request? {
       guard let bytes = try await stream.next() else { return nil }
       flow.consumed()
-      return try decodeRequest(bytes)
+      let request: Request = try decodeRequest(bytes)
+      try admit(request)
+      return request
     }
   }
 
   func makeAsyncIterator() -> AsyncIterator {
-    AsyncIterator(stream: messages.stream.makeAsyncIterator(), flow: messages.flow)
+    AsyncIterator(stream: messages.stream.makeAsyncIterator(), flow: messages.flow, admit: admit)
   }
 }

@@ -8,7 +8,7 @@ import GoetheKit
 func report(_ error: any Error, at location: String? = nil) -> ExitStatus {
   switch error {
   case let error as GoetheError:
-    if error.code != .cancelled { writeError(error.message, at: location) }
+    if error.code != .cancelled { writeError(error.message + nextStep(error), at: location) }
     return ExitStatus(error.code)
   case let exit as ExitCode:
     return ExitStatus(rawValue: exit.rawValue) ?? .failed
@@ -27,4 +27,12 @@ func report(_ error: any Error, at location: String? = nil) -> ExitStatus {
     writeError(message + "; see: goethectl help", at: location)
     return .usage
   }
+}
+
+/// What to do about a refused credential, after the server's reason.
+private func nextStep(_ error: GoetheError) -> String {
+  guard error.code == .unauthenticated else { return "" }
+  if error.message.contains("unknown token") { return "; check --token, --token-file, GOETHE_TOKEN or the context's" }
+  if error.message.contains("no token") { return "; give one with --token-file FILE, --token or GOETHE_TOKEN" }
+  return ""
 }

@@ -9,8 +9,9 @@ struct Goethectl: AsyncParsableCommand {
       Positions (--from, --to, cursor set): \(PositionArguments.help)
 
       Exit codes: 0 success, 1 the operation failed, 2 usage error, 3 not found, \
-      4 cannot reach the server (refused, no answer within --timeout, or not a goethe server there), \
-      130 interrupted, 141 the reader of the output went away (as in goethectl replay t --from beginning | head).
+      4 cannot reach the server (refused, no answer within --timeout, not a goethe server there, or \
+      TLS on one side only), 5 the server refused the credentials (no token, an unknown token, or no \
+      grant for the call), 130 interrupted, 141 the reader of the output went away (as in goethectl replay t --from beginning | head).
 
       JSON (-o json): one object per line; times in UTC (RFC 3339 with Z) whatever TZ and --utc say; \
       ids are strings, as they pass 2^53. Events (tail, replay, consume): topic, id, seq, time, \
@@ -22,11 +23,17 @@ struct Goethectl: AsyncParsableCommand {
       Without a command (global options alone may be given), goethectl opens an interactive session on \
       a terminal, and runs the commands of a file or pipe on stdin as a script: goethectl < script \
       (see: goethectl repl).
+
+      Security: --tls (the system's roots) or --tls-ca FILE for a TLS server, --tls-cert and --tls-key \
+      for mutual TLS, --token, --token-file or GOETHE_TOKEN for a server with an auth file. \
+      goethectl context add NAME saves a server with its credentials; context use NAME makes it the \
+      default, and --context NAME picks one for a command. Flags win over the environment, which wins \
+      over the context.
       """,
     version: "goethectl \(GoetheVersion.current)",
     subcommands: [
       TopicCommand.self, ProduceCommand.self, TailCommand.self, ReplayCommand.self, ConsumeCommand.self,
-      CursorCommand.self, ClusterCommand.self, BenchCommand.self, ReplCommand.self, CompletionCommand.self,
-      VersionCommand.self,
+      CursorCommand.self, ClusterCommand.self, ContextCommand.self, BenchCommand.self, ReplCommand.self,
+      CompletionCommand.self, VersionCommand.self,
     ])
 }

@@ -33,9 +33,51 @@ struct GlobalOptions: ParsableArguments {
     help: "Show each call to the server, its status and its duration on stderr.")
   var debug = false
 
+  @Option(
+    help: ArgumentHelp("Use this saved server and its credentials (default: the context in use).", valueName: "name"),
+    completion: .custom { _, _, _ in ContextCommand.names() })
+  var context: String?
+
+  @Flag(help: "Connect with TLS, trusting the system's roots (implied by --tls-ca and --tls-cert).")
+  var tls = false
+
+  @Option(
+    name: .customLong("tls-ca"),
+    help: ArgumentHelp("Trust this PEM CA for the server's certificate.", valueName: "file"),
+    completion: .file())
+  var tlsCA: String?
+
+  @Option(
+    name: .customLong("tls-cert"),
+    help: ArgumentHelp("Mutual TLS: present this PEM client certificate.", valueName: "file"),
+    completion: .file())
+  var tlsCert: String?
+
+  @Option(
+    name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"),
+    completion: .file())
+  var tlsKey: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.", valueName: "token"))
+  var token: String?
+
+  @Option(
+    name: .customLong("token-file"), help: ArgumentHelp("Read the token from this file.", valueName: "file"),
+    completion: .file())
+  var tokenFile: String?
+
   /// The options that take a value, for moving options given before the subcommand.
-  static let valued: Set<String> = ["--server", "-s", "--output", "-o", "--timeout"]
-  static let flags: Set<String> = ["--utc", "--no-color", "--no-headers", "--debug", "-v"]
+  static let valued: Set<String> = [
+    "--server", "-s", "--output", "-o", "--timeout", "--context", "--tls-ca", "--tls-cert", "--tls-key", "--token",
+    "--token-file",
+  ]
+  static let flags: Set<String> = ["--utc", "--no-color", "--no-headers", "--debug", "-v", "--tls"]
+  /// The options that take a value and say where to connect and how.
+  static let connectionOptions: Set<String> = [
+    "--server", "-s", "--context", "--tls-ca", "--tls-cert", "--tls-key", "--token", "--token-file",
+  ]
 
   /// Moves global options written before the subcommand (`goethectl --server X tail t`) behind it
   /// (`goethectl tail t --server X`), where ArgumentParser reads a parent's options.
@@ -75,6 +117,13 @@ struct GlobalOptions: ParsableArguments {
     if noColor, !arguments.contains("--no-color") { options.append("--no-color") }
     if noHeaders, !arguments.contains("--no-headers") { options.append("--no-headers") }
     if debug, !gives("--debug", "-v") { options.append("--debug") }
+    for (flag, value) in [
+      ("--context", context), ("--tls-ca", tlsCA), ("--tls-cert", tlsCert), ("--tls-key", tlsKey), ("--token", token),
+      ("--token-file", tokenFile),
+    ] where !gives(flag) {
+      if let value { options += [flag, value] }
+    }
+    if tls, !arguments.contains("--tls") { options.append("--tls") }
     return Self.appending(options, to: arguments)
   }
 
@@ -86,13 +135,15 @@ struct GlobalOptions: ParsableArguments {
   }
 
   func validate() throws {
+    if (tlsCert == nil) != (tlsKey == nil) {
+      throw ValidationError("--tls-cert and --tls-key go together: give both, or neither")
+    }
+    if token != nil, tokenFile != nil { throw ValidationError("give --token or --token-file, not both") }
     _ = try address()
     _ = try requestTimeout()
   }
 
-  func address() throws(GoetheError) -> ServerAddress {
-    try ServerAddress(parsing: server ?? ProcessInfo.processInfo.environment["GOETHE_SERVER"] ?? "127.0.0.1:1337")
-  }
+  func address() throws(GoetheError) -> ServerAddress { try connection().address }
 
   func requestTimeout() throws(GoetheError) -> Duration {
     try timeout.map { text throws(GoetheError) in try DurationExpression.parse(text) } ?? .seconds(10)
@@ -102,8 +153,10 @@ struct GlobalOptions: ParsableArguments {
   func withClient<Result: Sendable>(_ body: (GoetheClient) async throws -> Result) async throws -> Result {
     let console = console
     let show: @Sendable (CallRecord) -> Void = { console.debug($0) }
+    let connection = try connection()
     return try await GoetheClient.withConnection(
-      to: try address(), timeout: try requestTimeout(), trace: debug ? show : nil, body)
+      to: connection.address, security: connection.security, timeout: try requestTimeout(), trace: debug ? show : nil,
+      body)
   }
 
   /// How to read positions and times, for this invocation.

@@ -7,10 +7,14 @@ import Synchronization
 /// seconds so that TAB stays instant; empty when the server does not answer within a second.
 final class NameCache: Sendable {
   private let server: ServerAddress
+  private let security: ClientSecurity
   private let cache = Mutex<[ReplCompleter.NameKind: (fetched: ContinuousClock.Instant, names: [String])]>([:])
   static let freshness = Duration.seconds(5)
 
-  init(server: ServerAddress) { self.server = server }
+  init(server: ServerAddress, security: ClientSecurity) {
+    self.server = server
+    self.security = security
+  }
 
   /// Blocks the calling (readline) thread for at most a second.
   func names(_ kind: ReplCompleter.NameKind) -> [String] {
@@ -18,9 +22,10 @@ final class NameCache: Sendable {
       return entry.names
     }
     let done = DispatchSemaphore(value: 0)
-    let server = self.server
+    let (server, security) = (self.server, self.security)
     Task.detached { [self] in
-      let names = try? await GoetheClient.withConnection(to: server, timeout: .seconds(1)) { client in
+      let names = try? await GoetheClient.withConnection(to: server, security: security, timeout: .seconds(1)) {
+        client in
         switch kind {
         case .topic: try await client.topics().map(\.name)
         case .consumer: Array(Set(try await client.cursors().map(\.consumer))).sorted()

@@ -19,14 +19,17 @@ struct Repl {
   }
 
   private func interactive() async -> ExitStatus {
-    let server = (try? options.address()) ?? .defaultServer
-    let names = NameCache(server: server)
+    let connection = try? options.connection()
+    let server = connection?.address ?? .defaultServer
+    let names = NameCache(server: server, security: connection?.security ?? ClientSecurity())
     let completer = ReplCompleter(tree: tree)
     let editor = LineEditor(historyFile: LineEditor.defaultHistoryFile) { line in
       completer.candidates(for: line) { names.names($0) }
     }
-    StandardOutput.writeLine("goethe session on \(server): type help for commands, Ctrl-D to leave")
-    while let line = await editor.readLine(prompt: "goethe \(server)> ") {
+    // The prompt names the context, so that a session on production looks like one.
+    let place = connection?.contextName.map { "\($0) \(server)" } ?? "\(server)"
+    StandardOutput.writeLine("goethe session on \(place): type help for commands, Ctrl-D to leave")
+    while let line = await editor.readLine(prompt: "goethe \(place)> ") {
       guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
       editor.remember(line)
       guard await execute(line) != nil else { break }

@@ -19,13 +19,27 @@ enum DynamicCompletion {
   private static func ask<Value: Sendable>(
     _ words: [String], _ query: @escaping @Sendable (GoetheClient) async throws -> [Value]
   ) async -> [Value] {
-    let server = words.lastIndex { $0 == "--server" || $0 == "-s" }.flatMap {
-      words.indices.contains($0 + 1) ? words[$0 + 1] : nil
+    guard let connection = try? GlobalOptions.parse(connectionWords(words)).connection() else { return [] }
+    return
+      (try? await GoetheClient.withConnection(
+        to: connection.address, security: connection.security, timeout: .seconds(1), query)) ?? []
+  }
+
+  /// The options of the line being completed that say where to connect and how: each with its
+  /// value, the last of each winning.
+  private static func connectionWords(_ words: [String]) -> [String] {
+    var picked: [String] = []
+    var index = words.startIndex
+    while index < words.endIndex {
+      let word = words[index]
+      if GlobalOptions.connectionOptions.contains(word), index + 1 < words.endIndex {
+        picked += [word, words[index + 1]]
+        index += 2
+      } else {
+        if word == "--tls" { picked.append(word) }
+        index += 1
+      }
     }
-    guard
-      let address = try? ServerAddress(
-        parsing: server ?? ProcessInfo.processInfo.environment["GOETHE_SERVER"] ?? "127.0.0.1:1337")
-    else { return [] }
-    return (try? await GoetheClient.withConnection(to: address, timeout: .seconds(1), query)) ?? []
+    return picked
   }
 }

@@ -16,7 +16,7 @@ import Testing
     let channel = EmbeddedChannel()
     let configuration = GRPCStreamHandler.Configuration(
       methods: [
-        path: .unary { _ in
+        path: .unary { _, _ in
           Issue.record("the handler ran"); return ByteBuffer()
         }
       ],

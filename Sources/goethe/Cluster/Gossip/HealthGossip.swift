@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCore
+import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 import ServiceLifecycle
@@ -22,10 +23,14 @@ final class HealthGossip: Service, Sendable {
   private let table: Mutex<NodeTable>
   private let members: Mutex<[ClusterMember]>
   private let heartbeat = Atomic<UInt64>(0)
-  private let peers = PeerLinks()
+  private let peers: PeerLinks
 
-  init(coordinator: any Coordinator, role: ClusterRole, store: any GoetheStore, cluster: String, dataDirectory: String)
-  {
+  /// - Parameter peerTLS: how links to peers are secured; plaintext when the daemon serves no TLS.
+  init(
+    coordinator: any Coordinator, role: ClusterRole, store: any GoetheStore, cluster: String, dataDirectory: String,
+    peerTLS: PeerLinks.Security = .plaintext
+  ) {
+    peers = PeerLinks(security: peerTLS)
     self.coordinator = coordinator
     self.role = role
     self.store = store

@@ -4,10 +4,15 @@ import GoetheKit
 import Synchronization
 
 /// One long-lived connection to each peer: opened when a peer joins the member list, closed when
-/// it leaves. The health exchange and replication each keep their own, so that neither waits
-/// behind the other's calls.
+/// it leaves. The health exchange, replication and forwarding each keep their own, so that none
+/// waits behind the others' calls. Under TLS the links use it too (``Security``).
 final class PeerLinks: Sendable {
   typealias Client = GRPCClient<HTTP2ClientTransport.Posix>
+  typealias Security = HTTP2ClientTransport.Posix.TransportSecurity
+
+  private let security: Security
+
+  init(security: Security) { self.security = security }
 
   private struct Link {
     let grpc: Client
@@ -23,7 +28,7 @@ final class PeerLinks: Sendable {
       let departed = links.filter { !wanted.contains($0.key) }
       for member in departed.keys { links.removeValue(forKey: member) }
       for peer in peers where links[peer] == nil {
-        if let link = try? Self.open(peer) { links[peer] = link }
+        if let link = try? Self.open(peer, security: security) { links[peer] = link }
       }
       return (links.map { ($0.key, $0.value.grpc) }, Array(departed.values))
     }
@@ -40,13 +45,13 @@ final class PeerLinks: Sendable {
     for link in all { Self.close(link) }
   }
 
-  private static func open(_ peer: ClusterMember) throws -> Link {
+  private static func open(_ peer: ClusterMember, security: Security) throws -> Link {
     let address = peer.address
     let grpc = GRPCClient(
       transport: try HTTP2ClientTransport.Posix(
         target: address.isIPv6
           ? .ipv6(address: address.host, port: address.port) : .ipv4(address: address.host, port: address.port),
-        transportSecurity: .plaintext))
+        transportSecurity: security))
     return Link(grpc: grpc, connections: Task { try await grpc.runConnections() })
   }
 

@@ -4,10 +4,12 @@ import NIOCore
 
 /// Sends a write that reached a follower on to the leader, and its answer back: so a client that
 /// knows one node's address, as Goethe v1's do, can write through any node. The call carries
-/// ``IncomingCall/forwardedHeader``, so that a node that has just stopped leading does not send it
+/// ``CallContext/forwardedHeader``, so that a node that has just stopped leading does not send it
 /// on again; it refuses it, naming the leader.
 final class LeaderForwarder: Sendable {
-  private let links = PeerLinks()
+  private let links: PeerLinks
+
+  init(peerTLS: PeerLinks.Security) { links = PeerLinks(security: peerTLS) }
 
   /// How long a forwarded call may take.
   static let timeout = Duration.seconds(30)
@@ -25,7 +27,7 @@ final class LeaderForwarder: Sendable {
     // A leader that cannot be reached is an answer: the client retries, not this node.
     options.waitForReady = false
     var metadata = Metadata()
-    metadata.addString("1", forKey: IncomingCall.forwardedHeader)
+    metadata.addString("1", forKey: CallContext.forwardedHeader)
     do {
       let answer = try await client.unary(
         request: ClientRequest(message: Array(request.readableBytesView), metadata: metadata),
@@ -68,12 +70,12 @@ extension RPCMethod {
     _ path: String, role: ClusterRole, forwarder: LeaderForwarder, check: @escaping @Sendable () throws -> Void
   ) -> RPCMethod {
     guard case .unary(let handler) = self else { return guarded(by: check) }
-    return .unary { request in
-      if let leader = role.leaderToForwardTo, !IncomingCall.forwarded {
+    return .unary { request, context in
+      if let leader = role.leaderToForwardTo, !context.forwarded {
         return try await forwarder.forward(path, request, to: leader)
       }
       try check()
-      return try await handler(request)
+      return try await handler(request, context)
     }
   }
 }

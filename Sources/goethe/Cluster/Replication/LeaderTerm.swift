@@ -18,6 +18,7 @@ final class LeaderTerm: Sendable {
   private let state: Mutex<State>
   /// Called when a follower reports a higher epoch: this node is deposed.
   private let deposed: @Sendable (UInt64) -> Void
+  private let peerTLS: PeerLinks.Security
 
   private struct State {
     var inSync: InSyncSet
@@ -38,7 +39,7 @@ final class LeaderTerm: Sendable {
   /// Takes up the in-sync set for `epoch`: this node joins it, and the cluster's size is noted.
   static func begin(
     epoch: UInt64, settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
-    members: Int, logger: Logger, deposed: @escaping @Sendable (UInt64) -> Void
+    members: Int, peerTLS: PeerLinks.Security, logger: Logger, deposed: @escaping @Sendable (UInt64) -> Void
   ) async throws -> LeaderTerm {
     let own = coordinator.member.nodeID
     let inSync = try await coordinator.updateInSyncSet(asLeaderOf: epoch) { current in
@@ -48,14 +49,15 @@ final class LeaderTerm: Sendable {
       return next
     }
     return LeaderTerm(
-      epoch: epoch, settings: settings, store: store, coordinator: coordinator, inSync: inSync, logger: logger,
-      deposed: deposed)
+      epoch: epoch, settings: settings, store: store, coordinator: coordinator, inSync: inSync, peerTLS: peerTLS,
+      logger: logger, deposed: deposed)
   }
 
   private init(
     epoch: UInt64, settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
-    inSync: InSyncSet, logger: Logger, deposed: @escaping @Sendable (UInt64) -> Void
+    inSync: InSyncSet, peerTLS: PeerLinks.Security, logger: Logger, deposed: @escaping @Sendable (UInt64) -> Void
   ) {
+    self.peerTLS = peerTLS
     self.epoch = epoch
     self.settings = settings
     self.store = store
@@ -153,7 +155,7 @@ final class LeaderTerm: Sendable {
   func run() async throws {
     let own = coordinator.member.nodeID
     state.withLock { $0.held[own] = .max }
-    let links = PeerLinks()
+    let links = PeerLinks(security: peerTLS)
     defer { links.closeAll() }
     try await withThrowingDiscardingTaskGroup { group in
       group.addTask { try await self.keepInSyncSet() }

@@ -1,3 +1,4 @@
+import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 import Synchronization
@@ -18,8 +19,15 @@ final class Replication: Sendable {
     var term: LeaderTerm? { slot.withLock { $0?.term } }
   }
 
-  init(settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator, logger: Logger) {
+  /// How links to the followers are secured.
+  let peerTLS: PeerLinks.Security
+
+  init(
+    settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
+    peerTLS: PeerLinks.Security = .plaintext, logger: Logger
+  ) {
     self.settings = settings
+    self.peerTLS = peerTLS
     self.store = store
     self.coordinator = coordinator
     self.logger = logger
@@ -43,8 +51,8 @@ final class Replication: Sendable {
     follower.noteEpoch(epoch)
     follower.revealAll()
     let term = try await LeaderTerm.begin(
-      epoch: epoch, settings: settings, store: store, coordinator: coordinator, members: 0, logger: logger,
-      deposed: deposed)
+      epoch: epoch, settings: settings, store: store, coordinator: coordinator, members: 0, peerTLS: peerTLS,
+      logger: logger, deposed: deposed)
     let logger = logger
     let task = Task {
       do {

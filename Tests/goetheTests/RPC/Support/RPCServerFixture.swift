@@ -16,6 +16,7 @@ struct RPCServer: Sendable {
   let store: any GoetheStore
   let health: HealthService
   let role: ClusterRole
+  let access: AccessControl
   let port: Int
 
   var address: ServerAddress { ServerAddress(host: "127.0.0.1", port: port) }
@@ -54,6 +55,7 @@ func withRPCServer<Result: Sendable>(
   transport settings: TransportSettings? = nil,
   clock: RPCClock? = nil,
   metrics: any MetricsFactory = NOOPMetricsHandler.instance,
+  authFile: String? = nil,
   _ body: (RPCServer) async throws -> Result
 ) async throws -> Result {
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("goethe-rpc-\(UUID().uuidString)")
@@ -64,6 +66,7 @@ func withRPCServer<Result: Sendable>(
   configuration.maxEventSize = ByteSize(maxEventSize)
   configuration.autoCreateTopics = autoCreateTopics
   configuration.v1ConsumeFollows = v1ConsumeFollows
+  configuration.authFile = authFile
   var options = configuration.storeOptions
   if let clock { options.clock = { clock.now } }
   let assembly = try DaemonAssembly(
@@ -78,7 +81,9 @@ func withRPCServer<Result: Sendable>(
         throw GoetheError(.internalError, "the test server did not bind an IPv4 address")
       }
       let result = try await body(
-        RPCServer(store: assembly.store, health: assembly.daemon.health, role: assembly.role, port: port))
+        RPCServer(
+          store: assembly.store, health: assembly.daemon.health, role: assembly.role, access: assembly.access,
+          port: port))
       await assembly.shutDown()
       try await group.waitForAll()
       return result
