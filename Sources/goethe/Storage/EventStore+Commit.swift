@@ -6,6 +6,7 @@ import Synchronization
 struct PendingWrite: Sendable {
   var batch: WriteBatch
   var visible: TopicState.Commit?
+  var alsoVisible: [TopicState.Commit]
   var continuation: UnsafeContinuation<WriteTurn, any Error>
 }
 
@@ -25,6 +26,8 @@ extension EventStore {
     var result: Result
     var log: CommitLogRecord
     var visible: TopicState.Commit?
+    /// What earlier writes planned into the same batch make visible (``EventStore/apply(_:)``).
+    var alsoVisible: [TopicState.Commit] = []
   }
 
   /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
@@ -88,7 +91,9 @@ extension EventStore {
             state.writing = true
             return true
           }
-          state.waiting.append(PendingWrite(batch: own.batch, visible: own.visible, continuation: continuation))
+          state.waiting.append(
+            PendingWrite(
+              batch: own.batch, visible: own.visible, alsoVisible: own.alsoVisible, continuation: continuation))
           return false
         }
         if leads { continuation.resume(returning: .lead(followers: [])) }
@@ -134,10 +139,12 @@ extension EventStore {
           return (nil, waiting)
         }
         if isFirst {
+          for commit in own.alsoVisible { state.apply(commit) }
           state.apply(own.visible)
           state.recycle(own.batch)
         }
         for write in round {
+          for commit in write.alsoVisible { state.apply(commit) }
           state.apply(write.visible)
           state.recycle(write.batch)
         }
@@ -156,9 +163,9 @@ extension EventStore {
         if isFirst { throw failure }
         break
       }
-      if isFirst { notify(own.visible) }
+      if isFirst { notify(own.visible, own.alsoVisible) }
       for write in round {
-        notify(write.visible)
+        notify(write.visible, write.alsoVisible)
         write.continuation.resume(returning: .committed)
       }
       if let next {
@@ -172,8 +179,9 @@ extension EventStore {
     return own.result
   }
 
-  /// Wakes the readers of the topic a durable append went to.
-  private func notify(_ visible: TopicState.Commit?) {
+  /// Wakes the readers of the topics a durable write appended to.
+  private func notify(_ visible: TopicState.Commit?, _ alsoVisible: [TopicState.Commit]) {
+    for commit in alsoVisible { notifier.publish(topic: commit.number, head: commit.head.id) }
     if let visible { notifier.publish(topic: visible.number, head: visible.head.id) }
   }
 

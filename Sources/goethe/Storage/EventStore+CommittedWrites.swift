@@ -90,30 +90,82 @@ extension EventStore {
     return payloads
   }
 
-  /// Applies a write committed elsewhere (by a leader) exactly as it was committed there, so this
-  /// store reaches the same records. It must be the write after this store's last, from an epoch
-  /// no older than this store's; anything that does not follow on from this store's records
-  /// (a topic or topic number already taken, an event sequence that leaves a gap) is refused and
-  /// changes nothing.
-  func apply(_ write: CommittedWrite) async throws {
+  /// Applies writes committed elsewhere (by a leader) exactly as they were committed there, in one
+  /// LevelDB write (and, under `always`, one fsync), so this store reaches the same records. Each
+  /// must be the write after the one before it, the first after this store's last, from an epoch
+  /// no older than this store's; anything that does not follow on from this store's records (a
+  /// topic or topic number already taken, an event sequence that leaves a gap) is refused, and
+  /// then none of them is applied.
+  func apply(_ writes: [CommittedWrite]) async throws {
+    guard let last = writes.last else { return }
     try await commit { state throws(GoetheError) in
-      guard write.index == state.lastCommitIndex + 1 else {
-        throw GoetheError(
-          .conflict, "committed write \(write.index) does not follow this store's last write, \(state.lastCommitIndex)")
+      let before = state.snapshot()
+      do throws(GoetheError) {
+        var earlier: [Planned<Void>] = []
+        for write in writes.dropLast() {
+          let planned = try state.plan(write)
+          state.lastCommitIndex += 1
+          planned.batch.put(KeySchema.commitLogKey(state.lastCommitIndex), planned.log.encoded(epoch: write.epoch))
+          earlier.append(planned)
+        }
+        // The last write's log record goes in as commit() logs every write: at the next index, under
+        // the store's epoch, which is by then the write's.
+        var final = try state.plan(last)
+        if !earlier.isEmpty {
+          final.batch = WriteBatch(merging: earlier.map(\.batch) + [final.batch])
+          final.alsoVisible = earlier.compactMap(\.visible)
+        }
+        return final
+      } catch {
+        state.restore(before)
+        throw error
       }
-      guard write.epoch >= state.epoch else {
-        throw GoetheError(
-          .conflict,
-          "committed write \(write.index) is from epoch \(write.epoch), older than this node's epoch \(state.epoch)")
-      }
-      let planned = try state.plan(write.change)
-      state.epoch = write.epoch
-      return planned
     }
   }
 }
 
 extension EventStore.State {
+  /// The write of `write`, committed elsewhere, checked to follow on from this store's last write
+  /// and epoch; the store's epoch becomes the write's.
+  fileprivate mutating func plan(_ write: CommittedWrite) throws(GoetheError) -> EventStore.Planned<Void> {
+    guard write.index == lastCommitIndex + 1 else {
+      throw GoetheError(
+        .conflict, "committed write \(write.index) does not follow this store's last write, \(lastCommitIndex)")
+    }
+    guard write.epoch >= epoch else {
+      throw GoetheError(
+        .conflict,
+        "committed write \(write.index) is from epoch \(write.epoch), older than this node's epoch \(epoch)")
+    }
+    let planned = try plan(write.change)
+    epoch = write.epoch
+    return planned
+  }
+
+  /// What planning changes, to put back when a batch of writes is refused part-way.
+  fileprivate struct Snapshot {
+    var topics: [String: TopicState]
+    var nextTopicNumber: UInt32
+    var lastCommitIndex: UInt64
+    var epoch: UInt64
+  }
+
+  fileprivate func snapshot() -> Snapshot {
+    Snapshot(
+      topics: topics.mapValues(\.state), nextTopicNumber: nextTopicNumber, lastCommitIndex: lastCommitIndex,
+      epoch: epoch)
+  }
+
+  /// Puts back what planning changed since `snapshot`: topics registered since go, the others take
+  /// their state back.
+  fileprivate mutating func restore(_ snapshot: Snapshot) {
+    topics = topics.filter { snapshot.topics[$0.key] != nil }
+    for (name, entry) in topics { entry.state = snapshot.topics[name]! }
+    nextTopicNumber = snapshot.nextTopicNumber
+    lastCommitIndex = snapshot.lastCommitIndex
+    epoch = snapshot.epoch
+  }
+
   /// The write of a change committed elsewhere, checked against this store's records.
   fileprivate mutating func plan(_ change: CommittedWrite.Change) throws(GoetheError) -> EventStore.Planned<Void> {
     switch change {

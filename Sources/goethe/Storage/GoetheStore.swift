@@ -29,14 +29,16 @@ protocol CommittedWriteLog: Sendable {
   func raiseEpoch(to epoch: UInt64) throws(GoetheError)
   /// Up to `limit` committed writes after the commit index `index`, in index order.
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite]
-  /// Applies a write committed elsewhere exactly as it was committed there.
-  func apply(_ write: CommittedWrite) async throws
+  /// Applies writes committed elsewhere exactly as they were committed there, all or none.
+  func apply(_ writes: [CommittedWrite]) async throws
   /// Undoes every write after the commit index `index`: a follower's writes that its leader's
   /// log does not hold.
   func truncate(after index: UInt64) async throws
 }
 
 extension CommittedWriteLog {
+  func apply(_ write: CommittedWrite) async throws { try await apply([write]) }
+
   func committedWrites(after index: UInt64) async throws -> [CommittedWrite] {
     try await committedWrites(after: index, limit: 1_000)
   }

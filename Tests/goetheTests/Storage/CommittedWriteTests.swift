@@ -159,4 +159,27 @@ import Testing
       }
     }
   }
+
+  @Test func aBatchOfWritesAppliesInOneGoOrNotAtAll() async throws {
+    let clock = FakeClock()
+    try await withEventStore(.testing(clock: clock)) { leader in
+      try await Self.writeHistory(leader, clock: clock)
+      let history = try await leader.committedWrites(after: 0)
+      try await withEventStore(.testing(clock: FakeClock(0))) { follower in
+        try await follower.apply(Array(history.prefix(2)))
+        let before = try Self.records(follower)
+        let topicsBefore = follower.listTopics()
+        // The fourth write's place is taken by a copy of the third: the whole batch is refused.
+        var broken = Array(history[2..<5])
+        broken[2] = CommittedWrite(index: broken[2].index, epoch: broken[2].epoch, change: broken[1].change)
+        await expectError(.conflict) { try await follower.apply(broken) }
+        #expect(try Self.records(follower) == before, "nothing of a refused batch is applied")
+        #expect(follower.lastCommitIndex == 2)
+        #expect(follower.listTopics() == topicsBefore, "nor is anything it planned kept in memory")
+        try await follower.apply(Array(history.dropFirst(2)))
+        #expect(try Self.records(follower) == Self.records(leader))
+        #expect(follower.listTopics() == leader.listTopics())
+      }
+    }
+  }
 }

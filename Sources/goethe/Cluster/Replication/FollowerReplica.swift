@@ -123,11 +123,12 @@ final class FollowerReplica: Sendable {
           }
         }
       }
-      for message in request.writes where message.index > store.lastCommitIndex {
-        let write = try CommittedWrite(message)
-        try await store.apply(write)
-        hide(write)
+      let held = store.lastCommitIndex
+      let writes = try request.writes.filter { $0.index > held }.map { message throws(GoetheError) in
+        try CommittedWrite(message)
       }
+      try await store.apply(writes)
+      for write in writes { hide(write) }
       state.withLock { state in
         state.highWatermark = max(state.highWatermark, request.highWatermark)
         state.reveal()

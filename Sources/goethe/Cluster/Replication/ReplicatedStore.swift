@@ -118,6 +118,6 @@ struct ReplicatedStore: GoetheStore {
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite] {
     try await store.committedWrites(after: index, limit: limit)
   }
-  func apply(_ write: CommittedWrite) async throws { try await store.apply(write) }
+  func apply(_ writes: [CommittedWrite]) async throws { try await store.apply(writes) }
   func truncate(after index: UInt64) async throws { try await store.truncate(after: index) }
 }
