@@ -195,6 +195,10 @@ final class EtcdClient: Sendable {
   /// (the coordinator's own, cancellation) as they are.
   static func error(_ error: any Error, endpoints: EtcdEndpoints, timeout: Duration) -> any Error {
     guard let error = error as? RPCError else { return error }
+    // etcd's election service reports a lapsed lease with another code than its lease service.
+    if error.message.contains("requested lease not found") {
+      return GoetheError(.notFound, "etcd at \(endpoints): \(error.message)", cause: error)
+    }
     switch error.code {
     case .cancelled:
       return CancellationError()
