@@ -335,7 +335,7 @@ final class EtcdCoordinator: Coordinator {
   /// but never that there is none. While etcd cannot be reached the stream is silent, then current
   /// again.
   func leadership() -> AsyncThrowingStream<Leadership, any Error> {
-    Self.changes(of: client.snapshots(of: keys.candidates, logger: logger)) { snapshot in
+    client.snapshots(of: keys.candidates, logger: logger).changes { snapshot in
       self.noteElection(snapshot)
       guard let leader = Self.oldest(in: snapshot) else {
         // No leader: the epoch stays the last one seen, as it changes only with a new leader.
@@ -348,34 +348,9 @@ final class EtcdCoordinator: Coordinator {
   // MARK: Members
 
   func members() -> AsyncThrowingStream<[ClusterMember], any Error> {
-    Self.changes(of: client.snapshots(of: keys.members, logger: logger)) { snapshot in
+    client.snapshots(of: keys.members, logger: logger).changes { snapshot in
       snapshot.values.values.compactMap { EtcdMemberRecord.decode(Array($0.value)) }.sorted { $0.nodeID < $1.nodeID }
     }
-  }
-
-  /// What `view` makes of each snapshot, whenever that changes.
-  private static func changes<View: Equatable & Sendable>(
-    of snapshots: AsyncThrowingStream<EtcdPrefixSnapshot, any Error>,
-    _ view: @escaping @Sendable (EtcdPrefixSnapshot) -> View
-  ) -> AsyncThrowingStream<View, any Error> {
-    let (stream, continuation) = AsyncThrowingStream<View, any Error>.makeStream()
-    let task = Task {
-      var last: View?
-      do {
-        for try await snapshot in snapshots {
-          let current = view(snapshot)
-          if current != last {
-            last = current
-            continuation.yield(current)
-          }
-        }
-        continuation.finish()
-      } catch {
-        continuation.finish(throwing: error)
-      }
-    }
-    continuation.onTermination = { _ in task.cancel() }
-    return stream
   }
 
   // MARK: Metadata

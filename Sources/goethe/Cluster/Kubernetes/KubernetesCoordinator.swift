@@ -323,25 +323,7 @@ final class KubernetesCoordinator: Coordinator {
     let reflector = KubernetesReflector<EndpointSlice>(
       api: api, path: "/apis/discovery.k8s.io/v1" + namespacePath + "/endpointslices",
       query: ["labelSelector": "kubernetes.io/service-name=\(settings.service)"], retry: settings.retryPeriod)
-    let slices = reflector.snapshots(logger: logger)
-    let (stream, continuation) = AsyncThrowingStream<[ClusterMember], any Error>.makeStream()
-    let task = Task {
-      var last: [ClusterMember]?
-      do {
-        for try await snapshot in slices {
-          let members = EndpointSliceMembers.members(of: snapshot.values)
-          if members != last {
-            last = members
-            continuation.yield(members)
-          }
-        }
-        continuation.finish()
-      } catch {
-        continuation.finish(throwing: error)
-      }
-    }
-    continuation.onTermination = { _ in task.cancel() }
-    return stream
+    return reflector.snapshots(logger: logger).changes { EndpointSliceMembers.members(of: $0.values) }
   }
 
   // MARK: Metadata
