@@ -56,9 +56,6 @@ final class FollowerReplica: Sendable {
   /// The highest leader epoch this node has seen.
   var highestEpoch: UInt64 { state.withLock { $0.fence } }
 
-  /// The leader's high watermark, as far as this node holds it.
-  var highWatermark: UInt64 { min(state.withLock { $0.highWatermark }, store.lastCommitIndex) }
-
   /// The last event id of `topic` that readers may see: what every in-sync node holds.
   func visibleThrough(_ topic: String) -> UInt64 { state.withLock { $0.visible[topic] } ?? .max }
 

@@ -96,7 +96,4 @@ final class Replication: Sendable {
     }
     try await term.acknowledge(upTo: index)
   }
-
-  /// The index every in-sync node holds: as the leader knows it, or as the leader last told.
-  var highWatermark: UInt64 { current.term?.highWatermark ?? follower.highWatermark }
 }
