@@ -5,10 +5,9 @@ import GoetheKit
 ///
 /// Of two states of one node the newer wins (``NodeState/isNewer(than:)``), so a state spreads to
 /// every node that hears of it, directly or through a peer. A node whose heartbeat has not
-/// advanced for ``suspectAfter`` is suspect, for ``unreachableAfter`` unreachable. Two missed
-/// rounds make a node suspect, so `cluster status` shows a node gone within 3 s of its last round.
+/// advanced for ``suspectAfter`` is suspect, for ``unreachableAfter`` unreachable.
 struct NodeTable: Sendable {
-  static let suspectAfter = Duration.seconds(2)
+  static let suspectAfter = Duration.seconds(3)
   static let unreachableAfter = Duration.seconds(6)
 
   struct Entry: Sendable {
