@@ -33,7 +33,7 @@ struct ReplicationTests {
         var cursor: CursorInfo?
         for fault in faults {
           try await fault.inject(into: cluster, random: &random) {
-            try await workload.waitForAcknowledgements(Self.progress, within: .seconds(45))
+            try await workload.waitForAcknowledgements(Self.progress, within: .seconds(90))
           }
           if cursor == nil { cursor = try await Self.setCursor(in: cluster) }
         }
