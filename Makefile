@@ -12,13 +12,16 @@ build: deps
 run: build
 	swift run goethe
 
-## The whole test suite: Swift tests, the goethectl and session tests against the real binaries,
+## The whole test suite: Swift tests (the suites that run several daemons and etcd apart, after
+## the rest, so that their load does not crowd the others' deadlines on a small machine), the
+## goethectl and session tests against the real binaries,
 ## the Kubernetes manifests (offline), the Kubernetes API fake against the official Python client,
 ## the grpc-go and Python grpcio clients against the release daemon, then the checks that generated
 ## code, completions and man pages are current.
 test: deps
 	swift build --build-tests
-	swift test
+	swift test --skip-build --skip '$(cluster_suites)'
+	swift test --skip-build --filter '$(cluster_suites)'
 	GOETHE_BIN_DIR="$$(swift build --show-bin-path)" python3 -m unittest discover -s Tests/cli -t Tests/cli
 	python3 -m unittest discover -s Tests/deploy -t Tests/deploy
 	python3 -m unittest discover -s Tests/kubernetes -t Tests/kubernetes
@@ -35,7 +38,7 @@ test: deps
 test-cluster: deps
 	swift build --build-tests
 	for round in 1 2 3 4 5 6 7 8 9 10; do \
-	  swift test --skip-build --filter 'ClusterTests|CoordinatorContractTests|EtcdCoordinatorTests|KubernetesCoordinatorTests' || exit 1; \
+	  swift test --skip-build --filter '$(coordination_suites)' || exit 1; \
 	done
 	for seed in $$(seq 1 20); do \
 	  GOETHE_JEPSEN_SEED=$$seed swift test --skip-build --filter ReplicationTests || { echo "failed: GOETHE_JEPSEN_SEED=$$seed" >&2; exit 1; }; \
@@ -76,6 +79,10 @@ protos: deps
 ## Regenerates the shell completions and man pages from the command definitions.
 docs: deps
 	scripts/generate-docs.sh
+
+# The Swift suites that start etcd, the Kubernetes API fake or several daemons.
+coordination_suites = EndToEndTests\.ClusterTests|goetheTests\.(CoordinatorContractTests|EtcdCoordinatorTests|KubernetesCoordinatorTests)
+cluster_suites = $(coordination_suites)|EndToEndTests\.ReplicationTests
 
 # The Swift sources swift-format keeps (the generated protocol code is left as generated).
 formatted = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*')

@@ -45,6 +45,22 @@ import Testing
     #expect(table.health(of: "never-heard-of", at: Self.start) == .unreachable)
   }
 
+  @Test func aNodeNothingAnswersForIsSuspectAtOnceUntilItsHeartbeatAdvances() {
+    var table = NodeTable(cluster: "c", ownID: "a")
+    table.merge([Self.state("b", heartbeat: 1)], at: Self.start, wall: 1)
+    table.noteUnanswered("b", at: Self.start + .milliseconds(500))
+    #expect(table.health(of: "b", at: Self.start + .milliseconds(501)) == .suspect)
+    table.merge([Self.state("b", heartbeat: 1)], at: Self.start + .seconds(1), wall: 2)
+    #expect(table.health(of: "b", at: Self.start + .seconds(1)) == .suspect, "an old state heard again is no answer")
+    table.merge([Self.state("b", heartbeat: 2)], at: Self.start + .seconds(1), wall: 3)
+    #expect(table.health(of: "b", at: Self.start + .seconds(1)) == .alive, "a new heartbeat, from anyone, is")
+    table.noteUnanswered("a", at: Self.start + .seconds(2))
+    table.record(own: Self.state("a", heartbeat: 1), at: Self.start, wall: 1)
+    #expect(table.health(of: "a", at: Self.start + .seconds(2)) == .alive, "a node answers for itself")
+    table.noteUnanswered("b", at: Self.start + .seconds(2))
+    #expect(table.health(of: "b", at: Self.start + NodeTable.unreachableAfter + .seconds(1)) == .unreachable)
+  }
+
   @Test func theStatusListsMembersGossipHasNotReached() {
     var table = NodeTable(cluster: "c", ownID: "a")
     table.record(own: Self.state("a", heartbeat: 1, role: .leader), at: Self.start, wall: 7)

@@ -104,14 +104,19 @@ final class HealthGossip: Service, Sendable {
         $0.nodes = table.withLock { $0.states }.map(Io_Typusomega_Goethe_NodeState.init)
       }
       await withDiscardingTaskGroup { group in
-        for (_, connection) in clients {
+        for (peer, connection) in clients {
           let client = Io_Typusomega_Goethe_Cluster.Client(wrapping: connection)
           group.addTask {
             var options = CallOptions.defaults
             options.timeout = Self.exchangeDeadline
-            guard let answer = try? await client.exchange(sent, options: options) else { return }
-            let states = answer.nodes.compactMap { try? NodeState($0) }
-            _ = self.exchange(states)
+            // Fail at once on a connection that is down, rather than wait for one.
+            options.waitForReady = false
+            do {
+              let answer = try await client.exchange(sent, options: options)
+              _ = self.exchange(answer.nodes.compactMap { try? NodeState($0) })
+            } catch let error as RPCError where error.code == .unavailable {
+              self.table.withLock { $0.noteUnanswered(peer.nodeID, at: .now) }
+            } catch {}
           }
         }
       }

@@ -6,6 +6,11 @@ import GoetheKit
 /// Of two states of one node the newer wins (``NodeState/isNewer(than:)``), so a state spreads to
 /// every node that hears of it, directly or through a peer. A node whose heartbeat has not
 /// advanced for ``suspectAfter`` is suspect, for ``unreachableAfter`` unreachable.
+///
+/// Silence alone is slow to tell a dead node: a node killed just after its heartbeat was heard
+/// shows alive for the whole ``suspectAfter``. A node that nothing answers for at its address
+/// (connection refused or reset, which a slow node does not cause) is suspect at once, until its
+/// heartbeat advances again, heard from it or from any peer.
 struct NodeTable: Sendable {
   static let suspectAfter = Duration.seconds(3)
   static let unreachableAfter = Duration.seconds(6)
@@ -20,6 +25,8 @@ struct NodeTable: Sendable {
   let cluster: String
   let ownID: String
   private(set) var entries: [String: Entry] = [:]
+  /// When an exchange last found nothing answering at each node's address.
+  private var unanswered: [String: ContinuousClock.Instant] = [:]
 
   init(cluster: String, ownID: String) {
     self.cluster = cluster
@@ -43,11 +50,19 @@ struct NodeTable: Sendable {
     }
   }
 
+  /// Notes that nothing answered at `nodeID`'s address: the connection was refused or reset.
+  mutating func noteUnanswered(_ nodeID: String, at now: ContinuousClock.Instant) {
+    guard nodeID != ownID else { return }
+    unanswered[nodeID] = now
+  }
+
   func health(of nodeID: String, at now: ContinuousClock.Instant) -> NodeStatus.Health {
     guard let entry = entries[nodeID] else { return .unreachable }
     let silence = now - entry.advanced
-    if silence < Self.suspectAfter { return .alive }
-    return silence < Self.unreachableAfter ? .suspect : .unreachable
+    if silence >= Self.unreachableAfter { return .unreachable }
+    if silence >= Self.suspectAfter { return .suspect }
+    if let unanswered = unanswered[nodeID], unanswered > entry.advanced { return .suspect }
+    return .alive
   }
 
   /// The cluster as this node sees it: every member the coordinator lists and every node that
