@@ -23,4 +23,14 @@ import Testing
   @Test func printsIPv6InBrackets() throws {
     #expect(try ServerAddress(parsing: "[::1]:9000").description == "[::1]:9000")
   }
+
+  @Test func listsSeparatedByCommasKeepTheirOrderWithoutRepeats() throws {
+    let list = try ServerAddress.list(parsing: "10.0.0.2:1337, [::1]:9000,10.0.0.2:1337,localhost:1")
+    #expect(list.map(\.description) == ["10.0.0.2:1337", "[::1]:9000", "127.0.0.1:1"])
+  }
+
+  @Test(arguments: ["", ",", "a:1,", "a:1,,b:2", "a:1,b"])
+  func rejectsListsWithAGap(text: String) {
+    #expect(throws: GoetheError.self) { try ServerAddress.list(parsing: text) }
+  }
 }

@@ -85,23 +85,33 @@ public final class EtcdProcess: Sendable {
     try? FileManager.default.removeItem(at: directory)
   }
 
-  /// A loopback port nothing listens on at the moment: bound with port 0, then released.
+  /// A loopback port free now, chosen below the kernel's ephemeral range: no outgoing
+  /// connection's local end and no listener on port 0 is ever given one there, so the port stays
+  /// free for the test between its uses, such as restarting a node on the same address.
   public static func freePort() throws -> Int {
+    let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+    let ephemeralStart = range.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32_768
+    let ports = 10_000..<max(ephemeralStart, 20_000)
+    for _ in 0..<200 {
+      let port = Int.random(in: ports)
+      if try isFree(port) { return port }
+    }
+    throw EtcdProcessError(message: "no free port in \(ports)")
+  }
+
+  private static func isFree(_ port: Int) throws -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw EtcdProcessError(message: "socket: \(errno)") }
     defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
+    address.sin_port = UInt16(port).bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-        bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
+    return withUnsafePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
       }
     }
-    guard bound else { throw EtcdProcessError(message: "bind: \(errno)") }
-    return Int(UInt16(bigEndian: address.sin_port))
   }
 }
 

@@ -2,19 +2,26 @@ public import Foundation
 import GRPCCore
 public import GRPCNIOTransportHTTP2
 import SwiftProtobuf
+import Synchronization
 
-/// An async client of a Goethe server. Every method throws ``GoetheError``.
+/// An async client of a Goethe server, or of the nodes of a cluster. Every method throws
+/// ``GoetheError``.
 ///
 ///     try await GoetheClient.withConnection(to: .defaultServer) { client in
 ///       let stored = try await client.append(["hello"].map { Data($0.utf8) }, to: "greetings")
 ///     }
+///
+/// Given several servers, calls go to one at a time, and move on when it cannot be reached (see
+/// ``CallKind``). A write refused by a node that does not lead goes to the leader it names, or
+/// waits out an election, so a client follows the leader wherever it started.
 public struct GoetheClient: Sendable {
   public typealias Transport = HTTP2ClientTransport.Posix
 
-  public let server: ServerAddress
-  let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
-  let clusterStub: Io_Typusomega_Goethe_Cluster.Client<Transport>
+  let links: ServerLinks
   private let options: CallOptions
+
+  /// The server calls go to now.
+  public var server: ServerAddress { links.currentServer }
 
   /// Streams run as long as they are needed: no deadline.
   var streamOptions: CallOptions {
@@ -36,45 +43,29 @@ public struct GoetheClient: Sendable {
     to server: ServerAddress, security: ClientSecurity = ClientSecurity(), timeout: Duration? = nil,
     trace: (@Sendable (CallRecord) -> Void)? = nil, _ body: (GoetheClient) async throws -> Result
   ) async throws -> Result {
-    let grpc: GRPCClient<Transport>
-    do {
-      grpc = GRPCClient(
-        transport: try HTTP2ClientTransport.Posix(
-          target: server.isIPv6
-            ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
-          transportSecurity: security.transportSecurity),
-        interceptors: (trace.map { [CallTracer(report: $0)] } ?? []) + security.interceptors)
-    } catch {
-      throw GoetheError(tlsSetup: error, security: security)
-    }
-    let connections = Task { try await grpc.runConnections() }
+    try await withConnection(to: [server], security: security, timeout: timeout, trace: trace, body)
+  }
+
+  /// Connects to the first of `servers`, runs `body`, then closes every connection it opened;
+  /// calls move to the other servers as ``GoetheClient`` describes.
+  public static func withConnection<Result: Sendable>(
+    to servers: [ServerAddress], security: ClientSecurity = ClientSecurity(), timeout: Duration? = nil,
+    trace: (@Sendable (CallRecord) -> Void)? = nil, _ body: (GoetheClient) async throws -> Result
+  ) async throws -> Result {
+    let links = try ServerLinks(
+      servers: servers.isEmpty ? [.defaultServer] : servers, security: security,
+      interceptors: (trace.map { [CallTracer(report: $0)] } ?? []) + security.interceptors)
     var options = CallOptions.defaults
     options.timeout = timeout
     options.waitForReady = false
-    let client = GoetheClient(
-      server: server, stub: .init(wrapping: grpc), clusterStub: .init(wrapping: grpc), options: options)
+    let client = GoetheClient(links: links, options: options)
     do {
       let result = try await body(client)
-      await close(grpc, connections)
+      await links.close()
       return result
     } catch {
-      await close(grpc, connections)
-      throw GoetheError(error, server: server)
-    }
-  }
-
-  /// Closes the connection gracefully, or after a second at the latest (a server that stopped
-  /// answering would otherwise hold the close forever).
-  private static func close(_ grpc: GRPCClient<Transport>, _ connections: Task<Void, any Error>) async {
-    grpc.beginGracefulShutdown()
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { _ = await connections.result }
-      group.addTask {
-        try? await Task.sleep(for: .seconds(1))
-        connections.cancel()
-      }
-      await group.next()
-      group.cancelAll()
+      await links.close()
+      throw GoetheError(error, server: client.server)
     }
   }
 
@@ -89,7 +80,7 @@ public struct GoetheClient: Sendable {
       $0.payloads = payloads
       if let expectedSequence { $0.expectedSequence = expectedSequence }
     }
-    let response = try await call { try await stub.append(request, options: options) }
+    let response = try await call(.write) { try await $0.stub.append(request, options: options) }
     return AppendResult(
       topic: response.topic, firstID: response.firstEventID, firstSequence: response.firstSequence,
       count: Int(response.count), createdTopic: response.createdTopic)
@@ -109,9 +100,11 @@ public struct GoetheClient: Sendable {
       $0.follow = follow
     }
     let streamOptions = streamOptions
-    return try await call(withDeadline: false) {
-      try await stub.subscribe(request, options: streamOptions) { response in
-        try await body(try await Subscription(response.messages))
+    return try await call(.read, withDeadline: false) { link, started in
+      try await link.stub.subscribe(request, options: streamOptions) { response in
+        let subscription = try await Subscription(response.messages)
+        started()
+        return try await body(subscription)
       }
     }
   }
@@ -120,7 +113,7 @@ public struct GoetheClient: Sendable {
 
   /// The server's version, node and sync mode.
   public func serverInfo() async throws -> ServerInfo {
-    let response = try await call { try await stub.serverInfo(.init(), options: options) }
+    let response = try await call(.read) { try await $0.stub.serverInfo(.init(), options: options) }
     return ServerInfo(
       version: response.version, nodeID: response.nodeID, durability: Durability(rawValue: response.sync),
       maxEventSize: Int(response.maxEventSize))
@@ -128,7 +121,7 @@ public struct GoetheClient: Sendable {
 
   /// The cluster as the server's node sees it.
   public func clusterStatus() async throws -> ClusterStatus {
-    let response = try await call { try await clusterStub.status(.init(), options: options) }
+    let response = try await call(.read) { try await $0.clusterStub.status(.init(), options: options) }
     return try ClusterStatus(response)
   }
 
@@ -139,18 +132,20 @@ public struct GoetheClient: Sendable {
       $0.topic = name
       $0.indexGranularitySeconds = granularity?.seconds ?? 0
     }
-    return try TopicInfo(try await call { try await stub.createTopic(request, options: options) })
+    return try TopicInfo(try await call(.write) { try await $0.stub.createTopic(request, options: options) })
   }
 
   public func topics() async throws -> [TopicInfo] {
-    try await call { try await stub.listTopics(.init(), options: options) }.topics.map { message throws(GoetheError) in
+    try await call(.read) { try await $0.stub.listTopics(.init(), options: options) }.topics.map {
+      message throws(GoetheError) in
       try TopicInfo(message)
     }
   }
 
   /// A topic with its consumers and their lag.
   public func describeTopic(_ name: String) async throws -> TopicInfo {
-    try TopicInfo(try await call { try await stub.describeTopic(.with { $0.topic = name }, options: options) })
+    try TopicInfo(
+      try await call(.read) { try await $0.stub.describeTopic(.with { $0.topic = name }, options: options) })
   }
 
   /// Event counts per time-index bucket for buckets overlapping `from..<to` (UNIX nanoseconds).
@@ -160,7 +155,7 @@ public struct GoetheClient: Sendable {
       $0.fromUnixNano = from
       $0.toUnixNano = to ?? 0
     }
-    let response = try await call { try await stub.topicStats(request, options: options) }
+    let response = try await call(.read) { try await $0.stub.topicStats(request, options: options) }
     return (
       try Granularity(seconds: response.indexGranularitySeconds),
       response.buckets.map { BucketCount(start: $0.startUnixNano, count: $0.count, lastEventID: $0.lastEventID) }
@@ -174,7 +169,7 @@ public struct GoetheClient: Sendable {
       $0.topic = topic
       $0.consumer = consumer
     }
-    return CursorInfo(try await call { try await stub.getCursor(request, options: options) })
+    return CursorInfo(try await call(.read) { try await $0.stub.getCursor(request, options: options) })
   }
 
   /// Sets a cursor: an event id marks that event processed (a missing id resolves to the nearest
@@ -185,13 +180,14 @@ public struct GoetheClient: Sendable {
       $0.consumer = consumer
       $0.position = .init(position)
     }
-    return CursorInfo(try await call { try await stub.setCursor(request, options: options) })
+    return CursorInfo(try await call(.write) { try await $0.stub.setCursor(request, options: options) })
   }
 
   /// The cursors of `topic`, or of every topic.
   public func cursors(topic: String? = nil) async throws -> [CursorInfo] {
-    try await call { try await stub.listCursors(.with { $0.topic = topic ?? "" }, options: options) }.cursors.map(
-      CursorInfo.init)
+    try await call(.read) { try await $0.stub.listCursors(.with { $0.topic = topic ?? "" }, options: options) }.cursors
+      .map(
+        CursorInfo.init)
   }
 
   public func deleteCursor(topic: String, consumer: String) async throws {
@@ -199,24 +195,51 @@ public struct GoetheClient: Sendable {
       $0.topic = topic
       $0.consumer = consumer
     }
-    _ = try await call { try await stub.deleteCursor(request, options: options) }
+    _ = try await call(.write) { try await $0.stub.deleteCursor(request, options: options) }
   }
 
-  /// Runs a request-response call within the client's timeout. The deadline is kept here as well
-  /// as passed to gRPC, because gRPC's does not cover a connection that never completes its handshake.
+  /// Runs a request-response call within the client's timeout, sending it again where `kind`
+  /// allows (``Failover``). The deadline is kept here as well as passed to gRPC, because gRPC's
+  /// does not cover a connection that never completes its handshake.
   func call<Result: Sendable>(
-    withDeadline: Bool = true, _ body: @escaping @Sendable () async throws -> Result
+    _ kind: CallKind, withDeadline: Bool = true, _ body: @escaping @Sendable (ServerLinks.Link) async throws -> Result
   ) async throws -> Result {
+    try await call(kind, withDeadline: withDeadline) { link, _ in try await body(link) }
+  }
+
+  /// As ``call(_:withDeadline:_:)-(_,_,(ServerLinks.Link)->Result)``, for a call whose `body` says
+  /// when it has begun to hand results on (`started`): after that, it is never sent again.
+  func call<Result: Sendable>(
+    _ kind: CallKind, withDeadline: Bool = true,
+    _ body: @escaping @Sendable (ServerLinks.Link, _ started: @escaping @Sendable () -> Void) async throws -> Result
+  ) async throws -> Result {
+    let links = self.links
+    let attempts: @Sendable () async throws -> Result = {
+      var failover = Failover(servers: links.servers.count)
+      while true {
+        let link = try links.current()
+        let started = Atomic<Bool>(false)
+        do {
+          return try await body(link) { started.store(true, ordering: .relaxed) }
+        } catch {
+          let failure = GoetheError(error, server: link.server)
+          guard !started.load(ordering: .relaxed), let pause = failover.next(after: failure, of: kind) else {
+            throw failure
+          }
+          links.move(awayFrom: link.server, to: failure.notLeader?.leader)
+          if pause > .zero { try await Task.sleep(for: pause) }
+        }
+      }
+    }
     do {
-      guard withDeadline, let timeout = options.timeout else { return try await body() }
-      let server = self.server
+      guard withDeadline, let timeout = options.timeout else { return try await attempts() }
       let late = GoetheError(
         .deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
       return try await withThrowingTaskGroup(of: Result.self) { group in
         group.addTask {
           do {
-            return try await body()
-          } catch let error as RPCError where error.code == .deadlineExceeded {
+            return try await attempts()
+          } catch let error as GoetheError where error.code == .deadlineExceeded {
             // gRPC's own deadline, the same one, often fires first and says only "RPC timed out".
             throw late
           }

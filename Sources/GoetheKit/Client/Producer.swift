@@ -20,8 +20,8 @@ public final class Producer: Sendable {
   private struct State {
     var queued: [Data] = []
     var queuedBytes = 0
-    /// Batches sent and not yet answered.
-    var inFlight = 0
+    /// Batches sent and not yet answered, oldest first.
+    var unanswered: [[Data]] = []
     var finished = false
     var failure: GoetheError?
     var waiters: [CheckedContinuation<Void, Never>] = []
@@ -45,7 +45,7 @@ public final class Producer: Sendable {
   /// The next batch to send, once one is due and the window has room; nil after ``finish()`` once
   /// everything queued is sent.
   func nextBatch() async throws -> [Data]? {
-    try await wait { $0.finished || (!$0.queued.isEmpty && $0.inFlight < self.options.maxInFlight) }
+    try await wait { $0.finished || (!$0.queued.isEmpty && $0.unanswered.count < self.options.maxInFlight) }
     if state.withLock({ !$0.finished && !self.isFull($0) }) { try await Task.sleep(for: options.linger) }
     let batch = state.withLock { state -> [Data]? in
       guard !state.queued.isEmpty else { return nil }
@@ -60,7 +60,7 @@ public final class Producer: Sendable {
       let batch = Array(state.queued.prefix(count))
       state.queued.removeFirst(count)
       state.queuedBytes -= bytes
-      state.inFlight += 1
+      state.unanswered.append(batch)
       return batch
     }
     wakeAll()
@@ -69,7 +69,21 @@ public final class Producer: Sendable {
 
   /// The oldest batch in flight was answered.
   func acknowledged() {
-    state.withLock { $0.inFlight = max(0, $0.inFlight - 1) }
+    state.withLock { state in
+      if !state.unanswered.isEmpty { state.unanswered.removeFirst() }
+    }
+    wakeAll()
+  }
+
+  /// The stream was refused before it stored the batches not yet answered: they go out again,
+  /// first, on the next stream.
+  func resendUnanswered() {
+    state.withLock { state in
+      let again = state.unanswered.joined()
+      state.queued.insert(contentsOf: again, at: 0)
+      state.queuedBytes += again.reduce(0) { $0 + $1.count }
+      state.unanswered.removeAll()
+    }
     wakeAll()
   }
 
@@ -129,35 +143,30 @@ extension GoetheClient {
     _ body: @escaping @Sendable (Producer) async throws -> Result
   ) async throws -> Result {
     let producer = Producer(options: producerOptions)
-    let stub = self.stub
+    let links = self.links
     let options = streamOptions
-    return try await call(withDeadline: false) {
-      try await withThrowingTaskGroup(of: Void.self) { group in
+    do {
+      return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask {
-          do {
-            try await stub.appendStream(
-              options: options,
-              requestProducer: { writer in
-                while let batch = try await producer.nextBatch() {
-                  try await writer.write(
-                    .with {
-                      $0.topic = topic
-                      $0.payloads = batch
-                    })
-                }
-              },
-              onResponse: { response in
-                for try await ack in response.messages {
-                  producer.acknowledged()
-                  onAcknowledgement(
-                    AppendResult(
-                      topic: ack.topic, firstID: ack.firstEventID, firstSequence: ack.firstSequence,
-                      count: Int(ack.count), createdTopic: ack.createdTopic))
-                }
-              })
-          } catch {
-            producer.fail(GoetheError(error, server: self.server))
-            throw error
+          var failover = Failover(servers: links.servers.count)
+          while true {
+            let link = try links.current()
+            do {
+              try await Self.stream(to: topic, from: producer, over: link, options: options, onAcknowledgement)
+              return
+            } catch {
+              let failure = GoetheError(error, server: link.server)
+              // Refused before it stored anything it had not answered: the unanswered batches
+              // go to the leader, or to the next server, on a new stream.
+              if let pause = failover.next(after: failure, of: .write) {
+                producer.resendUnanswered()
+                links.move(awayFrom: link.server, to: failure.notLeader?.leader)
+                if pause > .zero { try await Task.sleep(for: pause) }
+                continue
+              }
+              producer.fail(failure)
+              throw failure
+            }
           }
         }
         let result: Result
@@ -172,6 +181,35 @@ extension GoetheClient {
         try await group.waitForAll()
         return result
       }
+    } catch {
+      throw GoetheError(error, server: server)
     }
+  }
+
+  /// One `AppendStream` over `link`, carrying `producer`'s batches until it has none left.
+  private static func stream(
+    to topic: String, from producer: Producer, over link: ServerLinks.Link, options: CallOptions,
+    _ onAcknowledgement: @escaping @Sendable (AppendResult) -> Void
+  ) async throws {
+    try await link.stub.appendStream(
+      options: options,
+      requestProducer: { writer in
+        while let batch = try await producer.nextBatch() {
+          try await writer.write(
+            .with {
+              $0.topic = topic
+              $0.payloads = batch
+            })
+        }
+      },
+      onResponse: { response in
+        for try await ack in response.messages {
+          producer.acknowledged()
+          onAcknowledgement(
+            AppendResult(
+              topic: ack.topic, firstID: ack.firstEventID, firstSequence: ack.firstSequence,
+              count: Int(ack.count), createdTopic: ack.createdTopic))
+        }
+      })
   }
 }

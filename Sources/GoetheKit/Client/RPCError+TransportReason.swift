@@ -11,4 +11,10 @@ extension RPCError {
     }
     return message
   }
+
+  /// Whether the call failed because no connection to its server could be made, so that none of
+  /// it was sent.
+  public var neverConnected: Bool {
+    ["connection refused", "no route to host", "network is unreachable"].contains(transportReason)
+  }
 }

@@ -64,6 +64,8 @@ public struct GoetheError: Error, Sendable, CustomStringConvertible {
   public var message: String
   /// The underlying error, when there was one.
   public var cause: (any Error)?
+  /// Set when a node refused a write because it does not lead (``notLeader(_:leader:)``).
+  public var notLeader: NotLeader?
 
   public init(_ code: Code, _ message: String, cause: (any Error)? = nil) {
     self.code = code

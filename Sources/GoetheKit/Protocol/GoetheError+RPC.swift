@@ -4,6 +4,11 @@ extension GoetheError {
   /// The metadata key by which a Goethe server marks errors it raised itself, so that a client can
   /// tell "the server is shutting down" from "the server cannot be reached", both UNAVAILABLE.
   public static let originKey = "goethe-error"
+  /// Marks a write refused by a node that does not lead, before it did anything (``NotLeader``).
+  static let refusedKey = "goethe-refused"
+  static let notLeaderValue = "not-leader"
+  /// The address of the leader, on a refusal by one of its followers.
+  public static let leaderKey = "goethe-leader"
 
   /// The gRPC status code for this error.
   public var rpcCode: RPCError.Code {
@@ -25,7 +30,12 @@ extension GoetheError {
 
   /// The error as a gRPC status, for the server side.
   public var rpcError: RPCError {
-    RPCError(code: rpcCode, message: message, metadata: [Self.originKey: "\(code)"])
+    var metadata: Metadata = [Self.originKey: "\(code)"]
+    if let notLeader {
+      metadata.addString(Self.notLeaderValue, forKey: Self.refusedKey)
+      if let leader = notLeader.leader { metadata.addString("\(leader)", forKey: Self.leaderKey) }
+    }
+    return RPCError(code: rpcCode, message: message, metadata: metadata)
   }
 
   /// A client-side view of a gRPC status.
@@ -50,5 +60,9 @@ extension GoetheError {
       default: .internalError
       }
     self.init(code, error.message, cause: error)
+    if fromServer, error.metadata[stringValues: Self.refusedKey].contains(Self.notLeaderValue) {
+      let leader = error.metadata[stringValues: Self.leaderKey].first { _ in true }
+      notLeader = NotLeader(leader: leader.flatMap { try? ServerAddress(parsing: String($0)) })
+    }
   }
 }

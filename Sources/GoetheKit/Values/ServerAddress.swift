@@ -1,3 +1,5 @@
+import Foundation
+
 /// A `HOST:PORT` address: `127.0.0.1:1337`, `[::1]:1337`, `localhost:1337`, or `:1337` for every interface.
 public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
   public var host: String
@@ -26,6 +28,25 @@ public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
     if host.isEmpty { host = "0.0.0.0" }
     if host == "localhost" { host = "127.0.0.1" }
     self.init(host: host, port: port)
+  }
+
+  /// Addresses separated by commas, `HOST:PORT[,HOST:PORT...]`, such as the nodes of a cluster.
+  public static func list(parsing text: String) throws(GoetheError) -> [ServerAddress] {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    guard parts.allSatisfy({ !$0.isEmpty }) else {
+      throw GoetheError(
+        .invalidArgument,
+        "invalid address list \(GoetheError.quoted(text)): use HOST:PORT[,HOST:PORT...], such as 10.0.0.1:1337,10.0.0.2:1337"
+      )
+    }
+    var addresses: [ServerAddress] = []
+    for part in parts {
+      let address = try ServerAddress(parsing: part)
+      if !addresses.contains(address) { addresses.append(address) }
+    }
+    return addresses
   }
 
   /// Whether the host is an IPv6 literal.

@@ -10,9 +10,6 @@ final class ClusterRole: Sendable {
     case follower(leader: ClusterMember?)
   }
 
-  /// The metadata key that names the leader's address in a refused write's trailers.
-  static let leaderMetadataKey = "goethe-leader"
-
   private let coordinator: any Coordinator
   private let part: Mutex<Part>
 
@@ -32,22 +29,21 @@ final class ClusterRole: Sendable {
 
   func change(to newPart: Part) { part.withLock { $0 = newPart } }
 
-  /// Throws UNAVAILABLE unless this node leads now: on a follower it names the leader, in the
-  /// message and in `goethe-leader` metadata; on a leader whose lease ran out by its own clock (it
-  /// was paused, say), it refuses before doing leader work.
+  /// Throws UNAVAILABLE, marked as a ``NotLeader`` refusal, unless this node leads now: on a
+  /// follower it names the leader, in the message and in `goethe-leader` metadata; on a leader
+  /// whose lease ran out by its own clock (it was paused, say), it refuses before doing leader work.
   func checkWritable() throws(RPCError) {
     switch current {
     case .leader(let epoch):
       guard coordinator.holdsLeadership(epoch: epoch) else {
-        throw GoetheError(.unavailable, "this node's leadership has lapsed; retry shortly").rpcError
+        throw GoetheError.notLeader("this node's leadership has lapsed; retry shortly", leader: nil).rpcError
       }
     case .follower(let leader?):
-      var refusal = GoetheError(.unavailable, "this node is a follower; write to the leader at \(leader.address)")
-        .rpcError
-      refusal.metadata.addString("\(leader.address)", forKey: Self.leaderMetadataKey)
-      throw refusal
+      throw GoetheError.notLeader(
+        "this node is a follower; write to the leader at \(leader.address)", leader: leader.address
+      ).rpcError
     case .follower(nil):
-      throw GoetheError(.unavailable, "the cluster has no leader at the moment; retry shortly").rpcError
+      throw GoetheError.notLeader("the cluster has no leader at the moment; retry shortly", leader: nil).rpcError
     }
   }
 }

@@ -24,8 +24,8 @@ struct VersionCommand: AsyncParsableCommand {
       if console.format == .json { console.json(["client": .string(GoetheVersion.current)]) }
       return
     }
-    let info = try await global.withClient { try await $0.serverInfo() }
-    let address = try global.address().description
+    let (info, answered) = try await global.withClient { client in (try await client.serverInfo(), client.server) }
+    let address = answered.description
     if console.format == .json {
       console.json([
         "client": .string(GoetheVersion.current), "server": .string(info.version), "address": .string(address),

@@ -5,10 +5,14 @@ import GoetheKit
 /// (`GOETHE_SERVER`, `GOETHE_TOKEN`), then the context (`--context`, or the one in use), then the
 /// defaults.
 struct Connection {
-  var address: ServerAddress
+  /// The servers to try, in order: one, or the nodes of a cluster.
+  var servers: [ServerAddress]
   var security: ClientSecurity
   /// The context the connection came from, if one did.
   var contextName: String?
+
+  /// The first server, which calls go to first.
+  var address: ServerAddress { servers[0] }
 }
 
 extension GlobalOptions {
@@ -18,7 +22,7 @@ extension GlobalOptions {
     let store = try ContextStore.load()
     let contextName = context ?? store.current
     let saved = try contextName.map { name throws(GoetheError) in try store.context(named: name) } ?? SavedContext()
-    let address = try ServerAddress(
+    let servers = try ServerAddress.list(
       parsing: server ?? environment["GOETHE_SERVER"] ?? saved.server ?? ServerAddress.defaultServer.description)
     let authority = tlsCA ?? saved.tlsCA
     let certificate = tlsCert ?? saved.tlsCert
@@ -29,7 +33,7 @@ extension GlobalOptions {
       throw GoetheError(.invalidArgument, "the token has spaces or control characters, which no header can carry")
     }
     return Connection(
-      address: address,
+      servers: servers,
       security: ClientSecurity(
         tls: usesTLS ? .init(certificateAuthority: authority, certificate: certificate, key: key) : nil, token: token),
       contextName: contextName)

@@ -6,7 +6,9 @@ import GoetheKit
 struct GlobalOptions: ParsableArguments {
   @Option(
     name: [.customShort("s", allowingJoined: true), .long],
-    help: ArgumentHelp("The goethe server (default: $GOETHE_SERVER or 127.0.0.1:1337).", valueName: "host:port"))
+    help: ArgumentHelp(
+      "The goethe server, or the nodes of a cluster separated by commas (default: $GOETHE_SERVER or 127.0.0.1:1337).",
+      valueName: "host:port[,...]"))
   var server: String?
 
   @Option(
@@ -155,7 +157,7 @@ struct GlobalOptions: ParsableArguments {
     let show: @Sendable (CallRecord) -> Void = { console.debug($0) }
     let connection = try connection()
     return try await GoetheClient.withConnection(
-      to: connection.address, security: connection.security, timeout: try requestTimeout(), trace: debug ? show : nil,
+      to: connection.servers, security: connection.security, timeout: try requestTimeout(), trace: debug ? show : nil,
       body)
   }
 

@@ -6,13 +6,13 @@ import Synchronization
 /// Topic and consumer names for TAB in a session, fetched from the server at most every few
 /// seconds so that TAB stays instant; empty when the server does not answer within a second.
 final class NameCache: Sendable {
-  private let server: ServerAddress
+  private let servers: [ServerAddress]
   private let security: ClientSecurity
   private let cache = Mutex<[ReplCompleter.NameKind: (fetched: ContinuousClock.Instant, names: [String])]>([:])
   static let freshness = Duration.seconds(5)
 
-  init(server: ServerAddress, security: ClientSecurity) {
-    self.server = server
+  init(servers: [ServerAddress], security: ClientSecurity) {
+    self.servers = servers
     self.security = security
   }
 
@@ -22,9 +22,9 @@ final class NameCache: Sendable {
       return entry.names
     }
     let done = DispatchSemaphore(value: 0)
-    let (server, security) = (self.server, self.security)
+    let (servers, security) = (self.servers, self.security)
     Task.detached { [self] in
-      let names = try? await GoetheClient.withConnection(to: server, security: security, timeout: .seconds(1)) {
+      let names = try? await GoetheClient.withConnection(to: servers, security: security, timeout: .seconds(1)) {
         client in
         switch kind {
         case .topic: try await client.topics().map(\.name)

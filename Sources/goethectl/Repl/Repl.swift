@@ -20,14 +20,15 @@ struct Repl {
 
   private func interactive() async -> ExitStatus {
     let connection = try? options.connection()
-    let server = connection?.address ?? .defaultServer
-    let names = NameCache(server: server, security: connection?.security ?? ClientSecurity())
+    let servers = connection?.servers ?? [.defaultServer]
+    let names = NameCache(servers: servers, security: connection?.security ?? ClientSecurity())
     let completer = ReplCompleter(tree: tree)
     let editor = LineEditor(historyFile: LineEditor.defaultHistoryFile) { line in
       completer.candidates(for: line) { names.names($0) }
     }
     // The prompt names the context, so that a session on production looks like one.
-    let place = connection?.contextName.map { "\($0) \(server)" } ?? "\(server)"
+    let server = servers.map(\.description).joined(separator: ",")
+    let place = connection?.contextName.map { "\($0) \(server)" } ?? server
     StandardOutput.writeLine("goethe session on \(place): type help for commands, Ctrl-D to leave")
     while let line = await editor.readLine(prompt: "goethe \(place)> ") {
       guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }

@@ -22,7 +22,7 @@ enum DynamicCompletion {
     guard let connection = try? GlobalOptions.parse(connectionWords(words)).connection() else { return [] }
     return
       (try? await GoetheClient.withConnection(
-        to: connection.address, security: connection.security, timeout: .seconds(1), query)) ?? []
+        to: connection.servers, security: connection.security, timeout: .seconds(1), query)) ?? []
   }
 
   /// The options of the line being completed that say where to connect and how: each with its

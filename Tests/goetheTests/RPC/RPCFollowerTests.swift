@@ -30,6 +30,7 @@ struct RPCFollowerTests {
       #expect(error.code == .unavailable)
       #expect(error.message.contains("write to the leader at 10.0.0.2:1337"), "\(error.message)")
       #expect(error.metadata[stringValues: "goethe-leader"].map { $0 } == ["10.0.0.2:1337"])
+      #expect(error.metadata[stringValues: "goethe-refused"].map { $0 } == ["not-leader"], "marked as not done")
     } catch {
       Issue.record("unexpected \(error)")
     }

@@ -18,7 +18,7 @@ final class LeaderForwarder: Sendable {
   /// frame; the leader's refusal is thrown as it came.
   func forward(_ path: String, _ request: ByteBuffer, to leader: ClusterMember) async throws -> ByteBuffer {
     guard let (_, client) = links.clients(for: [leader]).first else {
-      throw GoetheError(.unavailable, "cannot reach the leader at \(leader.address); retry shortly")
+      throw GoetheError.notLeader("this node cannot reach the leader at \(leader.address); retry shortly", leader: nil)
     }
     let parts = path.split(separator: "/")
     guard parts.count == 2 else { throw RPCError(code: .unimplemented, message: "no method \(path)") }
@@ -36,14 +36,27 @@ final class LeaderForwarder: Sendable {
       ) { response in try response.message }
       return FramedBytes(answer).buffer
     } catch let refusal as RPCError {
-      throw Self.passedOn(refusal)
+      throw Self.passedOn(refusal, from: leader)
     }
   }
 
   /// The leader's refusal as this node passes it on: its code, message and goethe's own metadata,
   /// without the trailers of the leader's response (`grpc-status`, `content-type`...), which are
-  /// this node's to send.
-  private static func passedOn(_ refusal: RPCError) -> RPCError {
+  /// this node's to send. A failure to talk to the leader at all is this node's own: a write
+  /// that never left it may be sent again (``NotLeader``); one whose connection broke may or may
+  /// not have been stored.
+  private static func passedOn(_ refusal: RPCError, from leader: ClusterMember) -> any Error {
+    guard refusal.metadata[stringValues: GoetheError.originKey].first(where: { _ in true }) != nil else {
+      let reason = refusal.transportReason
+      if refusal.neverConnected {
+        return GoetheError.notLeader(
+          "this node cannot reach the leader at \(leader.address) (\(reason)); retry shortly", leader: nil)
+      }
+      return GoetheError(
+        .unavailable,
+        "the connection to the leader at \(leader.address) failed while the write was sent on (\(reason)); "
+          + "it may or may not be stored")
+    }
     var metadata = Metadata()
     for entry in refusal.metadata where entry.key.hasPrefix("goethe-") {
       switch entry.value {

@@ -83,7 +83,7 @@ final class Replication: Sendable {
   /// Refuses a write before it is made when too few nodes are in sync, or this node does not lead.
   func checkWritable() throws(GoetheError) {
     guard let term = current.term else {
-      throw GoetheError(.unavailable, "this node does not lead at the moment; retry shortly")
+      throw GoetheError.notLeader("this node does not lead at the moment; retry shortly", leader: nil)
     }
     try term.checkEnoughInSync()
   }

@@ -1,0 +1,54 @@
+import GRPCCore
+
+/// Whether a call only reads, so that sending it again can do no harm, or changes something.
+enum CallKind: Sendable {
+  case read
+  case write
+}
+
+/// When a failed call is sent again, and after what pause.
+///
+/// - A server that cannot be reached: a read goes to the next server, and a write too if no
+///   connection to that server could be made at all (so nothing was sent); once each server was
+///   tried in turn, the call fails. A write that may have reached its server is never sent
+///   again: it could be stored twice.
+/// - A write refused by a node that does not lead (``NotLeader``), which did nothing: it goes to
+///   the leader the node names, at once; while no node names one (an election), it tries again
+///   after a pause that doubles up to 1 s, about 8 s in all.
+struct Failover {
+  let servers: Int
+  private var unreachableInARow = 0
+  private var redirects = 0
+  private var waits = 0
+
+  static let maxRedirects = 3
+  static let maxWaits = 10
+
+  init(servers: Int) { self.servers = servers }
+
+  /// The pause before sending the call again after `failure`, or nil when it must not be.
+  mutating func next(after failure: GoetheError, of kind: CallKind) -> Duration? {
+    if let notLeader = failure.notLeader {
+      unreachableInARow = 0
+      if notLeader.leader != nil, redirects < Self.maxRedirects {
+        redirects += 1
+        return .zero
+      }
+      guard waits < Self.maxWaits else { return nil }
+      waits += 1
+      return min(.milliseconds(100) * (1 << min(waits, 4)), .seconds(1))
+    }
+    guard failure.code == .unreachable, kind == .read || failure.neverConnected else { return nil }
+    unreachableInARow += 1
+    return unreachableInARow < servers ? .zero : nil
+  }
+}
+
+extension GoetheError {
+  /// Whether the call failed because no connection to its server could be made, so that none of
+  /// it was sent.
+  var neverConnected: Bool {
+    guard code == .unreachable, let cause = cause as? RPCError else { return false }
+    return cause.neverConnected
+  }
+}
