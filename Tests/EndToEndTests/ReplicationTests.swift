@@ -7,10 +7,13 @@ import Testing
   import Glibc
 #endif
 
-/// A Jepsen-style run: three real nodes and a real etcd on loopback, producers appending through
-/// GoetheKit, and faults: the leader killed, the leader paused past its lease, a follower killed,
-/// every node restarted, and the in-sync nodes lost while an out-of-sync one runs alone. Once they heal, every node must hold every acknowledged event exactly
-/// once, in the same order, under the id and sequence it was acknowledged with, and the cursors.
+/// A Jepsen-style run: three real nodes and a real etcd, producers appending through GoetheKit,
+/// and faults: the leader killed, the leader paused past its lease, a follower killed, every node
+/// restarted, the in-sync nodes lost while an out-of-sync one runs alone, and, where network
+/// namespaces can be made (``NetworkLab``, root), the leader partitioned from its followers and
+/// a follower from the leader. Once they heal, every node must hold every acknowledged event
+/// exactly once, in the same order, under the id and sequence it was acknowledged with, and the
+/// cursors.
 ///
 /// `make test` runs one round; `make test-cluster` runs more, each with its own seed, which
 /// `GOETHE_JEPSEN_SEED` replays.
@@ -21,15 +24,21 @@ struct ReplicationTests {
 
   @Test func acknowledgedEventsSurviveEveryFault() async throws {
     let seed = ProcessInfo.processInfo.environment["GOETHE_JEPSEN_SEED"].flatMap { UInt64($0) } ?? 1
+    let (lab, unavailable) = NetworkLab.create(nodes: 3)
+    defer { lab?.destroy() }
+    if let unavailable {
+      FileHandle.standardError.write(
+        Data("ReplicationTests: no network namespaces here (\(unavailable)); the partition faults are left out\n".utf8))
+    }
     try await withScratchDirectory { scratch in
-      try await ClusterOfDaemons.withCluster(nodes: 3, in: scratch) { cluster in
+      try await ClusterOfDaemons.withCluster(nodes: 3, in: scratch, lab: lab) { cluster in
         var random = SplitMix64(seed: seed)
         let workload = ProducerWorkload(cluster: cluster)
         _ = try await cluster.waitForStatus(from: 0, within: .seconds(20), ClusterTests.settled(cluster))
         workload.start(producers: 3)
         try await workload.waitForAcknowledgements(Self.progress, within: .seconds(30))
 
-        let faults = Fault.allCases.shuffled(using: &random)
+        let faults = Fault.allCases.filter { lab != nil || !$0.cutsLinks }.shuffled(using: &random)
         var cursor: CursorInfo?
         for fault in faults {
           try await fault.inject(into: cluster, random: &random) {
@@ -96,8 +105,17 @@ enum Fault: String, CaseIterable, CustomStringConvertible {
   /// leader is killed. What the woken leader sent the followers must not cost them the new
   /// leader's events.
   case wakeStaleLeader
+  /// The leader and its followers cannot reach each other, while all reach etcd: the leader keeps
+  /// its lease, drops the followers from the in-sync set and refuses writes, having too few in
+  /// sync. Healed once it sees them gone.
+  case partitionLeader
+  /// One follower and the leader cannot reach each other: the leader goes on with the other.
+  case partitionFollower
 
   var description: String { rawValue }
+
+  /// Whether the fault needs the links between nodes cut (a ``NetworkLab``).
+  var cutsLinks: Bool { self == .partitionLeader || self == .partitionFollower }
 
   func inject(
     into cluster: ClusterOfDaemons, random: inout SplitMix64, progress: () async throws -> Void
@@ -133,6 +151,24 @@ enum Fault: String, CaseIterable, CustomStringConvertible {
       try await Task.sleep(for: cluster.leaseTTL * 2)
       for node in inSync { try await cluster.start(node) }
       try await progress()
+    case .partitionLeader:
+      let lab = try cluster.requireLab()
+      let followers = cluster.ports.indices.filter { $0 != leader }
+      for follower in followers { try lab.cut(leader, from: follower) }
+      _ = try await cluster.waitForStatus(from: leader, within: .seconds(30)) { status in
+        followers.allSatisfy { follower in
+          status.nodes.contains { $0.state.nodeID == cluster.nodeID(follower) && $0.health != .alive }
+        }
+      }
+      try lab.heal()
+      try await progress()
+    case .partitionFollower:
+      let lab = try cluster.requireLab()
+      let followers = cluster.ports.indices.filter { $0 != leader }
+      let follower = followers[Int(random.next() % UInt64(followers.count))]
+      try lab.cut(leader, from: follower)
+      try await progress()
+      try lab.heal()
     case .wakeStaleLeader:
       try cluster.daemon(leader).signal(SIGSTOP)
       try await progress()

@@ -25,17 +25,21 @@ public final class EtcdProcess: Sendable {
 
   /// Starts etcd, runs `body`, then kills etcd. `serves` says whether etcd on the client port
   /// answers; it is polled until it does.
+  /// - Parameter host: an address of this host that etcd serves clients on too, besides loopback.
   public static func withEtcd<Result>(
-    serves: @escaping @Sendable (Int) async -> Bool, _ body: (EtcdProcess) async throws -> Result
+    alsoListeningOn host: String? = nil, serves: @escaping @Sendable (Int) async -> Bool,
+    _ body: (EtcdProcess) async throws -> Result
   ) async throws -> Result {
-    let etcd = try await start(serves: serves)
+    let etcd = try await start(alsoListeningOn: host, serves: serves)
     defer { etcd.kill() }
     return try await body(etcd)
   }
 
   /// Starts etcd and waits until it answers; a port taken between choosing and binding it means
   /// another try with other ports.
-  public static func start(serves: @escaping @Sendable (Int) async -> Bool) async throws -> EtcdProcess {
+  public static func start(
+    alsoListeningOn host: String? = nil, serves: @escaping @Sendable (Int) async -> Bool
+  ) async throws -> EtcdProcess {
     var failures: [String] = []
     for _ in 0..<5 {
       let directory = FileManager.default.temporaryDirectory.appendingPathComponent("goethe-etcd-\(UUID().uuidString)")
@@ -49,7 +53,8 @@ public final class EtcdProcess: Sendable {
       let peer = "http://127.0.0.1:\(peerPort)"
       process.arguments = [
         "--name", "test", "--data-dir", directory.appendingPathComponent("data").path,
-        "--listen-client-urls", client, "--advertise-client-urls", client,
+        "--listen-client-urls", ([client] + (host.map { ["http://\($0):\(clientPort)"] } ?? [])).joined(separator: ","),
+        "--advertise-client-urls", client,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "test=\(peer)", "--initial-cluster-state", "new",
         // A single member elects itself after one election timeout: keep it short.

@@ -4,33 +4,42 @@ import TestSupport
 
 /// Real goethe daemons coordinated by a real etcd on loopback: each node on a port chosen free
 /// beforehand, so that it can be restarted on the same address with the same data directory.
+/// In a ``NetworkLab`` each node runs in a network namespace of its own, on the lab's address,
+/// so that the links between nodes can be cut.
 final class ClusterOfDaemons: @unchecked Sendable {
   // Safety of `@unchecked Sendable`: `daemons` is only read and replaced by the test's own task.
   let etcd: EtcdProcess
   let scratch: URL
   let leaseTTL: Duration
   let ports: [Int]
+  let lab: NetworkLab?
   var daemons: [Daemon?]
 
   static let cluster = "e2e"
 
-  private init(etcd: EtcdProcess, scratch: URL, leaseTTL: Duration, ports: [Int]) {
+  private init(etcd: EtcdProcess, scratch: URL, leaseTTL: Duration, ports: [Int], lab: NetworkLab?) {
     self.etcd = etcd
     self.scratch = scratch
     self.leaseTTL = leaseTTL
     self.ports = ports
+    self.lab = lab
     daemons = Array(repeating: nil, count: ports.count)
   }
 
   static func withCluster<Result>(
-    nodes: Int, leaseTTL: Duration = .seconds(2), in scratch: URL, _ body: (ClusterOfDaemons) async throws -> Result
+    nodes: Int, leaseTTL: Duration = .seconds(2), in scratch: URL, lab: NetworkLab? = nil,
+    _ body: (ClusterOfDaemons) async throws -> Result
   ) async throws -> Result {
-    try await EtcdProcess.withEtcd(serves: { port in
-      ((try? RawSocket.httpGet(port: port, path: "/health"))?.body.contains("\"true\"")) ?? false
-    }) { etcd in
+    try await EtcdProcess.withEtcd(
+      alsoListeningOn: lab?.hostAddress,
+      serves: { port in
+        ((try? RawSocket.httpGet(port: port, path: "/health"))?.body.contains("\"true\"")) ?? false
+      }
+    ) { etcd in
       let cluster = ClusterOfDaemons(
-        etcd: etcd, scratch: scratch, leaseTTL: leaseTTL, ports: try (0..<nodes).map { _ in try EtcdProcess.freePort() }
-      )
+        etcd: etcd, scratch: scratch, leaseTTL: leaseTTL,
+        ports: try (0..<nodes).map { _ in try EtcdProcess.freePort() },
+        lab: lab)
       defer { cluster.killAll() }
       for node in 0..<nodes { try await cluster.start(node) }
       return try await body(cluster)
@@ -38,16 +47,25 @@ final class ClusterOfDaemons: @unchecked Sendable {
   }
 
   func nodeID(_ node: Int) -> String { "n\(node + 1)" }
-  func address(_ node: Int) -> String { "127.0.0.1:\(ports[node])" }
+  func address(_ node: Int) -> String { "\(serverAddress(node))" }
+  func serverAddress(_ node: Int) -> ServerAddress {
+    ServerAddress(host: lab?.address(node) ?? "127.0.0.1", port: ports[node])
+  }
 
   func start(_ node: Int) async throws {
     daemons[node] = try await Daemon.start(
       dataDirectory: scratch.appendingPathComponent(nodeID(node)), listen: address(node),
       [
-        "--coordinator", "etcd://127.0.0.1:\(etcd.clientPort)",
+        "--coordinator", "etcd://\(lab?.hostAddress ?? "127.0.0.1"):\(etcd.clientPort)",
         "--cluster", Self.cluster, "--node-id", nodeID(node), "--advertise", address(node),
         "--lease-ttl", "\(leaseTTL.components.seconds)s", "--sync", "never", "--replica-timeout", "1s",
-      ])
+      ], launcher: lab?.inNamespace(node, []) ?? [])
+  }
+
+  /// The lab the nodes run in, for a fault that cuts links.
+  func requireLab() throws -> NetworkLab {
+    guard let lab else { throw E2EFailure("this cluster runs without a network lab") }
+    return lab
   }
 
   func daemon(_ node: Int) throws -> Daemon {

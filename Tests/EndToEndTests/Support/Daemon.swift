@@ -32,10 +32,14 @@ final class GoetheProcess: @unchecked Sendable {
 
   /// Starts `goethe arguments…` with a clean environment (no GOETHE_* settings leak in); with
   /// `fileSizeLimit` (in KiB) through a shell that sets that limit and ignores SIGXFSZ, so that
-  /// writing past it fails with EFBIG.
-  init(_ arguments: [String], fileSizeLimit: Int? = nil) throws {
+  /// writing past it fails with EFBIG; with a `launcher` (such as `ip netns exec NS`) through it,
+  /// which must exec goethe so that signals reach it.
+  init(_ arguments: [String], fileSizeLimit: Int? = nil, launcher: [String] = []) throws {
     process = Process()
-    if let fileSizeLimit {
+    if let command = launcher.first {
+      process.executableURL = URL(fileURLWithPath: command)
+      process.arguments = launcher.dropFirst() + [try Binaries.goethe.path] + arguments
+    } else if let fileSizeLimit {
       process.executableURL = URL(fileURLWithPath: "/bin/sh")
       process.arguments =
         ["-c", "ulimit -f \(fileSizeLimit) && trap '' XFSZ && exec \"$0\" \"$@\"", try Binaries.goethe.path] + arguments
@@ -96,31 +100,33 @@ final class GoetheProcess: @unchecked Sendable {
 final class Daemon: Sendable {
   let child: GoetheProcess
   let dataDirectory: URL
-  let port: Int
+  let address: ServerAddress
 
-  var address: ServerAddress { ServerAddress(host: "127.0.0.1", port: port) }
+  var port: Int { address.port }
 
-  private init(child: GoetheProcess, dataDirectory: URL, port: Int) {
+  private init(child: GoetheProcess, dataDirectory: URL, address: ServerAddress) {
     self.child = child
     self.dataDirectory = dataDirectory
-    self.port = port
+    self.address = address
   }
 
   /// Starts `goethe --listen LISTEN --data-dir DIR extra…` and waits for its "goethe listening" line.
   static func start(
-    dataDirectory: URL, listen: String = "127.0.0.1:0", _ extra: [String] = [], fileSizeLimit: Int? = nil
+    dataDirectory: URL, listen: String = "127.0.0.1:0", _ extra: [String] = [], fileSizeLimit: Int? = nil,
+    launcher: [String] = []
   ) async throws -> Daemon {
     let child = try GoetheProcess(
-      ["--listen", listen, "--data-dir", dataDirectory.path] + extra, fileSizeLimit: fileSizeLimit)
+      ["--listen", listen, "--data-dir", dataDirectory.path] + extra, fileSizeLimit: fileSizeLimit, launcher: launcher)
     guard let line = await child.stderr.firstLine(where: { $0.contains("goethe listening") }) else {
       let exit = try await child.waitForExit()
       throw E2EFailure("goethe did not start: \(exit)")
     }
-    guard let match = line.firstMatch(of: /(?:^|\s)listen=\S+:(\d+)(?:\s|$)/), let port = Int(match.1) else {
+    guard let match = line.firstMatch(of: /(?:^|\s)listen=(\S+):(\d+)(?:\s|$)/), let port = Int(match.2) else {
       child.killIfRunning()
       throw E2EFailure("no listen=HOST:PORT in \"\(line)\"")
     }
-    return Daemon(child: child, dataDirectory: dataDirectory, port: port)
+    return Daemon(
+      child: child, dataDirectory: dataDirectory, address: ServerAddress(host: String(match.1), port: port))
   }
 
   func signal(_ number: Int32) { child.signal(number) }

@@ -32,7 +32,7 @@ final class ProducerWorkload: Sendable {
 
   /// Starts `count` producers.
   func start(producers count: Int) {
-    let addresses = cluster.ports.indices.map { ServerAddress(host: "127.0.0.1", port: cluster.ports[$0]) }
+    let addresses = cluster.ports.indices.map(cluster.serverAddress)
     let started = (0..<count).map { producer in
       Task { await self.produce(producer, addresses: addresses) }
     }
@@ -79,8 +79,7 @@ final class ProducerWorkload: Sendable {
         }
       } catch {
         history.withLock { _ = $0.indeterminate.insert(payload) }
-        let leader = (error as? GoetheError)?.message.firstMatch(of: /leader at 127\.0\.0\.1:(\d+)/)
-          .flatMap { Int($0.1) }.flatMap { port in addresses.firstIndex { $0.port == port } }
+        let leader = (error as? GoetheError)?.notLeader?.leader.flatMap { addresses.firstIndex(of: $0) }
         target = leader ?? (target + 1) % addresses.count
         try? await Task.sleep(for: .milliseconds(50))
       }
