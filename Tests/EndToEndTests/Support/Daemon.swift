@@ -75,9 +75,11 @@ final class GoetheProcess: @unchecked Sendable {
     let deadline = clock.now.advanced(by: limit)
     while process.isRunning {
       guard clock.now < deadline else {
+        let state = Self.kernelState(of: pid)
         signal(SIGKILL)
         await stderr.ended()
-        throw E2EFailure("goethe did not exit within \(limit); stderr:\n\(stderr.lines.joined(separator: "\n"))")
+        throw E2EFailure(
+          "goethe did not exit within \(limit) (\(state)); stderr:\n\(stderr.lines.joined(separator: "\n"))")
       }
       try await Task.sleep(for: .milliseconds(10))
     }
@@ -86,6 +88,23 @@ final class GoetheProcess: @unchecked Sendable {
     return Exit(
       status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
       stderr: stderr.lines, stdout: stdout.lines)
+  }
+
+  /// What the kernel says of `pid`: its state and threads, with each thread's wait channel, or
+  /// that it is gone; so that a process seen running past its deadline can be told apart from
+  /// one whose exit was missed.
+  private static func kernelState(of pid: pid_t) -> String {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+      return "no /proc/\(pid): the process is gone"
+    }
+    let state = status.split(separator: "\n").filter { $0.hasPrefix("State:") || $0.hasPrefix("Threads:") }
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+    let channels = tasks.sorted().prefix(40).map { task in
+      let name = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/comm", encoding: .utf8)) ?? "?"
+      let channel = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/wchan", encoding: .utf8)) ?? "?"
+      return "\(name.trimmingCharacters(in: .whitespacesAndNewlines))@\(channel)"
+    }
+    return (state + ["threads: " + channels.joined(separator: " ")]).joined(separator: ", ")
   }
 
   /// Runs `goethe arguments…` to completion.
