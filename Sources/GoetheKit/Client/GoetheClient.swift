@@ -134,12 +134,50 @@ public struct GoetheClient: Sendable {
 
   // MARK: Topics
 
-  public func createTopic(_ name: String, granularity: Granularity? = nil) async throws -> TopicInfo {
+  /// Creates a topic; `retention` nil gives it the server's default limits.
+  public func createTopic(
+    _ name: String, granularity: Granularity? = nil, retention: RetentionLimits? = nil
+  ) async throws -> TopicInfo {
     let request = Io_Typusomega_Goethe_CreateTopicRequest.with {
       $0.topic = name
       $0.indexGranularitySeconds = granularity?.seconds ?? 0
+      if let retention { $0.retention = .init(retention) }
     }
     return try TopicInfo(try await call { try await stub.createTopic(request, options: options) })
+  }
+
+  /// Changes the topic's retention limits (max age in nanoseconds); returns the topic.
+  public func setRetention(
+    _ topic: String, maxAge: RetentionLimits.Change = .keep, maxEvents: RetentionLimits.Change = .keep,
+    maxBytes: RetentionLimits.Change = .keep
+  ) async throws -> TopicInfo {
+    func put(_ change: RetentionLimits.Change, _ field: inout UInt64) {
+      switch change {
+      case .keep: break
+      case .set(let value): field = value
+      case .remove: field = 0
+      }
+    }
+    var request = Io_Typusomega_Goethe_SetRetentionRequest.with { $0.topic = topic }
+    put(maxAge, &request.maxAgeNanos)
+    put(maxEvents, &request.maxEvents)
+    put(maxBytes, &request.maxBytes)
+    return try TopicInfo(try await call { [request] in try await stub.setRetention(request, options: options) })
+  }
+
+  /// Deletes the topic with its events, cursors and time index.
+  public func deleteTopic(_ name: String) async throws {
+    _ = try await call { try await stub.deleteTopic(.with { $0.topic = name }, options: options) }
+  }
+
+  /// Removes the topic's events before `position`; returns how many went, and the topic after.
+  public func purgeTopic(_ name: String, before position: Position) async throws -> (removed: UInt64, topic: TopicInfo) {
+    let request = Io_Typusomega_Goethe_PurgeTopicRequest.with {
+      $0.topic = name
+      $0.before = .init(position)
+    }
+    let response = try await call { try await stub.purgeTopic(request, options: options) }
+    return (response.removed, try TopicInfo(response.topic))
   }
 
   public func topics() async throws -> [TopicInfo] {

@@ -100,7 +100,10 @@ struct GoetheService: Sendable {
   ) async throws -> Io_Typusomega_Goethe_TopicInfo {
     let granularity =
       try request.indexGranularitySeconds == 0 ? nil : Granularity(seconds: request.indexGranularitySeconds)
-    return .init(try await store.createTopic(try requireTopic(request.topic), granularity: granularity))
+    return .init(
+      try await store.createTopic(
+        try requireTopic(request.topic), granularity: granularity,
+        retention: request.hasRetention ? RetentionLimits(request.retention) : nil))
   }
 
   /// The topics `visible` passes: those the caller may describe.

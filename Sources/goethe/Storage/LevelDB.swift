@@ -123,6 +123,14 @@ final class LevelDB: @unchecked Sendable {
     leveldb_compact_range(db, nil, 0, nil, 0)
   }
 
+  /// Compacts the keys in `start..<end`, which drops what was deleted there and gives its space
+  /// back to the file system.
+  func compact(from start: [UInt8], to end: [UInt8]) throws(GoetheError) {
+    try beginUse()
+    defer { endUse() }
+    leveldb_compact_range(db, start, start.count, end, end.count)
+  }
+
   /// Calls a LevelDB function that reports failure through `errptr`, freeing the message; for
   /// this type and its extensions.
   static func call<T>(

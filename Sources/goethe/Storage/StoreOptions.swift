@@ -8,6 +8,8 @@ struct StoreOptions: Sendable {
   var maxEventSize: Int = 1 << 20
   /// The time-index granularity of topics created without one.
   var defaultGranularity: Granularity = .hour
+  /// The retention limits of topics created without their own.
+  var defaultRetention: RetentionLimits = .none
   /// The wall clock in UNIX nanoseconds; tests substitute their own.
   var clock: @Sendable () -> UInt64 = EventTime.now
   /// How many rounds of queued writes a write commits before it hands the rest on to the first
