@@ -134,34 +134,26 @@ public struct GoetheClient: Sendable {
 
   // MARK: Topics
 
-  /// Creates a topic; `retention` nil gives it the server's default limits.
+  /// Creates a topic; the limits `retention` keeps are the server's defaults.
   public func createTopic(
-    _ name: String, granularity: Granularity? = nil, retention: RetentionLimits? = nil
+    _ name: String, granularity: Granularity? = nil, retention: RetentionChanges = RetentionChanges()
   ) async throws -> TopicInfo {
-    let request = Io_Typusomega_Goethe_CreateTopicRequest.with {
+    var request = Io_Typusomega_Goethe_CreateTopicRequest.with {
       $0.topic = name
       $0.indexGranularitySeconds = granularity?.seconds ?? 0
-      if let retention { $0.retention = .init(retention) }
     }
-    return try TopicInfo(try await call { try await stub.createTopic(request, options: options) })
+    if let value = retention.maxAge.wireValue { request.maxAgeNanos = value }
+    if let value = retention.maxEvents.wireValue { request.maxEvents = value }
+    if let value = retention.maxBytes.wireValue { request.maxBytes = value }
+    return try TopicInfo(try await call { [request] in try await stub.createTopic(request, options: options) })
   }
 
-  /// Changes the topic's retention limits (max age in nanoseconds); returns the topic.
-  public func setRetention(
-    _ topic: String, maxAge: RetentionLimits.Change = .keep, maxEvents: RetentionLimits.Change = .keep,
-    maxBytes: RetentionLimits.Change = .keep
-  ) async throws -> TopicInfo {
-    func put(_ change: RetentionLimits.Change, _ field: inout UInt64) {
-      switch change {
-      case .keep: break
-      case .set(let value): field = value
-      case .remove: field = 0
-      }
-    }
+  /// Changes some of the topic's retention limits (max age in nanoseconds); returns the topic.
+  public func setRetention(_ topic: String, _ changes: RetentionChanges) async throws -> TopicInfo {
     var request = Io_Typusomega_Goethe_SetRetentionRequest.with { $0.topic = topic }
-    put(maxAge, &request.maxAgeNanos)
-    put(maxEvents, &request.maxEvents)
-    put(maxBytes, &request.maxBytes)
+    if let value = changes.maxAge.wireValue { request.maxAgeNanos = value }
+    if let value = changes.maxEvents.wireValue { request.maxEvents = value }
+    if let value = changes.maxBytes.wireValue { request.maxBytes = value }
     return try TopicInfo(try await call { [request] in try await stub.setRetention(request, options: options) })
   }
 

@@ -18,8 +18,11 @@ public struct RetentionLimits: Sendable, Equatable {
   public static let none = RetentionLimits()
 
   public var isNone: Bool { self == .none }
+}
 
-  /// What `goethectl topic set` does to one limit.
+/// Changes to some of a topic's retention limits, leaving the others as they are: what
+/// `goethectl topic set` asks for, and what `topic create` asks for over the server's defaults.
+public struct RetentionChanges: Sendable, Equatable {
   public enum Change: Sendable, Equatable {
     case keep
     case set(UInt64)
@@ -32,6 +35,37 @@ public struct RetentionLimits: Sendable, Equatable {
       case .remove: nil
       }
     }
+
+    /// The change as the wire carries it: absent to keep, 0 to remove.
+    public var wireValue: UInt64? {
+      switch self {
+      case .keep: nil
+      case .set(let value): value
+      case .remove: 0
+      }
+    }
+
+    public init(wireValue: UInt64?) {
+      self = wireValue.map { $0 == 0 ? .remove : .set($0) } ?? .keep
+    }
+  }
+
+  public var maxAge: Change
+  public var maxEvents: Change
+  public var maxBytes: Change
+
+  public init(maxAge: Change = .keep, maxEvents: Change = .keep, maxBytes: Change = .keep) {
+    self.maxAge = maxAge
+    self.maxEvents = maxEvents
+    self.maxBytes = maxBytes
+  }
+
+  public var isEmpty: Bool { self == RetentionChanges() }
+
+  public func applied(to limits: RetentionLimits) -> RetentionLimits {
+    RetentionLimits(
+      maxAge: maxAge.applied(to: limits.maxAge), maxEvents: maxEvents.applied(to: limits.maxEvents),
+      maxBytes: maxBytes.applied(to: limits.maxBytes))
   }
 }
 

@@ -6,16 +6,11 @@ extension GoetheService {
   func setRetention(
     request: Io_Typusomega_Goethe_SetRetentionRequest
   ) async throws -> Io_Typusomega_Goethe_TopicInfo {
-    let topic = try requireTopic(request.topic)
-    func limit(_ isSet: Bool, _ value: UInt64) -> RetentionLimits.Change {
-      isSet ? (value == 0 ? .remove : .set(value)) : .keep
-    }
-    let current = try store.topicInfo(topic).retention
-    let limits = RetentionLimits(
-      maxAge: limit(request.hasMaxAgeNanos, request.maxAgeNanos).applied(to: current.maxAge),
-      maxEvents: limit(request.hasMaxEvents, request.maxEvents).applied(to: current.maxEvents),
-      maxBytes: limit(request.hasMaxBytes, request.maxBytes).applied(to: current.maxBytes))
-    return .init(try await store.setRetention(topic, limits))
+    let changes = RetentionChanges(
+      maxAge: .init(wireValue: request.hasMaxAgeNanos ? request.maxAgeNanos : nil),
+      maxEvents: .init(wireValue: request.hasMaxEvents ? request.maxEvents : nil),
+      maxBytes: .init(wireValue: request.hasMaxBytes ? request.maxBytes : nil))
+    return .init(try await store.setRetention(try requireTopic(request.topic), changes))
   }
 
   func deleteTopic(

@@ -103,7 +103,10 @@ struct GoetheService: Sendable {
     return .init(
       try await store.createTopic(
         try requireTopic(request.topic), granularity: granularity,
-        retention: request.hasRetention ? RetentionLimits(request.retention) : nil))
+        retention: RetentionChanges(
+          maxAge: .init(wireValue: request.hasMaxAgeNanos ? request.maxAgeNanos : nil),
+          maxEvents: .init(wireValue: request.hasMaxEvents ? request.maxEvents : nil),
+          maxBytes: .init(wireValue: request.hasMaxBytes ? request.maxBytes : nil))))
   }
 
   /// The topics `visible` passes: those the caller may describe.

@@ -2,8 +2,11 @@ import GoetheKit
 import Synchronization
 
 extension EventStore {
-  func setRetention(_ topic: String, _ limits: RetentionLimits) async throws -> TopicInfo {
-    try await commit { state throws(GoetheError) in try state.plannedRetention(topic, limits) }
+  func setRetention(_ topic: String, _ changes: RetentionChanges) async throws -> TopicInfo {
+    try await commit { state throws(GoetheError) in
+      guard let entry = state.topics[topic] else { throw state.unknownTopic(topic) }
+      return try state.plannedRetention(topic, changes.applied(to: entry.state.record.retention))
+    }
   }
 
   func retentionCut(_ topic: String, now: UInt64, limit: Int) async throws -> TopicState.Head? {

@@ -2,7 +2,7 @@ import GoetheKit
 import Synchronization
 
 extension EventStore {
-  func createTopic(_ name: String, granularity: Granularity?, retention: RetentionLimits?) async throws -> TopicInfo {
+  func createTopic(_ name: String, granularity: Granularity?, retention: RetentionChanges) async throws -> TopicInfo {
     try await commit { state throws(GoetheError) in
       try Names.validateTopic(name)
       guard state.topics[name] == nil else {
@@ -10,7 +10,7 @@ extension EventStore {
       }
       let topic = state.newTopic(
         name, granularity: granularity ?? options.defaultGranularity,
-        retention: retention ?? options.defaultRetention, now: options.clock())
+        retention: retention.applied(to: options.defaultRetention), now: options.clock())
       state.register(topic)
       let batch = WriteBatch()
       state.putNewTopic(name, topic.record, into: batch)

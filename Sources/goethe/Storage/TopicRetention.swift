@@ -6,8 +6,8 @@ import GoetheKit
 /// ``purgeCut(_:before:limit:)``) and then committed as a write of its own (``trim(_:through:)``),
 /// which other nodes apply as it was committed.
 protocol TopicRetention: Sendable {
-  /// Replaces the topic's retention limits.
-  func setRetention(_ topic: String, _ limits: RetentionLimits) async throws -> TopicInfo
+  /// Changes the topic's retention limits.
+  func setRetention(_ topic: String, _ changes: RetentionChanges) async throws -> TopicInfo
   /// The last of at most `limit` oldest committed events that the topic's limits remove at `now`
   /// (UNIX nanoseconds), or nil if they remove none.
   func retentionCut(_ topic: String, now: UInt64, limit: Int) async throws -> TopicState.Head?

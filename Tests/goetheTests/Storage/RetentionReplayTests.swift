@@ -13,7 +13,7 @@ import Testing
   {
     try await CommittedWriteTests.writeHistory(store, clock: clock)
     try await step()
-    _ = try await store.createTopic("bounded", granularity: .minimum, retention: RetentionLimits(maxEvents: 3))
+    _ = try await store.createTopic("bounded", granularity: .minimum, retention: RetentionChanges(maxEvents: .set(3)))
     for number in 1...8 {
       _ = try await store.append(payloads("b\(number)"), to: "bounded")
       clock.advance(by: 25 * 1_000_000_000)
@@ -22,7 +22,7 @@ import Testing
     let cut = try #require(try await store.retentionCut("bounded", now: store.now(), limit: 10_000))
     try await store.trim("bounded", through: cut)
     try await step()
-    _ = try await store.setRetention("orders", RetentionLimits(maxAge: 60 * 1_000_000_000, maxBytes: 1 << 20))
+    _ = try await store.setRetention("orders", RetentionChanges(maxAge: .set(60 * 1_000_000_000), maxBytes: .set(1 << 20)))
     let purge = try #require(try await store.purgeCut("orders", before: .end, limit: 2))
     try await store.trim("orders", through: purge)
     try await step()

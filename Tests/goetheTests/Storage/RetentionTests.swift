@@ -34,7 +34,7 @@ import Testing
     let clock = FakeClock()
     try await withTemporaryDirectory { _, path in
       try await withStore(at: path, .testing(clock: clock)) { store in
-        _ = try await store.createTopic("t", granularity: .minimum, retention: RetentionLimits(maxEvents: 7))
+        _ = try await store.createTopic("t", granularity: .minimum, retention: RetentionChanges(maxEvents: .set(7)))
         try await Self.appendSpread(23, to: "t", store, clock: clock)
         await Self.enforce(store)
         let events = try store.allEvents(in: "t")
@@ -64,7 +64,7 @@ import Testing
     let clock = FakeClock()
     try await withTemporaryDirectory { _, path in
       try await withStore(at: path, .testing(clock: clock)) { store in
-        _ = try await store.createTopic("t", granularity: .minimum, retention: RetentionLimits(maxAge: 60 * Self.second))
+        _ = try await store.createTopic("t", granularity: .minimum, retention: RetentionChanges(maxAge: .set(60 * Self.second)))
         try await Self.appendSpread(6, to: "t", store, clock: clock)  // at 0, 20, …, 100 s; now 120 s
         await Self.enforce(store)
         #expect(try store.allEvents(in: "t").map(\.payloadText) == ["e4", "e5", "e6"], "older than 60 s: 0, 20, 40 s")
@@ -85,19 +85,39 @@ import Testing
 
   @Test func retentionByBytesKeepsThePayloadsThatFit() async throws {
     try await withStore { store in
-      _ = try await store.createTopic("t", granularity: nil, retention: RetentionLimits(maxBytes: 10))
+      _ = try await store.createTopic("t", granularity: nil, retention: RetentionChanges(maxBytes: .set(10)))
       _ = try await store.append(payloads("aaaa", "bbbb", "cccc", "dddd", "eeee"), to: "t")
       #expect(try store.topicInfo("t").bytes == 20)
       await Self.enforce(store)
       #expect(try store.allEvents(in: "t").map(\.payloadText) == ["dddd", "eeee"])
       #expect(try store.topicInfo("t").bytes == 8)
-      _ = try await store.setRetention("t", RetentionLimits(maxBytes: 4))
+      _ = try await store.setRetention("t", RetentionChanges(maxBytes: .set(4)))
       await Self.enforce(store)
       #expect(try store.allEvents(in: "t").map(\.payloadText) == ["eeee"])
-      _ = try await store.setRetention("t", .none)
+      _ = try await store.setRetention("t", RetentionChanges(maxBytes: .remove))
       _ = try await store.append(payloads("ffff", "gggg"), to: "t")
       await Self.enforce(store)
       #expect(try store.topicInfo("t").eventCount == 3, "without limits nothing goes")
+    }
+  }
+
+  @Test func newTopicsGetTheDefaultLimitsTheyDoNotSetAndASetChangesOnlyTheLimitsItNames() async throws {
+    var options = StoreOptions.testing()
+    options.defaultRetention = RetentionLimits(maxAge: 3_600 * Self.second, maxEvents: 10)
+    try await withTemporaryDirectory { _, path in
+      try await withStore(at: path, options) { store in
+        let created = try await store.createTopic("a", granularity: nil, retention: RetentionChanges(maxEvents: .remove))
+        #expect(created.retention == RetentionLimits(maxAge: 3_600 * Self.second))
+        _ = try await store.append(payloads("x"), to: "auto", createTopic: true)
+        #expect(try store.topicInfo("auto").retention == options.defaultRetention)
+        let changed = try await store.setRetention("auto", RetentionChanges(maxAge: .remove, maxBytes: .set(5)))
+        #expect(changed.retention == RetentionLimits(maxEvents: 10, maxBytes: 5))
+      }
+      try await withStore(at: path) { store in
+        let (a, auto) = (try store.topicInfo("a"), try store.topicInfo("auto"))
+        #expect(a.retention == RetentionLimits(maxAge: 3_600 * Self.second), "limits survive reopening")
+        #expect(auto.retention == RetentionLimits(maxEvents: 10, maxBytes: 5))
+      }
     }
   }
 
@@ -125,7 +145,7 @@ import Testing
   @Test func deletingATopicRemovesEveryRecordOfItAndItsNumberIsNotReused() async throws {
     try await withTemporaryDirectory { _, path in
       try await withEventStore(at: path) { store in
-        _ = try await store.createTopic("gone", granularity: .minimum, retention: RetentionLimits(maxEvents: 100))
+        _ = try await store.createTopic("gone", granularity: .minimum, retention: RetentionChanges(maxEvents: .set(100)))
         _ = try await store.append(payloads("a", "b"), to: "gone")
         _ = try await store.setCursor(topic: "gone", consumer: "c", to: .end)
         _ = try await store.append(payloads("kept"), to: "other", createTopic: true)

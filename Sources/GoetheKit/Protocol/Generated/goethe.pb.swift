@@ -287,21 +287,42 @@ public nonisolated struct Io_Typusomega_Goethe_CreateTopicRequest: Sendable {
   /// The time-index bucket width in seconds (whole minutes, 60 to 86400); 0 for the server's default.
   public var indexGranularitySeconds: UInt32 = 0
 
-  /// Without it, the server's default limits (goethe --default-max-age and so on).
-  public var retention: Io_Typusomega_Goethe_RetentionLimits {
-    get {_retention ?? Io_Typusomega_Goethe_RetentionLimits()}
-    set {_retention = newValue}
+  /// Retention limits; one that is not set is the server's default (goethe --default-max-age and
+  /// so on), and 0 is no limit.
+  public var maxAgeNanos: UInt64 {
+    get {_maxAgeNanos ?? 0}
+    set {_maxAgeNanos = newValue}
   }
-  /// Returns true if `retention` has been explicitly set.
-  public var hasRetention: Bool {self._retention != nil}
-  /// Clears the value of `retention`. Subsequent reads from it will return its default value.
-  public mutating func clearRetention() {self._retention = nil}
+  /// Returns true if `maxAgeNanos` has been explicitly set.
+  public var hasMaxAgeNanos: Bool {self._maxAgeNanos != nil}
+  /// Clears the value of `maxAgeNanos`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxAgeNanos() {self._maxAgeNanos = nil}
+
+  public var maxEvents: UInt64 {
+    get {_maxEvents ?? 0}
+    set {_maxEvents = newValue}
+  }
+  /// Returns true if `maxEvents` has been explicitly set.
+  public var hasMaxEvents: Bool {self._maxEvents != nil}
+  /// Clears the value of `maxEvents`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxEvents() {self._maxEvents = nil}
+
+  public var maxBytes: UInt64 {
+    get {_maxBytes ?? 0}
+    set {_maxBytes = newValue}
+  }
+  /// Returns true if `maxBytes` has been explicitly set.
+  public var hasMaxBytes: Bool {self._maxBytes != nil}
+  /// Clears the value of `maxBytes`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxBytes() {self._maxBytes = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _retention: Io_Typusomega_Goethe_RetentionLimits? = nil
+  fileprivate var _maxAgeNanos: UInt64? = nil
+  fileprivate var _maxEvents: UInt64? = nil
+  fileprivate var _maxBytes: UInt64? = nil
 }
 
 /// How much of a topic is kept; 0 is no limit. Events are removed oldest first.
@@ -1170,7 +1191,7 @@ nonisolated extension Io_Typusomega_Goethe_Bound: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Io_Typusomega_Goethe_CreateTopicRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreateTopicRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}index_granularity_seconds\0\u{1}retention\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}index_granularity_seconds\0\u{3}max_age_nanos\0\u{3}max_events\0\u{3}max_bytes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1180,7 +1201,9 @@ nonisolated extension Io_Typusomega_Goethe_CreateTopicRequest: SwiftProtobuf.Mes
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.indexGranularitySeconds) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._retention) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self._maxAgeNanos) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self._maxEvents) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self._maxBytes) }()
       default: break
       }
     }
@@ -1197,8 +1220,14 @@ nonisolated extension Io_Typusomega_Goethe_CreateTopicRequest: SwiftProtobuf.Mes
     if self.indexGranularitySeconds != 0 {
       try visitor.visitSingularUInt32Field(value: self.indexGranularitySeconds, fieldNumber: 2)
     }
-    try { if let v = self._retention {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    try { if let v = self._maxAgeNanos {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._maxEvents {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._maxBytes {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 5)
     } }()
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1206,7 +1235,9 @@ nonisolated extension Io_Typusomega_Goethe_CreateTopicRequest: SwiftProtobuf.Mes
   public static func ==(lhs: Io_Typusomega_Goethe_CreateTopicRequest, rhs: Io_Typusomega_Goethe_CreateTopicRequest) -> Bool {
     if lhs.topic != rhs.topic {return false}
     if lhs.indexGranularitySeconds != rhs.indexGranularitySeconds {return false}
-    if lhs._retention != rhs._retention {return false}
+    if lhs._maxAgeNanos != rhs._maxAgeNanos {return false}
+    if lhs._maxEvents != rhs._maxEvents {return false}
+    if lhs._maxBytes != rhs._maxBytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -19,12 +19,12 @@ struct ReplicatedStore: GoetheStore {
 
   // MARK: Writes
 
-  func createTopic(_ name: String, granularity: Granularity?, retention: RetentionLimits?) async throws -> TopicInfo {
+  func createTopic(_ name: String, granularity: Granularity?, retention: RetentionChanges) async throws -> TopicInfo {
     try await replicated { try await store.createTopic(name, granularity: granularity, retention: retention) }
   }
 
-  func setRetention(_ topic: String, _ limits: RetentionLimits) async throws -> TopicInfo {
-    try await replicated { try await store.setRetention(topic, limits) }
+  func setRetention(_ topic: String, _ changes: RetentionChanges) async throws -> TopicInfo {
+    try await replicated { try await store.setRetention(topic, changes) }
   }
 
   func trim(_ topic: String, through last: TopicState.Head) async throws {
