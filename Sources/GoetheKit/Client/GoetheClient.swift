@@ -163,7 +163,8 @@ public struct GoetheClient: Sendable {
   }
 
   /// Removes the topic's events before `position`; returns how many went, and the topic after.
-  public func purgeTopic(_ name: String, before position: Position) async throws -> (removed: UInt64, topic: TopicInfo) {
+  public func purgeTopic(_ name: String, before position: Position) async throws -> (removed: UInt64, topic: TopicInfo)
+  {
     let request = Io_Typusomega_Goethe_PurgeTopicRequest.with {
       $0.topic = name
       $0.before = .init(position)

@@ -90,11 +90,12 @@ public enum RetentionAge {
     return nanoseconds
   }
 
-  /// `nanoseconds` in the largest unit that divides it, such as `7d`.
+  /// `nanoseconds` in the largest unit up to days that divides it, such as `7d`.
   public static func format(_ nanoseconds: UInt64) -> String {
     let seconds = nanoseconds / 1_000_000_000
     guard seconds > 0, nanoseconds % 1_000_000_000 == 0 else { return "\(nanoseconds)ns" }
-    let unit = units.first { seconds % $0.seconds == 0 }!
+    // Days rather than weeks, as people say them: 7d, 14d, 30d.
+    let unit = units.dropFirst().first { seconds % $0.seconds == 0 }!
     return "\(seconds / unit.seconds)\(unit.suffix)"
   }
 }

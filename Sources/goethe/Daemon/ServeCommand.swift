@@ -55,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
       valueName: "age"))
   var defaultMaxAge: String?
 
-  @Option(help: ArgumentHelp("Keep only the newest N events of new topics; none keeps all (the default).", valueName: "n"))
+  @Option(
+    help: ArgumentHelp("Keep only the newest N events of new topics; none keeps all (the default).", valueName: "n"))
   var defaultMaxEvents: String?
 
   @Option(
@@ -65,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
   var defaultMaxBytes: String?
 
   @Option(
-    help: ArgumentHelp("How often retention removes what topics' limits no longer keep (default 1s).", valueName: "duration"))
+    help: ArgumentHelp(
+      "How often retention removes what topics' limits no longer keep (default 1s).", valueName: "duration"))
   var retentionInterval: String?
 
   @Option(help: ArgumentHelp("Serve Prometheus metrics on this address (off by default).", valueName: "host:port"))

@@ -127,7 +127,9 @@ enum CommitLogRecord: Equatable, Sendable {
       guard body.count == 20 else { throw KeySchema.corrupted("commit log record") }
       return (
         epoch,
-        .trim(topic: body.bigEndian(at: 0), through: TopicState.Head(id: body.bigEndian(at: 4), sequence: body.bigEndian(at: 12)))
+        .trim(
+          topic: body.bigEndian(at: 0),
+          through: TopicState.Head(id: body.bigEndian(at: 4), sequence: body.bigEndian(at: 12)))
       )
     case .deleteTopic:
       guard body.count > 4 else { throw KeySchema.corrupted("commit log record") }

@@ -28,7 +28,7 @@ struct CommittedWrite: Equatable, Sendable {
     case setRetention(topic: String, limits: RetentionLimits)
     /// Removes the topic's events up to and including `through`, as retention or a purge decided
     /// on the node that committed it.
-    case trim(topic: String, through: TopicState.Head)
+    case trim(topic: String, through: EventRef)
     /// Removes the topic with its events, cursors and time index.
     case deleteTopic(topic: String)
   }

@@ -205,7 +205,9 @@ extension CommittedWrite.Change {
 extension EventStore.State {
   /// The write of `write`, committed elsewhere, checked to follow on from this store's last write
   /// and epoch; the store's epoch becomes the write's.
-  fileprivate mutating func plan(_ write: CommittedWrite, in db: LevelDB) throws(GoetheError) -> EventStore.Planned<Void> {
+  fileprivate mutating func plan(
+    _ write: CommittedWrite, in db: LevelDB
+  ) throws(GoetheError) -> EventStore.Planned<Void> {
     guard write.index == lastCommitIndex + 1 else {
       throw GoetheError(
         .conflict, "committed write \(write.index) does not follow this store's last write, \(lastCommitIndex)")

@@ -41,7 +41,8 @@ extension EventStore {
     of topic: TopicState, limit: Int, while goes: (_ id: UInt64, _ size: UInt64) -> Bool
   ) throws(GoetheError) -> TopicState.Head? {
     var last: TopicState.Head?
-    try scan(topic.record.number, from: topic.firstID, through: topic.committed.id, limit: limit) { id, sequence, payload in
+    try scan(topic.record.number, from: topic.firstID, through: topic.committed.id, limit: limit) {
+      id, sequence, payload in
       guard goes(id, UInt64(payload.count)) else { return false }
       last = TopicState.Head(id: id, sequence: sequence)
       return true

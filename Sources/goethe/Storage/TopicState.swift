@@ -25,12 +25,7 @@ struct TopicState: Sendable {
   /// The open bucket as of the last committed append, for readers.
   var committedOpenBucket: TimeBucket?
 
-  struct Head: Equatable, Sendable {
-    var id: UInt64
-    var sequence: UInt64
-
-    static let empty = Head(id: 0, sequence: 0)
-  }
+  typealias Head = EventRef
 
   init(
     name: String, record: TopicRecord, head: Head = .empty, firstID: UInt64 = 0, openBucket: TimeBucket? = nil,

@@ -8,7 +8,9 @@ import Testing
 /// store, from the start or as they happen, they give the same records, byte for byte.
 @Suite struct RetentionReplayTests {
   /// A history with limits set at creation and later, trims across buckets, and a deleted topic.
-  static func writeHistory(_ store: any GoetheStore, clock: FakeClock, after step: () async throws -> Void)
+  static func writeHistory(
+    _ store: any GoetheStore, clock: FakeClock, after step: () async throws -> Void
+  )
     async throws
   {
     try await CommittedWriteTests.writeHistory(store, clock: clock)
@@ -22,7 +24,8 @@ import Testing
     let cut = try #require(try await store.retentionCut("bounded", now: store.now(), limit: 10_000))
     try await store.trim("bounded", through: cut)
     try await step()
-    _ = try await store.setRetention("orders", RetentionChanges(maxAge: .set(60 * 1_000_000_000), maxBytes: .set(1 << 20)))
+    _ = try await store.setRetention(
+      "orders", RetentionChanges(maxAge: .set(60 * 1_000_000_000), maxBytes: .set(1 << 20)))
     let purge = try #require(try await store.purgeCut("orders", before: .end, limit: 2))
     try await store.trim("orders", through: purge)
     try await step()

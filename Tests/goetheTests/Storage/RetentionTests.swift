@@ -64,14 +64,16 @@ import Testing
     let clock = FakeClock()
     try await withTemporaryDirectory { _, path in
       try await withStore(at: path, .testing(clock: clock)) { store in
-        _ = try await store.createTopic("t", granularity: .minimum, retention: RetentionChanges(maxAge: .set(60 * Self.second)))
+        _ = try await store.createTopic(
+          "t", granularity: .minimum, retention: RetentionChanges(maxAge: .set(60 * Self.second)))
         try await Self.appendSpread(6, to: "t", store, clock: clock)  // at 0, 20, …, 100 s; now 120 s
         await Self.enforce(store)
         #expect(try store.allEvents(in: "t").map(\.payloadText) == ["e4", "e5", "e6"], "older than 60 s: 0, 20, 40 s")
         clock.advance(by: Int64(600 * Self.second))
         await Self.enforce(store)
         let emptied = try store.topicInfo("t")
-        #expect(emptied.eventCount == 0 && emptied.headSequence == 6 && emptied.firstEventID == nil && emptied.bytes == 0)
+        #expect(
+          emptied.eventCount == 0 && emptied.headSequence == 6 && emptied.firstEventID == nil && emptied.bytes == 0)
         #expect(try await Self.bucketTotal(store, "t") == 0)
       }
       try await withStore(at: path, .testing(clock: clock)) { store in
@@ -106,7 +108,8 @@ import Testing
     options.defaultRetention = RetentionLimits(maxAge: 3_600 * Self.second, maxEvents: 10)
     try await withTemporaryDirectory { _, path in
       try await withStore(at: path, options) { store in
-        let created = try await store.createTopic("a", granularity: nil, retention: RetentionChanges(maxEvents: .remove))
+        let created = try await store.createTopic(
+          "a", granularity: nil, retention: RetentionChanges(maxEvents: .remove))
         #expect(created.retention == RetentionLimits(maxAge: 3_600 * Self.second))
         _ = try await store.append(payloads("x"), to: "auto", createTopic: true)
         #expect(try store.topicInfo("auto").retention == options.defaultRetention)
@@ -145,7 +148,8 @@ import Testing
   @Test func deletingATopicRemovesEveryRecordOfItAndItsNumberIsNotReused() async throws {
     try await withTemporaryDirectory { _, path in
       try await withEventStore(at: path) { store in
-        _ = try await store.createTopic("gone", granularity: .minimum, retention: RetentionChanges(maxEvents: .set(100)))
+        _ = try await store.createTopic(
+          "gone", granularity: .minimum, retention: RetentionChanges(maxEvents: .set(100)))
         _ = try await store.append(payloads("a", "b"), to: "gone")
         _ = try await store.setCursor(topic: "gone", consumer: "c", to: .end)
         _ = try await store.append(payloads("kept"), to: "other", createTopic: true)

@@ -82,7 +82,9 @@ import Testing
     #expect(try empty.planAppend(count: 1, bytes: 0, now: FakeClock.epoch, expectedSequence: 0).firstSequence == 1)
     var filled = topic(head: .init(id: FakeClock.epoch, sequence: 3), firstID: 1)
     #expect(try filled.planAppend(count: 2, bytes: 0, now: FakeClock.epoch, expectedSequence: 3).firstSequence == 4)
-    #expect(throws: GoetheError.self) { try filled.planAppend(count: 1, bytes: 0, now: FakeClock.epoch, expectedSequence: 3) }
+    #expect(throws: GoetheError.self) {
+      try filled.planAppend(count: 1, bytes: 0, now: FakeClock.epoch, expectedSequence: 3)
+    }
   }
 
   @Test func appendInTheOpenBucketKeepsItOpen() throws {

@@ -71,7 +71,7 @@ extension CommittedWrite {
     case .setRetention(let retention):
       change = .setRetention(topic: retention.topic, limits: RetentionLimits(retention.limits))
     case .trim(let trim):
-      change = .trim(topic: trim.topic, through: TopicState.Head(id: trim.throughID, sequence: trim.throughSequence))
+      change = .trim(topic: trim.topic, through: EventRef(id: trim.throughID, sequence: trim.throughSequence))
     case .deleteTopic(let deletion):
       change = .deleteTopic(topic: deletion.topic)
     case nil:

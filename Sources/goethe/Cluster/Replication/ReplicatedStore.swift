@@ -27,7 +27,7 @@ struct ReplicatedStore: GoetheStore {
     try await replicated { try await store.setRetention(topic, changes) }
   }
 
-  func trim(_ topic: String, through last: TopicState.Head) async throws {
+  func trim(_ topic: String, through last: EventRef) async throws {
     try await replicated { try await store.trim(topic, through: last) }
   }
 
@@ -64,11 +64,11 @@ struct ReplicatedStore: GoetheStore {
   func compact() async throws { try await store.compact() }
   func compact(topic: String) async throws { try await store.compact(topic: topic) }
   /// Only the node that may write decides what retention removes: it refuses everywhere else.
-  func retentionCut(_ topic: String, now: UInt64, limit: Int) async throws -> TopicState.Head? {
+  func retentionCut(_ topic: String, now: UInt64, limit: Int) async throws -> EventRef? {
     try replication.checkWritable()
     return try await store.retentionCut(topic, now: now, limit: limit)
   }
-  func purgeCut(_ topic: String, before position: Position, limit: Int) async throws -> TopicState.Head? {
+  func purgeCut(_ topic: String, before position: Position, limit: Int) async throws -> EventRef? {
     try await store.purgeCut(topic, before: position, limit: limit)
   }
   func close() { store.close() }
