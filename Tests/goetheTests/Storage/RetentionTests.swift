@@ -205,6 +205,27 @@ import Testing
     }
   }
 
+  @Test func aRepairKeepsTheLimitsAndNumbersTheEventsLeftFromOne() async throws {
+    try await withTemporaryDirectory { _, path in
+      try await withStore(at: path) { store in
+        _ = try await store.createTopic("t", granularity: nil, retention: RetentionChanges(maxEvents: .set(2)))
+        _ = try await store.append(payloads("a", "b", "c", "d"), to: "t")
+        await Self.enforce(store)
+      }
+      _ = try EventStore.repair(path: path)
+      try await withEventStore(at: path) { store in
+        let info = try store.topicInfo("t")
+        #expect(info.retention == RetentionLimits(maxEvents: 2))
+        #expect(info.eventCount == 2 && info.headSequence == 2 && info.firstSequence == 1)
+        #expect(try store.allEvents(in: "t").map(\.payloadText) == ["c", "d"])
+        try await withEventStore { replica in
+          try await CommittedWriteTests.replay(store, onto: replica)
+          #expect(try CommittedWriteTests.records(replica) == CommittedWriteTests.records(store))
+        }
+      }
+    }
+  }
+
   /// The keys of topic `number` in the keyspaces that hold a topic's records.
   static func keys(of number: UInt32, in store: EventStore) throws -> [[UInt8]] {
     try CommittedWriteTests.records(store).keys.filter { key in
