@@ -43,8 +43,9 @@ struct RetentionEnforcer: Service {
           compacted[topic.name] = now
         }
       } catch let error as GoetheError {
-        // Not the writer, a topic deleted meanwhile, or appends in flight: the next round retries.
-        if ![.unavailable, .notFound, .conflict].contains(error.code) {
+        // Not the writer, a topic deleted meanwhile, appends in flight, or a full disk (which the
+        // store reports itself): the next round retries.
+        if ![.unavailable, .notFound, .conflict, .diskFull].contains(error.code) {
           logger.warning("retention of topic \(topic.name) failed: \(error.message)")
         }
       } catch {

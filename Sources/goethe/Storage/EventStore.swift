@@ -7,7 +7,8 @@ import Synchronization
 /// Writes are planned under one lock (which serialises id assignment) and committed in the order
 /// they were planned, concurrent writes sharing one LevelDB write (see `EventStore+Commit.swift`).
 /// Reads go straight to LevelDB, which holds only committed data. After a failed write the store
-/// refuses further writes until it is reopened, since its in-memory heads may then be ahead of disk.
+/// refuses further writes until it is reopened, since its in-memory heads may then be ahead of disk;
+/// after a full disk it reopens itself once there is space (`EventStore+DiskFull.swift`).
 final class EventStore: GoetheStore {
   let db: LevelDB
   let options: StoreOptions
@@ -15,6 +16,8 @@ final class EventStore: GoetheStore {
   /// A random identity written when the store is created.
   let nodeID: String
   let state: Mutex<State>
+  /// Whether the store waits for space on a full disk (see ``awaitSpace()``).
+  let awaitingSpace = Atomic<Bool>(false)
 
   struct State: Sendable {
     var topics: [String: TopicEntry] = [:]

@@ -16,6 +16,11 @@ struct StoreOptions: Sendable {
   /// of them (see ``EventStore/commit(_:)``): more rounds share more work, fewer bound the extra
   /// wait of the write that commits them.
   var writeRounds = 16
+  /// The free space the data directory's file system needs before writes resume after the disk
+  /// was full: room for LevelDB to write out its memory table (up to 16 MiB) and go on.
+  var freeBytesToResume: UInt64 = 64 << 20
+  /// How often the store looks for free space while the disk is full.
+  var diskProbeInterval: Duration = .seconds(1)
   /// Where the store reports that it stopped accepting writes.
   var logger = Logger(label: "goethe")
 }
