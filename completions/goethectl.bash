@@ -200,13 +200,13 @@ _goethectl_topic() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|describe|stats)
+    create|list|describe|stats|set|purge|delete)
         # Offer subcommand argument completions
         "_goethectl_topic_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list describe stats' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list describe stats set purge delete' -- "${cur}"))
         ;;
     esac
 }
@@ -215,12 +215,21 @@ _goethectl_topic_create() {
     repeating_flags=()
     non_repeating_flags=(--if-not-exists --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(--index-granularity -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    non_repeating_options=(--index-granularity --max-age --max-events --max-bytes -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--index-granularity')
+        return
+        ;;
+    '--max-age')
+        return
+        ;;
+    '--max-events')
+        return
+        ;;
+    '--max-bytes')
         return
         ;;
     '-s'|'--server')
@@ -411,6 +420,177 @@ _goethectl_topic_stats() {
     case "${positional_number}" in
     1)
         __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic stats -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_topic_set() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--max-age --max-events --max-bytes -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-age')
+        return
+        ;;
+    '--max-events')
+        return
+        ;;
+    '--max-bytes')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic set -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic set -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_topic_purge() {
+    repeating_flags=()
+    non_repeating_flags=(--yes -y --utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--before -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--before')
+        return
+        ;;
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic purge -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic purge -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_topic_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--yes -y --utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic delete -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion topic delete -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
         return
         ;;
     esac

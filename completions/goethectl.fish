@@ -26,13 +26,19 @@ function __goethectl_parse_tokens -S
             __goethectl_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __goethectl_parse_subcommand 1 'index-granularity=' 'if-not-exists' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
+                __goethectl_parse_subcommand 1 'index-granularity=' 'max-age=' 'max-events=' 'max-bytes=' 'if-not-exists' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'list'
                 __goethectl_parse_subcommand 0 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'describe'
                 __goethectl_parse_subcommand 1 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             case 'stats'
                 __goethectl_parse_subcommand 1 'from=' 'to=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
+            case 'set'
+                __goethectl_parse_subcommand 1 'max-age=' 'max-events=' 'max-bytes=' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
+            case 'purge'
+                __goethectl_parse_subcommand 1 'before=' 'y/yes' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
+            case 'delete'
+                __goethectl_parse_subcommand 1 'y/yes' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
             end
         case 'produce'
             __goethectl_parse_subcommand 2 'file=' 'lines' 'whole' 'expect-seq=' 'q/quiet' 's/server=' 'o/output=' 'timeout=' 'utc' 'no-color' 'no-headers' 'v/debug' 'context=' 'tls' 'tls-ca=' 'tls-cert=' 'tls-key=' 'token=' 'token-file=' 'version' 'h/help'
@@ -137,7 +143,7 @@ end
 complete -c 'goethectl' -f
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'topic' -d 'Create, list, describe and chart topics.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'topic' -d 'Create, list, describe, chart, bound and delete topics.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'produce' -d 'Append events to a topic and print their ids.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'tail' -d 'Print the last events of a topic; with -f keep printing new ones.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl" -eq 1' -fa 'replay' -d 'Print the events of a topic from a position; moves no cursor.'
@@ -156,7 +162,13 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional 
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'list' -d 'List topics with their event counts.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'describe' -d 'Show a topic: counts, first and last event, consumers and their lag.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'stats' -d 'Events per time-index bucket, drawn as a bar chart.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'set' -d 'Change a topic\'s retention limits.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'purge' -d 'Remove a topic\'s events before a position.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic" -eq 1' -fa 'delete' -d 'Delete a topic with its events, cursors and time index.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" index-granularity' -l 'index-granularity' -d 'Bucket width of the topic\'s time index, 1m to 1d (default: the server\'s, 1h).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" max-age' -l 'max-age' -d 'Remove events older than this, such as 7d (s, m, h, d, w); none for no limit.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" max-events' -l 'max-events' -d 'Keep only the newest N events; none for no limit.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" max-bytes' -l 'max-bytes' -d 'Keep only the newest events whose payloads add up to at most this, such as 10GiB; none for no limit.' -rfka ''
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" if-not-exists' -l 'if-not-exists' -d 'Succeed when the topic exists already, as it is; say so instead of failing.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" s server' -s 's' -l 'server' -d 'The goethe server, or the nodes of a cluster separated by commas (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic create" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
@@ -226,6 +238,63 @@ complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_op
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" version' -l 'version' -d 'Show the version.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic stats" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic set" -eq 1' -fka '(__goethectl_custom_completion ---completion topic set -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" max-age' -l 'max-age' -d 'Remove events older than this, such as 7d (s, m, h, d, w); none for no limit.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" max-events' -l 'max-events' -d 'Keep only the newest N events; none for no limit.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" max-bytes' -l 'max-bytes' -d 'Keep only the newest events whose payloads add up to at most this, such as 10GiB; none for no limit.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" s server' -s 's' -l 'server' -d 'The goethe server, or the nodes of a cluster separated by commas (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" utc' -l 'utc' -d 'Read and print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion topic set -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic set" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic purge" -eq 1' -fka '(__goethectl_custom_completion ---completion topic purge -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" before' -l 'before' -d 'Remove the events before this: beginning, end, an event id, or a time: 2019-05-03 or "2019-05-03 14:00" (local time, or UTC with --utc), 08:15 (today), a zone after any of these ("2019-05-03 14:00 UTC", "08:15 Europe/Berlin"), 2019-05-03T14:00:00Z (RFC 3339), @1556841600 (epoch seconds), "15m ago" or -15m (s, m, h, d), now, today, yesterday. A time means the first event committed at or after it.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" y yes' -l 'yes' -s 'y' -d 'Purge without asking.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" s server' -s 's' -l 'server' -d 'The goethe server, or the nodes of a cluster separated by commas (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" utc' -l 'utc' -d 'Read and print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion topic purge -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic purge" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl topic delete" -eq 1' -fka '(__goethectl_custom_completion ---completion topic delete -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" y yes' -l 'yes' -s 'y' -d 'Delete without asking.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" s server' -s 's' -l 'server' -d 'The goethe server, or the nodes of a cluster separated by commas (default: $GOETHE_SERVER or 127.0.0.1:1337).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" o output' -s 'o' -l 'output' -d 'Output format: text, json (one object per line) or raw (payloads only).' -rfka 'text json raw'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" timeout' -l 'timeout' -d 'Deadline for each request, such as 5s or 500ms (default: 10s; streams have none).' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" utc' -l 'utc' -d 'Read and print times in UTC instead of local time.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" no-color' -l 'no-color' -d 'No colours (also when NO_COLOR is set).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" no-headers' -l 'no-headers' -d 'Tables without their header line (topic list, cursor list, ...).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" debug v' -s 'v' -l 'debug' -d 'Show each call to the server, its status and its duration on stderr.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" context' -l 'context' -d 'Use this saved server and its credentials (default: the context in use).' -rfka '(__goethectl_custom_completion ---completion topic delete -- --context (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" tls' -l 'tls' -d 'Connect with TLS, trusting the system\'s roots (implied by --tls-ca and --tls-cert).'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" tls-ca' -l 'tls-ca' -d 'Trust this PEM CA for the server\'s certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" tls-cert' -l 'tls-cert' -d 'Mutual TLS: present this PEM client certificate.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" token' -l 'token' -d 'The token to send (default: $GOETHE_TOKEN); others on the machine may see it in ps.' -rfka ''
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" token-file' -l 'token-file' -d 'Read the token from this file.' -rF
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" version' -l 'version' -d 'Show the version.'
+complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl topic delete" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_positional "goethectl produce" -eq 1' -fka '(__goethectl_custom_completion ---completion produce -- positional@0 (count (__goethectl_tokens -pc)) (__goethectl_tokens -tC))'
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" file' -l 'file' -d 'Read events from this file instead of stdin (- is stdin).' -rF
 complete -c 'goethectl' -n '__goethectl_should_offer_completions_for_flags_or_options "goethectl produce" lines' -l 'lines' -d 'One event per line (the default for stdin and --file).'

@@ -8,6 +8,7 @@ import Testing
 /// stored.
 @Suite struct FailoverTests {
   static let refused = RPCError(code: .unavailable, message: "connect() failed: connection refused")
+  static let notReady = RPCError(code: .unavailable, message: "subchannel isn't ready")
   static let reset = RPCError(code: .unavailable, message: "the stream was closed: connection reset by peer")
 
   static func unreachable(_ cause: RPCError) -> GoetheError { GoetheError(cause) }
@@ -35,6 +36,7 @@ import Testing
     var failover = Failover(servers: 3)
     #expect(failover.next(after: Self.unreachable(Self.refused), of: .write) == .zero)
     #expect(failover.next(after: Self.unreachable(Self.reset), of: .write) == nil, "it may have been stored")
+    #expect(failover.next(after: Self.unreachable(Self.notReady), of: .write) == .zero, "a call never started")
     var alone = Failover(servers: 1)
     #expect(alone.next(after: Self.unreachable(Self.refused), of: .write) == nil, "no other server")
   }

@@ -404,12 +404,14 @@ class GoetheTestCase(unittest.TestCase):
 
     maxDiff = None
     daemon = None
+    # Flags of the class's daemon.
+    daemon_args = ()
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.tmp = tempfile.mkdtemp(prefix="goethectl-e2e-")
-        cls.daemon = Daemon(Path(cls.tmp) / "data").start()
+        cls.daemon = Daemon(Path(cls.tmp) / "data", cls.daemon_args).start()
         cls.server = cls.daemon.address
 
     @classmethod

@@ -176,7 +176,7 @@ class DynamicCompletionTests(GoetheTestCase):
 
     def test_bash_completes_subcommands(self):
         replies, _ = self.bash_complete("goethectl topic ", self.server)
-        self.assertEqual(sorted(r for r in replies if not r.startswith("-")), ["create", "describe", "list", "stats"])
+        self.assertEqual(sorted(r for r in replies if not r.startswith("-")), ["create", "delete", "describe", "list", "purge", "set", "stats"])
 
     def test_bash_offers_every_subcommand_a_complete_name_begins(self):
         # `re` completes to the common prefix `repl`; TAB there must still offer `replay`.

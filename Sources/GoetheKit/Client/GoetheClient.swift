@@ -127,12 +127,45 @@ public struct GoetheClient: Sendable {
 
   // MARK: Topics
 
-  public func createTopic(_ name: String, granularity: Granularity? = nil) async throws -> TopicInfo {
-    let request = Io_Typusomega_Goethe_CreateTopicRequest.with {
+  /// Creates a topic; the limits `retention` keeps are the server's defaults.
+  public func createTopic(
+    _ name: String, granularity: Granularity? = nil, retention: RetentionChanges = RetentionChanges()
+  ) async throws -> TopicInfo {
+    var request = Io_Typusomega_Goethe_CreateTopicRequest.with {
       $0.topic = name
       $0.indexGranularitySeconds = granularity?.seconds ?? 0
     }
-    return try TopicInfo(try await call(.write) { try await $0.stub.createTopic(request, options: options) })
+    if let value = retention.maxAge.wireValue { request.maxAgeNanos = value }
+    if let value = retention.maxEvents.wireValue { request.maxEvents = value }
+    if let value = retention.maxBytes.wireValue { request.maxBytes = value }
+    return try TopicInfo(
+      try await call(.write) { [request] link in try await link.stub.createTopic(request, options: options) })
+  }
+
+  /// Changes some of the topic's retention limits (max age in nanoseconds); returns the topic.
+  public func setRetention(_ topic: String, _ changes: RetentionChanges) async throws -> TopicInfo {
+    var request = Io_Typusomega_Goethe_SetRetentionRequest.with { $0.topic = topic }
+    if let value = changes.maxAge.wireValue { request.maxAgeNanos = value }
+    if let value = changes.maxEvents.wireValue { request.maxEvents = value }
+    if let value = changes.maxBytes.wireValue { request.maxBytes = value }
+    return try TopicInfo(
+      try await call(.write) { [request] link in try await link.stub.setRetention(request, options: options) })
+  }
+
+  /// Deletes the topic with its events, cursors and time index.
+  public func deleteTopic(_ name: String) async throws {
+    _ = try await call(.write) { try await $0.stub.deleteTopic(.with { $0.topic = name }, options: options) }
+  }
+
+  /// Removes the topic's events before `position`; returns how many went, and the topic after.
+  public func purgeTopic(_ name: String, before position: Position) async throws -> (removed: UInt64, topic: TopicInfo)
+  {
+    let request = Io_Typusomega_Goethe_PurgeTopicRequest.with {
+      $0.topic = name
+      $0.before = .init(position)
+    }
+    let response = try await call(.write) { try await $0.stub.purgeTopic(request, options: options) }
+    return (response.removed, try TopicInfo(response.topic))
   }
 
   public func topics() async throws -> [TopicInfo] {

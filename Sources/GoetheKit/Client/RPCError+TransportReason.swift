@@ -15,6 +15,9 @@ extension RPCError {
   /// Whether the call failed because no connection to its server could be made, so that none of
   /// it was sent.
   public var neverConnected: Bool {
-    ["connection refused", "no route to host", "network is unreachable"].contains(transportReason)
+    if ["connection refused", "no route to host", "network is unreachable"].contains(transportReason) { return true }
+    // grpc-swift's words for a call it did not start: no connection came up, or none is up yet.
+    let text = message.lowercased()
+    return text.contains("could not establish a connection") || text.contains("isn't ready")
   }
 }

@@ -15,6 +15,7 @@ public struct GoetheError: Error, Sendable, CustomStringConvertible {
       case unreachable = "unreachable"
       case storageLocked = "storage locked"
       case storageUnusable = "storage unusable"
+      case diskFull = "disk full"
       case corrupted = "corrupted"
       case unauthenticated = "unauthenticated"
       case permissionDenied = "permission denied"
@@ -46,6 +47,8 @@ public struct GoetheError: Error, Sendable, CustomStringConvertible {
     public static let storageLocked = Code(.storageLocked)
     /// The data directory cannot be created, read or written.
     public static let storageUnusable = Code(.storageUnusable)
+    /// The disk of the data directory is full: writes fail until space is free again; reads go on.
+    public static let diskFull = Code(.diskFull)
     /// The store is damaged or has a format this version does not understand.
     public static let corrupted = Code(.corrupted)
     /// The call carried no credentials the server knows: no token, or an unknown one.

@@ -17,7 +17,7 @@ extension GoetheError {
     case .notFound: .notFound
     case .alreadyExists: .alreadyExists
     case .conflict: .failedPrecondition
-    case .tooLarge: .resourceExhausted
+    case .tooLarge, .diskFull: .resourceExhausted
     case .unavailable, .unreachable, .storageLocked, .storageUnusable: .unavailable
     case .corrupted: .dataLoss
     case .cancelled: .cancelled
@@ -47,7 +47,9 @@ extension GoetheError {
       case .notFound: .notFound
       case .alreadyExists: .alreadyExists
       case .failedPrecondition, .aborted: .conflict
-      case .resourceExhausted: .tooLarge
+      case .resourceExhausted:
+        error.metadata[stringValues: Self.originKey].first(where: { _ in true }) == "\(Code.diskFull)"
+          ? .diskFull : .tooLarge
       // The server's own "unreachable" is a connection it will not serve, such as plaintext to TLS.
       case .unavailable:
         fromServer && error.metadata[stringValues: Self.originKey].first(where: { _ in true }) != "\(Code.unreachable)"

@@ -33,17 +33,38 @@ extension Io_Typusomega_Goethe_TopicInfo {
     firstEventID = info.firstEventID ?? 0
     lastEventID = info.lastEventID ?? 0
     consumers = info.consumers.map(Io_Typusomega_Goethe_CursorInfo.init)
+    eventCount = info.eventCount
+    bytes = info.bytes
+    if !info.retention.isNone { retention = .init(info.retention) }
+  }
+}
+
+extension Io_Typusomega_Goethe_RetentionLimits {
+  public init(_ limits: RetentionLimits) {
+    self.init()
+    maxAgeNanos = limits.maxAge ?? 0
+    maxEvents = limits.maxEvents ?? 0
+    maxBytes = limits.maxBytes ?? 0
+  }
+}
+
+extension RetentionLimits {
+  public init(_ message: Io_Typusomega_Goethe_RetentionLimits) {
+    func limit(_ value: UInt64) -> UInt64? { value == 0 ? nil : value }
+    self.init(
+      maxAge: limit(message.maxAgeNanos), maxEvents: limit(message.maxEvents), maxBytes: limit(message.maxBytes))
   }
 }
 
 extension TopicInfo {
   public init(_ message: Io_Typusomega_Goethe_TopicInfo) throws(GoetheError) {
+    let count = message.hasEventCount ? message.eventCount : message.headSequence
     self.init(
       name: message.name, granularity: try Granularity(seconds: message.indexGranularitySeconds),
       created: message.createdUnixNano, headSequence: message.headSequence,
-      firstEventID: message.headSequence > 0 ? message.firstEventID : nil,
-      lastEventID: message.headSequence > 0 ? message.lastEventID : nil,
-      consumers: message.consumers.map(CursorInfo.init))
+      firstEventID: count > 0 ? message.firstEventID : nil, lastEventID: count > 0 ? message.lastEventID : nil,
+      consumers: message.consumers.map(CursorInfo.init), eventCount: count, bytes: message.bytes,
+      retention: RetentionLimits(message.retention))
   }
 }
 
@@ -87,6 +108,7 @@ extension Io_Typusomega_Goethe_SubscribeStart {
       case .exact: .exact
       case .nearest: .nearest
       case .waiting: .waiting
+      case .firstRetained: .firstRetained
       }
     eventID = start.eventID ?? 0
     sequence = start.sequence ?? 0
@@ -100,6 +122,7 @@ extension StartInfo {
       switch message.resolution {
       case .nearest: .nearest
       case .waiting: .waiting
+      case .firstRetained: .firstRetained
       default: .exact
       }
     self.init(

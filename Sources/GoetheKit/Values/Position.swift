@@ -20,6 +20,9 @@ public struct StartInfo: Sendable, Equatable {
     case nearest
     /// No stored event is at or after the position; the read starts with the next one to arrive.
     case waiting
+    /// The position is before the first event that retention or a purge kept; the read starts
+    /// at that first retained event.
+    case firstRetained
   }
 
   public var resolution: Resolution

@@ -54,10 +54,16 @@ public struct TopicInfo: Sendable, Equatable {
   public var lastEventID: UInt64?
   /// The consumers and their cursors; filled by describe, empty in listings.
   public var consumers: [CursorInfo]
+  /// The events kept: the head sequence less the events retention or a purge removed.
+  public var eventCount: UInt64
+  /// The payload bytes of the events kept.
+  public var bytes: UInt64
+  public var retention: RetentionLimits
 
   public init(
     name: String, granularity: Granularity, created: UInt64, headSequence: UInt64,
-    firstEventID: UInt64?, lastEventID: UInt64?, consumers: [CursorInfo] = []
+    firstEventID: UInt64?, lastEventID: UInt64?, consumers: [CursorInfo] = [], eventCount: UInt64? = nil,
+    bytes: UInt64 = 0, retention: RetentionLimits = .none
   ) {
     self.name = name
     self.granularity = granularity
@@ -66,9 +72,13 @@ public struct TopicInfo: Sendable, Equatable {
     self.firstEventID = firstEventID
     self.lastEventID = lastEventID
     self.consumers = consumers
+    self.eventCount = eventCount ?? headSequence
+    self.bytes = bytes
+    self.retention = retention
   }
 
-  public var eventCount: UInt64 { headSequence }
+  /// The sequence number of the first event kept; the head's next one while the topic is empty.
+  public var firstSequence: UInt64 { headSequence - eventCount + 1 }
 }
 
 /// A consumer's stored position: the last event it processed (id 0 before the first event).

@@ -86,7 +86,9 @@ struct DaemonAssembly: Sendable {
       metrics: ServerMetrics(factory: metricsFactory),
       exitsOnSecondSignal: !shutdownSignals.isEmpty, logger: logger)
     if case .leader = role.current { daemon.health.markLeading(true) }
-    var services: [any Service] = [daemon, gossip]
+    var services: [any Service] = [
+      daemon, gossip, RetentionEnforcer(store: servedStore, interval: configuration.retentionInterval, logger: logger),
+    ]
     if let replication {
       services.append(
         LeaderElection(

@@ -11,6 +11,10 @@ struct DaemonConfiguration: Sendable, Equatable {
   var durability = Durability.always
   var indexGranularity = Granularity.hour
   var maxEventSize = ByteSize(1 << 20)
+  /// The retention limits of topics created without their own.
+  var defaultRetention = RetentionLimits.none
+  /// How often retention removes what topics' limits no longer keep.
+  var retentionInterval: Duration = .seconds(1)
   var metricsListen: ServerAddress?
   var logLevel = Logger.Level.info
   var autoCreateTopics = true
@@ -41,7 +45,8 @@ struct DaemonConfiguration: Sendable, Equatable {
   /// The setting names, as flags (`--data-dir`), config keys (`data-dir`) and environment
   /// variables (`GOETHE_DATA_DIR`).
   static let keys = [
-    "listen", "data-dir", "sync", "index-granularity", "max-event-size", "metrics-listen", "log-level",
+    "listen", "data-dir", "sync", "index-granularity", "max-event-size", "default-max-age", "default-max-events",
+    "default-max-bytes", "retention-interval", "metrics-listen", "log-level",
     "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout", "cluster", "coordinator", "node-id",
     "advertise", "lease-ttl", "kubernetes-service", "replica-timeout", "min-insync", "tls-cert", "tls-key",
     "tls-client-ca", "auth-file",
@@ -95,6 +100,13 @@ struct DaemonConfiguration: Sendable, Equatable {
       self.durability = durability
     case "index-granularity": indexGranularity = try Granularity(parsing: value)
     case "max-event-size": maxEventSize = try ByteSize(parsing: value)
+    case "default-max-age": defaultRetention.maxAge = value == "none" ? nil : try RetentionAge.parse(value)
+    case "default-max-events":
+      guard value == "none" || (UInt64(value) ?? 0) > 0 else { throw invalid("give a count of events, or none") }
+      defaultRetention.maxEvents = UInt64(value)
+    case "default-max-bytes":
+      defaultRetention.maxBytes = value == "none" ? nil : UInt64(try ByteSize(parsing: value).bytes)
+    case "retention-interval": retentionInterval = try DurationExpression.parse(value)
     case "metrics-listen": metricsListen = value.isEmpty ? nil : try ServerAddress(parsing: value)
     case "log-level":
       guard let level = Logger.Level(rawValue: value) else {
@@ -159,6 +171,8 @@ struct DaemonConfiguration: Sendable, Equatable {
   }
 
   var storeOptions: StoreOptions {
-    StoreOptions(durability: durability, maxEventSize: maxEventSize.bytes, defaultGranularity: indexGranularity)
+    StoreOptions(
+      durability: durability, maxEventSize: maxEventSize.bytes, defaultGranularity: indexGranularity,
+      defaultRetention: defaultRetention)
   }
 }

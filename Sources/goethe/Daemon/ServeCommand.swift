@@ -49,6 +49,27 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("Largest event payload accepted (default 1MiB).", valueName: "size"))
   var maxEventSize: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Remove events of new topics after this age, such as 7d (s, m, h, d, w); none keeps them (the default).",
+      valueName: "age"))
+  var defaultMaxAge: String?
+
+  @Option(
+    help: ArgumentHelp("Keep only the newest N events of new topics; none keeps all (the default).", valueName: "n"))
+  var defaultMaxEvents: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Keep only the newest events of new topics whose payloads fit in this size, such as 10GiB; none keeps all (the default).",
+      valueName: "size"))
+  var defaultMaxBytes: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "How often retention removes what topics' limits no longer keep (default 1s).", valueName: "duration"))
+  var retentionInterval: String?
+
   @Option(help: ArgumentHelp("Serve Prometheus metrics on this address (off by default).", valueName: "host:port"))
   var metricsListen: String?
 
@@ -151,6 +172,10 @@ struct ServeCommand: AsyncParsableCommand {
       flags["sync"] = sync
       flags["index-granularity"] = indexGranularity
       flags["max-event-size"] = maxEventSize
+      flags["default-max-age"] = defaultMaxAge
+      flags["default-max-events"] = defaultMaxEvents
+      flags["default-max-bytes"] = defaultMaxBytes
+      flags["retention-interval"] = retentionInterval
       flags["metrics-listen"] = metricsListen
       flags["log-level"] = logLevel
       if noAutoCreateTopics { flags["auto-create-topics"] = "false" }

@@ -17,6 +17,9 @@ extension GoetheService: RPCService {
       ("AppendStream", gate.bidirectional(.produce, topic: { $0.topic }, appendStream)),
       ("SetCursor", gate.unary(.consume, topic: { $0.topic }, setCursor)),
       ("DeleteCursor", gate.unary(.consume, topic: { $0.topic }, deleteCursor)),
+      ("SetRetention", gate.admin(setRetention)),
+      ("DeleteTopic", gate.admin(deleteTopic)),
+      ("PurgeTopic", gate.admin(purgeTopic)),
     ]
     let reads: [(String, RPCMethod)] = [
       ("ListTopics", gate.listing(.describe, listTopics)),

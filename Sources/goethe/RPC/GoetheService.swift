@@ -100,7 +100,13 @@ struct GoetheService: Sendable {
   ) async throws -> Io_Typusomega_Goethe_TopicInfo {
     let granularity =
       try request.indexGranularitySeconds == 0 ? nil : Granularity(seconds: request.indexGranularitySeconds)
-    return .init(try await store.createTopic(try requireTopic(request.topic), granularity: granularity))
+    return .init(
+      try await store.createTopic(
+        try requireTopic(request.topic), granularity: granularity,
+        retention: RetentionChanges(
+          maxAge: .init(wireValue: request.hasMaxAgeNanos ? request.maxAgeNanos : nil),
+          maxEvents: .init(wireValue: request.hasMaxEvents ? request.maxEvents : nil),
+          maxBytes: .init(wireValue: request.hasMaxBytes ? request.maxBytes : nil))))
   }
 
   /// The topics `visible` passes: those the caller may describe.

@@ -53,14 +53,21 @@ enum CommitLogBaseline {
     try iterator.checkError()
   }
 
-  /// The catalog's topics in number order.
+  /// The catalog's topics in number order, with their retention limits.
   private static func catalog(_ db: LevelDB) throws(GoetheError) -> [(name: String, record: TopicRecord)] {
     var topics: [(name: String, record: TopicRecord)] = []
     let iterator = try db.makeIterator()
     iterator.seek(KeySchema.topicsStart)
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.topic.rawValue {
       let name = String(decoding: UnsafeRawBufferPointer(rebasing: iterator.key.dropFirst()), as: UTF8.self)
-      topics.append((name, try TopicRecord(decoding: iterator.value)))
+      var record = try TopicRecord(decoding: iterator.value)
+      if let stored = try db.get(KeySchema.retentionKey(topic: record.number)) {
+        let decoded = stored.withUnsafeBytes { bytes in
+          Result { () throws(GoetheError) in try RetentionRecord(decoding: bytes) }
+        }
+        record.retention = try decoded.get().limits
+      }
+      topics.append((name, record))
       iterator.next()
     }
     try iterator.checkError()

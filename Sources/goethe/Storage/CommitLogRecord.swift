@@ -4,20 +4,30 @@ import GoetheKit
 /// with topics by number and without payloads, which the events keyspace already holds.
 ///
 /// Value: epoch u64, kind u8, then by kind
-/// - create topic: topic record, name;
+/// - create topic: topic record, name; with retention limits (format 3): topic record, limits, name;
 /// - append: topic u32, first id u64, first sequence u64, count u32, and the topic record when the
-///   append created the topic;
+///   append created the topic, followed by its limits if it has any;
 /// - set cursor: topic u32, cursor record, consumer;
-/// - delete cursor: topic u32, consumer.
+/// - delete cursor: topic u32, consumer;
+/// - set retention: topic u32, limits (format 3);
+/// - trim: topic u32, id u64 and sequence u64 of the last event removed (format 3);
+/// - delete topic: topic u32, name (format 3).
+///
+/// Limits are 24 bytes: max age, max events, max bytes, each u64 and 0 for none.
 enum CommitLogRecord: Equatable, Sendable {
   case createTopic(name: String, record: TopicRecord)
   case append(topic: UInt32, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, count: UInt32)
   case setCursor(topic: UInt32, consumer: String, record: CursorRecord)
   case deleteCursor(topic: UInt32, consumer: String)
+  case setRetention(topic: UInt32, limits: RetentionLimits)
+  case trim(topic: UInt32, through: TopicState.Head)
+  case deleteTopic(topic: UInt32, name: String)
 
   private enum Kind: UInt8 {
-    case createTopic = 1, append, setCursor, deleteCursor
+    case createTopic = 1, append, setCursor, deleteCursor, createTopicWithRetention, setRetention, trim, deleteTopic
   }
+
+  private static let limitsSize = 24
 
   func encoded(epoch: UInt64) -> [UInt8] {
     var value: [UInt8] = []
@@ -25,8 +35,9 @@ enum CommitLogRecord: Equatable, Sendable {
     value.appendBigEndian(epoch)
     switch self {
     case .createTopic(let name, let record):
-      value.append(Kind.createTopic.rawValue)
+      value.append((record.retention.isNone ? Kind.createTopic : .createTopicWithRetention).rawValue)
       value += record.encoded
+      if !record.retention.isNone { value += record.retention.encoded }
       value += Array(name.utf8)
     case .append(let topic, let created, let firstID, let firstSequence, let count):
       value.append(Kind.append.rawValue)
@@ -34,7 +45,10 @@ enum CommitLogRecord: Equatable, Sendable {
       value.appendBigEndian(firstID)
       value.appendBigEndian(firstSequence)
       value.appendBigEndian(count)
-      if let created { value += created.encoded }
+      if let created {
+        value += created.encoded
+        if !created.retention.isNone { value += created.retention.encoded }
+      }
     case .setCursor(let topic, let consumer, let record):
       value.append(Kind.setCursor.rawValue)
       value.appendBigEndian(topic)
@@ -44,6 +58,19 @@ enum CommitLogRecord: Equatable, Sendable {
       value.append(Kind.deleteCursor.rawValue)
       value.appendBigEndian(topic)
       value += Array(consumer.utf8)
+    case .setRetention(let topic, let limits):
+      value.append(Kind.setRetention.rawValue)
+      value.appendBigEndian(topic)
+      value += limits.encoded
+    case .trim(let topic, let through):
+      value.append(Kind.trim.rawValue)
+      value.appendBigEndian(topic)
+      value.appendBigEndian(through.id)
+      value.appendBigEndian(through.sequence)
+    case .deleteTopic(let topic, let name):
+      value.append(Kind.deleteTopic.rawValue)
+      value.appendBigEndian(topic)
+      value += Array(name.utf8)
     }
     return value
   }
@@ -61,11 +88,21 @@ enum CommitLogRecord: Equatable, Sendable {
       guard body.count > TopicRecord.encodedSize else { throw KeySchema.corrupted("commit log record") }
       let record = try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: body[..<TopicRecord.encodedSize]))
       return (epoch, .createTopic(name: text(from: TopicRecord.encodedSize), record: record))
+    case .createTopicWithRetention:
+      let named = TopicRecord.encodedSize + limitsSize
+      guard body.count > named else { throw KeySchema.corrupted("commit log record") }
+      var record = try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: body[..<TopicRecord.encodedSize]))
+      record.retention = RetentionLimits(decodingAt: TopicRecord.encodedSize, of: body)
+      return (epoch, .createTopic(name: text(from: named), record: record))
     case .append:
-      guard body.count == 24 || body.count == 24 + TopicRecord.encodedSize else {
+      let withRecord = 24 + TopicRecord.encodedSize
+      guard body.count == 24 || body.count == withRecord || body.count == withRecord + limitsSize else {
         throw KeySchema.corrupted("commit log record")
       }
-      let created = body.count == 24 ? nil : try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: body[24...]))
+      var created =
+        body.count == 24
+        ? nil : try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: body[24..<withRecord]))
+      if body.count > withRecord { created?.retention = RetentionLimits(decodingAt: withRecord, of: body) }
       return (
         epoch,
         .append(
@@ -83,6 +120,20 @@ enum CommitLogRecord: Equatable, Sendable {
     case .deleteCursor:
       guard body.count > 4 else { throw KeySchema.corrupted("commit log record") }
       return (epoch, .deleteCursor(topic: body.bigEndian(at: 0), consumer: text(from: 4)))
+    case .setRetention:
+      guard body.count == 4 + limitsSize else { throw KeySchema.corrupted("commit log record") }
+      return (epoch, .setRetention(topic: body.bigEndian(at: 0), limits: RetentionLimits(decodingAt: 4, of: body)))
+    case .trim:
+      guard body.count == 20 else { throw KeySchema.corrupted("commit log record") }
+      return (
+        epoch,
+        .trim(
+          topic: body.bigEndian(at: 0),
+          through: TopicState.Head(id: body.bigEndian(at: 4), sequence: body.bigEndian(at: 12)))
+      )
+    case .deleteTopic:
+      guard body.count > 4 else { throw KeySchema.corrupted("commit log record") }
+      return (epoch, .deleteTopic(topic: body.bigEndian(at: 0), name: text(from: 4)))
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GoetheKit
 
 /// One committed write as a value: what another node applies verbatim (``EventStore/apply(_:)``)
 /// to reach the same stored bytes.
@@ -17,11 +18,18 @@ struct CommittedWrite: Equatable, Sendable {
   var change: Change
 
   enum Change: Equatable, Sendable {
+    /// `record` carries the topic's retention limits.
     case createTopic(name: String, record: TopicRecord)
     /// Events with consecutive ids from `firstID` and consecutive sequence numbers from
     /// `firstSequence`; `created` when this append created the topic.
     case append(topic: String, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, payloads: [Data])
     case setCursor(topic: String, consumer: String, record: CursorRecord)
     case deleteCursor(topic: String, consumer: String)
+    case setRetention(topic: String, limits: RetentionLimits)
+    /// Removes the topic's events up to and including `through`, as retention or a purge decided
+    /// on the node that committed it.
+    case trim(topic: String, through: EventRef)
+    /// Removes the topic with its events, cursors and time index.
+    case deleteTopic(topic: String)
   }
 }

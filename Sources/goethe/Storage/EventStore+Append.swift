@@ -6,6 +6,7 @@ extension EventStore {
     _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool
   ) async throws -> AppendResult {
     try validate(payloads)
+    let bytes = payloads.reduce(0) { $0 + UInt64($1.count) }
     return try await commit { state throws(GoetheError) in
       let now = options.clock()
       let plan: TopicState.AppendPlan
@@ -13,13 +14,15 @@ extension EventStore {
       var created: TopicRecord?
       if let existing = state.topics[topic] {
         entry = existing
-        plan = try entry.state.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
+        plan = try entry.state.planAppend(
+          count: payloads.count, bytes: bytes, now: now, expectedSequence: expectedSequence)
       } else {
         // A new topic enters the catalog only once its first append is planned.
         guard createTopic else { throw state.unknownTopic(topic) }
         try Names.validateTopic(topic)
-        var new = state.newTopic(topic, granularity: options.defaultGranularity, now: now)
-        plan = try new.planAppend(count: payloads.count, now: now, expectedSequence: expectedSequence)
+        var new = state.newTopic(
+          topic, granularity: options.defaultGranularity, retention: options.defaultRetention, now: now)
+        plan = try new.planAppend(count: payloads.count, bytes: bytes, now: now, expectedSequence: expectedSequence)
         entry = state.register(new)
         created = new.record
       }
@@ -50,6 +53,16 @@ extension EventStore {
 }
 
 extension EventStore.State {
+  /// Puts a new topic's catalog entry into `batch`, and its retention record if it has limits.
+  func putNewTopic(_ name: String, _ record: TopicRecord, into batch: WriteBatch) {
+    batch.put(KeySchema.topicKey(name), record.encoded)
+    if !record.retention.isNone {
+      batch.put(
+        KeySchema.retentionKey(topic: record.number),
+        RetentionRecord(limits: record.retention, trimmedThrough: .empty).encoded)
+    }
+  }
+
   /// The write of an append planned onto `entry`: its events, the time-index buckets it closes and,
   /// if it created the topic, the topic's record, in one batch.
   mutating func plannedAppend<Result>(
@@ -57,7 +70,7 @@ extension EventStore.State {
   ) -> EventStore.Planned<Result> {
     let batch = makeBatch()
     let number = entry.state.record.number
-    if let created { batch.put(KeySchema.topicKey(entry.state.name), created.encoded) }
+    if let created { putNewTopic(entry.state.name, created, into: batch) }
     KeySchema.putEvents(payloads, topic: number, firstID: plan.firstID, firstSequence: plan.firstSequence, into: batch)
     for bucket in plan.closedBuckets {
       batch.put(KeySchema.timeIndexKey(topic: number, bucket: bucket.start), bucket.encoded)

@@ -134,7 +134,7 @@ extension EventStore {
         state.waiting = []
         if let failure {
           isFirstFailure = state.failure == nil
-          if isFirstFailure { state.failure = Self.failedWrite(failure) }
+          if isFirstFailure { state.failure = Self.refusal(after: failure) }
           state.writing = false
           return (nil, waiting)
         }
@@ -152,13 +152,16 @@ extension EventStore {
         return waiting.isEmpty || count < options.writeRounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
       }
       if let failure {
-        if isFirstFailure {
+        if isFirstFailure, failure.code == .diskFull {
+          options.logger.error("disk full at \(db.path); writes are refused until space is free, reads go on")
+          awaitSpace()
+        } else if isFirstFailure {
           options.logger.error(
             "the store stopped accepting writes after a failed write; restart goethe",
             metadata: ["error": "\(failure.message)", "data-dir": "\(db.path)"])
         }
         for write in round { write.continuation.resume(throwing: failure) }
-        let refusal = Self.failedWrite(failure)
+        let refusal = Self.refusal(after: failure)
         for write in waiting { write.continuation.resume(throwing: refusal) }
         if isFirst { throw failure }
         break
@@ -185,8 +188,11 @@ extension EventStore {
     if let visible { notifier.publish(topic: visible.number, head: visible.head.id) }
   }
 
-  private static func failedWrite(_ error: GoetheError) -> GoetheError {
-    GoetheError(
+  /// What later writes fail with after `error`: a full disk says so until there is space again;
+  /// any other failure stops writes until goethe restarts.
+  private static func refusal(after error: GoetheError) -> GoetheError {
+    guard error.code != .diskFull else { return error }
+    return GoetheError(
       .unavailable, "the store stopped accepting writes after a failed write (\(error.message)); restart goethe",
       cause: error)
   }

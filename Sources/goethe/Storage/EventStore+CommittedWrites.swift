@@ -34,11 +34,16 @@ extension EventStore {
   }
 
   private func readCommittedWrites(after index: UInt64, limit: Int) throws(GoetheError) -> [CommittedWrite] {
-    let names = state.withLock { state in
-      Dictionary(uniqueKeysWithValues: state.topics.values.map { ($0.state.record.number, $0.state.name) })
+    let live = state.withLock { state in
+      Dictionary(uniqueKeysWithValues: state.topics.values.map { ($0.state.record.number, $0.state) })
     }
+    var deletedNames: [UInt32: String]?
     func name(_ number: UInt32) throws(GoetheError) -> String {
-      guard let name = names[number] else { throw KeySchema.corrupted("commit log entry of topic number \(number)") }
+      if let topic = live[number] { return topic.name }
+      if deletedNames == nil { deletedNames = try namesInCommitLog() }
+      guard let name = deletedNames?[number] else {
+        throw KeySchema.corrupted("commit log entry of topic number \(number)")
+      }
       return name
     }
     var writes: [CommittedWrite] = []
@@ -51,13 +56,23 @@ extension EventStore {
       case .createTopic(let topic, let topicRecord):
         change = .createTopic(name: topic, record: topicRecord)
       case .append(let topic, let created, let firstID, let firstSequence, let count):
+        // Events that a later write removed are sent as placeholders, which that write removes
+        // again where they are applied.
         change = .append(
           topic: try name(topic), created: created, firstID: firstID, firstSequence: firstSequence,
-          payloads: try payloads(topic: topic, firstID: firstID, firstSequence: firstSequence, count: count))
+          payloads: try payloads(
+            topic: topic, firstID: firstID, firstSequence: firstSequence, count: count,
+            removedThrough: live[topic]?.trimmedThrough.id ?? .max))
       case .setCursor(let topic, let consumer, let cursor):
         change = .setCursor(topic: try name(topic), consumer: consumer, record: cursor)
       case .deleteCursor(let topic, let consumer):
         change = .deleteCursor(topic: try name(topic), consumer: consumer)
+      case .setRetention(let topic, let limits):
+        change = .setRetention(topic: try name(topic), limits: limits)
+      case .trim(let topic, let through):
+        change = .trim(topic: try name(topic), through: through)
+      case .deleteTopic(_, let topic):
+        change = .deleteTopic(topic: topic)
       }
       writes.append(CommittedWrite(index: next, epoch: epoch, change: change))
       iterator.next()
@@ -66,9 +81,31 @@ extension EventStore {
     return writes
   }
 
-  /// The payloads of `count` events of topic `number` with consecutive ids and sequence numbers.
+  /// The names of the topics the commit log created, by number: how the writes of deleted topics
+  /// are named.
+  private func namesInCommitLog() throws(GoetheError) -> [UInt32: String] {
+    var names: [UInt32: String] = [:]
+    let iterator = try db.makeIterator()
+    iterator.seek(KeySchema.commitLogKey(0))
+    while iterator.isValid, KeySchema.decodeCommitLogKey(iterator.key) != nil {
+      switch try CommitLogRecord.decode(iterator.value).record {
+      case .createTopic(let name, let record): names[record.number] = name
+      case .deleteTopic(let number, let name): names[number] = name
+      default: break
+      }
+      iterator.next()
+    }
+    try iterator.checkError()
+    return names
+  }
+
+  /// A stand-in for the payload of an event that was removed after it was committed.
+  static let removedPayload = Data([0])
+
+  /// The payloads of `count` events of topic `number` with consecutive ids and sequence numbers;
+  /// ``removedPayload`` for those up to the id `removedThrough`, which may have been removed.
   private func payloads(
-    topic number: UInt32, firstID: UInt64, firstSequence: UInt64, count: UInt32
+    topic number: UInt32, firstID: UInt64, firstSequence: UInt64, count: UInt32, removedThrough: UInt64
   ) throws(GoetheError)
     -> [Data]
   {
@@ -82,7 +119,11 @@ extension EventStore {
         iterator.value.bigEndian(at: 0, as: UInt64.self) == firstSequence + offset
       else {
         try iterator.checkError()
-        throw KeySchema.corrupted("event \(firstID + offset), which the commit log names,")
+        guard firstID + offset <= removedThrough else {
+          throw KeySchema.corrupted("event \(firstID + offset), which the commit log names,")
+        }
+        payloads.append(Self.removedPayload)
+        continue
       }
       payloads.append(Data(UnsafeRawBufferPointer(rebasing: iterator.value[8...])))
       iterator.next()
@@ -96,21 +137,47 @@ extension EventStore {
   /// no older than this store's; anything that does not follow on from this store's records (a
   /// topic or topic number already taken, an event sequence that leaves a gap) is refused, and
   /// then none of them is applied.
+  ///
+  /// A trim or a topic's deletion removes what the writes before it stored, which it finds in
+  /// LevelDB: so the writes before it are applied first, and it is applied on its own.
   func apply(_ writes: [CommittedWrite]) async throws {
+    var run: [CommittedWrite] = []
+    for write in writes {
+      if write.change.removesRecords, !run.isEmpty {
+        try await applyRun(run)
+        run = []
+      }
+      run.append(write)
+      if write.change.removesRecords {
+        try await applyRun(run)
+        run = []
+      }
+    }
+    try await applyRun(run)
+  }
+
+  private func applyRun(_ writes: [CommittedWrite]) async throws {
     guard let last = writes.last else { return }
+    let db = db
+    let deleted = state.withLock { state in
+      writes.compactMap { write -> UInt32? in
+        guard case .deleteTopic(let topic) = write.change else { return nil }
+        return state.topics[topic]?.state.record.number
+      }
+    }
     try await commit { state throws(GoetheError) in
       let before = state.snapshot()
       do throws(GoetheError) {
         var earlier: [Planned<Void>] = []
         for write in writes.dropLast() {
-          let planned = try state.plan(write)
+          let planned = try state.plan(write, in: db)
           state.lastCommitIndex += 1
           planned.batch.put(KeySchema.commitLogKey(state.lastCommitIndex), planned.log.encoded(epoch: write.epoch))
           earlier.append(planned)
         }
         // The last write's log record goes in as commit() logs every write: at the next index, under
         // the store's epoch, which is by then the write's.
-        var final = try state.plan(last)
+        var final = try state.plan(last, in: db)
         if !earlier.isEmpty {
           final.batch = WriteBatch(merging: earlier.map(\.batch) + [final.batch])
           final.alsoVisible = earlier.compactMap(\.visible)
@@ -121,13 +188,26 @@ extension EventStore {
         throw error
       }
     }
+    try await removeRecords(ofTopics: deleted)
+  }
+}
+
+extension CommittedWrite.Change {
+  /// Whether applying it removes records that earlier writes stored.
+  var removesRecords: Bool {
+    switch self {
+    case .trim, .deleteTopic: true
+    default: false
+    }
   }
 }
 
 extension EventStore.State {
   /// The write of `write`, committed elsewhere, checked to follow on from this store's last write
   /// and epoch; the store's epoch becomes the write's.
-  fileprivate mutating func plan(_ write: CommittedWrite) throws(GoetheError) -> EventStore.Planned<Void> {
+  fileprivate mutating func plan(
+    _ write: CommittedWrite, in db: LevelDB
+  ) throws(GoetheError) -> EventStore.Planned<Void> {
     guard write.index == lastCommitIndex + 1 else {
       throw GoetheError(
         .conflict, "committed write \(write.index) does not follow this store's last write, \(lastCommitIndex)")
@@ -137,7 +217,7 @@ extension EventStore.State {
         .conflict,
         "committed write \(write.index) is from epoch \(write.epoch), older than this node's epoch \(epoch)")
     }
-    let planned = try plan(write.change)
+    let planned = try plan(write.change, in: db)
     epoch = write.epoch
     return planned
   }
@@ -167,13 +247,15 @@ extension EventStore.State {
   }
 
   /// The write of a change committed elsewhere, checked against this store's records.
-  fileprivate mutating func plan(_ change: CommittedWrite.Change) throws(GoetheError) -> EventStore.Planned<Void> {
+  fileprivate mutating func plan(
+    _ change: CommittedWrite.Change, in db: LevelDB
+  ) throws(GoetheError) -> EventStore.Planned<Void> {
     switch change {
     case .createTopic(let name, let record):
       try checkFree(name, record)
       register(TopicState(name: name, record: record))
       let batch = WriteBatch()
-      batch.put(KeySchema.topicKey(name), record.encoded)
+      putNewTopic(name, record, into: batch)
       return EventStore.Planned(batch: batch, result: (), log: .createTopic(name: name, record: record), visible: nil)
     case .append(let topic, let created, let firstID, let firstSequence, let payloads):
       let current: TopicState
@@ -190,7 +272,8 @@ extension EventStore.State {
         )
       }
       let entry = created == nil ? topics[topic]! : register(current)
-      let plan = entry.state.planAppend(firstID: firstID, count: payloads.count)
+      let plan = entry.state.planAppend(
+        firstID: firstID, count: payloads.count, bytes: payloads.reduce(0) { $0 + UInt64($1.count) })
       return plannedAppend(payloads, to: entry, plan, created: created, result: ())
     case .setCursor(let topic, let consumer, let record):
       let number = try self.topic(topic).record.number
@@ -204,6 +287,14 @@ extension EventStore.State {
       batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
       return EventStore.Planned(
         batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
+    case .setRetention(let topic, let limits):
+      let planned = try plannedRetention(topic, limits)
+      return EventStore.Planned(batch: planned.batch, result: (), log: planned.log, visible: nil)
+    case .trim(let topic, let through):
+      return try plannedTrim(topic, through: through, in: db)
+    case .deleteTopic(let topic):
+      let planned = try plannedDeletion(topic)
+      return EventStore.Planned(batch: planned.batch, result: (), log: planned.log, visible: nil)
     }
   }
 

@@ -12,7 +12,8 @@ struct ReadStart: Sendable, Equatable {
 
 extension EventStore {
   /// Resolves `position` in `topic`: a position that names no stored event resolves to the first
-  /// event after it, and past the head to the next event to arrive.
+  /// event after it, and past the head to the next event to arrive; one that retention or a purge
+  /// removed, to the first event kept (``StartInfo/Resolution/firstRetained``).
   func resolveStart(_ position: Position, in topic: String) throws(GoetheError) -> ReadStart {
     let current = try readable(topic)
     let number = current.record.number
@@ -36,7 +37,12 @@ extension EventStore {
       return ReadStart(
         topic: topic, number: number, fromID: current.committed.id + 1, info: StartInfo(resolution: .waiting))
     }
-    let resolution: StartInfo.Resolution = requested == nil || requested == found.id ? .exact : .nearest
+    let resolution: StartInfo.Resolution
+    if let requested, current.trimmedThrough.sequence > 0, requested <= current.trimmedThrough.id {
+      resolution = .firstRetained
+    } else {
+      resolution = requested == nil || requested == found.id ? .exact : .nearest
+    }
     return ReadStart(
       topic: topic, number: number, fromID: found.id,
       info: StartInfo(resolution: resolution, eventID: found.id, sequence: found.sequence))
@@ -192,7 +198,7 @@ extension EventStore {
     try iterator.checkError()
     // The open bucket as of the last commit, read before the index: if a commit closed it since,
     // the index holds it complete and the stale copy is dropped.
-    if let open = current.committedOpenBucket, open.start >= first, open.start < to,
+    if let open = current.visibleOpenBucket, open.start >= first, open.start < to,
       buckets.last.map({ $0.start < open.start }) ?? true
     {
       buckets.append(BucketCount(start: open.start, count: open.count, lastEventID: open.lastID))

@@ -2,16 +2,18 @@ import GoetheKit
 import Synchronization
 
 extension EventStore {
-  func createTopic(_ name: String, granularity: Granularity?) async throws -> TopicInfo {
+  func createTopic(_ name: String, granularity: Granularity?, retention: RetentionChanges) async throws -> TopicInfo {
     try await commit { state throws(GoetheError) in
       try Names.validateTopic(name)
       guard state.topics[name] == nil else {
         throw GoetheError(.alreadyExists, "topic \(name) exists already")
       }
-      let topic = state.newTopic(name, granularity: granularity ?? options.defaultGranularity, now: options.clock())
+      let topic = state.newTopic(
+        name, granularity: granularity ?? options.defaultGranularity,
+        retention: retention.applied(to: options.defaultRetention), now: options.clock())
       state.register(topic)
       let batch = WriteBatch()
-      batch.put(KeySchema.topicKey(name), topic.record.encoded)
+      state.putNewTopic(name, topic.record, into: batch)
       return Planned(
         batch: batch, result: topic.info, log: .createTopic(name: name, record: topic.record), visible: nil)
     }
@@ -37,8 +39,10 @@ extension EventStore {
 
 extension EventStore.State {
   /// A topic with the next free number, not yet in the catalog.
-  func newTopic(_ name: String, granularity: Granularity, now: UInt64) -> TopicState {
-    TopicState(name: name, record: TopicRecord(number: nextTopicNumber, granularity: granularity, created: now))
+  func newTopic(_ name: String, granularity: Granularity, retention: RetentionLimits, now: UInt64) -> TopicState {
+    TopicState(
+      name: name,
+      record: TopicRecord(number: nextTopicNumber, granularity: granularity, created: now, retention: retention))
   }
 
   /// Puts a topic into the catalog (its record is written by the caller).
@@ -54,9 +58,10 @@ extension EventStore.State {
 extension TopicState {
   /// The topic as listed, as of its last committed append.
   var info: TopicInfo {
-    TopicInfo(
+    let count = committedCount
+    return TopicInfo(
       name: name, granularity: record.granularity, created: record.created, headSequence: committed.sequence,
-      firstEventID: committed.sequence > 0 ? firstID : nil,
-      lastEventID: committed.sequence > 0 ? committed.id : nil)
+      firstEventID: count > 0 ? firstID : nil, lastEventID: count > 0 ? committed.id : nil, eventCount: count,
+      bytes: bytes, retention: record.retention)
   }
 }

@@ -66,6 +66,12 @@ extension EventStore {
         if let created { dropped.insert(created.number) } else { cut[topic] = min(cut[topic] ?? firstID, firstID) }
       case .setCursor(let topic, let consumer, _), .deleteCursor(let topic, let consumer):
         cursors.insert(CursorName(topic: topic, consumer: consumer))
+      case .setRetention, .trim, .deleteTopic:
+        // What they removed is gone, and the limits they replaced are not in the log.
+        throw GoetheError(
+          .conflict,
+          "cannot undo write \(commitIndex), which changed retention or removed events; empty this node's data directory and restart it to copy the leader's store"
+        )
       }
       batch.delete(Array(log.key))
       log.next()

@@ -7,7 +7,8 @@ import Synchronization
 /// Writes are planned under one lock (which serialises id assignment) and committed in the order
 /// they were planned, concurrent writes sharing one LevelDB write (see `EventStore+Commit.swift`).
 /// Reads go straight to LevelDB, which holds only committed data. After a failed write the store
-/// refuses further writes until it is reopened, since its in-memory heads may then be ahead of disk.
+/// refuses further writes until it is reopened, since its in-memory heads may then be ahead of disk;
+/// after a full disk it reopens itself once there is space (`EventStore+DiskFull.swift`).
 final class EventStore: GoetheStore {
   let db: LevelDB
   let options: StoreOptions
@@ -15,6 +16,8 @@ final class EventStore: GoetheStore {
   /// A random identity written when the store is created.
   let nodeID: String
   let state: Mutex<State>
+  /// Whether the store waits for space on a full disk (see ``awaitSpace()``).
+  let awaitingSpace = Atomic<Bool>(false)
 
   struct State: Sendable {
     var topics: [String: TopicEntry] = [:]
@@ -48,6 +51,7 @@ final class EventStore: GoetheStore {
       for topic in loaded.topics.values.map(\.state) {
         notifier.publish(topic: topic.record.number, head: topic.committed.id)
       }
+      try removeDeletedTopicsRecords()
     } catch {
       db.close()
       throw error
@@ -98,8 +102,15 @@ final class EventStore: GoetheStore {
       try db.write(batch, sync: true)
       return nodeID
     }
-    if try checkFormatVersion(version, path: db.path) < KeySchema.formatVersion {
+    switch try checkFormatVersion(version, path: db.path) {
+    case 1:
       try CommitLogBaseline.rewrite(db)
+    case KeySchema.formatVersion:
+      break
+    default:
+      let batch = WriteBatch()
+      batch.put(KeySchema.formatVersionKey, KeySchema.formatVersionValue)
+      try db.write(batch, sync: true)
     }
     return String(decoding: try db.get(KeySchema.nodeIDKey) ?? [], as: UTF8.self)
   }
@@ -144,18 +155,35 @@ final class EventStore: GoetheStore {
       iterator.next()
     }
     try iterator.checkError()
+    if let stored = try db.get(KeySchema.nextTopicNumberKey) {
+      guard stored.count == 4 else { throw KeySchema.corrupted("next topic number") }
+      state.nextTopicNumber = max(state.nextTopicNumber, stored.withUnsafeBytes { $0.bigEndian(at: 0) })
+    }
     return state
   }
 
-  /// A topic's head and first event from its events, and its open time-index bucket from the head
-  /// and the last closed bucket.
-  private static func loadTopic(_ db: LevelDB, name: String, record: TopicRecord) throws(GoetheError) -> TopicState {
+  /// A topic's head and first event from its events, its open time-index bucket from the head
+  /// and the last closed bucket, its limits and trim from its retention record, and its size from
+  /// its events' payloads (which takes a read of the topic).
+  private static func loadTopic(
+    _ db: LevelDB, name: String, record catalogRecord: TopicRecord
+  ) throws(GoetheError) -> TopicState {
+    var record = catalogRecord
     let number = record.number
+    var trimmedThrough = TopicState.Head.empty
+    if let stored = try db.get(KeySchema.retentionKey(topic: number)) {
+      let decoded = stored.withUnsafeBytes { bytes in
+        Result { () throws(GoetheError) in try RetentionRecord(decoding: bytes) }
+      }
+      let retention = try decoded.get()
+      record.retention = retention.limits
+      trimmedThrough = retention.trimmedThrough
+    }
     let iterator = try db.makeIterator()
     iterator.seek(KeySchema.eventKey(topic: number, id: 0))
     guard iterator.isValid, let first = KeySchema.decodeEventKey(iterator.key), first.topic == number else {
       try iterator.checkError()
-      return TopicState(name: name, record: record)
+      return TopicState(name: name, record: record, head: trimmedThrough, trimmedThrough: trimmedThrough)
     }
     iterator.seek(KeySchema.eventKey(topic: number, id: .max))
     if iterator.isValid { iterator.previous() } else { iterator.seekToLast() }
@@ -166,12 +194,27 @@ final class EventStore: GoetheStore {
       throw KeySchema.corrupted("last event of topic \(name)")
     }
     let head = TopicState.Head(id: last.id, sequence: iterator.value.bigEndian(at: 0))
-    let closedSequence = try lastClosedBucket(db, topic: number)?.lastSequence ?? 0
+    let closedSequence = max(try lastClosedBucket(db, topic: number)?.lastSequence ?? 0, trimmedThrough.sequence)
     guard closedSequence < head.sequence else { throw KeySchema.corrupted("time index of topic \(name)") }
     let open = TimeBucket(
       start: record.granularity.bucketStart(of: head.id), lastID: head.id, count: head.sequence - closedSequence,
       lastSequence: head.sequence)
-    return TopicState(name: name, record: record, head: head, firstID: first.id, openBucket: open)
+    return TopicState(
+      name: name, record: record, head: head, firstID: first.id, openBucket: open, trimmedThrough: trimmedThrough,
+      bytes: try payloadBytes(db, topic: number))
+  }
+
+  /// The payload bytes of the events of topic `number`.
+  private static func payloadBytes(_ db: LevelDB, topic number: UInt32) throws(GoetheError) -> UInt64 {
+    var bytes: UInt64 = 0
+    let iterator = try db.makeIterator(bulk: true)
+    iterator.seek(KeySchema.eventKey(topic: number, id: 0))
+    while iterator.isValid, let key = KeySchema.decodeEventKey(iterator.key), key.topic == number {
+      bytes += UInt64(max(iterator.value.count - 8, 0))
+      iterator.next()
+    }
+    try iterator.checkError()
+    return bytes
   }
 
   private static func lastClosedBucket(_ db: LevelDB, topic: UInt32) throws(GoetheError) -> TimeBucket? {

@@ -3,7 +3,7 @@ import GoetheKit
 /// The store as the rest of the daemon uses it: topics, events, cursors, and the committed writes
 /// that another node applies to follow this one. ``EventStore`` is the one implementation; nothing
 /// outside `Storage/` names it except where the daemon opens it.
-protocol GoetheStore: TopicCatalog, EventLog, CursorStore, CommittedWriteLog {
+protocol GoetheStore: TopicCatalog, TopicRetention, EventLog, CursorStore, CommittedWriteLog {
   /// A random identity written when the store was created.
   var nodeID: String { get }
   /// When an append returns: after its batch is fsynced, or once written.
@@ -29,7 +29,9 @@ protocol CommittedWriteLog: Sendable {
   func raiseEpoch(to epoch: UInt64) throws(GoetheError)
   /// Up to `limit` committed writes after the commit index `index`, in index order.
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite]
-  /// Applies writes committed elsewhere exactly as they were committed there, all or none.
+  /// Applies writes committed elsewhere exactly as they were committed there, all or none; but a
+  /// trim or a topic's deletion, which removes what the writes before it stored, is applied after
+  /// them, so a failure can leave those in.
   func apply(_ writes: [CommittedWrite]) async throws
   /// Undoes every write after the commit index `index`: a follower's writes that its leader's
   /// log does not hold.

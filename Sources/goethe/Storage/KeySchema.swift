@@ -14,14 +14,18 @@ import GoetheKit
 /// | cursors    | 0x04, topic u32, consumer name        | ``CursorRecord``                             |
 /// | time index | 0x05, topic u32, bucket start u64     | ``TimeBucket`` (last event id, count)        |
 /// | commit log | 0x06, commit index u64                | ``CommitLogRecord`` (epoch, the change)      |
+/// | retention  | 0x07, topic u32                       | ``RetentionRecord`` (limits, trimmed through)|
 ///
 /// Format 2 added the commit log and the epoch; a format 1 store is upgraded when it is opened
-/// (``CommitLogBaseline``).
+/// (``CommitLogBaseline``). Format 3 added the retention keyspace, the `next-topic-number` meta
+/// key and the commit log records of trims, deletions and limits, which older builds cannot read;
+/// a format 2 store reads unchanged (no topic has limits or was trimmed) and only gets the new
+/// version number.
 enum KeySchema {
-  /// The layout version this build writes; a format 1 store is upgraded, any other refused.
-  static let formatVersion: UInt32 = 2
+  /// The layout version this build writes; older readable ones are upgraded, any other refused.
+  static let formatVersion: UInt32 = 3
   /// The layout versions this build opens.
-  static let readableFormatVersions: ClosedRange<UInt32> = 1...2
+  static let readableFormatVersions: ClosedRange<UInt32> = 1...3
 
   enum Prefix: UInt8 {
     case meta = 0x01
@@ -30,12 +34,16 @@ enum KeySchema {
     case cursor = 0x04
     case timeIndex = 0x05
     case commitLog = 0x06
+    case retention = 0x07
   }
 
   static let formatVersionKey = metaKey("format-version")
   static let nodeIDKey = metaKey("node-id")
   /// The highest leader epoch this node has accepted (see ``EventStore/raiseEpoch(to:)``).
   static let epochKey = metaKey("epoch")
+  /// The lowest topic number never used, once a deleted topic held the highest: numbers are not
+  /// reused, so that nothing left of a deleted topic can join a new one.
+  static let nextTopicNumberKey = metaKey("next-topic-number")
 
   /// The value stored under ``formatVersionKey`` by this build.
   static var formatVersionValue: [UInt8] {
@@ -79,6 +87,15 @@ enum KeySchema {
     key.appendBigEndian(bucket)
     return key
   }
+
+  static func retentionKey(topic: UInt32) -> [UInt8] {
+    var key: [UInt8] = [Prefix.retention.rawValue]
+    key.appendBigEndian(topic)
+    return key
+  }
+
+  /// The keyspaces whose keys begin with a topic number, which a deleted topic's records are in.
+  static let topicNumberedPrefixes: [Prefix] = [.event, .cursor, .timeIndex, .retention]
 
   static func commitLogKey(_ index: UInt64) -> [UInt8] {
     var key: [UInt8] = [Prefix.commitLog.rawValue]
@@ -146,10 +163,15 @@ enum KeySchema {
 /// A topic's catalog entry: what does not change after creation. The head (last id and sequence)
 /// is not stored here but read from the topic's last event when the store opens, so that an
 /// append writes its events and nothing else.
+///
+/// `retention` is not part of the catalog value (``encoded``): the limits can change, and are
+/// stored in the topic's ``RetentionRecord``. The commit log and replication carry them with the
+/// record of a topic's creation.
 struct TopicRecord: Equatable, Sendable {
   var number: UInt32
   var granularity: Granularity
   var created: UInt64
+  var retention: RetentionLimits = .none
 
   static let encodedSize = 16
 
@@ -162,10 +184,11 @@ struct TopicRecord: Equatable, Sendable {
     return value
   }
 
-  init(number: UInt32, granularity: Granularity, created: UInt64) {
+  init(number: UInt32, granularity: Granularity, created: UInt64, retention: RetentionLimits = .none) {
     self.number = number
     self.granularity = granularity
     self.created = created
+    self.retention = retention
   }
 
   init(decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
@@ -175,6 +198,51 @@ struct TopicRecord: Equatable, Sendable {
     number = value.bigEndian(at: 0)
     self.granularity = granularity
     created = value.bigEndian(at: 8)
+  }
+}
+
+/// A topic's retention limits and how far it was trimmed: the id and sequence number of the last
+/// event removed (0 and 0 before the first trim), which stay the topic's head when every event
+/// is removed. Stored only for topics with limits or trims. A limit of 0 is no limit.
+struct RetentionRecord: Equatable, Sendable {
+  var limits: RetentionLimits
+  var trimmedThrough: TopicState.Head
+
+  static let encodedSize = 40
+
+  var encoded: [UInt8] {
+    var value: [UInt8] = []
+    value.reserveCapacity(Self.encodedSize)
+    value.appendBigEndian(limits.maxAge ?? 0)
+    value.appendBigEndian(limits.maxEvents ?? 0)
+    value.appendBigEndian(limits.maxBytes ?? 0)
+    value.appendBigEndian(trimmedThrough.id)
+    value.appendBigEndian(trimmedThrough.sequence)
+    return value
+  }
+
+  init(limits: RetentionLimits, trimmedThrough: TopicState.Head) {
+    self.limits = limits
+    self.trimmedThrough = trimmedThrough
+  }
+
+  init(decoding value: UnsafeRawBufferPointer) throws(GoetheError) {
+    guard value.count == Self.encodedSize else { throw KeySchema.corrupted("retention record") }
+    limits = RetentionLimits(decodingAt: 0, of: value)
+    trimmedThrough = TopicState.Head(id: value.bigEndian(at: 24), sequence: value.bigEndian(at: 32))
+  }
+}
+
+extension RetentionLimits {
+  /// The three limits as 24 bytes, 0 for none, as the retention record and the commit log keep them.
+  var encoded: [UInt8] { Array(RetentionRecord(limits: self, trimmedThrough: .empty).encoded.prefix(24)) }
+
+  init(decodingAt offset: Int, of value: UnsafeRawBufferPointer) {
+    func limit(_ at: Int) -> UInt64? {
+      let stored: UInt64 = value.bigEndian(at: offset + at)
+      return stored == 0 ? nil : stored
+    }
+    self.init(maxAge: limit(0), maxEvents: limit(8), maxBytes: limit(16))
   }
 }
 

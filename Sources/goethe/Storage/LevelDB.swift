@@ -9,10 +9,15 @@ import Synchronization
 /// threads without external locking, and the option objects are created in `init`, never mutated
 /// afterwards and only read by LevelDB. The handle is closed once, by `close()`, which waits until
 /// nothing uses it: every read, write and live iterator counts as a use (see ``beginUse()``), and
-/// a use that begins after `close()` fails instead of touching a closed handle.
+/// a use that begins after `close()` fails instead of touching a closed handle. ``reopen()``
+/// replaces the C handle the same way: it waits until nothing uses the old one, and uses that
+/// begin meanwhile wait for the new one; `db` is only written then, while no use can read it.
 final class LevelDB: @unchecked Sendable {
   let path: String
-  private let db: OpaquePointer
+  private var db: OpaquePointer?
+  /// Why the last ``reopen()`` failed, which every use reports until one succeeds.
+  private var reopenFailure: GoetheError?
+  private let reopening = Atomic<Bool>(false)
   /// The reads, writes and iterators in progress, and whether `close()` was called: a use counts
   /// itself in, then checks for closing; `close()` marks closing, then waits for the count to
   /// reach zero. Both orders are sequentially consistent, so either the use sees the close and
@@ -34,16 +39,16 @@ final class LevelDB: @unchecked Sendable {
     leveldb_options_set_create_if_missing(options, createIfMissing ? 1 : 0)
     leveldb_options_set_paranoid_checks(options, 1)
     leveldb_options_set_write_buffer_size(options, 16 << 20)
-    let opened: OpaquePointer?
+    let opened: OpaquePointer
     do {
-      opened = try Self.call { leveldb_open(options, path, $0) }
+      opened = try Self.open(options, path)
     } catch {
       leveldb_options_destroy(options)
-      throw LevelDBStatus.error(for: error.message, path: path)
+      throw error
     }
     self.path = path
     self.options = options
-    db = opened!
+    db = opened
     // Reads check block checksums, so that a damaged block is an error rather than garbage events.
     readOptions = leveldb_readoptions_create()
     leveldb_readoptions_set_verify_checksums(readOptions, 1)
@@ -55,14 +60,47 @@ final class LevelDB: @unchecked Sendable {
     bufferedWrite = leveldb_writeoptions_create()
   }
 
+  private static func open(_ options: OpaquePointer, _ path: String) throws(GoetheError) -> OpaquePointer {
+    do {
+      return try call { leveldb_open(options, path, $0) }!
+    } catch {
+      throw LevelDBStatus.error(for: error.message, path: path)
+    }
+  }
+
+  /// Closes the store and opens it again in place, once every use in progress has ended; uses
+  /// that begin meanwhile wait. It drops what LevelDB keeps of a failed write: the error it
+  /// latched, and the log whose last record the failure may have torn (recovery drops a torn last
+  /// record, and the next writes go to a new log). If opening fails, every use fails with that
+  /// error until a later reopen succeeds.
+  func reopen() throws(GoetheError) {
+    reopening.store(true, ordering: .sequentiallyConsistent)
+    defer { reopening.store(false, ordering: .sequentiallyConsistent) }
+    while uses.load(ordering: .sequentiallyConsistent) > 0 { usleep(100) }
+    if let db { leveldb_close(db) }
+    db = nil
+    do {
+      db = try Self.open(options, path)
+      reopenFailure = nil
+    } catch {
+      reopenFailure = error
+      throw error
+    }
+  }
+
+  /// Whether ``close()`` was called.
+  var isClosed: Bool { closing.load(ordering: .sequentiallyConsistent) }
+
   /// Releases the handle and its lock on the directory, once every use in progress has ended;
   /// later uses fail with ``GoetheError/Code/unavailable``.
   func close() {
     closing.store(true, ordering: .sequentiallyConsistent)
     // Uses are single reads and writes, and iterators that readers drop after each batch: the wait
     // is short, and only happens if a reader is still running at shutdown.
-    while uses.load(ordering: .sequentiallyConsistent) > 0 { usleep(100) }
-    leveldb_close(db)
+    while uses.load(ordering: .sequentiallyConsistent) > 0 || reopening.load(ordering: .sequentiallyConsistent) {
+      usleep(100)
+    }
+    if let db { leveldb_close(db) }
     leveldb_options_destroy(options)
     leveldb_readoptions_destroy(readOptions)
     leveldb_readoptions_destroy(scanOptions)
@@ -72,10 +110,20 @@ final class LevelDB: @unchecked Sendable {
 
   /// Counts a use of the handle in; fails once `close()` was called. Each use ends with ``endUse()``.
   fileprivate func beginUse() throws(GoetheError) {
-    uses.add(1, ordering: .sequentiallyConsistent)
-    guard !closing.load(ordering: .sequentiallyConsistent) else {
+    while true {
+      uses.add(1, ordering: .sequentiallyConsistent)
+      guard !closing.load(ordering: .sequentiallyConsistent) else {
+        endUse()
+        throw GoetheError(.unavailable, "the store at \(path) is closed")
+      }
+      guard reopening.load(ordering: .sequentiallyConsistent) else { break }
+      // A reopen is in progress: it takes as long as writing LevelDB's memory table out.
       endUse()
-      throw GoetheError(.unavailable, "the store at \(path) is closed")
+      usleep(100)
+    }
+    if let reopenFailure {
+      endUse()
+      throw reopenFailure
     }
   }
 
@@ -113,7 +161,7 @@ final class LevelDB: @unchecked Sendable {
   /// long scan from evicting the block cache.
   func makeIterator(bulk: Bool = false) throws(GoetheError) -> LevelDBIterator {
     try beginUse()
-    return LevelDBIterator(leveldb_create_iterator(db, bulk ? scanOptions : readOptions), of: self)
+    return LevelDBIterator(leveldb_create_iterator(db!, bulk ? scanOptions : readOptions), of: self)
   }
 
   /// Compacts the whole key range, as LevelDB would over time (used before measuring scans).
@@ -121,6 +169,14 @@ final class LevelDB: @unchecked Sendable {
     try beginUse()
     defer { endUse() }
     leveldb_compact_range(db, nil, 0, nil, 0)
+  }
+
+  /// Compacts the keys in `start..<end`, which drops what was deleted there and gives its space
+  /// back to the file system.
+  func compact(from start: [UInt8], to end: [UInt8]) throws(GoetheError) {
+    try beginUse()
+    defer { endUse() }
+    leveldb_compact_range(db, start, start.count, end, end.count)
   }
 
   /// Calls a LevelDB function that reports failure through `errptr`, freeing the message; for

@@ -15,9 +15,7 @@ struct LevelDBStatus: Error {
         .storageUnusable,
         "data directory \(path) is not writable (\(message)); fix its permissions or choose another --data-dir")
     }
-    if lowered.contains("no space left") {
-      return GoetheError(.storageUnusable, "data directory \(path) is full (\(message)); free some space")
-    }
+    if lowered.contains("no space left") { return diskFull(path) }
     // A table that is shorter than the store recorded (reading past its end fails with EINVAL) or
     // gone, and a store whose CURRENT vanished after the directory was checked, are damage too.
     if message.hasPrefix("Corruption") || isUnreadableTable(lowered) || lowered.contains("create_if_missing is false") {
@@ -30,6 +28,9 @@ struct LevelDBStatus: Error {
     }
     return GoetheError(.storageUnusable, "storage error in \(path): \(message)")
   }
+
+  /// The refusal of writes while the disk of the store at `path` is full.
+  static func diskFull(_ path: String) -> GoetheError { GoetheError(.diskFull, "disk full at \(path)") }
 
   /// The refusal of a store that another process has open.
   static func locked(_ path: String) -> GoetheError {

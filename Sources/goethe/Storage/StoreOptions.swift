@@ -8,12 +8,19 @@ struct StoreOptions: Sendable {
   var maxEventSize: Int = 1 << 20
   /// The time-index granularity of topics created without one.
   var defaultGranularity: Granularity = .hour
+  /// The retention limits of topics created without their own.
+  var defaultRetention: RetentionLimits = .none
   /// The wall clock in UNIX nanoseconds; tests substitute their own.
   var clock: @Sendable () -> UInt64 = EventTime.now
   /// How many rounds of queued writes a write commits before it hands the rest on to the first
   /// of them (see ``EventStore/commit(_:)``): more rounds share more work, fewer bound the extra
   /// wait of the write that commits them.
   var writeRounds = 16
+  /// The free space the data directory's file system needs before writes resume after the disk
+  /// was full: room for LevelDB to write out its memory table (up to 16 MiB) and go on.
+  var freeBytesToResume: UInt64 = 64 << 20
+  /// How often the store looks for free space while the disk is full.
+  var diskProbeInterval: Duration = .seconds(1)
   /// Where the store reports that it stopped accepting writes.
   var logger = Logger(label: "goethe")
 }

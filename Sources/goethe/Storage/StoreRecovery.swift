@@ -35,10 +35,27 @@ struct StoreRecovery {
     try readCursorsAndTimeIndex(&topics, writer)
     try renumberEvents(&topics, writer)
     report.topics = try restoreCatalog(topics, writer)
+    try forgetTrims(writer)
     try writer.finish()
     // Renumbered events and topics no longer match the commit log; it is written anew.
     try CommitLogBaseline.rewrite(db)
     return report
+  }
+
+  /// Keeps each topic's retention limits but forgets how far it was trimmed: its readable events
+  /// are numbered from 1 again, so none counts as removed.
+  private func forgetTrims(_ writer: BatchWriter) throws(GoetheError) {
+    let iterator = try db.makeIterator()
+    iterator.seek([KeySchema.Prefix.retention.rawValue])
+    while iterator.isValid, iterator.key.first == KeySchema.Prefix.retention.rawValue {
+      if let stored = try? RetentionRecord(decoding: iterator.value) {
+        try writer.put(Array(iterator.key), RetentionRecord(limits: stored.limits, trimmedThrough: .empty).encoded)
+      } else {
+        try writer.delete(Array(iterator.key))
+      }
+      iterator.next()
+    }
+    try iterator.checkError()
   }
 
   /// What survived of one topic, gathered keyspace by keyspace.

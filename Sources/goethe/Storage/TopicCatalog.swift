@@ -2,8 +2,9 @@ import GoetheKit
 
 /// The topics of a store: creating, listing and describing them.
 protocol TopicCatalog: Sendable {
-  /// Creates a topic; `granularity` nil means the store's default.
-  func createTopic(_ name: String, granularity: Granularity?) async throws -> TopicInfo
+  /// Creates a topic; `granularity` nil means the store's default, and the limits `retention`
+  /// keeps are the store's defaults.
+  func createTopic(_ name: String, granularity: Granularity?, retention: RetentionChanges) async throws -> TopicInfo
   /// Every topic, by name.
   func listTopics() -> [TopicInfo]
   /// A topic as listed, as of its last committed append; without its consumers.
@@ -15,5 +16,11 @@ protocol TopicCatalog: Sendable {
 }
 
 extension TopicCatalog {
-  func createTopic(_ name: String) async throws -> TopicInfo { try await createTopic(name, granularity: nil) }
+  func createTopic(_ name: String) async throws -> TopicInfo {
+    try await createTopic(name, granularity: nil, retention: RetentionChanges())
+  }
+
+  func createTopic(_ name: String, granularity: Granularity?) async throws -> TopicInfo {
+    try await createTopic(name, granularity: granularity, retention: RetentionChanges())
+  }
 }

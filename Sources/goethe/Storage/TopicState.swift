@@ -7,26 +7,30 @@ import GoetheKit
 /// the result in one batch.
 struct TopicState: Sendable {
   let name: String
-  let record: TopicRecord
+  /// The catalog entry; its retention limits change with ``EventStore/setRetention(_:_:)``.
+  var record: TopicRecord
   /// The head as of the last planned append, including appends still being committed.
   var head: Head
   /// The head as of the last append that is durable and visible to readers.
   var committed: Head
   /// The id of the first event; 0 while the topic is empty.
   var firstID: UInt64
+  /// The last event that retention or a purge removed (``Head/empty`` if none was): events up to
+  /// it are gone, and the topic's count is the head's sequence less this one's.
+  var trimmedThrough: Head
+  /// The payload bytes of the topic's events, including appends still being committed.
+  var bytes: UInt64
   /// The newest time-index bucket, still open: ids only grow, so no append touches an older one.
   var openBucket: TimeBucket?
   /// The open bucket as of the last committed append, for readers.
   var committedOpenBucket: TimeBucket?
 
-  struct Head: Equatable, Sendable {
-    var id: UInt64
-    var sequence: UInt64
+  typealias Head = EventRef
 
-    static let empty = Head(id: 0, sequence: 0)
-  }
-
-  init(name: String, record: TopicRecord, head: Head = .empty, firstID: UInt64 = 0, openBucket: TimeBucket? = nil) {
+  init(
+    name: String, record: TopicRecord, head: Head = .empty, firstID: UInt64 = 0, openBucket: TimeBucket? = nil,
+    trimmedThrough: Head = .empty, bytes: UInt64 = 0
+  ) {
     self.name = name
     self.record = record
     self.head = head
@@ -34,6 +38,32 @@ struct TopicState: Sendable {
     self.firstID = firstID
     self.openBucket = openBucket
     committedOpenBucket = openBucket
+    self.trimmedThrough = trimmedThrough
+    self.bytes = bytes
+  }
+
+  /// The events kept, as of the last committed append.
+  var committedCount: UInt64 { committed.sequence - trimmedThrough.sequence }
+
+  /// The open bucket as of the last committed append, less the events trimmed since that append
+  /// was planned: a bucket's events have consecutive sequence numbers, so the trimmed ones are
+  /// those up to ``trimmedThrough``.
+  var visibleOpenBucket: TimeBucket? {
+    guard var bucket = committedOpenBucket else { return nil }
+    bucket.count = min(bucket.count, bucket.lastSequence - min(bucket.lastSequence, trimmedThrough.sequence))
+    return bucket.count > 0 ? bucket : nil
+  }
+
+  /// Records that the events through `last` are removed, `bytes` of payload, and that `nextID` is
+  /// the first event left (nil if none is); the open bucket loses the removed events it held.
+  mutating func trim(through last: Head, removedBytes: UInt64, nextID: UInt64?) {
+    trimmedThrough = last
+    firstID = nextID ?? 0
+    bytes -= min(bytes, removedBytes)
+    if var open = openBucket {
+      open.count = min(open.count, open.lastSequence - min(open.lastSequence, last.sequence))
+      openBucket = open.count > 0 ? open : nil
+    }
   }
 
   /// What an append makes visible to readers once it is durable.
@@ -65,24 +95,28 @@ struct TopicState: Sendable {
 
   /// Assigns ids `max(now, head + 1)`, `+1`, … and the next sequence numbers to `count` events,
   /// checking `expectedSequence` (the head sequence the caller believes in) first.
-  mutating func planAppend(count: Int, now: UInt64, expectedSequence: UInt64?) throws(GoetheError) -> AppendPlan {
+  mutating func planAppend(
+    count: Int, bytes: UInt64, now: UInt64, expectedSequence: UInt64?
+  ) throws(GoetheError) -> AppendPlan {
     if let expectedSequence, expectedSequence != head.sequence {
       throw GoetheError(
         .conflict,
         "topic \(name) is at sequence \(head.sequence), not \(expectedSequence) as expected; nothing was written")
     }
-    return planAppend(firstID: max(now, head.id + 1), count: count)
+    return planAppend(firstID: max(now, head.id + 1), count: count, bytes: bytes)
   }
 
   /// Plans `count` events with the ids `firstID`, `+1`, … (above the head's) and the next
-  /// sequence numbers: how a committed write from elsewhere is appended as it was assigned.
-  mutating func planAppend(firstID: UInt64, count: Int) -> AppendPlan {
+  /// sequence numbers, `bytes` of payload: how a committed write from elsewhere is appended as it
+  /// was assigned.
+  mutating func planAppend(firstID: UInt64, count: Int, bytes: UInt64) -> AppendPlan {
     precondition(count > 0 && firstID > head.id)
     var plan = AppendPlan(firstID: firstID, firstSequence: head.sequence + 1, count: count, closedBuckets: [])
     plan.closedBuckets = advanceBuckets(from: firstID, through: plan.head)
     plan.openBucket = openBucket
-    if head.sequence == 0 { self.firstID = firstID }
+    if head.sequence == trimmedThrough.sequence { self.firstID = firstID }
     head = plan.head
+    self.bytes += bytes
     return plan
   }
 

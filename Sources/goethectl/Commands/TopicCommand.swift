@@ -3,8 +3,11 @@ import GoetheKit
 
 struct TopicCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "topic", abstract: "Create, list, describe and chart topics.",
-    subcommands: [TopicCreate.self, TopicList.self, TopicDescribe.self, TopicStats.self])
+    commandName: "topic", abstract: "Create, list, describe, chart, bound and delete topics.",
+    subcommands: [
+      TopicCreate.self, TopicList.self, TopicDescribe.self, TopicStats.self, TopicSet.self, TopicPurge.self,
+      TopicDelete.self,
+    ])
 }
 
 struct TopicCreate: AsyncParsableCommand {
@@ -18,6 +21,8 @@ struct TopicCreate: AsyncParsableCommand {
       "Bucket width of the topic's time index, 1m to 1d (default: the server's, 1h).", valueName: "duration"))
   var indexGranularity: String?
 
+  @OptionGroup var retention: RetentionOptions
+
   @Flag(help: "Succeed when the topic exists already, as it is; say so instead of failing.")
   var ifNotExists = false
 
@@ -29,10 +34,10 @@ struct TopicCreate: AsyncParsableCommand {
 
   func run() async throws {
     let granularity = try indexGranularity.map { text throws(GoetheError) in try Granularity(parsing: text) }
-    let (name, ifNotExists) = (name, ifNotExists)
+    let (name, ifNotExists, changes) = (name, ifNotExists, try retention.changes())
     let (topic, created) = try await global.withClient { client in
       do {
-        return (try await client.createTopic(name, granularity: granularity), true)
+        return (try await client.createTopic(name, granularity: granularity, retention: changes), true)
       } catch let error as GoetheError where error.code == .alreadyExists && ifNotExists {
         return (try await client.describeTopic(name), false)
       }
@@ -42,7 +47,8 @@ struct TopicCreate: AsyncParsableCommand {
       TopicPrinter(console: console).json(topic)
     } else {
       let what = created ? "created topic \(topic.name)" : "topic \(topic.name) exists already"
-      console.out("\(what) (time index per \(topic.granularity))")
+      let limits = topic.retention.isNone ? "" : "; " + TopicPrinter(console: console).retention(topic.retention)
+      console.out("\(what) (time index per \(topic.granularity)\(limits))")
     }
   }
 }

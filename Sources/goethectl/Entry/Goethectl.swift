@@ -16,8 +16,10 @@ struct Goethectl: AsyncParsableCommand {
       JSON (-o json): one object per line; times in UTC (RFC 3339 with Z) whatever TZ and --utc say; \
       ids are strings, as they pass 2^53. Events (tail, replay, consume): topic, id, seq, time, \
       payload, encoding (utf8, or base64 when the payload is not UTF-8). produce: topic, id, seq, \
-      time. Topics (topic list, describe, create): topic, events, head_seq, first_id, first_time, \
-      last_id, last_time, index_granularity, created, consumers (cursors). Cursors: topic, consumer, \
+      time. Topics (topic list, describe, create, set): topic, events, bytes, head_seq, first_seq, \
+      first_id, first_time, last_id, last_time, index_granularity, retention (max_age, max_events, \
+      max_bytes; null for no limit), created, consumers (cursors). topic purge: topic, removed, \
+      events, first_id. topic delete: topic, deleted, events. Cursors: topic, consumer, \
       id, seq, lag, updated. topic stats: topic, start, count, last_id.
 
       Without a command (global options alone may be given), goethectl opens an interactive session on \

@@ -24,6 +24,8 @@ struct TopicPrinter {
       ("last event", topic.lastEventID.map { "\($0)  \(console.time($0))" } ?? "-"),
       ("time index", "per \(topic.granularity)"),
       ("created", console.time(topic.created)),
+      ("bytes", ByteSize(Int(clamping: topic.bytes)).description),
+      ("retention", retention(topic.retention)),
     ]
     for (key, value) in lines {
       console.out(console.paint((key + ":").padding(toLength: 15, withPad: " ", startingAt: 0), .bold) + value)
@@ -36,14 +38,31 @@ struct TopicPrinter {
     CursorPrinter(console: console).table(topic.consumers, withTopic: false)
   }
 
+  /// The limits as a person reads them: `max age 7d, max events 1000`, or `none`.
+  func retention(_ limits: RetentionLimits) -> String {
+    let parts = [
+      limits.maxAge.map { "max age \(RetentionAge.format($0))" },
+      limits.maxEvents.map { "max events \($0)" },
+      limits.maxBytes.map { "max bytes \(ByteSize(Int(clamping: $0)))" },
+    ].compactMap { $0 }
+    return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+  }
+
   func json(_ topic: TopicInfo) {
     let fields: KeyValuePairs<String, JSONValue> = [
-      "topic": .string(topic.name), "events": .number(topic.eventCount), "head_seq": .number(topic.headSequence),
+      "topic": .string(topic.name), "events": .number(topic.eventCount), "bytes": .number(topic.bytes),
+      "head_seq": .number(topic.headSequence), "first_seq": .number(topic.firstSequence),
       "first_id": topic.firstEventID.map { .string(String($0)) } ?? .null,
       "first_time": topic.firstEventID.map { .string(console.jsonTime($0)) } ?? .null,
       "last_id": topic.lastEventID.map { .string(String($0)) } ?? .null,
       "last_time": topic.lastEventID.map { .string(console.jsonTime($0)) } ?? .null,
       "index_granularity": .string(topic.granularity.description),
+      "retention": .raw(
+        JSONValue.object([
+          ("max_age", topic.retention.maxAge.map { .string(RetentionAge.format($0)) } ?? .null),
+          ("max_events", topic.retention.maxEvents.map { .number($0) } ?? .null),
+          ("max_bytes", topic.retention.maxBytes.map { .number($0) } ?? .null),
+        ])),
       "created": .string(console.jsonTime(topic.created)),
       "consumers": .raw(
         "[" + topic.consumers.map { CursorPrinter(console: console).object($0) }.joined(separator: ",") + "]"),

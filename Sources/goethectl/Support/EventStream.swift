@@ -60,7 +60,8 @@ struct EventStream: Sendable {
   }
 
   /// One line on stderr when the start is not exactly what was asked for: the nearest following
-  /// event, the first event at or after a time, or the next event to arrive.
+  /// event, the first event at or after a time, the first event retention kept, or the next event
+  /// to arrive.
   private func noteStart(_ subscription: Subscription) {
     let start = subscription.start
     let waiting = follow ? "; waiting for the next one" : ""
@@ -76,6 +77,11 @@ struct EventStream: Sendable {
       }
     case (.nearest, _):
       break
+    case (.firstRetained, _):
+      guard let id = start.eventID else { break }
+      let whose = if case .consumer(let consumer) = origin { "consumer \(consumer)'s cursor" } else { "the position" }
+      console.note(
+        "\(whose) is before the first retained event; resumes at the first retained event, \(id) (\(console.time(id)))")
     case (.waiting, .position(let text)):
       console.note("no event at or after \"\(text)\" yet" + waiting)
     case (.waiting, .consumer(let consumer)):

@@ -196,6 +196,50 @@ import Testing
     }
   }
 
+  /// Limits, purges and deletions remove events of any topic: they need the admin grant.
+  static let adminCalls: [(method: String, call: Call)] = [
+    (
+      "SetRetention",
+      { stub, topic, metadata in
+        _ = try await stub.setRetention(
+          .with {
+            $0.topic = topic
+            $0.maxEvents = 10
+          }, metadata: metadata)
+      }
+    ),
+    (
+      "PurgeTopic",
+      { stub, topic, metadata in
+        _ = try await stub.purgeTopic(
+          .with {
+            $0.topic = topic
+            $0.before.end = true
+          }, metadata: metadata)
+      }
+    ),
+    (
+      "DeleteTopic",
+      { stub, topic, metadata in _ = try await stub.deleteTopic(.with { $0.topic = topic }, metadata: metadata) }
+    ),
+  ]
+
+  @Test func removingEventsNeedsTheAdminGrant() async throws {
+    try await Self.withServer { server, _ in
+      try await server.withStub { stub in
+        for (method, call) in Self.adminCalls {
+          for name in Self.tokens.keys.sorted() where name != "admin" {
+            let refused = await Self.status(call, stub, topic: "orders.a", Self.bearer(name))
+            #expect(refused == .permissionDenied, "\(method) as \(name)")
+          }
+          #expect(
+            await Self.status(call, stub, topic: "orders.a", [:]) == .unauthenticated, "\(method) without a token")
+          #expect(await Self.status(call, stub, topic: "orders.a", Self.bearer("admin")) == nil, "\(method) as admin")
+        }
+      }
+    }
+  }
+
   @Test func listingsShowOnlyTheTopicsTheGrantCovers() async throws {
     try await Self.withServer { server, _ in
       try await server.withStub { stub in

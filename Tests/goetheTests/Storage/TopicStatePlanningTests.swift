@@ -19,7 +19,7 @@ import Testing
   @Test func firstAppendTakesTheClockReading() throws {
     var state = topic()
     let now = FakeClock.epoch + 12_345
-    let plan = try state.planAppend(count: 1, now: now, expectedSequence: nil)
+    let plan = try state.planAppend(count: 1, bytes: 0, now: now, expectedSequence: nil)
     #expect(plan.firstID == now)
     #expect(plan.firstSequence == 1)
     #expect(plan.head == TopicState.Head(id: now, sequence: 1))
@@ -34,7 +34,7 @@ import Testing
   @Test func batchGetsConsecutiveIdsAndSequences() throws {
     var state = topic(head: .init(id: FakeClock.epoch, sequence: 10), firstID: 1)
     let now = FakeClock.epoch + 1_000
-    let plan = try state.planAppend(count: 5, now: now, expectedSequence: nil)
+    let plan = try state.planAppend(count: 5, bytes: 0, now: now, expectedSequence: nil)
     #expect(plan.firstID == now)
     #expect(plan.firstSequence == 11)
     #expect(plan.count == 5)
@@ -56,7 +56,7 @@ import Testing
     let head = FakeClock.epoch
     var state = topic(head: .init(id: head, sequence: 3), firstID: 1)
     let now = UInt64(Int64(head) + clockOffset)
-    let plan = try state.planAppend(count: 2, now: now, expectedSequence: nil)
+    let plan = try state.planAppend(count: 2, bytes: 0, now: now, expectedSequence: nil)
     #expect(plan.firstID == UInt64(Int64(head) + expected))
     #expect(plan.head.id == plan.firstID + 1)
     #expect(plan.firstSequence == 4)
@@ -67,7 +67,7 @@ import Testing
       start: FakeClock.epoch - FakeClock.epoch % Self.minute, lastID: FakeClock.epoch, count: 3, lastSequence: 3)
     var state = topic(head: .init(id: FakeClock.epoch, sequence: 3), firstID: 1, openBucket: open)
     let error = #expect(throws: GoetheError.self) {
-      try state.planAppend(count: 1, now: FakeClock.epoch + Self.minute, expectedSequence: 7)
+      try state.planAppend(count: 1, bytes: 0, now: FakeClock.epoch + Self.minute, expectedSequence: 7)
     }
     #expect(error?.code == .conflict)
     #expect(error?.message.contains("at sequence 3") == true, "\(error?.message ?? "")")
@@ -79,10 +79,12 @@ import Testing
 
   @Test func expectedSequenceMatches() throws {
     var empty = topic()
-    #expect(try empty.planAppend(count: 1, now: FakeClock.epoch, expectedSequence: 0).firstSequence == 1)
+    #expect(try empty.planAppend(count: 1, bytes: 0, now: FakeClock.epoch, expectedSequence: 0).firstSequence == 1)
     var filled = topic(head: .init(id: FakeClock.epoch, sequence: 3), firstID: 1)
-    #expect(try filled.planAppend(count: 2, now: FakeClock.epoch, expectedSequence: 3).firstSequence == 4)
-    #expect(throws: GoetheError.self) { try filled.planAppend(count: 1, now: FakeClock.epoch, expectedSequence: 3) }
+    #expect(try filled.planAppend(count: 2, bytes: 0, now: FakeClock.epoch, expectedSequence: 3).firstSequence == 4)
+    #expect(throws: GoetheError.self) {
+      try filled.planAppend(count: 1, bytes: 0, now: FakeClock.epoch, expectedSequence: 3)
+    }
   }
 
   @Test func appendInTheOpenBucketKeepsItOpen() throws {
@@ -90,7 +92,7 @@ import Testing
     var state = topic(
       head: .init(id: start + 10, sequence: 9), firstID: 1,
       openBucket: TimeBucket(start: start, lastID: start + 10, count: 9, lastSequence: 9))
-    let plan = try state.planAppend(count: 3, now: start + 20, expectedSequence: nil)
+    let plan = try state.planAppend(count: 3, bytes: 0, now: start + 20, expectedSequence: nil)
     #expect(plan.closedBuckets.isEmpty)
     #expect(state.openBucket == TimeBucket(start: start, lastID: start + 22, count: 12, lastSequence: 12))
   }
@@ -99,7 +101,7 @@ import Testing
     let boundary = FakeClock.epoch - FakeClock.epoch % Self.minute + Self.minute
     let open = TimeBucket(start: boundary - Self.minute, lastID: boundary - 100, count: 4, lastSequence: 4)
     var state = topic(head: .init(id: boundary - 100, sequence: 4), firstID: 1, openBucket: open)
-    let plan = try state.planAppend(count: 5, now: boundary - 2, expectedSequence: nil)
+    let plan = try state.planAppend(count: 5, bytes: 0, now: boundary - 2, expectedSequence: nil)
     #expect(
       plan.closedBuckets == [TimeBucket(start: boundary - Self.minute, lastID: boundary - 1, count: 6, lastSequence: 6)]
     )
@@ -111,7 +113,7 @@ import Testing
     let open = TimeBucket(start: start, lastID: start + 10, count: 9, lastSequence: 9)
     var state = topic(head: .init(id: start + 10, sequence: 9), firstID: 1, openBucket: open)
     let now = start + 3 * Self.minute + 5
-    let plan = try state.planAppend(count: 2, now: now, expectedSequence: nil)
+    let plan = try state.planAppend(count: 2, bytes: 0, now: now, expectedSequence: nil)
     #expect(plan.closedBuckets == [open])
     #expect(state.openBucket == TimeBucket(start: start + 3 * Self.minute, lastID: now + 1, count: 2, lastSequence: 11))
   }
@@ -137,7 +139,7 @@ import Testing
       default: now += UInt64.random(in: 0...(granularity.nanoseconds / 3), using: &random)
       }
       let count = Int.random(in: 1...4, using: &random)
-      let plan = try state.planAppend(count: count, now: now, expectedSequence: UInt64(ids.count))
+      let plan = try state.planAppend(count: count, bytes: 0, now: now, expectedSequence: UInt64(ids.count))
       #expect(plan.firstSequence == UInt64(ids.count) + 1)
       ids.append(contentsOf: (0..<UInt64(count)).map { plan.firstID + $0 })
       closed += plan.closedBuckets

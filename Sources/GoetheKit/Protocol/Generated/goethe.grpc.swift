@@ -183,6 +183,45 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "SetRetention" metadata.
+        public enum SetRetention: Sendable {
+            /// Request type for "SetRetention".
+            public typealias Input = Io_Typusomega_Goethe_SetRetentionRequest
+            /// Response type for "SetRetention".
+            public typealias Output = Io_Typusomega_Goethe_TopicInfo
+            /// Descriptor for "SetRetention".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "SetRetention",
+                type: .unary
+            )
+        }
+        /// Namespace for "DeleteTopic" metadata.
+        public enum DeleteTopic: Sendable {
+            /// Request type for "DeleteTopic".
+            public typealias Input = Io_Typusomega_Goethe_DeleteTopicRequest
+            /// Response type for "DeleteTopic".
+            public typealias Output = Io_Typusomega_Goethe_DeleteTopicResponse
+            /// Descriptor for "DeleteTopic".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "DeleteTopic",
+                type: .unary
+            )
+        }
+        /// Namespace for "PurgeTopic" metadata.
+        public enum PurgeTopic: Sendable {
+            /// Request type for "PurgeTopic".
+            public typealias Input = Io_Typusomega_Goethe_PurgeTopicRequest
+            /// Response type for "PurgeTopic".
+            public typealias Output = Io_Typusomega_Goethe_PurgeTopicResponse
+            /// Descriptor for "PurgeTopic".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "PurgeTopic",
+                type: .unary
+            )
+        }
         /// Namespace for "TopicStats" metadata.
         public enum TopicStats: Sendable {
             /// Request type for "TopicStats".
@@ -223,6 +262,9 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
             SetCursor.descriptor,
             ListCursors.descriptor,
             DeleteCursor.descriptor,
+            SetRetention.descriptor,
+            DeleteTopic.descriptor,
+            PurgeTopic.descriptor,
             TopicStats.descriptor,
             ServerInfo.descriptor
         ]
@@ -500,6 +542,75 @@ extension Io_Typusomega_Goethe_Goethe {
             deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_DeleteCursorResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_DeleteCursorResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SetRetention" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Replaces the limits the request sets, keeps the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_SetRetentionRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_SetRetentionRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_TopicInfo` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func setRetention<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_SetRetentionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_SetRetentionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_TopicInfo>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_TopicInfo>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "DeleteTopic" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Deletes a topic with its events, cursors and time index.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_DeleteTopicRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_DeleteTopicRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_DeleteTopicResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func deleteTopic<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_DeleteTopicRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_DeleteTopicRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_DeleteTopicResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_DeleteTopicResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "PurgeTopic" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Removes the events before a position.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_PurgeTopicRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_PurgeTopicRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_PurgeTopicResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func purgeTopic<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_PurgeTopicRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_PurgeTopicRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_PurgeTopicResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_PurgeTopicResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
 
         /// Call the "TopicStats" method.
@@ -949,6 +1060,108 @@ extension Io_Typusomega_Goethe_Goethe {
             )
         }
 
+        /// Call the "SetRetention" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Replaces the limits the request sets, keeps the others.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_SetRetentionRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_SetRetentionRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_TopicInfo` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func setRetention<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_SetRetentionRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_SetRetentionRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_TopicInfo>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_TopicInfo>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.SetRetention.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "DeleteTopic" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Deletes a topic with its events, cursors and time index.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_DeleteTopicRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_DeleteTopicRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_DeleteTopicResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func deleteTopic<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_DeleteTopicRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_DeleteTopicRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_DeleteTopicResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_DeleteTopicResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.DeleteTopic.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "PurgeTopic" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Removes the events before a position.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_PurgeTopicRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_PurgeTopicRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_PurgeTopicResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func purgeTopic<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_PurgeTopicRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_PurgeTopicRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_PurgeTopicResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_PurgeTopicResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.PurgeTopic.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
         /// Call the "TopicStats" method.
         ///
         /// > Source IDL Documentation:
@@ -1341,6 +1554,93 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_DeleteCursorRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_DeleteCursorResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetRetention" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Replaces the limits the request sets, keeps the others.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Io_Typusomega_Goethe_SetRetentionRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setRetention<Result>(
+        request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_SetRetentionRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_TopicInfo>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.setRetention(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_SetRetentionRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_TopicInfo>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DeleteTopic" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Deletes a topic with its events, cursors and time index.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Io_Typusomega_Goethe_DeleteTopicRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func deleteTopic<Result>(
+        request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_DeleteTopicRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_DeleteTopicResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.deleteTopic(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_DeleteTopicRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_DeleteTopicResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PurgeTopic" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Removes the events before a position.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Io_Typusomega_Goethe_PurgeTopicRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func purgeTopic<Result>(
+        request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_PurgeTopicRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_PurgeTopicResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.purgeTopic(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_PurgeTopicRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_PurgeTopicResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1776,6 +2076,105 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
             metadata: metadata
         )
         return try await self.deleteCursor(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SetRetention" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Replaces the limits the request sets, keeps the others.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func setRetention<Result>(
+        _ message: Io_Typusomega_Goethe_SetRetentionRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_TopicInfo>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Io_Typusomega_Goethe_SetRetentionRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.setRetention(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DeleteTopic" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Deletes a topic with its events, cursors and time index.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func deleteTopic<Result>(
+        _ message: Io_Typusomega_Goethe_DeleteTopicRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_DeleteTopicResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Io_Typusomega_Goethe_DeleteTopicRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.deleteTopic(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "PurgeTopic" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Removes the events before a position.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func purgeTopic<Result>(
+        _ message: Io_Typusomega_Goethe_PurgeTopicRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_PurgeTopicResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Io_Typusomega_Goethe_PurgeTopicRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.purgeTopic(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -43,6 +43,10 @@ public nonisolated enum Io_Typusomega_Goethe_StartResolution: SwiftProtobuf.Enum
 
   /// No stored event is at or after the position; the stream starts with the next one to arrive.
   case waiting // = 2
+
+  /// The position is before the first event that retention or a purge kept; the stream starts at
+  /// that first retained event.
+  case firstRetained // = 3
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -54,6 +58,7 @@ public nonisolated enum Io_Typusomega_Goethe_StartResolution: SwiftProtobuf.Enum
     case 0: self = .exact
     case 1: self = .nearest
     case 2: self = .waiting
+    case 3: self = .firstRetained
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -63,6 +68,7 @@ public nonisolated enum Io_Typusomega_Goethe_StartResolution: SwiftProtobuf.Enum
     case .exact: return 0
     case .nearest: return 1
     case .waiting: return 2
+    case .firstRetained: return 3
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -72,6 +78,7 @@ public nonisolated enum Io_Typusomega_Goethe_StartResolution: SwiftProtobuf.Enum
     .exact,
     .nearest,
     .waiting,
+    .firstRetained,
   ]
 
 }
@@ -280,9 +287,175 @@ public nonisolated struct Io_Typusomega_Goethe_CreateTopicRequest: Sendable {
   /// The time-index bucket width in seconds (whole minutes, 60 to 86400); 0 for the server's default.
   public var indexGranularitySeconds: UInt32 = 0
 
+  /// Retention limits; one that is not set is the server's default (goethe --default-max-age and
+  /// so on), and 0 is no limit.
+  public var maxAgeNanos: UInt64 {
+    get {_maxAgeNanos ?? 0}
+    set {_maxAgeNanos = newValue}
+  }
+  /// Returns true if `maxAgeNanos` has been explicitly set.
+  public var hasMaxAgeNanos: Bool {self._maxAgeNanos != nil}
+  /// Clears the value of `maxAgeNanos`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxAgeNanos() {self._maxAgeNanos = nil}
+
+  public var maxEvents: UInt64 {
+    get {_maxEvents ?? 0}
+    set {_maxEvents = newValue}
+  }
+  /// Returns true if `maxEvents` has been explicitly set.
+  public var hasMaxEvents: Bool {self._maxEvents != nil}
+  /// Clears the value of `maxEvents`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxEvents() {self._maxEvents = nil}
+
+  public var maxBytes: UInt64 {
+    get {_maxBytes ?? 0}
+    set {_maxBytes = newValue}
+  }
+  /// Returns true if `maxBytes` has been explicitly set.
+  public var hasMaxBytes: Bool {self._maxBytes != nil}
+  /// Clears the value of `maxBytes`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxBytes() {self._maxBytes = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _maxAgeNanos: UInt64? = nil
+  fileprivate var _maxEvents: UInt64? = nil
+  fileprivate var _maxBytes: UInt64? = nil
+}
+
+/// How much of a topic is kept; 0 is no limit. Events are removed oldest first.
+public nonisolated struct Io_Typusomega_Goethe_RetentionLimits: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Events committed longer ago than this go.
+  public var maxAgeNanos: UInt64 = 0
+
+  /// Only the newest this many events stay.
+  public var maxEvents: UInt64 = 0
+
+  /// Only the newest events whose payloads add up to at most this many bytes stay.
+  public var maxBytes: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Each limit that is set replaces the topic's; 0 removes it.
+public nonisolated struct Io_Typusomega_Goethe_SetRetentionRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var maxAgeNanos: UInt64 {
+    get {_maxAgeNanos ?? 0}
+    set {_maxAgeNanos = newValue}
+  }
+  /// Returns true if `maxAgeNanos` has been explicitly set.
+  public var hasMaxAgeNanos: Bool {self._maxAgeNanos != nil}
+  /// Clears the value of `maxAgeNanos`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxAgeNanos() {self._maxAgeNanos = nil}
+
+  public var maxEvents: UInt64 {
+    get {_maxEvents ?? 0}
+    set {_maxEvents = newValue}
+  }
+  /// Returns true if `maxEvents` has been explicitly set.
+  public var hasMaxEvents: Bool {self._maxEvents != nil}
+  /// Clears the value of `maxEvents`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxEvents() {self._maxEvents = nil}
+
+  public var maxBytes: UInt64 {
+    get {_maxBytes ?? 0}
+    set {_maxBytes = newValue}
+  }
+  /// Returns true if `maxBytes` has been explicitly set.
+  public var hasMaxBytes: Bool {self._maxBytes != nil}
+  /// Clears the value of `maxBytes`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxBytes() {self._maxBytes = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _maxAgeNanos: UInt64? = nil
+  fileprivate var _maxEvents: UInt64? = nil
+  fileprivate var _maxBytes: UInt64? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_DeleteTopicRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Io_Typusomega_Goethe_DeleteTopicResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Io_Typusomega_Goethe_PurgeTopicRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  /// The events before it go: an event id, a time, or end (every event).
+  public var before: Io_Typusomega_Goethe_Position {
+    get {_before ?? Io_Typusomega_Goethe_Position()}
+    set {_before = newValue}
+  }
+  /// Returns true if `before` has been explicitly set.
+  public var hasBefore: Bool {self._before != nil}
+  /// Clears the value of `before`. Subsequent reads from it will return its default value.
+  public mutating func clearBefore() {self._before = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _before: Io_Typusomega_Goethe_Position? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_PurgeTopicResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var removed: UInt64 = 0
+
+  public var topic: Io_Typusomega_Goethe_TopicInfo {
+    get {_topic ?? Io_Typusomega_Goethe_TopicInfo()}
+    set {_topic = newValue}
+  }
+  /// Returns true if `topic` has been explicitly set.
+  public var hasTopic: Bool {self._topic != nil}
+  /// Clears the value of `topic`. Subsequent reads from it will return its default value.
+  public mutating func clearTopic() {self._topic = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _topic: Io_Typusomega_Goethe_TopicInfo? = nil
 }
 
 public nonisolated struct Io_Typusomega_Goethe_ListTopicsRequest: Sendable {
@@ -330,10 +503,11 @@ public nonisolated struct Io_Typusomega_Goethe_TopicInfo: Sendable {
 
   public var createdUnixNano: UInt64 = 0
 
-  /// The sequence number of the newest event, which is also the event count.
+  /// The sequence number of the newest event, which is the event count until retention or a purge
+  /// removes events.
   public var headSequence: UInt64 = 0
 
-  /// 0 when the topic is empty.
+  /// The first and last event kept; 0 when the topic is empty.
   public var firstEventID: UInt64 = 0
 
   public var lastEventID: UInt64 = 0
@@ -341,9 +515,34 @@ public nonisolated struct Io_Typusomega_Goethe_TopicInfo: Sendable {
   /// Filled by DescribeTopic only.
   public var consumers: [Io_Typusomega_Goethe_CursorInfo] = []
 
+  /// The events kept (servers before retention send none: then it is head_sequence).
+  public var eventCount: UInt64 {
+    get {_eventCount ?? 0}
+    set {_eventCount = newValue}
+  }
+  /// Returns true if `eventCount` has been explicitly set.
+  public var hasEventCount: Bool {self._eventCount != nil}
+  /// Clears the value of `eventCount`. Subsequent reads from it will return its default value.
+  public mutating func clearEventCount() {self._eventCount = nil}
+
+  /// The payload bytes of the events kept.
+  public var bytes: UInt64 = 0
+
+  public var retention: Io_Typusomega_Goethe_RetentionLimits {
+    get {_retention ?? Io_Typusomega_Goethe_RetentionLimits()}
+    set {_retention = newValue}
+  }
+  /// Returns true if `retention` has been explicitly set.
+  public var hasRetention: Bool {self._retention != nil}
+  /// Clears the value of `retention`. Subsequent reads from it will return its default value.
+  public mutating func clearRetention() {self._retention = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _eventCount: UInt64? = nil
+  fileprivate var _retention: Io_Typusomega_Goethe_RetentionLimits? = nil
 }
 
 public nonisolated struct Io_Typusomega_Goethe_AppendRequest: Sendable {
@@ -697,7 +896,7 @@ public nonisolated struct Io_Typusomega_Goethe_ServerInfoResponse: Sendable {
 fileprivate nonisolated let _protobuf_package = "io.typusomega.goethe"
 
 nonisolated extension Io_Typusomega_Goethe_StartResolution: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0START_RESOLUTION_EXACT\0\u{1}START_RESOLUTION_NEAREST\0\u{1}START_RESOLUTION_WAITING\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0START_RESOLUTION_EXACT\0\u{1}START_RESOLUTION_NEAREST\0\u{1}START_RESOLUTION_WAITING\0\u{1}START_RESOLUTION_FIRST_RETAINED\0")
 }
 
 nonisolated extension Io_Typusomega_Goethe_Event: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -992,7 +1191,7 @@ nonisolated extension Io_Typusomega_Goethe_Bound: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Io_Typusomega_Goethe_CreateTopicRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CreateTopicRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}index_granularity_seconds\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}index_granularity_seconds\0\u{3}max_age_nanos\0\u{3}max_events\0\u{3}max_bytes\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1002,6 +1201,148 @@ nonisolated extension Io_Typusomega_Goethe_CreateTopicRequest: SwiftProtobuf.Mes
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.indexGranularitySeconds) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self._maxAgeNanos) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self._maxEvents) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self._maxBytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if self.indexGranularitySeconds != 0 {
+      try visitor.visitSingularUInt32Field(value: self.indexGranularitySeconds, fieldNumber: 2)
+    }
+    try { if let v = self._maxAgeNanos {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._maxEvents {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._maxBytes {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 5)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_CreateTopicRequest, rhs: Io_Typusomega_Goethe_CreateTopicRequest) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.indexGranularitySeconds != rhs.indexGranularitySeconds {return false}
+    if lhs._maxAgeNanos != rhs._maxAgeNanos {return false}
+    if lhs._maxEvents != rhs._maxEvents {return false}
+    if lhs._maxBytes != rhs._maxBytes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_RetentionLimits: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RetentionLimits"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_age_nanos\0\u{3}max_events\0\u{3}max_bytes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.maxAgeNanos) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.maxEvents) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.maxBytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.maxAgeNanos != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxAgeNanos, fieldNumber: 1)
+    }
+    if self.maxEvents != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxEvents, fieldNumber: 2)
+    }
+    if self.maxBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxBytes, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_RetentionLimits, rhs: Io_Typusomega_Goethe_RetentionLimits) -> Bool {
+    if lhs.maxAgeNanos != rhs.maxAgeNanos {return false}
+    if lhs.maxEvents != rhs.maxEvents {return false}
+    if lhs.maxBytes != rhs.maxBytes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_SetRetentionRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SetRetentionRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}max_age_nanos\0\u{3}max_events\0\u{3}max_bytes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self._maxAgeNanos) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self._maxEvents) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self._maxBytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    try { if let v = self._maxAgeNanos {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._maxEvents {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._maxBytes {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_SetRetentionRequest, rhs: Io_Typusomega_Goethe_SetRetentionRequest) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs._maxAgeNanos != rhs._maxAgeNanos {return false}
+    if lhs._maxEvents != rhs._maxEvents {return false}
+    if lhs._maxBytes != rhs._maxBytes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_DeleteTopicRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DeleteTopicRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
       default: break
       }
     }
@@ -1011,15 +1352,108 @@ nonisolated extension Io_Typusomega_Goethe_CreateTopicRequest: SwiftProtobuf.Mes
     if !self.topic.isEmpty {
       try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
     }
-    if self.indexGranularitySeconds != 0 {
-      try visitor.visitSingularUInt32Field(value: self.indexGranularitySeconds, fieldNumber: 2)
-    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
-  public static func ==(lhs: Io_Typusomega_Goethe_CreateTopicRequest, rhs: Io_Typusomega_Goethe_CreateTopicRequest) -> Bool {
+  public static func ==(lhs: Io_Typusomega_Goethe_DeleteTopicRequest, rhs: Io_Typusomega_Goethe_DeleteTopicRequest) -> Bool {
     if lhs.topic != rhs.topic {return false}
-    if lhs.indexGranularitySeconds != rhs.indexGranularitySeconds {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_DeleteTopicResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DeleteTopicResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_DeleteTopicResponse, rhs: Io_Typusomega_Goethe_DeleteTopicResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_PurgeTopicRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PurgeTopicRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}before\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._before) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    try { if let v = self._before {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_PurgeTopicRequest, rhs: Io_Typusomega_Goethe_PurgeTopicRequest) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs._before != rhs._before {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_PurgeTopicResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PurgeTopicResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}removed\0\u{1}topic\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.removed) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._topic) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.removed != 0 {
+      try visitor.visitSingularUInt64Field(value: self.removed, fieldNumber: 1)
+    }
+    try { if let v = self._topic {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_PurgeTopicResponse, rhs: Io_Typusomega_Goethe_PurgeTopicResponse) -> Bool {
+    if lhs.removed != rhs.removed {return false}
+    if lhs._topic != rhs._topic {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1106,7 +1540,7 @@ nonisolated extension Io_Typusomega_Goethe_DescribeTopicRequest: SwiftProtobuf.M
 
 nonisolated extension Io_Typusomega_Goethe_TopicInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".TopicInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}index_granularity_seconds\0\u{3}created_unix_nano\0\u{3}head_sequence\0\u{3}first_event_id\0\u{3}last_event_id\0\u{1}consumers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{3}index_granularity_seconds\0\u{3}created_unix_nano\0\u{3}head_sequence\0\u{3}first_event_id\0\u{3}last_event_id\0\u{1}consumers\0\u{3}event_count\0\u{1}bytes\0\u{1}retention\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1121,12 +1555,19 @@ nonisolated extension Io_Typusomega_Goethe_TopicInfo: SwiftProtobuf.Message, Swi
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.firstEventID) }()
       case 6: try { try decoder.decodeSingularUInt64Field(value: &self.lastEventID) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.consumers) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self._eventCount) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.bytes) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._retention) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if !self.name.isEmpty {
       try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
     }
@@ -1148,6 +1589,15 @@ nonisolated extension Io_Typusomega_Goethe_TopicInfo: SwiftProtobuf.Message, Swi
     if !self.consumers.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.consumers, fieldNumber: 7)
     }
+    try { if let v = self._eventCount {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 8)
+    } }()
+    if self.bytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.bytes, fieldNumber: 9)
+    }
+    try { if let v = self._retention {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1159,6 +1609,9 @@ nonisolated extension Io_Typusomega_Goethe_TopicInfo: SwiftProtobuf.Message, Swi
     if lhs.firstEventID != rhs.firstEventID {return false}
     if lhs.lastEventID != rhs.lastEventID {return false}
     if lhs.consumers != rhs.consumers {return false}
+    if lhs._eventCount != rhs._eventCount {return false}
+    if lhs.bytes != rhs.bytes {return false}
+    if lhs._retention != rhs._retention {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -35,6 +35,19 @@ extension CommittedWrite {
           $0.topic = topic
           $0.consumer = consumer
         }
+      case .setRetention(let topic, let limits):
+        message.setRetention = .with {
+          $0.topic = topic
+          $0.limits = limits.message
+        }
+      case .trim(let topic, let through):
+        message.trim = .with {
+          $0.topic = topic
+          $0.throughID = through.id
+          $0.throughSequence = through.sequence
+        }
+      case .deleteTopic(let topic):
+        message.deleteTopic = .with { $0.topic = topic }
       }
     }
   }
@@ -55,6 +68,12 @@ extension CommittedWrite {
         record: CursorRecord(eventID: cursor.eventID, sequence: cursor.sequence, updated: cursor.updatedUnixNano))
     case .deleteCursor(let cursor):
       change = .deleteCursor(topic: cursor.topic, consumer: cursor.consumer)
+    case .setRetention(let retention):
+      change = .setRetention(topic: retention.topic, limits: RetentionLimits(retention.limits))
+    case .trim(let trim):
+      change = .trim(topic: trim.topic, through: EventRef(id: trim.throughID, sequence: trim.throughSequence))
+    case .deleteTopic(let deletion):
+      change = .deleteTopic(topic: deletion.topic)
     case nil:
       throw GoetheError(.invalidArgument, "committed write \(message.index) carries no change")
     }
@@ -67,12 +86,29 @@ extension TopicRecord {
       $0.number = number
       $0.granularitySeconds = granularity.seconds
       $0.createdUnixNano = created
+      if !retention.isNone { $0.retention = retention.message }
     }
   }
 
   fileprivate init(_ message: Io_Typusomega_Goethe_Replication_TopicRecord) throws(GoetheError) {
     self.init(
       number: message.number, granularity: try Granularity(seconds: message.granularitySeconds),
-      created: message.createdUnixNano)
+      created: message.createdUnixNano, retention: RetentionLimits(message.retention))
+  }
+}
+
+extension RetentionLimits {
+  fileprivate var message: Io_Typusomega_Goethe_Replication_RetentionLimits {
+    .with {
+      $0.maxAgeNanos = maxAge ?? 0
+      $0.maxEvents = maxEvents ?? 0
+      $0.maxBytes = maxBytes ?? 0
+    }
+  }
+
+  fileprivate init(_ message: Io_Typusomega_Goethe_Replication_RetentionLimits) {
+    func limit(_ value: UInt64) -> UInt64? { value == 0 ? nil : value }
+    self.init(
+      maxAge: limit(message.maxAgeNanos), maxEvents: limit(message.maxEvents), maxBytes: limit(message.maxBytes))
   }
 }

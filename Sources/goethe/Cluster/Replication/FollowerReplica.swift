@@ -124,7 +124,14 @@ final class FollowerReplica: Sendable {
       let writes = try request.writes.filter { $0.index > held }.map { message throws(GoetheError) in
         try CommittedWrite(message)
       }
-      try await store.apply(writes)
+      do {
+        try await store.apply(writes)
+      } catch {
+        // A trim or deletion is applied after the writes before it: those may be in.
+        let applied = store.lastCommitIndex
+        for write in writes where write.index <= applied { hide(write) }
+        throw error
+      }
       for write in writes { hide(write) }
       state.withLock { state in
         state.highWatermark = max(state.highWatermark, request.highWatermark)

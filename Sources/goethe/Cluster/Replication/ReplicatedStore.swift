@@ -19,8 +19,20 @@ struct ReplicatedStore: GoetheStore {
 
   // MARK: Writes
 
-  func createTopic(_ name: String, granularity: Granularity?) async throws -> TopicInfo {
-    try await replicated { try await store.createTopic(name, granularity: granularity) }
+  func createTopic(_ name: String, granularity: Granularity?, retention: RetentionChanges) async throws -> TopicInfo {
+    try await replicated { try await store.createTopic(name, granularity: granularity, retention: retention) }
+  }
+
+  func setRetention(_ topic: String, _ changes: RetentionChanges) async throws -> TopicInfo {
+    try await replicated { try await store.setRetention(topic, changes) }
+  }
+
+  func trim(_ topic: String, through last: EventRef) async throws {
+    try await replicated { try await store.trim(topic, through: last) }
+  }
+
+  func deleteTopic(_ name: String) async throws {
+    try await replicated { try await store.deleteTopic(name) }
   }
 
   nonisolated(nonsending) func append(
@@ -50,6 +62,15 @@ struct ReplicatedStore: GoetheStore {
   var maxEventSize: Int { store.maxEventSize }
   func now() -> UInt64 { store.now() }
   func compact() async throws { try await store.compact() }
+  func compact(topic: String) async throws { try await store.compact(topic: topic) }
+  /// Only the node that may write decides what retention removes: it refuses everywhere else.
+  func retentionCut(_ topic: String, now: UInt64, limit: Int) async throws -> EventRef? {
+    try replication.checkWritable()
+    return try await store.retentionCut(topic, now: now, limit: limit)
+  }
+  func purgeCut(_ topic: String, before position: Position, limit: Int) async throws -> EventRef? {
+    try await store.purgeCut(topic, before: position, limit: limit)
+  }
   func close() { store.close() }
 
   func listTopics() -> [TopicInfo] { store.listTopics() }

@@ -172,6 +172,30 @@ nonisolated struct Io_Typusomega_Goethe_Replication_CommittedWrite: Sendable {
     set {change = .deleteCursor(newValue)}
   }
 
+  var setRetention: Io_Typusomega_Goethe_Replication_SetRetention {
+    get {
+      if case .setRetention(let v)? = change {return v}
+      return Io_Typusomega_Goethe_Replication_SetRetention()
+    }
+    set {change = .setRetention(newValue)}
+  }
+
+  var trim: Io_Typusomega_Goethe_Replication_Trim {
+    get {
+      if case .trim(let v)? = change {return v}
+      return Io_Typusomega_Goethe_Replication_Trim()
+    }
+    set {change = .trim(newValue)}
+  }
+
+  var deleteTopic: Io_Typusomega_Goethe_Replication_DeleteTopic {
+    get {
+      if case .deleteTopic(let v)? = change {return v}
+      return Io_Typusomega_Goethe_Replication_DeleteTopic()
+    }
+    set {change = .deleteTopic(newValue)}
+  }
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Change: Equatable, Sendable {
@@ -179,6 +203,9 @@ nonisolated struct Io_Typusomega_Goethe_Replication_CommittedWrite: Sendable {
     case append(Io_Typusomega_Goethe_Replication_Append)
     case setCursor(Io_Typusomega_Goethe_Replication_SetCursor)
     case deleteCursor(Io_Typusomega_Goethe_Replication_DeleteCursor)
+    case setRetention(Io_Typusomega_Goethe_Replication_SetRetention)
+    case trim(Io_Typusomega_Goethe_Replication_Trim)
+    case deleteTopic(Io_Typusomega_Goethe_Replication_DeleteTopic)
 
   }
 
@@ -195,6 +222,35 @@ nonisolated struct Io_Typusomega_Goethe_Replication_TopicRecord: Sendable {
   var granularitySeconds: UInt32 = 0
 
   var createdUnixNano: UInt64 = 0
+
+  /// The topic's retention limits when it was created.
+  var retention: Io_Typusomega_Goethe_Replication_RetentionLimits {
+    get {_retention ?? Io_Typusomega_Goethe_Replication_RetentionLimits()}
+    set {_retention = newValue}
+  }
+  /// Returns true if `retention` has been explicitly set.
+  var hasRetention: Bool {self._retention != nil}
+  /// Clears the value of `retention`. Subsequent reads from it will return its default value.
+  mutating func clearRetention() {self._retention = nil}
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _retention: Io_Typusomega_Goethe_Replication_RetentionLimits? = nil
+}
+
+/// 0 is no limit.
+nonisolated struct Io_Typusomega_Goethe_Replication_RetentionLimits: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var maxAgeNanos: UInt64 = 0
+
+  var maxEvents: UInt64 = 0
+
+  var maxBytes: UInt64 = 0
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -282,6 +338,59 @@ nonisolated struct Io_Typusomega_Goethe_Replication_DeleteCursor: Sendable {
   var topic: String = String()
 
   var consumer: String = String()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+nonisolated struct Io_Typusomega_Goethe_Replication_SetRetention: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var topic: String = String()
+
+  var limits: Io_Typusomega_Goethe_Replication_RetentionLimits {
+    get {_limits ?? Io_Typusomega_Goethe_Replication_RetentionLimits()}
+    set {_limits = newValue}
+  }
+  /// Returns true if `limits` has been explicitly set.
+  var hasLimits: Bool {self._limits != nil}
+  /// Clears the value of `limits`. Subsequent reads from it will return its default value.
+  mutating func clearLimits() {self._limits = nil}
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+
+  fileprivate var _limits: Io_Typusomega_Goethe_Replication_RetentionLimits? = nil
+}
+
+/// Removes the topic's events up to and including this one, as the leader's retention or a purge
+/// decided.
+nonisolated struct Io_Typusomega_Goethe_Replication_Trim: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var topic: String = String()
+
+  var throughID: UInt64 = 0
+
+  var throughSequence: UInt64 = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
+nonisolated struct Io_Typusomega_Goethe_Replication_DeleteTopic: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var topic: String = String()
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -408,7 +517,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_ReplicateResponse.Outcome
 
 nonisolated extension Io_Typusomega_Goethe_Replication_CommittedWrite: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".CommittedWrite"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}epoch\0\u{3}create_topic\0\u{1}append\0\u{3}set_cursor\0\u{3}delete_cursor\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}epoch\0\u{3}create_topic\0\u{1}append\0\u{3}set_cursor\0\u{3}delete_cursor\0\u{3}set_retention\0\u{1}trim\0\u{3}delete_topic\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -470,6 +579,45 @@ nonisolated extension Io_Typusomega_Goethe_Replication_CommittedWrite: SwiftProt
           self.change = .deleteCursor(v)
         }
       }()
+      case 7: try {
+        var v: Io_Typusomega_Goethe_Replication_SetRetention?
+        var hadOneofValue = false
+        if let current = self.change {
+          hadOneofValue = true
+          if case .setRetention(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.change = .setRetention(v)
+        }
+      }()
+      case 8: try {
+        var v: Io_Typusomega_Goethe_Replication_Trim?
+        var hadOneofValue = false
+        if let current = self.change {
+          hadOneofValue = true
+          if case .trim(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.change = .trim(v)
+        }
+      }()
+      case 9: try {
+        var v: Io_Typusomega_Goethe_Replication_DeleteTopic?
+        var hadOneofValue = false
+        if let current = self.change {
+          hadOneofValue = true
+          if case .deleteTopic(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.change = .deleteTopic(v)
+        }
+      }()
       default: break
       }
     }
@@ -503,6 +651,18 @@ nonisolated extension Io_Typusomega_Goethe_Replication_CommittedWrite: SwiftProt
       guard case .deleteCursor(let v)? = self.change else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
     }()
+    case .setRetention?: try {
+      guard case .setRetention(let v)? = self.change else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    }()
+    case .trim?: try {
+      guard case .trim(let v)? = self.change else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    }()
+    case .deleteTopic?: try {
+      guard case .deleteTopic(let v)? = self.change else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
     case nil: break
     }
     try unknownFields.traverse(visitor: &visitor)
@@ -519,7 +679,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_CommittedWrite: SwiftProt
 
 nonisolated extension Io_Typusomega_Goethe_Replication_TopicRecord: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".TopicRecord"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}number\0\u{3}granularity_seconds\0\u{3}created_unix_nano\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}number\0\u{3}granularity_seconds\0\u{3}created_unix_nano\0\u{1}retention\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -530,12 +690,17 @@ nonisolated extension Io_Typusomega_Goethe_Replication_TopicRecord: SwiftProtobu
       case 1: try { try decoder.decodeSingularUInt32Field(value: &self.number) }()
       case 2: try { try decoder.decodeSingularUInt32Field(value: &self.granularitySeconds) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.createdUnixNano) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._retention) }()
       default: break
       }
     }
   }
 
   func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if self.number != 0 {
       try visitor.visitSingularUInt32Field(value: self.number, fieldNumber: 1)
     }
@@ -545,6 +710,9 @@ nonisolated extension Io_Typusomega_Goethe_Replication_TopicRecord: SwiftProtobu
     if self.createdUnixNano != 0 {
       try visitor.visitSingularUInt64Field(value: self.createdUnixNano, fieldNumber: 3)
     }
+    try { if let v = self._retention {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -552,6 +720,47 @@ nonisolated extension Io_Typusomega_Goethe_Replication_TopicRecord: SwiftProtobu
     if lhs.number != rhs.number {return false}
     if lhs.granularitySeconds != rhs.granularitySeconds {return false}
     if lhs.createdUnixNano != rhs.createdUnixNano {return false}
+    if lhs._retention != rhs._retention {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_Replication_RetentionLimits: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".RetentionLimits"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}max_age_nanos\0\u{3}max_events\0\u{3}max_bytes\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.maxAgeNanos) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.maxEvents) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.maxBytes) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.maxAgeNanos != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxAgeNanos, fieldNumber: 1)
+    }
+    if self.maxEvents != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxEvents, fieldNumber: 2)
+    }
+    if self.maxBytes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.maxBytes, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Io_Typusomega_Goethe_Replication_RetentionLimits, rhs: Io_Typusomega_Goethe_Replication_RetentionLimits) -> Bool {
+    if lhs.maxAgeNanos != rhs.maxAgeNanos {return false}
+    if lhs.maxEvents != rhs.maxEvents {return false}
+    if lhs.maxBytes != rhs.maxBytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -730,6 +939,115 @@ nonisolated extension Io_Typusomega_Goethe_Replication_DeleteCursor: SwiftProtob
   static func ==(lhs: Io_Typusomega_Goethe_Replication_DeleteCursor, rhs: Io_Typusomega_Goethe_Replication_DeleteCursor) -> Bool {
     if lhs.topic != rhs.topic {return false}
     if lhs.consumer != rhs.consumer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_Replication_SetRetention: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".SetRetention"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}limits\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._limits) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    try { if let v = self._limits {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Io_Typusomega_Goethe_Replication_SetRetention, rhs: Io_Typusomega_Goethe_Replication_SetRetention) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs._limits != rhs._limits {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_Replication_Trim: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".Trim"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}through_id\0\u{3}through_sequence\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.throughID) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.throughSequence) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if self.throughID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.throughID, fieldNumber: 2)
+    }
+    if self.throughSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.throughSequence, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Io_Typusomega_Goethe_Replication_Trim, rhs: Io_Typusomega_Goethe_Replication_Trim) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.throughID != rhs.throughID {return false}
+    if lhs.throughSequence != rhs.throughSequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_Replication_DeleteTopic: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".DeleteTopic"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Io_Typusomega_Goethe_Replication_DeleteTopic, rhs: Io_Typusomega_Goethe_Replication_DeleteTopic) -> Bool {
+    if lhs.topic != rhs.topic {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
