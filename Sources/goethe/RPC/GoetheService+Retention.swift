@@ -36,7 +36,7 @@ extension GoetheService {
       case .afterConsumer, .last, nil:
         throw GoetheError(.invalidArgument, "a purge removes the events before an event id, a time, or end")
       }
-    let countBefore = try store.topicInfo(topic).eventCount
+    let previously = try store.topicInfo(topic)
     var retries = 0
     while let cut = try await store.purgeCut(topic, before: before, limit: 10_000) {
       do {
@@ -49,7 +49,8 @@ extension GoetheService {
     try await store.compact(topic: topic)
     let after = try await store.describeTopic(topic)
     return .with {
-      $0.removed = countBefore - min(countBefore, after.eventCount)
+      // Counted by how far the first sequence moved, which appends meanwhile do not change.
+      $0.removed = after.firstSequence - previously.firstSequence
       $0.topic = .init(after)
     }
   }

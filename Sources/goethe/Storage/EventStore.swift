@@ -43,7 +43,9 @@ final class EventStore: GoetheStore {
     let db = try LevelDB(path: path, createIfMissing: !holdsStore)
     do {
       nodeID = try Self.checkFormat(db)
-      var loaded = try Self.loadTopics(db)
+      var head = State()
+      try Self.loadCommitLogHead(db, into: &head)
+      var loaded = try Self.loadTopics(db, sizes: TopicSizes.take(from: path, at: head.lastCommitIndex))
       try Self.loadCommitLogHead(db, into: &loaded)
       self.db = db
       self.options = options
@@ -64,9 +66,17 @@ final class EventStore: GoetheStore {
   func compact() async throws { try await BlockingIO.run { try self.db.compact() } }
 
   func close() {
-    state.withLock { $0.failure = GoetheError(.unavailable, "the store is closed") }
+    let sizes = state.withLock { state -> (index: UInt64, bytes: [UInt32: UInt64])? in
+      defer { state.failure = GoetheError(.unavailable, "the store is closed") }
+      // After a failed write the sizes may count what is not stored.
+      guard state.failure == nil else { return nil }
+      return (
+        state.lastCommitIndex, state.topics.values.reduce(into: [:]) { $0[$1.state.record.number] = $1.state.bytes }
+      )
+    }
     notifier.close()
     db.close()
+    if let sizes { TopicSizes.save(sizes.bytes, at: sizes.index, in: db.path) }
   }
 
   /// Recovers what is readable of the closed store in `path`: LevelDB's repair keeps every record
@@ -77,6 +87,8 @@ final class EventStore: GoetheStore {
     guard try DataDirectory.holdsStore(path) else {
       throw GoetheError(.notFound, "\(path) holds no goethe store; nothing to repair")
     }
+    // Sizes saved at the last close count events that repair may not find.
+    _ = TopicSizes.take(from: path, at: .max)
     try LevelDB.repair(path: path)
     let db = try LevelDB(path: path, createIfMissing: false)
     defer { db.close() }
@@ -145,13 +157,16 @@ final class EventStore: GoetheStore {
     GoetheError(.corrupted, "\(path) holds a LevelDB store that is not a goethe store; choose another --data-dir")
   }
 
-  static func loadTopics(_ db: LevelDB) throws(GoetheError) -> State {
+  /// The catalog's topics; `sizes` are their payload bytes by number where known (``TopicSizes``),
+  /// the others are counted from their events.
+  static func loadTopics(_ db: LevelDB, sizes: [UInt32: UInt64] = [:]) throws(GoetheError) -> State {
     var state = State()
     let iterator = try db.makeIterator()
     iterator.seek(KeySchema.topicsStart)
     while iterator.isValid, iterator.key.first == KeySchema.Prefix.topic.rawValue {
       let name = String(decoding: UnsafeRawBufferPointer(rebasing: iterator.key.dropFirst()), as: UTF8.self)
-      state.register(try loadTopic(db, name: name, record: try TopicRecord(decoding: iterator.value)))
+      let record = try TopicRecord(decoding: iterator.value)
+      state.register(try loadTopic(db, name: name, record: record, bytes: sizes[record.number]))
       iterator.next()
     }
     try iterator.checkError()
@@ -163,10 +178,10 @@ final class EventStore: GoetheStore {
   }
 
   /// A topic's head and first event from its events, its open time-index bucket from the head
-  /// and the last closed bucket, its limits and trim from its retention record, and its size from
-  /// its events' payloads (which takes a read of the topic).
+  /// and the last closed bucket, its limits and trim from its retention record, and its size
+  /// (`bytes`, or else counted from its events' payloads, which takes a read of the topic).
   private static func loadTopic(
-    _ db: LevelDB, name: String, record catalogRecord: TopicRecord
+    _ db: LevelDB, name: String, record catalogRecord: TopicRecord, bytes: UInt64?
   ) throws(GoetheError) -> TopicState {
     var record = catalogRecord
     let number = record.number
@@ -199,9 +214,11 @@ final class EventStore: GoetheStore {
     let open = TimeBucket(
       start: record.granularity.bucketStart(of: head.id), lastID: head.id, count: head.sequence - closedSequence,
       lastSequence: head.sequence)
+    var counted = bytes ?? 0
+    if bytes == nil { counted = try payloadBytes(db, topic: number) }
     return TopicState(
       name: name, record: record, head: head, firstID: first.id, openBucket: open, trimmedThrough: trimmedThrough,
-      bytes: try payloadBytes(db, topic: number))
+      bytes: counted)
   }
 
   /// The payload bytes of the events of topic `number`.

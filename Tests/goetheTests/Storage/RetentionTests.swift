@@ -226,6 +226,28 @@ import Testing
     }
   }
 
+  @Test func aClosedStoreLeavesTheSizesOfItsTopicsForTheNextOpenOnly() async throws {
+    try await withTemporaryDirectory { _, path in
+      let sizes = URL(fileURLWithPath: path).appendingPathComponent(TopicSizes.fileName)
+      func bytes() async throws -> UInt64 { try await withStore(at: path) { try $0.topicInfo("t").bytes } }
+      try await withStore(at: path) { store in
+        _ = try await store.append(payloads("aaaa", "bb"), to: "t", createTopic: true)
+      }
+      #expect(FileManager.default.fileExists(atPath: sizes.path))
+      let index = try await withEventStore(at: path) { store in
+        #expect(!FileManager.default.fileExists(atPath: sizes.path), "the open takes the file away")
+        return store.lastCommitIndex
+      }
+      #expect(try await bytes() == 6)
+      // Sizes of another commit index than the store's, as a crash after writes leaves them, are ignored.
+      try Data("\(index + 1)\n1 999\n".utf8).write(to: sizes)
+      #expect(try await bytes() == 6)
+      // Sizes of the store's commit index are taken as they are.
+      try Data("\(index)\n1 999\n".utf8).write(to: sizes)
+      #expect(try await bytes() == 999)
+    }
+  }
+
   /// The keys of topic `number` in the keyspaces that hold a topic's records.
   static func keys(of number: UInt32, in store: EventStore) throws -> [[UInt8]] {
     try CommittedWriteTests.records(store).keys.filter { key in

@@ -59,12 +59,15 @@ struct WriteQueueTests {
   }
 
   /// LevelDB's log is swapped for /dev/full, so the handed-on write fails with ENOSPC: every write
-  /// it carries fails with that error, the store refuses later writes, and after reopening the
-  /// store holds what was acknowledged before and nothing of the failed writes.
+  /// it carries fails with "disk full", the store refuses later writes (here it never finds the
+  /// space to resume), and after reopening the store holds what was acknowledged before and
+  /// nothing of the failed writes.
   @Test(arguments: Durability.allCases)
   func aFailedWriteFailsEveryWriteItCarriesAndStopsWrites(durability: Durability) async throws {
+    var options = StoreOptions.testing(durability)
+    options.freeBytesToResume = .max
     try await withTemporaryDirectory { _, path in
-      try await withEventStore(at: path, .testing(durability)) { store in
+      try await withEventStore(at: path, options) { store in
         _ = try await store.append(payloads("before"), to: "t", createTopic: true)
         let appends = try await queueAppends(to: store)
         let full = open("/dev/full", O_WRONLY)
@@ -77,13 +80,13 @@ struct WriteQueueTests {
           if case .failure(let error) = outcome { error.message } else { "acknowledged" }
         }
         #expect(failures.count == Self.queued)
-        #expect(failures.allSatisfy { $0.contains("No space left on device") }, "\(failures)")
+        #expect(failures.allSatisfy { $0 == "disk full at \(path)" }, "\(failures)")
         for index in 0..<Self.queued {
-          await expectError(.unavailable, mentioning: ["stopped accepting writes", "restart goethe"]) {
+          await expectError(.diskFull, mentioning: ["disk full at \(path)"]) {
             _ = try await store.append(payloads("refused \(index)"), to: "t")
           }
         }
-        await expectError(.unavailable, mentioning: ["stopped accepting writes"]) {
+        await expectError(.diskFull, mentioning: ["disk full at \(path)"]) {
           _ = try await store.setCursor(topic: "t", consumer: "c", to: .beginning)
         }
         #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"], "reads go on")
@@ -92,6 +95,50 @@ struct WriteQueueTests {
         #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before"])
         _ = try await store.append(payloads("after reopening"), to: "t")
         #expect(try await store.describeTopic("t").headSequence == 2)
+      }
+    }
+  }
+
+  /// The same failure, with space to resume: the store reopens LevelDB in place by itself, and
+  /// writes go on from what was stored, without the failed ones.
+  @Test(arguments: Durability.allCases)
+  func aStoreWhoseDiskWasFullTakesWritesAgainOnceThereIsSpace(durability: Durability) async throws {
+    var options = StoreOptions.testing(durability)
+    options.freeBytesToResume = 0
+    options.diskProbeInterval = .milliseconds(10)
+    try await withTemporaryDirectory { _, path in
+      try await withEventStore(at: path, options) { store in
+        _ = try await store.append(payloads("before"), to: "t", createTopic: true)
+        let appends = try await queueAppends(to: store)
+        let full = open("/dev/full", O_WRONLY)
+        try #require(full >= 0, "cannot open /dev/full: errno \(errno)")
+        defer { close(full) }
+        try redirectLog(of: path, to: full)
+        handOnTheQueue(of: store)
+        for outcome in await appends.value {
+          guard case .failure(let error) = outcome else {
+            Issue.record("a write to /dev/full was acknowledged")
+            continue
+          }
+          #expect(error.code == .diskFull)
+        }
+        let resumed = try await Self.appendOnceWritesResume(store)
+        #expect(resumed.firstSequence == 2)
+        #expect(try store.allEvents(in: "t").map(\.payloadText) == ["before", "resumed"])
+      }
+      let stored = try await withEventStore(at: path, options) { store in try store.allEvents(in: "t") }
+      #expect(stored.map(\.payloadText) == ["before", "resumed"])
+    }
+  }
+
+  /// Appends once the store takes writes again, within a minute.
+  static func appendOnceWritesResume(_ store: EventStore) async throws -> AppendResult {
+    let deadline = ContinuousClock.now + .seconds(60)
+    while true {
+      do {
+        return try await store.append(payloads("resumed"), to: "t")
+      } catch let error as GoetheError where error.code == .diskFull && ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(10))
       }
     }
   }
