@@ -82,7 +82,7 @@ docs: deps
 
 # The Swift suites that start etcd, the Kubernetes API fake or several daemons.
 coordination_suites = EndToEndTests\.ClusterTests|goetheTests\.(CoordinatorContractTests|EtcdCoordinatorTests|KubernetesCoordinatorTests)
-cluster_suites = $(coordination_suites)|EndToEndTests\.(ReplicationTests|ClientFailoverTests)
+cluster_suites = $(coordination_suites)|EndToEndTests\.(ReplicationTests|ClientFailoverTests|ClusterRetentionTests)
 
 # The Swift sources swift-format keeps (the generated protocol code is left as generated).
 formatted = $(shell find Sources Tests -name '*.swift' -not -path '*/Generated/*')

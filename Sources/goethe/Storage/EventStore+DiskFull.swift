@@ -41,16 +41,8 @@ extension EventStore {
     // While the failure stands, no write is planned, so none is in progress.
     guard state.withLock({ $0.failure?.code == .diskFull && !$0.writing }) else { return }
     try db.reopen()
-    var loaded = try Self.loadTopics(db)
-    try Self.loadCommitLogHead(db, into: &loaded)
-    state.withLock { state in
-      state.topics = loaded.topics
-      state.nextTopicNumber = loaded.nextTopicNumber
-      state.lastCommitIndex = loaded.lastCommitIndex
-      state.epoch = loaded.epoch
-      state.failure = nil
-    }
-    for topic in loaded.topics.values.map(\.state) {
+    let topics = try reloadState { $0.failure = nil }
+    for topic in topics {
       notifier.publish(topic: topic.record.number, head: topic.committed.id)
     }
     options.logger.notice("space is free again at \(db.path); writes resume")

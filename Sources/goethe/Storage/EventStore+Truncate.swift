@@ -30,15 +30,7 @@ extension EventStore {
     do {
       let batch = try truncation(after: index, last: taken.last, topics: taken.topics)
       try db.write(batch, sync: true)
-      var loaded = try Self.loadTopics(db)
-      try Self.loadCommitLogHead(db, into: &loaded)
-      state.withLock { state in
-        state.topics = loaded.topics
-        state.nextTopicNumber = loaded.nextTopicNumber
-        state.lastCommitIndex = loaded.lastCommitIndex
-        state.epoch = loaded.epoch
-        state.writing = false
-      }
+      try reloadState { $0.writing = false }
     } catch {
       state.withLock { $0.writing = false }
       throw error

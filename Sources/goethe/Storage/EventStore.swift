@@ -140,6 +140,23 @@ final class EventStore: GoetheStore {
     return found
   }
 
+  /// Puts the topics and the commit log's head as stored in place of the state's, after a change
+  /// made beneath the state (a truncation, a reopen), with `finish`'s own changes in the same
+  /// lock; returns the topics as loaded.
+  @discardableResult
+  func reloadState(finishing finish: (inout State) -> Void) throws(GoetheError) -> [TopicState] {
+    var loaded = try Self.loadTopics(db)
+    try Self.loadCommitLogHead(db, into: &loaded)
+    state.withLock { state in
+      state.topics = loaded.topics
+      state.nextTopicNumber = loaded.nextTopicNumber
+      state.lastCommitIndex = loaded.lastCommitIndex
+      state.epoch = loaded.epoch
+      finish(&state)
+    }
+    return loaded.topics.values.map(\.state)
+  }
+
   /// The last commit index and the epoch: the stored epoch, or the last write's if that is higher.
   static func loadCommitLogHead(_ db: LevelDB, into state: inout State) throws(GoetheError) {
     state.epoch = try CommitLogBaseline.storedEpoch(db)
