@@ -9,8 +9,8 @@ import time
 import unittest
 from pathlib import Path
 
-from support import (COMMAND_TIMEOUT, GOETHECTL, GoetheTestCase, base_env, parse_json_lines, parse_text_events,
-                     unique)
+from support import (COMMAND_TIMEOUT, GOETHECTL, GoetheTestCase, Streaming, base_env, parse_json_lines,
+                     parse_text_events, unique)
 
 
 def directory_size(path):
@@ -115,6 +115,16 @@ class RetentionTests(GoetheTestCase):
         self.ok("topic", "create", topic)
         self.assertEqual(self.describe(topic)["events"], 0)
         self.assertEqual(self.ok("cursor", "list", topic, "-o", "json"), "")
+
+    def test_a_tail_that_follows_a_deleted_topic_ends_saying_so(self):
+        topic = self.create_topic("followed")
+        self.produce_lines(topic, "first")
+        tail = Streaming(["tail", "-f", topic, "-o", "raw"], self.server)
+        self.addCleanup(tail.kill)
+        self.assertEqual(tail.read_line(), "first")
+        self.ok("topic", "delete", topic, "--yes")
+        self.assertEqual(tail.wait(), 3, tail.stderr_lines)
+        self.assertTrue(any("does not exist" in line for line in tail.stderr_lines), tail.stderr_lines)
 
     def ask_on_a_terminal(self, args, answer):
         """Runs goethectl with stdin and stderr on a terminal, answers its question; returns the exit

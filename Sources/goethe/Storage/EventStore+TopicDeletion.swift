@@ -16,6 +16,7 @@ extension EventStore {
   /// Removes the records of deleted topics, and compacts where they were.
   func removeRecords(ofTopics numbers: [UInt32]) async throws {
     guard !numbers.isEmpty else { return }
+    notifier.retire(numbers)
     try await BlockingIO.run {
       for number in numbers {
         for prefix in KeySchema.topicNumberedPrefixes { try self.removeRecords(of: number, in: prefix) }

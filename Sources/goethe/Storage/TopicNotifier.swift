@@ -16,6 +16,8 @@ final class TopicNotifier: Sendable {
   private struct State {
     var heads: [UInt32: UInt64] = [:]
     var waiters: [UInt32: [Waiter]] = [:]
+    /// Deleted topics: a wait on one returns at once.
+    var retired: Set<UInt32> = []
     var closeWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     var nextToken: UInt64 = 0
     var closed = false
@@ -36,7 +38,17 @@ final class TopicNotifier: Sendable {
     for waiter in woken { waiter.continuation.resume() }
   }
 
-  /// Returns once `topic` has an event with an id greater than `after`; throws `CancellationError`
+  /// Wakes the readers waiting on the deleted `topics`, now and later, so that they look again and
+  /// find the topic gone.
+  func retire(_ topics: [UInt32]) {
+    let woken = state.withLock { state -> [Waiter] in
+      state.retired.formUnion(topics)
+      return topics.flatMap { state.waiters.removeValue(forKey: $0) ?? [] }
+    }
+    for waiter in woken { waiter.continuation.resume() }
+  }
+
+  /// Returns once `topic` has an event with an id greater than `after`, or is deleted; throws `CancellationError`
   /// when the calling task is cancelled and ``GoetheError/Code/unavailable`` when the store closes.
   func wait(topic: UInt32, after: UInt64) async throws {
     let token = newToken()
@@ -45,7 +57,7 @@ final class TopicNotifier: Sendable {
         let outcome = state.withLock { state -> Result<Void, any Error>? in
           if state.closed { return .failure(EventLogWaits.ended) }
           if Task.isCancelled { return .failure(CancellationError()) }
-          if (state.heads[topic] ?? 0) > after { return .success(()) }
+          if (state.heads[topic] ?? 0) > after || state.retired.contains(topic) { return .success(()) }
           state.waiters[topic, default: []].append(Waiter(token: token, after: after, continuation: continuation))
           return nil
         }
