@@ -56,6 +56,12 @@ struct ClientFailoverTests {
         try await GoetheClient.withConnection(to: ordered, timeout: .seconds(30)) { client in
           for index in 1...3 { _ = try await client.append([Data("\(index)".utf8)], to: "orders") }
           try await cluster.kill(leader)
+          // Once the others see it gone (and so have its connections closed): a write sent on a
+          // connection that broke after the send may be stored, so nothing resends that one.
+          let dead = cluster.nodeID(leader)
+          _ = try await cluster.waitForStatus(from: (leader + 1) % 3, within: .seconds(15)) { status in
+            status.nodes.contains { $0.state.nodeID == dead && $0.health != .alive }
+          }
           // Each append either lands or fails; none is retried here. The client itself moves on
           // from the dead node and waits out the election.
           for index in 4...6 { _ = try await client.append([Data("\(index)".utf8)], to: "orders") }

@@ -59,12 +59,15 @@ struct KubernetesCoordinatorTests {
       let epoch = try await node.campaign()
       #expect(node.holdsLeadership(epoch: epoch))
 
-      // n2 takes the Lease, as it could once n1 had been paused past the lease duration.
+      // n2 takes the Lease, as it could once n1 had been paused past the lease duration: read,
+      // then a guarded write, again if n1's renewal came in between (409).
       let api = KubernetesAPI(settings: server.apiSettings)
-      var lease: Lease = try #require(try await api.get(KubernetesServer.leasePath))
-      lease.spec.holderIdentity = "n2"
-      lease.spec.leaseTransitions = Int(epoch) + 1
-      #expect(try await api.replace(KubernetesServer.leasePath, with: lease) != nil)
+      try await eventually("n2 takes the Lease") {
+        guard var lease: Lease = try await api.get(KubernetesServer.leasePath) else { return false }
+        lease.spec.holderIdentity = "n2"
+        lease.spec.leaseTransitions = Int(epoch) + 1
+        return try await api.replace(KubernetesServer.leasePath, with: lease) != nil
+      }
       try await eventually("n1 steps down") { !node.holdsLeadership(epoch: epoch) }
 
       // Its next campaign waits for n2's lease to lapse, and then leads under a higher epoch still.
