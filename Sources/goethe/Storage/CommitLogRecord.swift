@@ -8,15 +8,17 @@ import GoetheKit
 /// - append: topic u32, first id u64, first sequence u64, count u32, and the topic record when the
 ///   append created the topic;
 /// - set cursor: topic u32, cursor record, consumer;
-/// - delete cursor: topic u32, consumer.
+/// - delete cursor: topic u32, consumer;
+/// - set consumer: topic u32, consumer length u16, consumer, ``ConsumerRecord``.
 enum CommitLogRecord: Equatable, Sendable {
   case createTopic(name: String, record: TopicRecord)
   case append(topic: UInt32, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, count: UInt32)
   case setCursor(topic: UInt32, consumer: String, record: CursorRecord)
   case deleteCursor(topic: UInt32, consumer: String)
+  case setConsumer(topic: UInt32, consumer: String, record: ConsumerRecord)
 
   private enum Kind: UInt8 {
-    case createTopic = 1, append, setCursor, deleteCursor
+    case createTopic = 1, append, setCursor, deleteCursor, setConsumer
   }
 
   func encoded(epoch: UInt64) -> [UInt8] {
@@ -44,6 +46,13 @@ enum CommitLogRecord: Equatable, Sendable {
       value.append(Kind.deleteCursor.rawValue)
       value.appendBigEndian(topic)
       value += Array(consumer.utf8)
+    case .setConsumer(let topic, let consumer, let record):
+      value.append(Kind.setConsumer.rawValue)
+      value.appendBigEndian(topic)
+      let name = Array(consumer.utf8)
+      value.appendBigEndian(UInt16(name.count))
+      value += name
+      value += record.encoded
     }
     return value
   }
@@ -83,6 +92,13 @@ enum CommitLogRecord: Equatable, Sendable {
     case .deleteCursor:
       guard body.count > 4 else { throw KeySchema.corrupted("commit log record") }
       return (epoch, .deleteCursor(topic: body.bigEndian(at: 0), consumer: text(from: 4)))
+    case .setConsumer:
+      guard body.count >= 6 else { throw KeySchema.corrupted("commit log record") }
+      let length = Int(body.bigEndian(at: 4, as: UInt16.self))
+      guard body.count >= 6 + length else { throw KeySchema.corrupted("commit log record") }
+      let consumer = String(decoding: UnsafeRawBufferPointer(rebasing: body[6..<(6 + length)]), as: UTF8.self)
+      let record = try ConsumerRecord(decoding: UnsafeRawBufferPointer(rebasing: body[(6 + length)...]))
+      return (epoch, .setConsumer(topic: body.bigEndian(at: 0), consumer: consumer, record: record))
     }
   }
 }

@@ -22,6 +22,9 @@ struct CommittedWrite: Equatable, Sendable {
     /// `firstSequence`; `created` when this append created the topic.
     case append(topic: String, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, payloads: [Data])
     case setCursor(topic: String, consumer: String, record: CursorRecord)
+    /// Deletes the cursor, and the shared consumer's state if it has one.
     case deleteCursor(topic: String, consumer: String)
+    /// A shared consumer's state, and its ack floor as its cursor.
+    case setConsumer(topic: String, consumer: String, record: ConsumerRecord)
   }
 }

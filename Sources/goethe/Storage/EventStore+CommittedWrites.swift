@@ -58,6 +58,8 @@ extension EventStore {
         change = .setCursor(topic: try name(topic), consumer: consumer, record: cursor)
       case .deleteCursor(let topic, let consumer):
         change = .deleteCursor(topic: try name(topic), consumer: consumer)
+      case .setConsumer(let topic, let consumer, let record):
+        change = .setConsumer(topic: try name(topic), consumer: consumer, record: record)
       }
       writes.append(CommittedWrite(index: next, epoch: epoch, change: change))
       iterator.next()
@@ -200,10 +202,14 @@ extension EventStore.State {
         batch: batch, result: (), log: .setCursor(topic: number, consumer: consumer, record: record), visible: nil)
     case .deleteCursor(let topic, let consumer):
       let number = try self.topic(topic).record.number
-      let batch = WriteBatch()
-      batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
       return EventStore.Planned(
-        batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
+        batch: EventStore.cursorDeletion(topic: number, consumer: consumer), result: (),
+        log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
+    case .setConsumer(let topic, let consumer, let record):
+      let number = try self.topic(topic).record.number
+      return EventStore.Planned(
+        batch: EventStore.consumerWrite(topic: number, consumer: consumer, record: record), result: (),
+        log: .setConsumer(topic: number, consumer: consumer, record: record), visible: nil)
     }
   }
 

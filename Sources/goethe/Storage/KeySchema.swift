@@ -14,6 +14,7 @@ import GoetheKit
 /// | cursors    | 0x04, topic u32, consumer name        | ``CursorRecord``                             |
 /// | time index | 0x05, topic u32, bucket start u64     | ``TimeBucket`` (last event id, count)        |
 /// | commit log | 0x06, commit index u64                | ``CommitLogRecord`` (epoch, the change)      |
+/// | consumers  | 0x07, topic u32, consumer name        | ``ConsumerRecord`` (a shared consumer)       |
 ///
 /// Format 2 added the commit log and the epoch; a format 1 store is upgraded when it is opened
 /// (``CommitLogBaseline``).
@@ -30,6 +31,7 @@ enum KeySchema {
     case cursor = 0x04
     case timeIndex = 0x05
     case commitLog = 0x06
+    case consumer = 0x07
   }
 
   static let formatVersionKey = metaKey("format-version")
@@ -71,6 +73,13 @@ enum KeySchema {
     var key: [UInt8] = [Prefix.cursor.rawValue]
     key.appendBigEndian(topic)
     return key
+  }
+
+  /// A shared consumer's state; its ack floor is also its cursor under ``cursorKey(topic:consumer:)``.
+  static func consumerKey(topic: UInt32, consumer: String) -> [UInt8] {
+    var key: [UInt8] = [Prefix.consumer.rawValue]
+    key.appendBigEndian(topic)
+    return key + Array(consumer.utf8)
   }
 
   static func timeIndexKey(topic: UInt32, bucket: UInt64) -> [UInt8] {

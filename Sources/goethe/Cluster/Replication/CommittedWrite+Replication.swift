@@ -35,6 +35,12 @@ extension CommittedWrite {
           $0.topic = topic
           $0.consumer = consumer
         }
+      case .setConsumer(let topic, let consumer, let record):
+        message.setConsumer = .with {
+          $0.topic = topic
+          $0.consumer = consumer
+          $0.record = Data(record.encoded)
+        }
       }
     }
   }
@@ -55,6 +61,11 @@ extension CommittedWrite {
         record: CursorRecord(eventID: cursor.eventID, sequence: cursor.sequence, updated: cursor.updatedUnixNano))
     case .deleteCursor(let cursor):
       change = .deleteCursor(topic: cursor.topic, consumer: cursor.consumer)
+    case .setConsumer(let consumer):
+      let record = try consumer.record.withUnsafeBytes { bytes in
+        Result { () throws(GoetheError) in try ConsumerRecord(decoding: bytes) }
+      }.get()
+      change = .setConsumer(topic: consumer.topic, consumer: consumer.consumer, record: record)
     case nil:
       throw GoetheError(.invalidArgument, "committed write \(message.index) carries no change")
     }
