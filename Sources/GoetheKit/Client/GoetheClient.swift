@@ -14,7 +14,7 @@ public struct GoetheClient: Sendable {
   public let server: ServerAddress
   let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
   let clusterStub: Io_Typusomega_Goethe_Cluster.Client<Transport>
-  private let options: CallOptions
+  let options: CallOptions
 
   /// Streams run as long as they are needed: no deadline.
   var streamOptions: CallOptions {

@@ -13,6 +13,7 @@ import GoetheKit
 /// restart: at least once, never lost. With no members the state lives only in the store.
 actor SharedConsumer {
   typealias MemberID = SharedConsumerState.MemberID
+  /// A member's deliveries; an empty batch says it is caught up (see ``caughtUp``).
   typealias Deliveries = AsyncThrowingStream<[SharedConsumerState.Delivery], any Error>
 
   let topic: String
@@ -25,11 +26,14 @@ actor SharedConsumer {
 
   private var state: SharedConsumerState?
   private var outboxes: [MemberID: Deliveries.Continuation] = [:]
+  /// Members told they are caught up since their last delivery.
+  private var caughtUp: Set<MemberID> = []
   private var nextMember: MemberID = 1
   private var pump: Task<Void, Never>?
   private var storedVersion: UInt64 = 0
   private var lastStore = ContinuousClock.now
-  private let (wakes, waker) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+  /// Published on each member's message, join and leave, for the pump to wake.
+  private let wakes = CommitSignal()
   private let started = ContinuousClock.now
 
   init(topic: String, name: String, store: any GoetheStore) {
@@ -45,7 +49,11 @@ actor SharedConsumer {
   func join(
     member: String, change: ConsumerSettingsChange
   ) throws -> (id: MemberID, settings: ConsumerSettings, deliveries: Deliveries) {
-    var current = try state ?? loadState()
+    if state == nil {
+      state = try loadState()
+      storedVersion = state!.version
+    }
+    var current = state!
     current.change(change)
     let id = nextMember
     nextMember += 1
@@ -54,15 +62,20 @@ actor SharedConsumer {
     let (deliveries, outbox) = Deliveries.makeStream()
     outboxes[id] = outbox
     if pump == nil { pump = Task { await self.run() } }
-    waker.yield()
+    wakes.publish()
     return (id, current.settings, deliveries)
   }
 
-  /// The member is gone: what it held goes to the others at once.
-  func leave(_ member: MemberID) {
-    outboxes.removeValue(forKey: member)?.finish()
+  /// The member is gone: what it held goes to the others at once. Its acks are stored before
+  /// its deliveries end, so that a member that closes its stream finds them stored.
+  func leave(_ member: MemberID) async {
     state?.leave(member)
-    waker.yield()
+    caughtUp.remove(member)
+    wakes.publish()
+    // A member often leaves from a cancelled task (its connection dropped); the store is written
+    // from a task of its own, since a write whose task is cancelled is not made.
+    await Task { try? await self.storeIfChanged(force: true) }.value
+    outboxes.removeValue(forKey: member)?.finish()
   }
 
   /// A member's credit, acks and rejects.
@@ -74,7 +87,7 @@ actor SharedConsumer {
     if ackUpTo > 0 { state!.ack(member, upTo: ackUpTo) }
     for id in rejects { state!.reject(member, id) }
     if credit > 0 { state!.grant(member, credit) }
-    waker.yield()
+    wakes.publish()
   }
 
   // MARK: Administration
@@ -105,7 +118,7 @@ actor SharedConsumer {
   private func changeState(_ change: (inout SharedConsumerState) -> Void) async throws -> SharedConsumerState {
     if state != nil {
       change(&state!)
-      waker.yield()
+      wakes.publish()
       try await storeIfChanged(force: true)
       if let state { return state }
       return try loadState()
@@ -126,20 +139,25 @@ actor SharedConsumer {
           try await storeIfChanged(force: true)
           if state?.members.isEmpty ?? true { break }
         }
+        let generation = wakes.generation
         let now = clockNow()
         state!.expire(now: now)
         let wanted = state!.freshWanted
+        var atHead = false
         if wanted > 0 {
           let events = try store.read(
             start, from: state!.readThrough + 1, through: .max, limit: wanted, maxBytes: EventFeed.batchBytes)
           state!.offer(events)
+          atHead = events.isEmpty
         }
         let step = state!.deliver(now: clockNow())
         send(step.deliveries)
+        if atHead, state!.nothingWaiting { tellCaughtUp() }
         try await deadLetter(step.parked)
         try await storeIfChanged(force: false)
         if let state, state.freshWanted == 0 || step.deliveries.isEmpty {
-          await waitForWork(start, readThrough: state.readThrough, wantsEvents: state.freshWanted > 0)
+          await waitForWork(
+            after: generation, start, readThrough: state.readThrough, wantsEvents: state.freshWanted > 0)
         }
       }
     } catch {
@@ -152,7 +170,16 @@ actor SharedConsumer {
 
   private func send(_ deliveries: [SharedConsumerState.Delivery]) {
     for (member, batch) in Dictionary(grouping: deliveries, by: \.member) {
+      caughtUp.remove(member)
       outboxes[member]?.yield(batch)
+    }
+  }
+
+  /// Tells each member that holds nothing, once, that it is caught up.
+  private func tellCaughtUp() {
+    for (member, state) in state?.members ?? [:] where state.held.isEmpty && !caughtUp.contains(member) {
+      caughtUp.insert(member)
+      outboxes[member]?.yield([])
     }
   }
 
@@ -178,19 +205,16 @@ actor SharedConsumer {
     try await store.saveConsumer(topic: topic, consumer: name, record: record)
   }
 
-  /// Waits for a member's message, the next ack deadline or store, or (`wantsEvents`) a new event.
-  private func waitForWork(_ start: ReadStart, readThrough: UInt64, wantsEvents: Bool) async {
+  /// Waits for a member's message after `generation`, the next ack deadline or store, or
+  /// (`wantsEvents`) a new event.
+  private func waitForWork(after generation: UInt64, _ start: ReadStart, readThrough: UInt64, wantsEvents: Bool) async {
     let now = clockNow()
     var wait = Self.idleWake
     if let deadline = state?.nextDeadline { wait = min(wait, .nanoseconds(Int64(deadline > now ? deadline - now : 0))) }
     if state?.version != storedVersion { wait = min(wait, Self.storeInterval) }
-    let (wakes, store, sleep) = (wakes, store, wait)
+    let (wakes, store, timeout) = (wakes, store, wait)
     await withTaskGroup(of: Void.self) { group in
-      group.addTask {
-        var iterator = wakes.makeAsyncIterator()
-        _ = await iterator.next()
-      }
-      group.addTask { try? await Task.sleep(for: sleep) }
+      group.addTask { await wakes.wait(after: generation, timeout: timeout) }
       if wantsEvents { group.addTask { try? await store.waitForEvents(start, after: readThrough) } }
       await group.next()
       group.cancelAll()

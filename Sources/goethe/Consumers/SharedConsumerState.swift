@@ -268,6 +268,12 @@ struct SharedConsumerState: Sendable {
   /// Events members hold.
   var heldCount: Int { members.values.reduce(0) { $0 + $1.held.count } }
 
+  /// Whether no event taken from the topic waits for a member.
+  var nothingWaiting: Bool {
+    entries[nextFresh...].allSatisfy { $0.status != .waiting }
+      && due[dueFirst...].allSatisfy { self[$0]?.status != .waiting }
+  }
+
   // MARK: Inside
 
   /// Who held each event last, so that a due event goes to another member when one has room.

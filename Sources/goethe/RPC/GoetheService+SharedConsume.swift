@@ -37,6 +37,8 @@ extension GoetheService {
                 from: id, credit: message.credit, acks: message.acks, ackUpTo: message.ackUpTo,
                 rejects: message.rejects)
             }
+            // The member closed its side: it leaves, which ends its deliveries.
+            if let (consumer, id) = joined.member { await consumer.leave(id) }
           }
           group.addTask {
             for await deliveries in memberships {
@@ -49,6 +51,7 @@ extension GoetheService {
                         $0.delivery = delivery.delivery
                       }
                     }
+                    $0.caughtUp = batch.isEmpty
                   })
               }
             }

@@ -851,6 +851,10 @@ public nonisolated struct Io_Typusomega_Goethe_SharedConsumeResponse: Sendable {
 
   public var deliveries: [Io_Typusomega_Goethe_SharedDelivery] = []
 
+  /// Nothing up to the topic's head waits for delivery, and the member holds no event: a member
+  /// that reads what is there and stops can stop now. Sent once each time it becomes true.
+  public var caughtUp: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2370,7 +2374,7 @@ nonisolated extension Io_Typusomega_Goethe_SharedDelivery: SwiftProtobuf.Message
 
 nonisolated extension Io_Typusomega_Goethe_SharedConsumeResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SharedConsumeResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}joined\0\u{1}deliveries\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}joined\0\u{1}deliveries\0\u{3}caught_up\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2380,6 +2384,7 @@ nonisolated extension Io_Typusomega_Goethe_SharedConsumeResponse: SwiftProtobuf.
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularMessageField(value: &self._joined) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.deliveries) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.caughtUp) }()
       default: break
       }
     }
@@ -2396,12 +2401,16 @@ nonisolated extension Io_Typusomega_Goethe_SharedConsumeResponse: SwiftProtobuf.
     if !self.deliveries.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.deliveries, fieldNumber: 2)
     }
+    if self.caughtUp != false {
+      try visitor.visitSingularBoolField(value: self.caughtUp, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Io_Typusomega_Goethe_SharedConsumeResponse, rhs: Io_Typusomega_Goethe_SharedConsumeResponse) -> Bool {
     if lhs._joined != rhs._joined {return false}
     if lhs.deliveries != rhs.deliveries {return false}
+    if lhs.caughtUp != rhs.caughtUp {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
