@@ -1473,7 +1473,7 @@ _goethectl_bench() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __goethectl_add_completions -W 'produce'$'\n''append'$'\n''stream'$'\n''replay'$'\n''tail'$'\n''seek'
+        __goethectl_add_completions -W 'produce'$'\n''append'$'\n''stream'$'\n''replay'$'\n''tail'$'\n''seek'$'\n''shared'
         return
         ;;
     esac
