@@ -175,13 +175,13 @@ _goethectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    topic|produce|tail|replay|consume|cursor|cluster|context|bench|repl|completion|version|help)
+    topic|produce|tail|replay|consume|cursor|consumer|cluster|context|bench|repl|completion|version|help)
         # Offer subcommand argument completions
         "_goethectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor cluster context bench repl completion version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'topic produce tail replay consume cursor consumer cluster context bench repl completion version help' -- "${cur}"))
         ;;
     esac
 }
@@ -790,7 +790,7 @@ _goethectl_consume() {
     repeating_flags=()
     non_repeating_flags=(-f --follow --utc --no-color --no-headers -v --debug --tls --version -h --help)
     repeating_options=()
-    non_repeating_options=(--consumer --from --limit --template -D --delimiter -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    non_repeating_options=(--consumer --from --limit --ack-wait --max-deliveries --max-pending --dead-letter --template -D --delimiter -s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
     __goethectl_offer_flags_options 1
 
     # Offer option value completions
@@ -803,6 +803,19 @@ _goethectl_consume() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    '--ack-wait')
+        return
+        ;;
+    '--max-deliveries')
+        return
+        ;;
+    '--max-pending')
+        return
+        ;;
+    '--dead-letter')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consume -- --dead-letter "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
         return
         ;;
     '--template')
@@ -1104,6 +1117,259 @@ _goethectl_cursor_delete() {
     esac
 }
 
+_goethectl_consumer() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __goethectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local subcommand="${unparsed_words[0]}"
+    # The last word is the one under the cursor: it may still grow into a longer name.
+    ((${#unparsed_words[@]} > 1)) || subcommand=''
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    describe|reset|parked|replay)
+        # Offer subcommand argument completions
+        "_goethectl_consumer_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'describe reset parked replay' -- "${cur}"))
+        ;;
+    esac
+}
+
+_goethectl_consumer_describe() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer describe -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer describe -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer describe -- positional@1 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_consumer_reset() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 3
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer reset -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer reset -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer reset -- positional@1 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_consumer_parked() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer parked -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer parked -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer parked -- positional@1 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_goethectl_consumer_replay() {
+    repeating_flags=()
+    non_repeating_flags=(--utc --no-color --no-headers -v --debug --tls --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-s --server -o --output --timeout --context --tls-ca --tls-cert --tls-key --token --token-file)
+    __goethectl_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-s'|'--server')
+        return
+        ;;
+    '-o'|'--output')
+        __goethectl_add_completions -W 'text'$'\n''json'$'\n''raw'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--context')
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer replay -- --context "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tls-ca')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __goethectl_add_completions -f
+        return
+        ;;
+    '--token')
+        return
+        ;;
+    '--token-file')
+        __goethectl_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer replay -- positional@0 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __goethectl_add_completions -W "$(__goethectl_custom_complete ---completion consumer replay -- positional@1 "${COMP_CWORD}" "$(__goethectl_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
 _goethectl_cluster() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -1387,7 +1653,7 @@ _goethectl_bench() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __goethectl_add_completions -W 'produce'$'\n''append'$'\n''stream'$'\n''replay'$'\n''tail'$'\n''seek'
+        __goethectl_add_completions -W 'produce'$'\n''append'$'\n''stream'$'\n''replay'$'\n''tail'$'\n''seek'$'\n''shared'
         return
         ;;
     esac

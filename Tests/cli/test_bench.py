@@ -96,6 +96,17 @@ class BenchModeTests(GoetheTestCase):
         self.assertMoved(result, "seek")
         self.assertLatency(result, EVENTS)
 
+    def test_shared_members_split_and_acknowledge_n_events(self):
+        result = self.bench("shared", "-c", "3", "--inflight", "16")
+        self.assertMoved(result, "shared")
+        self.assertIsNone(result["latency"])
+
+    def test_shared_reads_n_events_of_a_long_topic(self):
+        topic = self.create_topic("bench-shared-long")
+        self.fill(topic, EVENTS + 50)
+        result = self.bench("shared", "--topic", topic, "-c", "2")
+        self.assertEqual(result["events"], EVENTS)
+
     def test_bench_creates_a_named_topic_that_does_not_exist(self):
         topic = unique("bench-named")
         result = self.bench("append", "--topic", topic)

@@ -18,7 +18,7 @@ public struct GoetheClient: Sendable {
   public typealias Transport = HTTP2ClientTransport.Posix
 
   let links: ServerLinks
-  private let options: CallOptions
+  let options: CallOptions
 
   /// The server calls go to now.
   public var server: ServerAddress { links.currentServer }

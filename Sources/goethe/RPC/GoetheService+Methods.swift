@@ -2,7 +2,7 @@ import GoetheKit
 
 /// The routes of the `io.typusomega.goethe.Goethe` service: the v1 calls and the newer ones, each
 /// with the access its caller needs (see ``AccessControl``). Calls that write (Consume commits
-/// cursors) are taken only on the cluster's leader; on a follower the unary ones are sent on to it
+/// cursors) and those of shared consumers are taken only on the cluster's leader; on a follower the unary ones are sent on to it
 /// (with the daemon's ``forwarder``), and the others refused with its address.
 extension GoetheService: RPCService {
   var methods: [String: RPCMethod] {
@@ -20,6 +20,11 @@ extension GoetheService: RPCService {
       ("SetRetention", gate.admin(setRetention)),
       ("DeleteTopic", gate.admin(deleteTopic)),
       ("PurgeTopic", gate.admin(purgeTopic)),
+      ("SharedConsume", gate.bidirectional(.consume, topic: { $0.join.topic }, sharedConsume)),
+      // The leader alone knows a shared consumer's members and what they hold.
+      ("DescribeConsumer", gate.unary(.consume, topic: { $0.topic }, describeConsumer)),
+      ("ResetConsumer", gate.unary(.consume, topic: { $0.topic }, resetConsumer)),
+      ("ReplayParked", gate.unary(.consume, topic: { $0.topic }, replayParked)),
     ]
     let reads: [(String, RPCMethod)] = [
       ("ListTopics", gate.listing(.describe, listTopics)),

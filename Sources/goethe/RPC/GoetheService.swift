@@ -21,6 +21,8 @@ struct GoetheService: Sendable {
   let role: ClusterRole
   /// Who may call what; every call is allowed without an auth file.
   var access = AccessControl.open
+  /// The shared consumers this node runs as the leader.
+  let sharedConsumers = SharedConsumers()
 
   // MARK: Goethe v1
 

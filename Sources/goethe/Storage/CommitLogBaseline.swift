@@ -4,7 +4,9 @@ import GoetheKit
 /// missing (format 1) or no longer matches its records (after a repair renumbered them).
 ///
 /// The log it writes creates every topic, in number order; then appends each topic's events, one
-/// record per run of consecutive ids (which is how appends wrote them); then sets every cursor.
+/// record per run of consecutive ids (which is how appends wrote them); then stores every shared
+/// consumer, and sets every cursor after them (a cursor moved since its consumer was stored
+/// differs from the consumer's floor).
 /// Applied to an empty store, it yields the same records. It keeps the stored epoch, and writes
 /// the current format version last, so an interrupted rewrite is simply done again on the next
 /// open: it begins by removing the log it finds.
@@ -23,6 +25,15 @@ enum CommitLogBaseline {
     for (_, record) in topics {
       try forEachRun(db, topic: record.number) { run throws(GoetheError) in try log(run) }
     }
+    let consumers = try db.makeIterator()
+    consumers.seek([KeySchema.Prefix.consumer.rawValue])
+    while consumers.isValid, consumers.key.first == KeySchema.Prefix.consumer.rawValue, consumers.key.count > 5 {
+      let topic: UInt32 = consumers.key.bigEndian(at: 1)
+      let consumer = String(decoding: UnsafeRawBufferPointer(rebasing: consumers.key[5...]), as: UTF8.self)
+      try log(.setConsumer(topic: topic, consumer: consumer, record: try ConsumerRecord(decoding: consumers.value)))
+      consumers.next()
+    }
+    try consumers.checkError()
     let cursors = try db.makeIterator()
     cursors.seek([KeySchema.Prefix.cursor.rawValue])
     while cursors.isValid, cursors.key.first == KeySchema.Prefix.cursor.rawValue, cursors.key.count > 5 {

@@ -11,7 +11,8 @@ import GoetheKit
 /// - delete cursor: topic u32, consumer;
 /// - set retention: topic u32, limits (format 3);
 /// - trim: topic u32, id u64 and sequence u64 of the last event removed (format 3);
-/// - delete topic: topic u32, name (format 3).
+/// - delete topic: topic u32, name (format 3);
+/// - set consumer: topic u32, consumer length u16, consumer, ``ConsumerRecord`` (format 3).
 ///
 /// Limits are 24 bytes: max age, max events, max bytes, each u64 and 0 for none.
 enum CommitLogRecord: Equatable, Sendable {
@@ -22,9 +23,11 @@ enum CommitLogRecord: Equatable, Sendable {
   case setRetention(topic: UInt32, limits: RetentionLimits)
   case trim(topic: UInt32, through: TopicState.Head)
   case deleteTopic(topic: UInt32, name: String)
+  case setConsumer(topic: UInt32, consumer: String, record: ConsumerRecord)
 
   private enum Kind: UInt8 {
-    case createTopic = 1, append, setCursor, deleteCursor, createTopicWithRetention, setRetention, trim, deleteTopic
+    case createTopic = 1, append, setCursor, deleteCursor, createTopicWithRetention, setRetention, trim, deleteTopic,
+      setConsumer
   }
 
   private static let limitsSize = 24
@@ -71,6 +74,13 @@ enum CommitLogRecord: Equatable, Sendable {
       value.append(Kind.deleteTopic.rawValue)
       value.appendBigEndian(topic)
       value += Array(name.utf8)
+    case .setConsumer(let topic, let consumer, let record):
+      value.append(Kind.setConsumer.rawValue)
+      value.appendBigEndian(topic)
+      let name = Array(consumer.utf8)
+      value.appendBigEndian(UInt16(name.count))
+      value += name
+      value += record.encoded
     }
     return value
   }
@@ -134,6 +144,13 @@ enum CommitLogRecord: Equatable, Sendable {
     case .deleteTopic:
       guard body.count > 4 else { throw KeySchema.corrupted("commit log record") }
       return (epoch, .deleteTopic(topic: body.bigEndian(at: 0), name: text(from: 4)))
+    case .setConsumer:
+      guard body.count >= 6 else { throw KeySchema.corrupted("commit log record") }
+      let length = Int(body.bigEndian(at: 4, as: UInt16.self))
+      guard body.count >= 6 + length else { throw KeySchema.corrupted("commit log record") }
+      let consumer = String(decoding: UnsafeRawBufferPointer(rebasing: body[6..<(6 + length)]), as: UTF8.self)
+      let record = try ConsumerRecord(decoding: UnsafeRawBufferPointer(rebasing: body[(6 + length)...]))
+      return (epoch, .setConsumer(topic: body.bigEndian(at: 0), consumer: consumer, record: record))
     }
   }
 }

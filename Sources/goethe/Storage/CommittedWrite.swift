@@ -24,6 +24,7 @@ struct CommittedWrite: Equatable, Sendable {
     /// `firstSequence`; `created` when this append created the topic.
     case append(topic: String, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, payloads: [Data])
     case setCursor(topic: String, consumer: String, record: CursorRecord)
+    /// Deletes the cursor, and the shared consumer's state if it has one.
     case deleteCursor(topic: String, consumer: String)
     case setRetention(topic: String, limits: RetentionLimits)
     /// Removes the topic's events up to and including `through`, as retention or a purge decided
@@ -31,5 +32,7 @@ struct CommittedWrite: Equatable, Sendable {
     case trim(topic: String, through: EventRef)
     /// Removes the topic with its events, cursors and time index.
     case deleteTopic(topic: String)
+    /// A shared consumer's state, and its ack floor as its cursor.
+    case setConsumer(topic: String, consumer: String, record: ConsumerRecord)
   }
 }

@@ -73,6 +73,8 @@ extension EventStore {
         change = .trim(topic: try name(topic), through: through)
       case .deleteTopic(_, let topic):
         change = .deleteTopic(topic: topic)
+      case .setConsumer(let topic, let consumer, let record):
+        change = .setConsumer(topic: try name(topic), consumer: consumer, record: record)
       }
       writes.append(CommittedWrite(index: next, epoch: epoch, change: change))
       iterator.next()
@@ -283,10 +285,9 @@ extension EventStore.State {
         batch: batch, result: (), log: .setCursor(topic: number, consumer: consumer, record: record), visible: nil)
     case .deleteCursor(let topic, let consumer):
       let number = try self.topic(topic).record.number
-      let batch = WriteBatch()
-      batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
       return EventStore.Planned(
-        batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
+        batch: EventStore.cursorDeletion(topic: number, consumer: consumer), result: (),
+        log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
     case .setRetention(let topic, let limits):
       let planned = try plannedRetention(topic, limits)
       return EventStore.Planned(batch: planned.batch, result: (), log: planned.log, visible: nil)
@@ -295,6 +296,11 @@ extension EventStore.State {
     case .deleteTopic(let topic):
       let planned = try plannedDeletion(topic)
       return EventStore.Planned(batch: planned.batch, result: (), log: planned.log, visible: nil)
+    case .setConsumer(let topic, let consumer, let record):
+      let number = try self.topic(topic).record.number
+      return EventStore.Planned(
+        batch: EventStore.consumerWrite(topic: number, consumer: consumer, record: record), result: (),
+        log: .setConsumer(topic: number, consumer: consumer, record: record), visible: nil)
     }
   }
 

@@ -18,6 +18,12 @@ extension EventStore {
   /// - `.beginning` / `.end`: it resumes with the first event / with the next event to arrive.
   func setCursor(topic: String, consumer: String, to position: Position) async throws -> CursorInfo {
     try Names.validateConsumer(consumer)
+    let target = try cursorTarget(topic: topic, position: position)
+    return try await commitCursor(topic: topic, consumer: consumer, eventID: target.eventID, sequence: target.sequence)
+  }
+
+  /// The cursor that `position` sets, as ``setCursor(topic:consumer:to:)`` resolves it.
+  func cursorTarget(topic: String, position: Position) throws(GoetheError) -> CursorRecord {
     let current = try readable(topic)
     let target: (id: UInt64, sequence: UInt64)
     switch position {
@@ -32,7 +38,7 @@ extension EventStore {
       let start = try resolveStart(position, in: topic)
       target = try lastEvent(current.record.number, before: start.fromID) ?? (0, 0)
     }
-    return try await commitCursor(topic: topic, consumer: consumer, eventID: target.id, sequence: target.sequence)
+    return CursorRecord(eventID: target.id, sequence: target.sequence, updated: options.clock())
   }
 
   /// Records that `consumer` has processed the event `eventID` of `topic`, which must exist.
@@ -67,10 +73,18 @@ extension EventStore {
     _ = try cursor(topic: topic, consumer: consumer)
     try await commit { state throws(GoetheError) in
       let number = try state.topic(topic).record.number
-      let batch = WriteBatch()
-      batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
-      return Planned(batch: batch, result: (), log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
+      return Planned(
+        batch: Self.cursorDeletion(topic: number, consumer: consumer), result: (),
+        log: .deleteCursor(topic: number, consumer: consumer), visible: nil)
     }
+  }
+
+  /// Deletes a cursor, and with it the shared consumer's state if it has one.
+  static func cursorDeletion(topic number: UInt32, consumer: String) -> WriteBatch {
+    let batch = WriteBatch()
+    batch.delete(KeySchema.cursorKey(topic: number, consumer: consumer))
+    batch.delete(KeySchema.consumerKey(topic: number, consumer: consumer))
+    return batch
   }
 
   /// The cursors of `topic`, or of every topic, by topic then consumer.

@@ -56,7 +56,8 @@ extension EventStore {
         dropped.insert(record.number)
       case .append(let topic, let created, let firstID, _, _):
         if let created { dropped.insert(created.number) } else { cut[topic] = min(cut[topic] ?? firstID, firstID) }
-      case .setCursor(let topic, let consumer, _), .deleteCursor(let topic, let consumer):
+      case .setCursor(let topic, let consumer, _), .deleteCursor(let topic, let consumer),
+        .setConsumer(let topic, let consumer, _):
         cursors.insert(CursorName(topic: topic, consumer: consumer))
       case .setRetention, .trim, .deleteTopic:
         // What they removed is gone, and the limits they replaced are not in the log.
@@ -71,7 +72,7 @@ extension EventStore {
     try log.checkError()
 
     for number in dropped {
-      for prefix in [KeySchema.Prefix.event, .cursor, .timeIndex] {
+      for prefix in [KeySchema.Prefix.event, .cursor, .timeIndex, .consumer] {
         try deleteAll(after: [prefix.rawValue] + number.bigEndianBytes, prefixed: 5, in: batch)
       }
       if let topic = numbers[number] { batch.delete(KeySchema.topicKey(topic.name)) }
@@ -118,26 +119,36 @@ extension EventStore {
     try iterator.checkError()
   }
 
-  /// Puts the cursor back as the last write up to `index` left it: set, or absent.
+  /// Puts the cursor and the shared consumer's state back as the last writes up to `index` left
+  /// them: set, or absent.
   private func restore(_ cursor: CursorName, asOf index: UInt64, in batch: WriteBatch) throws(GoetheError) {
-    let key = KeySchema.cursorKey(topic: cursor.topic, consumer: cursor.consumer)
+    let cursorKey = KeySchema.cursorKey(topic: cursor.topic, consumer: cursor.consumer)
+    let consumerKey = KeySchema.consumerKey(topic: cursor.topic, consumer: cursor.consumer)
+    var cursorRestored = false
     let log = try db.makeIterator()
     log.seek(KeySchema.commitLogKey(index + 1))
     log.previous()
     while log.isValid, KeySchema.decodeCommitLogKey(log.key) != nil {
       switch try CommitLogRecord.decode(log.value).record {
-      case .setCursor(cursor.topic, cursor.consumer, let record):
-        batch.put(key, record.encoded)
+      case .setCursor(cursor.topic, cursor.consumer, let record) where !cursorRestored:
+        batch.put(cursorKey, record.encoded)
+        cursorRestored = true
+      case .setConsumer(cursor.topic, cursor.consumer, let record):
+        if !cursorRestored { batch.put(cursorKey, record.floor.encoded) }
+        batch.put(consumerKey, record.encoded)
         return
       case .deleteCursor(cursor.topic, cursor.consumer):
-        batch.delete(key)
+        if !cursorRestored { batch.delete(cursorKey) }
+        batch.delete(consumerKey)
         return
       default:
-        log.previous()
+        break
       }
+      log.previous()
     }
     try log.checkError()
-    batch.delete(key)
+    if !cursorRestored { batch.delete(cursorKey) }
+    batch.delete(consumerKey)
   }
 
   /// The epoch of the write at `index`; 0 before the first write.

@@ -3,7 +3,7 @@ import GoetheKit
 /// The store as the rest of the daemon uses it: topics, events, cursors, and the committed writes
 /// that another node applies to follow this one. ``EventStore`` is the one implementation; nothing
 /// outside `Storage/` names it except where the daemon opens it.
-protocol GoetheStore: TopicCatalog, TopicRetention, EventLog, CursorStore, CommittedWriteLog {
+protocol GoetheStore: TopicCatalog, TopicRetention, EventLog, CursorStore, ConsumerStore, CommittedWriteLog {
   /// A random identity written when the store was created.
   var nodeID: String { get }
   /// When an append returns: after its batch is fsynced, or once written.

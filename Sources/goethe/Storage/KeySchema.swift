@@ -15,6 +15,7 @@ import GoetheKit
 /// | time index | 0x05, topic u32, bucket start u64     | ``TimeBucket`` (last event id, count)        |
 /// | commit log | 0x06, commit index u64                | ``CommitLogRecord`` (epoch, the change)      |
 /// | retention  | 0x07, topic u32                       | ``RetentionRecord`` (limits, trimmed through)|
+/// | consumers  | 0x08, topic u32, consumer name        | ``ConsumerRecord`` (a shared consumer)       |
 ///
 /// Format 2 added the commit log and the epoch; a format 1 store is upgraded when it is opened
 /// (``CommitLogBaseline``). Format 3 added the retention keyspace, the `next-topic-number` meta
@@ -35,6 +36,7 @@ enum KeySchema {
     case timeIndex = 0x05
     case commitLog = 0x06
     case retention = 0x07
+    case consumer = 0x08
   }
 
   static let formatVersionKey = metaKey("format-version")
@@ -81,6 +83,13 @@ enum KeySchema {
     return key
   }
 
+  /// A shared consumer's state; its ack floor is also its cursor under ``cursorKey(topic:consumer:)``.
+  static func consumerKey(topic: UInt32, consumer: String) -> [UInt8] {
+    var key: [UInt8] = [Prefix.consumer.rawValue]
+    key.appendBigEndian(topic)
+    return key + Array(consumer.utf8)
+  }
+
   static func timeIndexKey(topic: UInt32, bucket: UInt64) -> [UInt8] {
     var key: [UInt8] = [Prefix.timeIndex.rawValue]
     key.appendBigEndian(topic)
@@ -95,7 +104,7 @@ enum KeySchema {
   }
 
   /// The keyspaces whose keys begin with a topic number, which a deleted topic's records are in.
-  static let topicNumberedPrefixes: [Prefix] = [.event, .cursor, .timeIndex, .retention]
+  static let topicNumberedPrefixes: [Prefix] = [.event, .cursor, .timeIndex, .retention, .consumer]
 
   static func commitLogKey(_ index: UInt64) -> [UInt8] {
     var key: [UInt8] = [Prefix.commitLog.rawValue]

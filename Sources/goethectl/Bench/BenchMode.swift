@@ -42,6 +42,7 @@ enum BenchModes {
   /// Every mode, in the order the help lists them.
   static let all: [any BenchMode.Type] = [
     ProduceBench.self, AppendBench.self, StreamBench.self, ReplayBench.self, TailBench.self, SeekBench.self,
+    SharedBench.self,
   ]
 
   static func named(_ name: String) -> (any BenchMode.Type)? {

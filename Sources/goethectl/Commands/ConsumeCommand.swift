@@ -1,15 +1,18 @@
 import ArgumentParser
+import Foundation
 import GoetheKit
-import Synchronization
 
 struct ConsumeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "consume",
-    abstract: "Read a topic as a named consumer, committing its cursor as events are printed.",
+    abstract: "Read a topic as a member of a named consumer, acknowledging each event once it is printed.",
     discussion: """
-      Starts after the consumer's stored cursor (from the beginning if it has none), or at --from. \
-      The cursor is committed after every printed batch, also when Ctrl-C ends the command, so the \
-      next run resumes after the last printed event.
+      Members of one consumer split its events: two shells running consume with the same --consumer \
+      each print a share, every event once. An event is acknowledged once it is written out; one a \
+      member does not acknowledge within the ack wait, or holds when it ends, goes to another member. \
+      The consumer's cursor is its ack floor: the next run goes on after the events acknowledged. \
+      Without -f, consume ends once nothing is left for it. --from moves the consumer's ack floor \
+      first (goethectl consumer reset does the same).
       """)
 
   @Argument(help: "The topic.", completion: DynamicCompletion.topics)
@@ -20,50 +23,42 @@ struct ConsumeCommand: AsyncParsableCommand {
 
   // Unconditional: a value may start with '-', as -15m does.
   @Option(
-    parsing: .unconditional, help: ArgumentHelp("Start here instead of after the stored cursor.", valueName: "position")
-  )
+    parsing: .unconditional,
+    help: ArgumentHelp("Start the consumer here instead of after its ack floor.", valueName: "position"))
   var from: String?
 
   @OptionGroup var reading: ReadingOptions
+
+  @OptionGroup var settings: SharedConsumerOptions
 
   @OptionGroup var printing: EventLayoutOptions
 
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    _ = try from.map { text throws(GoetheError) in try global.positions.start(text) }
+    _ = try from.map { text throws(GoetheError) in try resetTarget(text) }
     _ = try printing.layout(for: global.output)
   }
 
-  func run() async throws {
-    let stream = EventStream(
-      topic: topic,
-      from: try from.map { text throws(GoetheError) in try global.positions.start(text) } ?? .afterConsumer(consumer),
-      origin: from.map { .position($0) } ?? .consumer(consumer), to: nil, limit: reading.limit, follow: reading.follow,
-      console: global.console, layout: try printing.layout(for: global.output), summary: "consumed")
-    let (topic, consumer) = (topic, consumer)
-    try await global.withClient { client in
-      let printed = Mutex<UInt64?>(nil)
-      do {
-        try await stream.run(
-          client,
-          afterBatch: { batch in
-            guard let last = batch.last?.id else { return }
-            printed.withLock { $0 = last }
-            try await Self.commit(client, topic: topic, consumer: consumer, through: last)
-          })
-      } catch {
-        // Commit what was printed before giving up, also when interrupted.
-        if let last = printed.withLock({ $0 }) {
-          try? await Self.commit(client, topic: topic, consumer: consumer, through: last)
-        }
-        throw error
-      }
+  /// Where `--from` moves the ack floor: the consumer goes on with the first event at or after it.
+  private func resetTarget(_ text: String) throws(GoetheError) -> Position {
+    switch try global.positions.start(text) {
+    case .position(.event(let id)): .time(id)
+    case .position(let position): position
+    case .afterConsumer, .last:
+      throw GoetheError(.invalidArgument, "--from takes an event id, a time, beginning or end here")
     }
   }
 
-  /// Commits in a task of its own, so that a Ctrl-C that cancels the command does not cancel the commit.
-  private static func commit(_ client: GoetheClient, topic: String, consumer: String, through id: UInt64) async throws {
-    try await Task { _ = try await client.setCursor(topic: topic, consumer: consumer, to: .event(id)) }.value
+  func run() async throws {
+    let target = try from.map { text throws(GoetheError) in try resetTarget(text) }
+    let settings = try settings.settings()
+    let member = SharedMember(
+      topic: topic, consumer: consumer, settings: settings, limit: reading.limit, follow: reading.follow,
+      console: global.console, layout: try printing.layout(for: global.output))
+    try await global.withClient { client in
+      if let target { _ = try await client.resetConsumer(topic: topic, consumer: consumer, to: target) }
+      try await member.run(client)
+    }
   }
 }

@@ -35,7 +35,8 @@ struct Goethectl: AsyncParsableCommand {
     version: "goethectl \(GoetheVersion.current)",
     subcommands: [
       TopicCommand.self, ProduceCommand.self, TailCommand.self, ReplayCommand.self, ConsumeCommand.self,
-      CursorCommand.self, ClusterCommand.self, ContextCommand.self, BenchCommand.self, ReplCommand.self,
+      CursorCommand.self, ConsumerCommand.self, ClusterCommand.self, ContextCommand.self, BenchCommand.self,
+      ReplCommand.self,
       CompletionCommand.self, VersionCommand.self,
     ])
 }

@@ -22,7 +22,7 @@ import Testing
   }
 
   /// Topics, events in several batches across time-index buckets, a topic created by its first
-  /// append, cursors set, moved and deleted.
+  /// append, cursors set, moved and deleted, shared consumers stored and one deleted.
   static func writeHistory(_ store: any GoetheStore, clock: FakeClock) async throws {
     _ = try await store.createTopic("orders", granularity: .minimum)
     _ = try await store.append(payloads("a", "b", "c"), to: "orders")
@@ -35,6 +35,15 @@ import Testing
     _ = try await store.setCursor(topic: "orders", consumer: "billing", to: .end)
     _ = try await store.setCursor(topic: "created-by-append", consumer: "audit", to: .end)
     try await store.deleteCursor(topic: "created-by-append", consumer: "audit")
+    let orders = try store.allEvents(in: "orders")
+    var shared = ConsumerRecord()
+    shared.settings.deadLetter = "orders-dead"
+    shared.floor = CursorRecord(eventID: orders[0].id, sequence: 1, updated: 5)
+    shared.acked = [orders[2].id]
+    shared.parked = [ParkedEvent(id: orders[1].id, sequence: 2, deliveries: 3)]
+    try await store.saveConsumer(topic: "orders", consumer: "shared", record: shared)
+    try await store.saveConsumer(topic: "created-by-append", consumer: "gone", record: ConsumerRecord())
+    try await store.deleteCursor(topic: "created-by-append", consumer: "gone")
   }
 
   /// Applies every committed write of `source` to `target`, a page at a time.

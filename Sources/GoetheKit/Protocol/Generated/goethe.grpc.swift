@@ -248,6 +248,58 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "SharedConsume" metadata.
+        public enum SharedConsume: Sendable {
+            /// Request type for "SharedConsume".
+            public typealias Input = Io_Typusomega_Goethe_SharedConsumeRequest
+            /// Response type for "SharedConsume".
+            public typealias Output = Io_Typusomega_Goethe_SharedConsumeResponse
+            /// Descriptor for "SharedConsume".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "SharedConsume",
+                type: .bidirectionalStreaming
+            )
+        }
+        /// Namespace for "DescribeConsumer" metadata.
+        public enum DescribeConsumer: Sendable {
+            /// Request type for "DescribeConsumer".
+            public typealias Input = Io_Typusomega_Goethe_DescribeConsumerRequest
+            /// Response type for "DescribeConsumer".
+            public typealias Output = Io_Typusomega_Goethe_ConsumerDescription
+            /// Descriptor for "DescribeConsumer".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "DescribeConsumer",
+                type: .unary
+            )
+        }
+        /// Namespace for "ResetConsumer" metadata.
+        public enum ResetConsumer: Sendable {
+            /// Request type for "ResetConsumer".
+            public typealias Input = Io_Typusomega_Goethe_ResetConsumerRequest
+            /// Response type for "ResetConsumer".
+            public typealias Output = Io_Typusomega_Goethe_ConsumerDescription
+            /// Descriptor for "ResetConsumer".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "ResetConsumer",
+                type: .unary
+            )
+        }
+        /// Namespace for "ReplayParked" metadata.
+        public enum ReplayParked: Sendable {
+            /// Request type for "ReplayParked".
+            public typealias Input = Io_Typusomega_Goethe_ReplayParkedRequest
+            /// Response type for "ReplayParked".
+            public typealias Output = Io_Typusomega_Goethe_ConsumerDescription
+            /// Descriptor for "ReplayParked".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.Goethe"),
+                method: "ReplayParked",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "io.typusomega.goethe.Goethe" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Produce.descriptor,
@@ -266,7 +318,11 @@ public enum Io_Typusomega_Goethe_Goethe: Sendable {
             DeleteTopic.descriptor,
             PurgeTopic.descriptor,
             TopicStats.descriptor,
-            ServerInfo.descriptor
+            ServerInfo.descriptor,
+            SharedConsume.descriptor,
+            DescribeConsumer.descriptor,
+            ResetConsumer.descriptor,
+            ReplayParked.descriptor
         ]
     }
 }
@@ -657,6 +713,104 @@ extension Io_Typusomega_Goethe_Goethe {
             deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ServerInfoResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ServerInfoResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SharedConsume" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A member of a shared consumer: the members of one named consumer of a topic split its events.
+        /// > The first request joins (and may change the consumer's settings); the server answers with the
+        /// > settings in force, then sends events as the member gives credit for them. Each event goes to
+        /// > one member at a time; the member acknowledges it (or rejects it for prompt redelivery). An
+        /// > event not acknowledged within the ack wait, or held by a member that goes away, goes to
+        /// > another member; after max deliveries it is parked. The consumer's cursor is its ack floor.
+        /// > Runs on the cluster's leader.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Io_Typusomega_Goethe_SharedConsumeRequest` messages.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_SharedConsumeRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_SharedConsumeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func sharedConsume<Result>(
+            request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_SharedConsumeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_SharedConsumeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_SharedConsumeResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_SharedConsumeResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "DescribeConsumer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A shared consumer's settings, ack floor, members and counts, and its parked events.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_DescribeConsumerRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_DescribeConsumerRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ConsumerDescription` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func describeConsumer<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_DescribeConsumerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_DescribeConsumerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ConsumerDescription>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ResetConsumer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Moves a shared consumer's ack floor to a position: what members hold is delivered no more.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_ResetConsumerRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_ResetConsumerRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ConsumerDescription` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func resetConsumer<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ResetConsumerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_ResetConsumerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ConsumerDescription>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReplayParked" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Delivers parked events again.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_ReplayParkedRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_ReplayParkedRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ConsumerDescription` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func replayParked<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ReplayParkedRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_ReplayParkedRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ConsumerDescription>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1229,6 +1383,146 @@ extension Io_Typusomega_Goethe_Goethe {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "SharedConsume" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A member of a shared consumer: the members of one named consumer of a topic split its events.
+        /// > The first request joins (and may change the consumer's settings); the server answers with the
+        /// > settings in force, then sends events as the member gives credit for them. Each event goes to
+        /// > one member at a time; the member acknowledges it (or rejects it for prompt redelivery). An
+        /// > event not acknowledged within the ack wait, or held by a member that goes away, goes to
+        /// > another member; after max deliveries it is parked. The consumer's cursor is its ack floor.
+        /// > Runs on the cluster's leader.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Io_Typusomega_Goethe_SharedConsumeRequest` messages.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_SharedConsumeRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_SharedConsumeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func sharedConsume<Result>(
+            request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_SharedConsumeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_SharedConsumeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_SharedConsumeResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_SharedConsumeResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.bidirectionalStreaming(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.SharedConsume.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "DescribeConsumer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > A shared consumer's settings, ack floor, members and counts, and its parked events.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_DescribeConsumerRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_DescribeConsumerRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ConsumerDescription` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func describeConsumer<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_DescribeConsumerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_DescribeConsumerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ConsumerDescription>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.DescribeConsumer.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ResetConsumer" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Moves a shared consumer's ack floor to a position: what members hold is delivered no more.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_ResetConsumerRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_ResetConsumerRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ConsumerDescription` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func resetConsumer<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ResetConsumerRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_ResetConsumerRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ConsumerDescription>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.ResetConsumer.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "ReplayParked" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Delivers parked events again.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Io_Typusomega_Goethe_ReplayParkedRequest` message.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_ReplayParkedRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_ConsumerDescription` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func replayParked<Result>(
+            request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ReplayParkedRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_ReplayParkedRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_ConsumerDescription>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Goethe.Method.ReplayParked.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1699,6 +1993,126 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_ServerInfoRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_ServerInfoResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SharedConsume" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A member of a shared consumer: the members of one named consumer of a topic split its events.
+    /// > The first request joins (and may change the consumer's settings); the server answers with the
+    /// > settings in force, then sends events as the member gives credit for them. Each event goes to
+    /// > one member at a time; the member acknowledges it (or rejects it for prompt redelivery). An
+    /// > event not acknowledged within the ack wait, or held by a member that goes away, goes to
+    /// > another member; after max deliveries it is parked. The consumer's cursor is its ack floor.
+    /// > Runs on the cluster's leader.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Io_Typusomega_Goethe_SharedConsumeRequest` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func sharedConsume<Result>(
+        request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_SharedConsumeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_SharedConsumeResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.sharedConsume(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_SharedConsumeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_SharedConsumeResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DescribeConsumer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A shared consumer's settings, ack floor, members and counts, and its parked events.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Io_Typusomega_Goethe_DescribeConsumerRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func describeConsumer<Result>(
+        request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_DescribeConsumerRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.describeConsumer(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_DescribeConsumerRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_ConsumerDescription>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ResetConsumer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Moves a shared consumer's ack floor to a position: what members hold is delivered no more.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Io_Typusomega_Goethe_ResetConsumerRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func resetConsumer<Result>(
+        request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ResetConsumerRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.resetConsumer(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_ResetConsumerRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_ConsumerDescription>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReplayParked" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Delivers parked events again.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Io_Typusomega_Goethe_ReplayParkedRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func replayParked<Result>(
+        request: GRPCCore.ClientRequest<Io_Typusomega_Goethe_ReplayParkedRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.replayParked(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_ReplayParkedRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_ConsumerDescription>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2241,6 +2655,143 @@ extension Io_Typusomega_Goethe_Goethe.ClientProtocol {
             metadata: metadata
         )
         return try await self.serverInfo(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SharedConsume" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A member of a shared consumer: the members of one named consumer of a topic split its events.
+    /// > The first request joins (and may change the consumer's settings); the server answers with the
+    /// > settings in force, then sends events as the member gives credit for them. Each event goes to
+    /// > one member at a time; the member acknowledges it (or rejects it for prompt redelivery). An
+    /// > event not acknowledged within the ack wait, or held by a member that goes away, goes to
+    /// > another member; after max deliveries it is parked. The consumer's cursor is its ack floor.
+    /// > Runs on the cluster's leader.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func sharedConsume<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Io_Typusomega_Goethe_SharedConsumeRequest>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_SharedConsumeResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_SharedConsumeRequest>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.sharedConsume(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "DescribeConsumer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > A shared consumer's settings, ack floor, members and counts, and its parked events.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func describeConsumer<Result>(
+        _ message: Io_Typusomega_Goethe_DescribeConsumerRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Io_Typusomega_Goethe_DescribeConsumerRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.describeConsumer(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ResetConsumer" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Moves a shared consumer's ack floor to a position: what members hold is delivered no more.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func resetConsumer<Result>(
+        _ message: Io_Typusomega_Goethe_ResetConsumerRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Io_Typusomega_Goethe_ResetConsumerRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.resetConsumer(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReplayParked" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Delivers parked events again.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func replayParked<Result>(
+        _ message: Io_Typusomega_Goethe_ReplayParkedRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_ConsumerDescription>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Io_Typusomega_Goethe_ReplayParkedRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.replayParked(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -891,6 +891,306 @@ public nonisolated struct Io_Typusomega_Goethe_ServerInfoResponse: Sendable {
   public init() {}
 }
 
+/// How a shared consumer delivers. In a join, only the fields set change the stored settings.
+public nonisolated struct Io_Typusomega_Goethe_ConsumerSettings: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// How long a member may hold an event unacknowledged; default 30 s.
+  public var ackWaitMillis: UInt64 {
+    get {_ackWaitMillis ?? 0}
+    set {_ackWaitMillis = newValue}
+  }
+  /// Returns true if `ackWaitMillis` has been explicitly set.
+  public var hasAckWaitMillis: Bool {self._ackWaitMillis != nil}
+  /// Clears the value of `ackWaitMillis`. Subsequent reads from it will return its default value.
+  public mutating func clearAckWaitMillis() {self._ackWaitMillis = nil}
+
+  /// Deliveries after which an event is parked; 0, the default, for no limit.
+  public var maxDeliveries: UInt32 {
+    get {_maxDeliveries ?? 0}
+    set {_maxDeliveries = newValue}
+  }
+  /// Returns true if `maxDeliveries` has been explicitly set.
+  public var hasMaxDeliveries: Bool {self._maxDeliveries != nil}
+  /// Clears the value of `maxDeliveries`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxDeliveries() {self._maxDeliveries = nil}
+
+  /// Unacknowledged events each member may hold; default 1000.
+  public var maxPending: UInt32 {
+    get {_maxPending ?? 0}
+    set {_maxPending = newValue}
+  }
+  /// Returns true if `maxPending` has been explicitly set.
+  public var hasMaxPending: Bool {self._maxPending != nil}
+  /// Clears the value of `maxPending`. Subsequent reads from it will return its default value.
+  public mutating func clearMaxPending() {self._maxPending = nil}
+
+  /// The topic parked events are copied to; empty, the default, for none.
+  public var deadLetter: String {
+    get {_deadLetter ?? String()}
+    set {_deadLetter = newValue}
+  }
+  /// Returns true if `deadLetter` has been explicitly set.
+  public var hasDeadLetter: Bool {self._deadLetter != nil}
+  /// Clears the value of `deadLetter`. Subsequent reads from it will return its default value.
+  public mutating func clearDeadLetter() {self._deadLetter = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _ackWaitMillis: UInt64? = nil
+  fileprivate var _maxDeliveries: UInt32? = nil
+  fileprivate var _maxPending: UInt32? = nil
+  fileprivate var _deadLetter: String? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_JoinConsumer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var consumer: String = String()
+
+  /// How the member names itself in descriptions, such as host and process.
+  public var member: String = String()
+
+  public var settings: Io_Typusomega_Goethe_ConsumerSettings {
+    get {_settings ?? Io_Typusomega_Goethe_ConsumerSettings()}
+    set {_settings = newValue}
+  }
+  /// Returns true if `settings` has been explicitly set.
+  public var hasSettings: Bool {self._settings != nil}
+  /// Clears the value of `settings`. Subsequent reads from it will return its default value.
+  public mutating func clearSettings() {self._settings = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _settings: Io_Typusomega_Goethe_ConsumerSettings? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_SharedConsumeRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The first request only.
+  public var join: Io_Typusomega_Goethe_JoinConsumer {
+    get {_join ?? Io_Typusomega_Goethe_JoinConsumer()}
+    set {_join = newValue}
+  }
+  /// Returns true if `join` has been explicitly set.
+  public var hasJoin: Bool {self._join != nil}
+  /// Clears the value of `join`. Subsequent reads from it will return its default value.
+  public mutating func clearJoin() {self._join = nil}
+
+  /// More events the member can take.
+  public var credit: UInt64 = 0
+
+  /// Events processed.
+  public var acks: [UInt64] = []
+
+  /// Every event the member holds up to and including this id is processed.
+  public var ackUpTo: UInt64 = 0
+
+  /// Events the member cannot process: delivered again at once, to another member if one has room.
+  public var rejects: [UInt64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _join: Io_Typusomega_Goethe_JoinConsumer? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_SharedDelivery: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var event: Io_Typusomega_Goethe_Event {
+    get {_event ?? Io_Typusomega_Goethe_Event()}
+    set {_event = newValue}
+  }
+  /// Returns true if `event` has been explicitly set.
+  public var hasEvent: Bool {self._event != nil}
+  /// Clears the value of `event`. Subsequent reads from it will return its default value.
+  public mutating func clearEvent() {self._event = nil}
+
+  /// 1 for the first delivery of the event, more for redeliveries.
+  public var delivery: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _event: Io_Typusomega_Goethe_Event? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_SharedConsumeResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The first response: the settings in force.
+  public var joined: Io_Typusomega_Goethe_ConsumerSettings {
+    get {_joined ?? Io_Typusomega_Goethe_ConsumerSettings()}
+    set {_joined = newValue}
+  }
+  /// Returns true if `joined` has been explicitly set.
+  public var hasJoined: Bool {self._joined != nil}
+  /// Clears the value of `joined`. Subsequent reads from it will return its default value.
+  public mutating func clearJoined() {self._joined = nil}
+
+  public var deliveries: [Io_Typusomega_Goethe_SharedDelivery] = []
+
+  /// Nothing up to the topic's head waits for delivery, and the member holds no event: a member
+  /// that reads what is there and stops can stop now. Sent once each time it becomes true.
+  public var caughtUp: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _joined: Io_Typusomega_Goethe_ConsumerSettings? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_DescribeConsumerRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var consumer: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Io_Typusomega_Goethe_ConsumerMember: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  /// Events it holds unacknowledged.
+  public var pending: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Io_Typusomega_Goethe_ParkedEventInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var eventID: UInt64 = 0
+
+  public var sequence: UInt64 = 0
+
+  public var deliveries: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Io_Typusomega_Goethe_ConsumerDescription: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var consumer: String = String()
+
+  public var settings: Io_Typusomega_Goethe_ConsumerSettings {
+    get {_settings ?? Io_Typusomega_Goethe_ConsumerSettings()}
+    set {_settings = newValue}
+  }
+  /// Returns true if `settings` has been explicitly set.
+  public var hasSettings: Bool {self._settings != nil}
+  /// Clears the value of `settings`. Subsequent reads from it will return its default value.
+  public mutating func clearSettings() {self._settings = nil}
+
+  /// The newest event up to which every event is acknowledged (or parked); the consumer's cursor.
+  public var ackFloorEventID: UInt64 = 0
+
+  public var ackFloorSequence: UInt64 = 0
+
+  /// Events after the ack floor.
+  public var lag: UInt64 = 0
+
+  public var members: [Io_Typusomega_Goethe_ConsumerMember] = []
+
+  public var pending: UInt64 = 0
+
+  /// Redeliveries since the consumer's members last started.
+  public var redelivered: UInt64 = 0
+
+  public var parked: [Io_Typusomega_Goethe_ParkedEventInfo] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _settings: Io_Typusomega_Goethe_ConsumerSettings? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_ResetConsumerRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var consumer: String = String()
+
+  /// An event id (that event counts as processed), a time, beginning or end, as for SetCursor.
+  public var position: Io_Typusomega_Goethe_Position {
+    get {_position ?? Io_Typusomega_Goethe_Position()}
+    set {_position = newValue}
+  }
+  /// Returns true if `position` has been explicitly set.
+  public var hasPosition: Bool {self._position != nil}
+  /// Clears the value of `position`. Subsequent reads from it will return its default value.
+  public mutating func clearPosition() {self._position = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _position: Io_Typusomega_Goethe_Position? = nil
+}
+
+public nonisolated struct Io_Typusomega_Goethe_ReplayParkedRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var topic: String = String()
+
+  public var consumer: String = String()
+
+  /// The parked events to deliver again; empty for all of them.
+  public var eventIds: [UInt64] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "io.typusomega.goethe"
@@ -2329,6 +2629,514 @@ nonisolated extension Io_Typusomega_Goethe_ServerInfoResponse: SwiftProtobuf.Mes
     if lhs.nodeID != rhs.nodeID {return false}
     if lhs.sync != rhs.sync {return false}
     if lhs.maxEventSize != rhs.maxEventSize {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ConsumerSettings: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConsumerSettings"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}ack_wait_millis\0\u{3}max_deliveries\0\u{3}max_pending\0\u{3}dead_letter\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self._ackWaitMillis) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self._maxDeliveries) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self._maxPending) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self._deadLetter) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._ackWaitMillis {
+      try visitor.visitSingularUInt64Field(value: v, fieldNumber: 1)
+    } }()
+    try { if let v = self._maxDeliveries {
+      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 2)
+    } }()
+    try { if let v = self._maxPending {
+      try visitor.visitSingularUInt32Field(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._deadLetter {
+      try visitor.visitSingularStringField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ConsumerSettings, rhs: Io_Typusomega_Goethe_ConsumerSettings) -> Bool {
+    if lhs._ackWaitMillis != rhs._ackWaitMillis {return false}
+    if lhs._maxDeliveries != rhs._maxDeliveries {return false}
+    if lhs._maxPending != rhs._maxPending {return false}
+    if lhs._deadLetter != rhs._deadLetter {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_JoinConsumer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".JoinConsumer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}consumer\0\u{1}member\0\u{1}settings\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.consumer) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.member) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._settings) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if !self.consumer.isEmpty {
+      try visitor.visitSingularStringField(value: self.consumer, fieldNumber: 2)
+    }
+    if !self.member.isEmpty {
+      try visitor.visitSingularStringField(value: self.member, fieldNumber: 3)
+    }
+    try { if let v = self._settings {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_JoinConsumer, rhs: Io_Typusomega_Goethe_JoinConsumer) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.consumer != rhs.consumer {return false}
+    if lhs.member != rhs.member {return false}
+    if lhs._settings != rhs._settings {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_SharedConsumeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SharedConsumeRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}join\0\u{1}credit\0\u{1}acks\0\u{3}ack_up_to\0\u{1}rejects\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._join) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.credit) }()
+      case 3: try { try decoder.decodeRepeatedUInt64Field(value: &self.acks) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.ackUpTo) }()
+      case 5: try { try decoder.decodeRepeatedUInt64Field(value: &self.rejects) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._join {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.credit != 0 {
+      try visitor.visitSingularUInt64Field(value: self.credit, fieldNumber: 2)
+    }
+    if !self.acks.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.acks, fieldNumber: 3)
+    }
+    if self.ackUpTo != 0 {
+      try visitor.visitSingularUInt64Field(value: self.ackUpTo, fieldNumber: 4)
+    }
+    if !self.rejects.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.rejects, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_SharedConsumeRequest, rhs: Io_Typusomega_Goethe_SharedConsumeRequest) -> Bool {
+    if lhs._join != rhs._join {return false}
+    if lhs.credit != rhs.credit {return false}
+    if lhs.acks != rhs.acks {return false}
+    if lhs.ackUpTo != rhs.ackUpTo {return false}
+    if lhs.rejects != rhs.rejects {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_SharedDelivery: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SharedDelivery"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}event\0\u{1}delivery\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._event) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.delivery) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._event {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.delivery != 0 {
+      try visitor.visitSingularUInt32Field(value: self.delivery, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_SharedDelivery, rhs: Io_Typusomega_Goethe_SharedDelivery) -> Bool {
+    if lhs._event != rhs._event {return false}
+    if lhs.delivery != rhs.delivery {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_SharedConsumeResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SharedConsumeResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}joined\0\u{1}deliveries\0\u{3}caught_up\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._joined) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.deliveries) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.caughtUp) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._joined {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.deliveries.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.deliveries, fieldNumber: 2)
+    }
+    if self.caughtUp != false {
+      try visitor.visitSingularBoolField(value: self.caughtUp, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_SharedConsumeResponse, rhs: Io_Typusomega_Goethe_SharedConsumeResponse) -> Bool {
+    if lhs._joined != rhs._joined {return false}
+    if lhs.deliveries != rhs.deliveries {return false}
+    if lhs.caughtUp != rhs.caughtUp {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_DescribeConsumerRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DescribeConsumerRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}consumer\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.consumer) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if !self.consumer.isEmpty {
+      try visitor.visitSingularStringField(value: self.consumer, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_DescribeConsumerRequest, rhs: Io_Typusomega_Goethe_DescribeConsumerRequest) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.consumer != rhs.consumer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ConsumerMember: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConsumerMember"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}pending\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.pending) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if self.pending != 0 {
+      try visitor.visitSingularUInt64Field(value: self.pending, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ConsumerMember, rhs: Io_Typusomega_Goethe_ConsumerMember) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.pending != rhs.pending {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ParkedEventInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ParkedEventInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}event_id\0\u{1}sequence\0\u{1}deliveries\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.eventID) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.deliveries) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.eventID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.eventID, fieldNumber: 1)
+    }
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 2)
+    }
+    if self.deliveries != 0 {
+      try visitor.visitSingularUInt32Field(value: self.deliveries, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ParkedEventInfo, rhs: Io_Typusomega_Goethe_ParkedEventInfo) -> Bool {
+    if lhs.eventID != rhs.eventID {return false}
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.deliveries != rhs.deliveries {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ConsumerDescription: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ConsumerDescription"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}consumer\0\u{1}settings\0\u{3}ack_floor_event_id\0\u{3}ack_floor_sequence\0\u{1}lag\0\u{1}members\0\u{1}pending\0\u{1}redelivered\0\u{1}parked\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.consumer) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._settings) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.ackFloorEventID) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.ackFloorSequence) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.lag) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
+      case 8: try { try decoder.decodeSingularUInt64Field(value: &self.pending) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.redelivered) }()
+      case 10: try { try decoder.decodeRepeatedMessageField(value: &self.parked) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if !self.consumer.isEmpty {
+      try visitor.visitSingularStringField(value: self.consumer, fieldNumber: 2)
+    }
+    try { if let v = self._settings {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    if self.ackFloorEventID != 0 {
+      try visitor.visitSingularUInt64Field(value: self.ackFloorEventID, fieldNumber: 4)
+    }
+    if self.ackFloorSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.ackFloorSequence, fieldNumber: 5)
+    }
+    if self.lag != 0 {
+      try visitor.visitSingularUInt64Field(value: self.lag, fieldNumber: 6)
+    }
+    if !self.members.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.members, fieldNumber: 7)
+    }
+    if self.pending != 0 {
+      try visitor.visitSingularUInt64Field(value: self.pending, fieldNumber: 8)
+    }
+    if self.redelivered != 0 {
+      try visitor.visitSingularUInt64Field(value: self.redelivered, fieldNumber: 9)
+    }
+    if !self.parked.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.parked, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ConsumerDescription, rhs: Io_Typusomega_Goethe_ConsumerDescription) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.consumer != rhs.consumer {return false}
+    if lhs._settings != rhs._settings {return false}
+    if lhs.ackFloorEventID != rhs.ackFloorEventID {return false}
+    if lhs.ackFloorSequence != rhs.ackFloorSequence {return false}
+    if lhs.lag != rhs.lag {return false}
+    if lhs.members != rhs.members {return false}
+    if lhs.pending != rhs.pending {return false}
+    if lhs.redelivered != rhs.redelivered {return false}
+    if lhs.parked != rhs.parked {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ResetConsumerRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ResetConsumerRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}consumer\0\u{1}position\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.consumer) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._position) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if !self.consumer.isEmpty {
+      try visitor.visitSingularStringField(value: self.consumer, fieldNumber: 2)
+    }
+    try { if let v = self._position {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ResetConsumerRequest, rhs: Io_Typusomega_Goethe_ResetConsumerRequest) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.consumer != rhs.consumer {return false}
+    if lhs._position != rhs._position {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_ReplayParkedRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReplayParkedRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}consumer\0\u{3}event_ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.consumer) }()
+      case 3: try { try decoder.decodeRepeatedUInt64Field(value: &self.eventIds) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if !self.consumer.isEmpty {
+      try visitor.visitSingularStringField(value: self.consumer, fieldNumber: 2)
+    }
+    if !self.eventIds.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.eventIds, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Io_Typusomega_Goethe_ReplayParkedRequest, rhs: Io_Typusomega_Goethe_ReplayParkedRequest) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.consumer != rhs.consumer {return false}
+    if lhs.eventIds != rhs.eventIds {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -48,6 +48,12 @@ extension CommittedWrite {
         }
       case .deleteTopic(let topic):
         message.deleteTopic = .with { $0.topic = topic }
+      case .setConsumer(let topic, let consumer, let record):
+        message.setConsumer = .with {
+          $0.topic = topic
+          $0.consumer = consumer
+          $0.record = Data(record.encoded)
+        }
       }
     }
   }
@@ -74,6 +80,11 @@ extension CommittedWrite {
       change = .trim(topic: trim.topic, through: EventRef(id: trim.throughID, sequence: trim.throughSequence))
     case .deleteTopic(let deletion):
       change = .deleteTopic(topic: deletion.topic)
+    case .setConsumer(let consumer):
+      let record = try consumer.record.withUnsafeBytes { bytes in
+        Result { () throws(GoetheError) in try ConsumerRecord(decoding: bytes) }
+      }.get()
+      change = .setConsumer(topic: consumer.topic, consumer: consumer.consumer, record: record)
     case nil:
       throw GoetheError(.invalidArgument, "committed write \(message.index) carries no change")
     }

@@ -55,6 +55,10 @@ struct ReplicatedStore: GoetheStore {
     try await replicated { try await store.deleteCursor(topic: topic, consumer: consumer) }
   }
 
+  func saveConsumer(topic: String, consumer: String, record: ConsumerRecord) async throws {
+    try await replicated { try await store.saveConsumer(topic: topic, consumer: consumer, record: record) }
+  }
+
   // MARK: Everything else, as the store does it
 
   var nodeID: String { store.nodeID }
@@ -128,10 +132,16 @@ struct ReplicatedStore: GoetheStore {
   func cursor(topic: String, consumer: String) throws(GoetheError) -> CursorInfo {
     try store.cursor(topic: topic, consumer: consumer)
   }
+  func cursorTarget(topic: String, position: Position) throws(GoetheError) -> CursorRecord {
+    try store.cursorTarget(topic: topic, position: position)
+  }
   func existingCursor(topic: String, consumer: String) throws(GoetheError) -> CursorInfo? {
     try store.existingCursor(topic: topic, consumer: consumer)
   }
   func listCursors(topic: String?) async throws -> [CursorInfo] { try await store.listCursors(topic: topic) }
+  func consumerRecord(topic: String, consumer: String) throws(GoetheError) -> ConsumerRecord? {
+    try store.consumerRecord(topic: topic, consumer: consumer)
+  }
 
   var lastCommitIndex: UInt64 { store.lastCommitIndex }
   var epoch: UInt64 { store.epoch }

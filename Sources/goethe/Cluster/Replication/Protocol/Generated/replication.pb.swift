@@ -196,6 +196,14 @@ nonisolated struct Io_Typusomega_Goethe_Replication_CommittedWrite: Sendable {
     set {change = .deleteTopic(newValue)}
   }
 
+  var setConsumer: Io_Typusomega_Goethe_Replication_SetConsumer {
+    get {
+      if case .setConsumer(let v)? = change {return v}
+      return Io_Typusomega_Goethe_Replication_SetConsumer()
+    }
+    set {change = .setConsumer(newValue)}
+  }
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Change: Equatable, Sendable {
@@ -206,6 +214,7 @@ nonisolated struct Io_Typusomega_Goethe_Replication_CommittedWrite: Sendable {
     case setRetention(Io_Typusomega_Goethe_Replication_SetRetention)
     case trim(Io_Typusomega_Goethe_Replication_Trim)
     case deleteTopic(Io_Typusomega_Goethe_Replication_DeleteTopic)
+    case setConsumer(Io_Typusomega_Goethe_Replication_SetConsumer)
 
   }
 
@@ -397,6 +406,24 @@ nonisolated struct Io_Typusomega_Goethe_Replication_DeleteTopic: Sendable {
   init() {}
 }
 
+/// A shared consumer's state, in the store's encoding, which the follower stores as it is; its
+/// ack floor is also the consumer's cursor.
+nonisolated struct Io_Typusomega_Goethe_Replication_SetConsumer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var topic: String = String()
+
+  var consumer: String = String()
+
+  var record: Data = Data()
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "io.typusomega.goethe.replication"
@@ -517,7 +544,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_ReplicateResponse.Outcome
 
 nonisolated extension Io_Typusomega_Goethe_Replication_CommittedWrite: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".CommittedWrite"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}epoch\0\u{3}create_topic\0\u{1}append\0\u{3}set_cursor\0\u{3}delete_cursor\0\u{3}set_retention\0\u{1}trim\0\u{3}delete_topic\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}index\0\u{1}epoch\0\u{3}create_topic\0\u{1}append\0\u{3}set_cursor\0\u{3}delete_cursor\0\u{3}set_retention\0\u{1}trim\0\u{3}delete_topic\0\u{3}set_consumer\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -618,6 +645,19 @@ nonisolated extension Io_Typusomega_Goethe_Replication_CommittedWrite: SwiftProt
           self.change = .deleteTopic(v)
         }
       }()
+      case 10: try {
+        var v: Io_Typusomega_Goethe_Replication_SetConsumer?
+        var hadOneofValue = false
+        if let current = self.change {
+          hadOneofValue = true
+          if case .setConsumer(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.change = .setConsumer(v)
+        }
+      }()
       default: break
       }
     }
@@ -662,6 +702,10 @@ nonisolated extension Io_Typusomega_Goethe_Replication_CommittedWrite: SwiftProt
     case .deleteTopic?: try {
       guard case .deleteTopic(let v)? = self.change else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .setConsumer?: try {
+      guard case .setConsumer(let v)? = self.change else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
     }()
     case nil: break
     }
@@ -1048,6 +1092,46 @@ nonisolated extension Io_Typusomega_Goethe_Replication_DeleteTopic: SwiftProtobu
 
   static func ==(lhs: Io_Typusomega_Goethe_Replication_DeleteTopic, rhs: Io_Typusomega_Goethe_Replication_DeleteTopic) -> Bool {
     if lhs.topic != rhs.topic {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_Replication_SetConsumer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".SetConsumer"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}consumer\0\u{1}record\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.consumer) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.record) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.topic.isEmpty {
+      try visitor.visitSingularStringField(value: self.topic, fieldNumber: 1)
+    }
+    if !self.consumer.isEmpty {
+      try visitor.visitSingularStringField(value: self.consumer, fieldNumber: 2)
+    }
+    if !self.record.isEmpty {
+      try visitor.visitSingularBytesField(value: self.record, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Io_Typusomega_Goethe_Replication_SetConsumer, rhs: Io_Typusomega_Goethe_Replication_SetConsumer) -> Bool {
+    if lhs.topic != rhs.topic {return false}
+    if lhs.consumer != rhs.consumer {return false}
+    if lhs.record != rhs.record {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
