@@ -47,9 +47,13 @@ struct SharedMember: Sendable {
         }
         let room = Int(min(UInt64(batch.count), (limit ?? .max) - printed))
         let shown = batch.prefix(room).map(\.event)
-        shown.forEach(printer.print)
-        console.flush()
-        membership.ack(shown.map(\.id))
+        // Printed and acknowledged before a Ctrl-C stops the membership, or not at all.
+        let done = joined.unlessStopped {
+          shown.forEach(printer.print)
+          console.flush()
+          membership.ack(shown.map(\.id))
+        }
+        guard done else { break }
         printed += UInt64(shown.count)
         if printed == limit { break }
       }
@@ -61,7 +65,8 @@ struct SharedMember: Sendable {
 }
 
 /// The membership once joined, for the cancellation handler to stop; one joined after the stop
-/// is stopped at once.
+/// is stopped at once. A batch is printed and acknowledged wholly before the stop or not at all,
+/// since an ack sent after the stop is not read.
 private final class JoinedMembership: Sendable {
   private let state = Mutex<(membership: ConsumerMembership?, stopped: Bool)>((nil, false))
 
@@ -71,6 +76,15 @@ private final class JoinedMembership: Sendable {
       return state.stopped
     }) {
       membership.stop()
+    }
+  }
+
+  /// Runs `body` unless the membership is stopped, holding the stop off meanwhile.
+  func unlessStopped(_ body: () -> Void) -> Bool {
+    state.withLock { state in
+      guard !state.stopped else { return false }
+      body()
+      return true
     }
   }
 

@@ -164,6 +164,41 @@ import Testing
       { stub, topic, metadata in _ = try await stub.topicStats(.with { $0.topic = topic }, metadata: metadata) }
     ),
     (
+      "SharedConsume", "consumer",
+      { stub, topic, metadata in
+        try await stub.sharedConsume(metadata: metadata) { writer in
+          try await writer.write(
+            .with {
+              $0.join = .with {
+                $0.topic = topic; $0.consumer = "shared"
+              }
+            })
+        } onResponse: { response in
+          for try await _ in response.messages { return }
+        }
+      }
+    ),
+    (
+      "DescribeConsumer", "consumer",
+      { stub, topic, metadata in
+        _ = try await stub.describeConsumer(
+          .with {
+            $0.topic = topic; $0.consumer = "shared"
+          }, metadata: metadata)
+      }
+    ),
+    (
+      "ResetConsumer", "consumer",
+      { stub, topic, metadata in
+        _ = try await stub.resetConsumer(
+          .with {
+            $0.topic = topic
+            $0.consumer = "shared"
+            $0.position.end = .init()
+          }, metadata: metadata)
+      }
+    ),
+    (
       "DeleteCursor", "consumer",
       { stub, topic, metadata in
         _ = try await stub.deleteCursor(

@@ -64,6 +64,25 @@ struct RPCFollowerTests {
               $0.topic = "t"; $0.consumer = "c"
             })
         }
+        // A shared consumer's members and what they hold live on the leader.
+        await Self.expectRefused {
+          _ = try await stub.describeConsumer(
+            .with {
+              $0.topic = "t"; $0.consumer = "c"
+            })
+        }
+        await Self.expectRefused {
+          try await stub.sharedConsume(
+            requestProducer: { writer in
+              try await writer.write(
+                .with {
+                  $0.join = .with {
+                    $0.topic = "t"; $0.consumer = "c"
+                  }
+                })
+            },
+            onResponse: { response in for try await _ in response.messages {} })
+        }
       }
       #expect(try server.store.allEvents(in: "t").count == 1, "nothing was written")
     }
