@@ -6,7 +6,17 @@ import NIOPosix
 /// cooperative pool nor an event loop, whose other connections would wait meanwhile. Reads of one
 /// bounded batch (at most 1 MiB) stay on the caller's thread: the hop would cost more than the read.
 enum BlockingIO {
+  /// Runs `body` on the pool; a caller cancelled before it starts gets `CancellationError`
+  /// instead (NIO's pool drops the work of a cancelled task).
   static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await NIOThreadPool.singleton.runIfActive(body)
+  }
+
+  /// Runs `body` on the pool to its end, even when the caller is cancelled meanwhile: for writes,
+  /// which the store expects to finish once begun. A write turn that did not run would leave the
+  /// writes queued behind it waiting for ever.
+  static func runToEnd<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    // A task of its own does not inherit the caller's cancellation.
+    try await Task { try await NIOThreadPool.singleton.runIfActive(body) }.value
   }
 }

@@ -60,7 +60,7 @@ extension EventStore {
     _ own: Planned<Result>, with followers: [PendingWrite]
   ) async throws -> Result {
     guard options.durability == .always else { return try write(own, with: followers) }
-    return try await BlockingIO.run { try self.write(own, with: followers) }
+    return try await BlockingIO.runToEnd { try self.write(own, with: followers) }
   }
 
   /// Plans the write if nobody is writing, and takes the writing turn; nil otherwise.

@@ -26,7 +26,7 @@ extension EventStore {
         try? await Task.sleep(for: options.diskProbeInterval)
         guard !db.isClosed, Self.freeBytes(db.path).map({ $0 >= options.freeBytesToResume }) ?? false else { continue }
         do {
-          try await BlockingIO.run { try self.resumeWrites() }
+          try await BlockingIO.runToEnd { try self.resumeWrites() }
           return
         } catch {
           options.logger.warning(

@@ -17,7 +17,7 @@ extension EventStore {
   func removeRecords(ofTopics numbers: [UInt32]) async throws {
     guard !numbers.isEmpty else { return }
     notifier.retire(numbers)
-    try await BlockingIO.run {
+    try await BlockingIO.runToEnd {
       for number in numbers {
         for prefix in KeySchema.topicNumberedPrefixes { try self.removeRecords(of: number, in: prefix) }
         try self.compact(topicNumber: number)

@@ -13,7 +13,7 @@ extension EventStore {
   /// epoch becomes that of the write at `index`, so that the leader's writes apply after it. It
   /// refuses while another write is in progress: only the replication of a follower writes then.
   func truncate(after index: UInt64) async throws {
-    try await BlockingIO.run { try self.truncateNow(after: index) }
+    try await BlockingIO.runToEnd { try self.truncateNow(after: index) }
   }
 
   private func truncateNow(after index: UInt64) throws(GoetheError) {

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// goethectl's stdin, as far as what it is decides what goethectl does.
 enum StandardInput {
   /// Whether stdin is a regular file or a pipe, as for `goethectl < script`, rather than a

@@ -16,6 +16,44 @@ import Testing
 struct WriteQueueTests {
   static let queued = 5
 
+  /// NIO's blocking pool drops the work of a cancelled task; a write turn dropped so, under
+  /// `always`, would leave every later write waiting for ever. The store is closed only when the
+  /// later write went through: closing waits for the writes in progress.
+  @Test(arguments: Durability.allCases)
+  func aWriterCancelledBeforeItsTurnRunsStillWritesAndLaterWritesGoThrough(durability: Durability) async throws {
+    try await withTemporaryDirectory { _, path in
+      let store = try EventStore(path: path, options: .testing(durability))
+      _ = try await store.createTopic("t")
+      let cancelled = Task {
+        withUnsafeCurrentTask { $0?.cancel() }
+        return try await store.append(payloads("cancelled"), to: "t")
+      }
+      let outcome = await cancelled.result
+      let taken = Atomic(false)
+      let later = Task {
+        defer { taken.store(true, ordering: .releasing) }
+        return try await store.append(payloads("later"), to: "t")
+      }
+      let deadline = ContinuousClock.now + .seconds(20)
+      while !taken.load(ordering: .acquiring), ContinuousClock.now < deadline {
+        try await Task.sleep(for: .milliseconds(20))
+      }
+      guard taken.load(ordering: .acquiring) else {
+        Issue.record("no write was taken within 20 s of a cancelled one; the store is left open, stuck")
+        return
+      }
+      defer { store.close() }
+      let stored = try await later.value
+      let events = try store.allEvents(in: "t").map(\.payloadText)
+      if case .success = outcome {
+        #expect(events == ["cancelled", "later"])
+      } else {
+        #expect(events == ["later"] || events == ["cancelled", "later"])
+      }
+      #expect(stored.firstSequence == UInt64(events.count))
+    }
+  }
+
   @Test(arguments: Durability.allCases)
   func queuedWritesAreCommittedTogetherInPlanningOrderByTheWriteTheyAreHandedTo(durability: Durability) async throws {
     try await withEventStore(.testing(durability)) { store in
