@@ -42,6 +42,12 @@ struct Console: Sendable {
     writeError(text)
   }
 
+  /// The note that a read asked to start before what retention kept (`whose` start: a consumer's
+  /// cursor, or the position given), and starts at the first retained event, `id`.
+  func noteResumingAtFirstRetained(_ whose: String, _ id: UInt64) {
+    note("\(whose) is before the first retained event; resumes at the first retained event, \(id) (\(time(id)))")
+  }
+
   /// A closing line such as `replayed 6 events`: on stderr, and only when it is a terminal, so that
   /// pipes and scripts see nothing but the output.
   func summary(_ text: String) {

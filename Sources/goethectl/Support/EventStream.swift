@@ -80,8 +80,7 @@ struct EventStream: Sendable {
     case (.firstRetained, _):
       guard let id = start.eventID else { break }
       let whose = if case .consumer(let consumer) = origin { "consumer \(consumer)'s cursor" } else { "the position" }
-      console.note(
-        "\(whose) is before the first retained event; resumes at the first retained event, \(id) (\(console.time(id)))")
+      console.noteResumingAtFirstRetained(whose, id)
     case (.waiting, .position(let text)):
       console.note("no event at or after \"\(text)\" yet" + waiting)
     case (.waiting, .consumer(let consumer)):

@@ -19,6 +19,7 @@ struct SharedMember: Sendable {
 
   func run(_ client: GoetheClient) async throws {
     if limit == 0 { return }
+    await noteRetentionGap(client)
     let joined = JoinedMembership()
     // The membership runs in a task of its own, so that Ctrl-C, which cancels this task, stops it
     // gracefully instead of cutting its stream: the acks sent are stored before it ends.
@@ -30,6 +31,15 @@ struct SharedMember: Sendable {
     }
     console.summary("consumed \(printed == 1 ? "1 event" : "\(printed) events")")
     try Task.checkCancellation()
+  }
+
+  /// The note that retention removed events after the consumer's cursor (its ack floor), so
+  /// that it resumes at the first retained event, as a read from a cursor says it.
+  private func noteRetentionGap(_ client: GoetheClient) async {
+    guard let info = try? await client.describeTopic(topic), let first = info.firstEventID,
+      let cursor = info.consumers.first(where: { $0.consumer == consumer }), cursor.sequence + 1 < info.firstSequence
+    else { return }
+    console.noteResumingAtFirstRetained("consumer \(consumer)'s cursor", first)
   }
 
   private func printDeliveries(_ client: GoetheClient, _ joined: JoinedMembership) async throws -> UInt64 {
