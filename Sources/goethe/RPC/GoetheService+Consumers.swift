@@ -14,15 +14,7 @@ extension GoetheService {
     request: Io_Typusomega_Goethe_ResetConsumerRequest
   ) async throws -> Io_Typusomega_Goethe_ConsumerDescription {
     let consumer = try sharedConsumer(request.topic, request.consumer)
-    let position: Position =
-      switch request.position.kind {
-      case .beginning: .beginning
-      case .end: .end
-      case .eventID(let id): .event(id)
-      case .timeUnixNano(let time): .time(time)
-      case .afterConsumer, .last, nil:
-        throw GoetheError(.invalidArgument, "a consumer is reset to an event id, a time, beginning or end")
-      }
+    let position = try Self.settablePosition(request.position, "a consumer is reset")
     let target = try store.cursorTarget(topic: consumer.topic, position: position)
     return try description(
       of: await consumer.reset(to: target), topic: consumer.topic, consumer: consumer.name)

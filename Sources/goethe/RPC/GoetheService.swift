@@ -207,17 +207,26 @@ struct GoetheService: Sendable {
   func setCursor(
     request: Io_Typusomega_Goethe_SetCursorRequest
   ) async throws -> Io_Typusomega_Goethe_CursorInfo {
-    let position: Position =
-      switch request.position.kind {
-      case .beginning: .beginning
-      case .end: .end
-      case .eventID(let id): .event(id)
-      case .timeUnixNano(let time): .time(time)
-      case .afterConsumer, .last, nil:
-        throw GoetheError(.invalidArgument, "a cursor is set to an event id, a time, beginning or end")
-      }
+    let position = try Self.settablePosition(request.position, "a cursor is set")
     return .init(
       try await store.setCursor(topic: try requireTopic(request.topic), consumer: request.consumer, to: position))
+  }
+
+  /// Where a cursor, or a shared consumer's ack floor, can be put: an event id, a time, the
+  /// beginning or the end; `what` names the setting in the refusal of anything else.
+  static func settablePosition(
+    _ message: Io_Typusomega_Goethe_Position, _ what: String
+  ) throws(GoetheError)
+    -> Position
+  {
+    switch message.kind {
+    case .beginning: .beginning
+    case .end: .end
+    case .eventID(let id): .event(id)
+    case .timeUnixNano(let time): .time(time)
+    case .afterConsumer, .last, nil:
+      throw GoetheError(.invalidArgument, "\(what) to an event id, a time, beginning or end")
+    }
   }
 
   /// The cursors of the topic the request names, or of every topic `visible` passes: those
