@@ -1,7 +1,8 @@
-import Foundation
+import Glibc
 
-#if canImport(Glibc)
-  import Glibc
+// Release builds find `stat` in CoreFoundation's view of the C headers, where it was first seen.
+#if canImport(CoreFoundation)
+  import CoreFoundation
 #endif
 
 /// goethectl's stdin, as far as what it is decides what goethectl does.
