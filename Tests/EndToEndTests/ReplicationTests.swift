@@ -51,6 +51,10 @@ struct ReplicationTests {
         let nodes = try await Self.convergedEvents(of: cluster)
         let checker = ReplicationChecker(acknowledged: workload.acknowledged, indeterminate: workload.indeterminate)
         let anomalies = checker.anomalies(in: nodes)
+        FileHandle.standardError.write(
+          Data(
+            "ReplicationTests: seed \(seed): \(workload.acknowledged.count) acknowledged, \(workload.duplicates) of them answered as sent before, \(workload.indeterminate.count) indeterminate\n"
+              .utf8))
         #expect(anomalies.isEmpty, "seed \(seed), faults \(faults): \(anomalies.prefix(20))")
         #expect(workload.acknowledged.count >= Self.progress * (faults.count + 1))
         for node in cluster.ports.indices {

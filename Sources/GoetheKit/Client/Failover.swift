@@ -4,14 +4,17 @@ import GRPCCore
 enum CallKind: Sendable {
   case read
   case write
+  /// A write that the server stores once however often it is sent (a stamped append, see
+  /// ``ProducerStamp``): sent again as freely as a read.
+  case idempotentWrite
 }
 
 /// When a failed call is sent again, and after what pause.
 ///
-/// - A server that cannot be reached: a read goes to the next server, and a write too if no
-///   connection to that server could be made at all (so nothing was sent); once each server was
-///   tried in turn, the call fails. A write that may have reached its server is never sent
-///   again: it could be stored twice.
+/// - A server that cannot be reached: a read or an idempotent write goes to the next server, and
+///   any other write too if no connection to that server could be made at all (so nothing was
+///   sent); once each server was tried in turn, the call fails. Another write that may have
+///   reached its server is never sent again: it could be stored twice.
 /// - A write refused by a node that does not lead (``NotLeader``), which did nothing: it goes to
 ///   the leader the node names, at once; while no node names one (an election), it tries again
 ///   after a pause that doubles up to 1 s, about 8 s in all.
@@ -38,7 +41,7 @@ struct Failover {
       waits += 1
       return min(.milliseconds(100) * (1 << min(waits, 4)), .seconds(1))
     }
-    guard failure.code == .unreachable, kind == .read || failure.neverConnected else { return nil }
+    guard failure.code == .unreachable, kind != .write || failure.neverConnected else { return nil }
     unreachableInARow += 1
     return unreachableInARow < servers ? .zero : nil
   }

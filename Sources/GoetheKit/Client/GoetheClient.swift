@@ -19,6 +19,8 @@ public struct GoetheClient: Sendable {
 
   let links: ServerLinks
   let options: CallOptions
+  /// The stamps of this client's appends: one producer id, a new number for each batch.
+  let stamps = ProducerStamps()
 
   /// The server calls go to now.
   public var server: ServerAddress { links.currentServer }
@@ -72,18 +74,24 @@ public struct GoetheClient: Sendable {
   // MARK: Events
 
   /// Appends `payloads` to `topic` atomically (creating the topic if the server allows it).
-  /// - Parameter expectedSequence: append only if the topic's head sequence is this (0 when empty).
-  public func append(_ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil) async throws -> AppendResult
-  {
+  ///
+  /// The batch carries a ``ProducerStamp``, so it is sent again, to the next server or the leader,
+  /// also when a connection broke after it was sent: the server stores it once.
+  /// - Parameters:
+  ///   - expectedSequence: append only if the topic's head sequence is this (0 when empty).
+  ///   - stamp: the batch's stamp, for a caller that sends a batch again itself (in another
+  ///     client, after a restart); by default this client's producer id and its next number.
+  public func append(
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil, stamp: ProducerStamp? = nil
+  ) async throws -> AppendResult {
+    let stamp = stamp ?? stamps.next()
     let request = Io_Typusomega_Goethe_AppendRequest.with {
       $0.topic = topic
       $0.payloads = payloads
       if let expectedSequence { $0.expectedSequence = expectedSequence }
+      $0.stamp = stamp
     }
-    let response = try await call(.write) { try await $0.stub.append(request, options: options) }
-    return AppendResult(
-      topic: response.topic, firstID: response.firstEventID, firstSequence: response.firstSequence,
-      count: Int(response.count), createdTopic: response.createdTopic)
+    return AppendResult(try await call(.idempotentWrite) { try await $0.stub.append(request, options: options) })
   }
 
   /// Streams `topic` from `from`; `body` reads the ``Subscription``, whose first element arrives

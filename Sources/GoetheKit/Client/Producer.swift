@@ -16,21 +16,36 @@ public struct ProducerOptions: Sendable {
 
 /// Events on their way to a topic over one `AppendStream`. ``send(_:)`` queues an event and returns
 /// once it fits in the window; batches go out without waiting for earlier ones to be answered.
+///
+/// Each batch carries a ``ProducerStamp``, so that a batch whose answer was lost (a connection
+/// that broke, a leader that died) is sent again under its first stamp and stored once.
 public final class Producer: Sendable {
+  /// A batch with the stamp it keeps however often it is sent.
+  struct Batch: Sendable {
+    var stamp: ProducerStamp
+    var payloads: [Data]
+  }
+
   private struct State {
     var queued: [Data] = []
     var queuedBytes = 0
+    /// Batches to send again, before anything queued, oldest first.
+    var again: [Batch] = []
     /// Batches sent and not yet answered, oldest first.
-    var unanswered: [[Data]] = []
+    var unanswered: [Batch] = []
     var finished = false
     var failure: GoetheError?
     var waiters: [CheckedContinuation<Void, Never>] = []
   }
 
   let options: ProducerOptions
+  private let stamps: ProducerStamps
   private let state = Mutex(State())
 
-  init(options: ProducerOptions) { self.options = options }
+  init(options: ProducerOptions, stamps: ProducerStamps) {
+    self.options = options
+    self.stamps = stamps
+  }
 
   /// Queues `payload`; waits while a full batch is already queued. Throws the stream's failure.
   public func send(_ payload: Data) async throws {
@@ -43,11 +58,20 @@ public final class Producer: Sendable {
   }
 
   /// The next batch to send, once one is due and the window has room; nil after ``finish()`` once
-  /// everything queued is sent.
-  func nextBatch() async throws -> [Data]? {
-    try await wait { $0.finished || (!$0.queued.isEmpty && $0.unanswered.count < self.options.maxInFlight) }
-    if state.withLock({ !$0.finished && !self.isFull($0) }) { try await Task.sleep(for: options.linger) }
-    let batch = state.withLock { state -> [Data]? in
+  /// everything queued is sent. Batches to send again come first, as they were.
+  func nextBatch() async throws -> Batch? {
+    try await wait {
+      $0.unanswered.count < self.options.maxInFlight && (!$0.again.isEmpty || !$0.queued.isEmpty || $0.finished)
+    }
+    if state.withLock({ $0.again.isEmpty && !$0.finished && !self.isFull($0) }) {
+      try await Task.sleep(for: options.linger)
+    }
+    let batch = state.withLock { state -> Batch? in
+      if !state.again.isEmpty {
+        let batch = state.again.removeFirst()
+        state.unanswered.append(batch)
+        return batch
+      }
       guard !state.queued.isEmpty else { return nil }
       var count = 0
       var bytes = 0
@@ -57,7 +81,7 @@ public final class Producer: Sendable {
         bytes += state.queued[count].count
         count += 1
       }
-      let batch = Array(state.queued.prefix(count))
+      let batch = Batch(stamp: stamps.next(), payloads: Array(state.queued.prefix(count)))
       state.queued.removeFirst(count)
       state.queuedBytes -= bytes
       state.unanswered.append(batch)
@@ -75,13 +99,11 @@ public final class Producer: Sendable {
     wakeAll()
   }
 
-  /// The stream was refused before it stored the batches not yet answered: they go out again,
-  /// first, on the next stream.
+  /// The stream ended without answering some batches, which may or may not be stored: they go
+  /// out again, first and under their stamps, on the next stream.
   func resendUnanswered() {
     state.withLock { state in
-      let again = state.unanswered.joined()
-      state.queued.insert(contentsOf: again, at: 0)
-      state.queuedBytes += again.reduce(0) { $0 + $1.count }
+      state.again = state.unanswered + state.again
       state.unanswered.removeAll()
     }
     wakeAll()
@@ -135,14 +157,17 @@ extension GoetheClient {
   /// Streams appends to `topic` for the duration of `body` over one `AppendStream`: the events
   /// `body` sends are batched and sent without waiting for earlier batches, and each batch is
   /// acknowledged, in order, once durable under the server's sync mode; `onAcknowledgement` sees
-  /// each acknowledgement. Returns once every event sent is acknowledged. On a failure it throws;
-  /// events not acknowledged by then are not stored.
+  /// each acknowledgement. Returns once every event sent is acknowledged.
+  ///
+  /// Batches whose stream ended unanswered are sent again under their stamps, to the leader or to
+  /// the next server, as ``GoetheClient`` describes for writes, and stored once. When it fails for
+  /// good it throws; events not acknowledged by then may or may not be stored.
   public func withProducer<Result: Sendable>(
     to topic: String, options producerOptions: ProducerOptions = ProducerOptions(),
     onAcknowledgement: @escaping @Sendable (AppendResult) -> Void,
     _ body: @escaping @Sendable (Producer) async throws -> Result
   ) async throws -> Result {
-    let producer = Producer(options: producerOptions)
+    let producer = Producer(options: producerOptions, stamps: stamps)
     let links = self.links
     let options = streamOptions
     do {
@@ -156,9 +181,9 @@ extension GoetheClient {
               return
             } catch {
               let failure = GoetheError(error, server: link.server)
-              // Refused before it stored anything it had not answered: the unanswered batches
-              // go to the leader, or to the next server, on a new stream.
-              if let pause = failover.next(after: failure, of: .write) {
+              // The unanswered batches go to the leader, or to the next server, on a new stream;
+              // those that were stored are answered as they were then.
+              if let pause = failover.next(after: failure, of: .idempotentWrite) {
                 producer.resendUnanswered()
                 links.move(awayFrom: link.server, to: failure.notLeader?.leader)
                 if pause > .zero { try await Task.sleep(for: pause) }
@@ -198,17 +223,15 @@ extension GoetheClient {
           try await writer.write(
             .with {
               $0.topic = topic
-              $0.payloads = batch
+              $0.payloads = batch.payloads
+              $0.stamp = batch.stamp
             })
         }
       },
       onResponse: { response in
         for try await ack in response.messages {
           producer.acknowledged()
-          onAcknowledgement(
-            AppendResult(
-              topic: ack.topic, firstID: ack.firstEventID, firstSequence: ack.firstSequence,
-              count: Int(ack.count), createdTopic: ack.createdTopic))
+          onAcknowledgement(AppendResult(ack))
         }
       })
   }

@@ -27,13 +27,20 @@ public struct AppendResult: Sendable, Equatable {
   public var count: Int
   /// Whether this append created the topic.
   public var createdTopic: Bool
+  /// Whether the batch was stored by an earlier send under the same ``ProducerStamp``: nothing
+  /// was stored this time, and the ids are those of the earlier send.
+  public var duplicate: Bool
 
-  public init(topic: String, firstID: UInt64, firstSequence: UInt64, count: Int, createdTopic: Bool = false) {
+  public init(
+    topic: String, firstID: UInt64, firstSequence: UInt64, count: Int, createdTopic: Bool = false,
+    duplicate: Bool = false
+  ) {
     self.topic = topic
     self.firstID = firstID
     self.firstSequence = firstSequence
     self.count = count
     self.createdTopic = createdTopic
+    self.duplicate = duplicate
   }
 
   /// The id and sequence number of each appended event, in order.

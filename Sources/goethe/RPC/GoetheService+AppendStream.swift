@@ -33,12 +33,11 @@ extension GoetheService {
     }
   }
 
-  /// Consecutive batches for the same topic go into one append, except a batch with an expected
-  /// sequence, which is appended alone so that its condition applies to it.
+  /// Consecutive batches go into one append where ``joins(_:runEndingIn:)`` allows.
   static func appendRuns(_ batches: [AppendRequest]) -> [[AppendRequest]] {
     var runs: [[AppendRequest]] = []
     for batch in batches {
-      if let last = runs.last?.last, last.topic == batch.topic, !last.hasExpectedSequence, !batch.hasExpectedSequence {
+      if let last = runs.last?.last, joins(batch, runEndingIn: last) {
         runs[runs.count - 1].append(batch)
       } else {
         runs.append([batch])
@@ -47,24 +46,9 @@ extension GoetheService {
     return runs
   }
 
-  /// Appends `run` as one atomic write and answers each batch with its share of the ids.
+  /// Appends `run` and answers each batch with its share of the ids.
   private func appendTogether(_ run: [AppendRequest], answeringTo response: ResponseWriter<AppendResponse>) async throws
   {
-    let first = run[0]
-    let result = try await timedAppend(
-      run.flatMap(\.payloads), to: try requireTopic(first.topic),
-      expectedSequence: first.hasExpectedSequence ? first.expectedSequence : nil)
-    var offset: UInt64 = 0
-    for batch in run {
-      try await response.write(
-        .with {
-          $0.topic = result.topic
-          $0.firstEventID = result.firstID + offset
-          $0.firstSequence = result.firstSequence + offset
-          $0.count = UInt32(batch.payloads.count)
-          $0.createdTopic = result.createdTopic && offset == 0
-        })
-      offset += UInt64(batch.payloads.count)
-    }
+    for result in try await append(run) { try await response.write(AppendResponse(result)) }
   }
 }

@@ -150,16 +150,7 @@ struct GoetheService: Sendable {
   func append(
     request: Io_Typusomega_Goethe_AppendRequest
   ) async throws -> Io_Typusomega_Goethe_AppendResponse {
-    let result = try await timedAppend(
-      request.payloads, to: try requireTopic(request.topic),
-      expectedSequence: request.hasExpectedSequence ? request.expectedSequence : nil)
-    return .with {
-      $0.topic = result.topic
-      $0.firstEventID = result.firstID
-      $0.firstSequence = result.firstSequence
-      $0.count = UInt32(result.count)
-      $0.createdTopic = result.createdTopic
-    }
+    Io_Typusomega_Goethe_AppendResponse(try await append([request])[0])
   }
 
   func subscribe(
@@ -247,10 +238,12 @@ struct GoetheService: Sendable {
 
   // MARK: Helpers
 
-  func timedAppend(_ payloads: [Data], to topic: String, expectedSequence: UInt64?) async throws -> AppendResult {
+  func timedAppend(
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, producer: ProducerRun? = nil
+  ) async throws -> AppendResult {
     let started = ContinuousClock.now
     let result = try await store.append(
-      payloads, to: topic, expectedSequence: expectedSequence, createTopic: autoCreateTopics)
+      payloads, to: topic, expectedSequence: expectedSequence, createTopic: autoCreateTopics, producer: producer)
     metrics.recordAppend(events: payloads.count, bytes: payloads.reduce(0) { $0 + $1.count }, since: started)
     return result
   }

@@ -94,7 +94,9 @@ enum CommitLogBaseline {
     func flush() throws(GoetheError) {
       guard let open = run else { return }
       try body(
-        .append(topic: topic, created: nil, firstID: open.firstID, firstSequence: open.firstSequence, count: open.count)
+        .append(
+          topic: topic, created: nil, firstID: open.firstID, firstSequence: open.firstSequence, count: open.count,
+          producer: nil)
       )
       run = nil
     }

@@ -7,6 +7,7 @@ import GoetheKit
 /// - create topic: topic record, name; with retention limits (format 3): topic record, limits, name;
 /// - append: topic u32, first id u64, first sequence u64, count u32, and the topic record when the
 ///   append created the topic, followed by its limits if it has any;
+/// - stamped append (format 4): as an append, with its ``ProducerRun`` after the count;
 /// - set cursor: topic u32, cursor record, consumer;
 /// - delete cursor: topic u32, consumer;
 /// - set retention: topic u32, limits (format 3);
@@ -17,7 +18,9 @@ import GoetheKit
 /// Limits are 24 bytes: max age, max events, max bytes, each u64 and 0 for none.
 enum CommitLogRecord: Equatable, Sendable {
   case createTopic(name: String, record: TopicRecord)
-  case append(topic: UInt32, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, count: UInt32)
+  case append(
+    topic: UInt32, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, count: UInt32,
+    producer: ProducerRun?)
   case setCursor(topic: UInt32, consumer: String, record: CursorRecord)
   case deleteCursor(topic: UInt32, consumer: String)
   case setRetention(topic: UInt32, limits: RetentionLimits)
@@ -27,7 +30,7 @@ enum CommitLogRecord: Equatable, Sendable {
 
   private enum Kind: UInt8 {
     case createTopic = 1, append, setCursor, deleteCursor, createTopicWithRetention, setRetention, trim, deleteTopic,
-      setConsumer
+      setConsumer, stampedAppend
   }
 
   private static let limitsSize = 24
@@ -42,12 +45,13 @@ enum CommitLogRecord: Equatable, Sendable {
       value += record.encoded
       if !record.retention.isNone { value += record.retention.encoded }
       value += Array(name.utf8)
-    case .append(let topic, let created, let firstID, let firstSequence, let count):
-      value.append(Kind.append.rawValue)
+    case .append(let topic, let created, let firstID, let firstSequence, let count, let producer):
+      value.append((producer == nil ? Kind.append : .stampedAppend).rawValue)
       value.appendBigEndian(topic)
       value.appendBigEndian(firstID)
       value.appendBigEndian(firstSequence)
       value.appendBigEndian(count)
+      if let producer { value += producer.encoded }
       if let created {
         value += created.encoded
         if !created.retention.isNone { value += created.retention.encoded }
@@ -105,20 +109,13 @@ enum CommitLogRecord: Equatable, Sendable {
       record.retention = RetentionLimits(decodingAt: TopicRecord.encodedSize, of: body)
       return (epoch, .createTopic(name: text(from: named), record: record))
     case .append:
-      let withRecord = 24 + TopicRecord.encodedSize
-      guard body.count == 24 || body.count == withRecord || body.count == withRecord + limitsSize else {
-        throw KeySchema.corrupted("commit log record")
-      }
-      var created =
-        body.count == 24
-        ? nil : try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: body[24..<withRecord]))
-      if body.count > withRecord { created?.retention = RetentionLimits(decodingAt: withRecord, of: body) }
-      return (
-        epoch,
-        .append(
-          topic: body.bigEndian(at: 0), created: created, firstID: body.bigEndian(at: 4),
-          firstSequence: body.bigEndian(at: 12), count: body.bigEndian(at: 20))
-      )
+      guard body.count >= 24 else { throw KeySchema.corrupted("commit log record") }
+      return (epoch, try decodeAppend(body, created: UnsafeRawBufferPointer(rebasing: body[24...]), producer: nil))
+    case .stampedAppend:
+      guard body.count > 24 else { throw KeySchema.corrupted("commit log record") }
+      let (run, size) = try ProducerRun.decode(UnsafeRawBufferPointer(rebasing: body[24...]))
+      let created = UnsafeRawBufferPointer(rebasing: body[(24 + size)...])
+      return (epoch, try decodeAppend(body, created: created, producer: run))
     case .setCursor:
       guard body.count > 4 + CursorRecord.encodedSize else { throw KeySchema.corrupted("commit log record") }
       let record = try CursorRecord(
@@ -152,5 +149,25 @@ enum CommitLogRecord: Equatable, Sendable {
       let record = try ConsumerRecord(decoding: UnsafeRawBufferPointer(rebasing: body[(6 + length)...]))
       return (epoch, .setConsumer(topic: body.bigEndian(at: 0), consumer: consumer, record: record))
     }
+  }
+
+  /// An append from its fixed fields (the first 24 bytes of `body`) and the created topic's record
+  /// and limits, if any, in `created`.
+  private static func decodeAppend(
+    _ body: UnsafeRawBufferPointer, created trailer: UnsafeRawBufferPointer, producer: ProducerRun?
+  ) throws(GoetheError) -> CommitLogRecord {
+    let withLimits = TopicRecord.encodedSize + limitsSize
+    guard trailer.isEmpty || trailer.count == TopicRecord.encodedSize || trailer.count == withLimits else {
+      throw KeySchema.corrupted("commit log record")
+    }
+    var created =
+      trailer.isEmpty
+      ? nil : try TopicRecord(decoding: UnsafeRawBufferPointer(rebasing: trailer[..<TopicRecord.encodedSize]))
+    if trailer.count == withLimits {
+      created?.retention = RetentionLimits(decodingAt: TopicRecord.encodedSize, of: trailer)
+    }
+    return .append(
+      topic: body.bigEndian(at: 0), created: created, firstID: body.bigEndian(at: 4),
+      firstSequence: body.bigEndian(at: 12), count: body.bigEndian(at: 20), producer: producer)
   }
 }

@@ -21,8 +21,11 @@ struct CommittedWrite: Equatable, Sendable {
     /// `record` carries the topic's retention limits.
     case createTopic(name: String, record: TopicRecord)
     /// Events with consecutive ids from `firstID` and consecutive sequence numbers from
-    /// `firstSequence`; `created` when this append created the topic.
-    case append(topic: String, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, payloads: [Data])
+    /// `firstSequence`; `created` when this append created the topic; `producer` when its batches
+    /// were stamped, which the applying node remembers as the writer did (``ProducerWindow``).
+    case append(
+      topic: String, created: TopicRecord?, firstID: UInt64, firstSequence: UInt64, payloads: [Data],
+      producer: ProducerRun? = nil)
     case setCursor(topic: String, consumer: String, record: CursorRecord)
     /// Deletes the cursor, and the shared consumer's state if it has one.
     case deleteCursor(topic: String, consumer: String)

@@ -10,9 +10,16 @@ protocol EventLog: Sendable {
   ///   - expectedSequence: when set, the append happens only if the topic's head sequence is this
   ///     (0 for an empty topic); otherwise nothing is written and the error names the actual head.
   ///   - createTopic: create the topic (with the default granularity) if it does not exist.
+  ///   - producer: the producer stamps of the batches `payloads` holds. If the deduplication
+  ///     window holds one of them, nothing is written, and the error is
+  ///     ``GoetheError/Code/alreadyExists`` with ``StoredAlready`` as its cause.
   nonisolated(nonsending) func append(
-    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool, producer: ProducerRun?
   ) async throws -> AppendResult
+
+  /// Where the batch stamped `stamp`, of `count` events for `topic`, went if the deduplication
+  /// window holds it, once it is durable; nil if the window does not hold it.
+  func earlierAppend(_ stamp: ProducerStamp, to topic: String, count: Int) async throws -> AppendResult?
 
   /// Resolves `position` in `topic`: a position that names no stored event resolves to the first
   /// event after it, and past the head to the next event to arrive.
@@ -57,9 +64,11 @@ enum EventLogWaits {
 
 extension EventLog {
   nonisolated(nonsending) func append(
-    _ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil, createTopic: Bool = false
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64? = nil, createTopic: Bool = false,
+    producer: ProducerRun? = nil
   ) async throws -> AppendResult {
-    try await append(payloads, to: topic, expectedSequence: expectedSequence, createTopic: createTopic)
+    try await append(
+      payloads, to: topic, expectedSequence: expectedSequence, createTopic: createTopic, producer: producer)
   }
 
   func read(_ start: ReadStart, from: UInt64, through: UInt64 = .max, limit: Int) throws(GoetheError) -> [StoredEvent] {

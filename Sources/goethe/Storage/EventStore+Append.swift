@@ -3,11 +3,19 @@ import GoetheKit
 
 extension EventStore {
   nonisolated(nonsending) func append(
-    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool, producer: ProducerRun?
   ) async throws -> AppendResult {
     try validate(payloads)
+    if let producer {
+      try ProducerStamp.validate(producer: producer.producer)
+      guard producer.eventCount == payloads.count else {
+        throw GoetheError(
+          .invalidArgument, "the producer's batches hold \(producer.eventCount) events, not \(payloads.count)")
+      }
+    }
     let bytes = payloads.reduce(0) { $0 + UInt64($1.count) }
     return try await commit { state throws(GoetheError) in
+      if let producer { try state.checkNotStored(producer) }
       let now = options.clock()
       let plan: TopicState.AppendPlan
       let entry: TopicEntry
@@ -29,7 +37,7 @@ extension EventStore {
       let result = AppendResult(
         topic: topic, firstID: plan.firstID, firstSequence: plan.firstSequence, count: payloads.count,
         createdTopic: created != nil)
-      return state.plannedAppend(payloads, to: entry, plan, created: created, result: result)
+      return state.plannedAppend(payloads, to: entry, plan, created: created, producer: producer, result: result)
     }
   }
 
@@ -64,10 +72,17 @@ extension EventStore.State {
   }
 
   /// The write of an append planned onto `entry`: its events, the time-index buckets it closes and,
-  /// if it created the topic, the topic's record, in one batch.
+  /// if it created the topic, the topic's record, in one batch. Its stamped batches, if any, are
+  /// remembered under the commit index the write is about to get.
   mutating func plannedAppend<Result>(
-    _ payloads: [Data], to entry: TopicEntry, _ plan: TopicState.AppendPlan, created: TopicRecord?, result: Result
+    _ payloads: [Data], to entry: TopicEntry, _ plan: TopicState.AppendPlan, created: TopicRecord?,
+    producer: ProducerRun?, result: Result
   ) -> EventStore.Planned<Result> {
+    if let producer {
+      producers.remember(
+        producer, topic: entry.state.name, firstID: plan.firstID, firstSequence: plan.firstSequence,
+        commitIndex: lastCommitIndex + 1)
+    }
     let batch = makeBatch()
     let number = entry.state.record.number
     if let created { putNewTopic(entry.state.name, created, into: batch) }
@@ -79,7 +94,7 @@ extension EventStore.State {
       batch: batch, result: result,
       log: .append(
         topic: number, created: created, firstID: plan.firstID, firstSequence: plan.firstSequence,
-        count: UInt32(payloads.count)),
+        count: UInt32(payloads.count), producer: producer),
       visible: TopicState.Commit(entry: entry, number: number, head: plan.head, openBucket: plan.openBucket))
   }
 }

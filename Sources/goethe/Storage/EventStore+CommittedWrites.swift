@@ -55,14 +55,15 @@ extension EventStore {
       switch record {
       case .createTopic(let topic, let topicRecord):
         change = .createTopic(name: topic, record: topicRecord)
-      case .append(let topic, let created, let firstID, let firstSequence, let count):
+      case .append(let topic, let created, let firstID, let firstSequence, let count, let producer):
         // Events that a later write removed are sent as placeholders, which that write removes
         // again where they are applied.
         change = .append(
           topic: try name(topic), created: created, firstID: firstID, firstSequence: firstSequence,
           payloads: try payloads(
             topic: topic, firstID: firstID, firstSequence: firstSequence, count: count,
-            removedThrough: live[topic]?.trimmedThrough.id ?? .max))
+            removedThrough: live[topic]?.trimmedThrough.id ?? .max),
+          producer: producer)
       case .setCursor(let topic, let consumer, let cursor):
         change = .setCursor(topic: try name(topic), consumer: consumer, record: cursor)
       case .deleteCursor(let topic, let consumer):
@@ -187,6 +188,7 @@ extension EventStore {
         return final
       } catch {
         state.restore(before)
+        state.producers.forget(after: before.lastCommitIndex)
         throw error
       }
     }
@@ -259,7 +261,7 @@ extension EventStore.State {
       let batch = WriteBatch()
       putNewTopic(name, record, into: batch)
       return EventStore.Planned(batch: batch, result: (), log: .createTopic(name: name, record: record), visible: nil)
-    case .append(let topic, let created, let firstID, let firstSequence, let payloads):
+    case .append(let topic, let created, let firstID, let firstSequence, let payloads, let producer):
       let current: TopicState
       if let created {
         try checkFree(topic, created)
@@ -276,7 +278,7 @@ extension EventStore.State {
       let entry = created == nil ? topics[topic]! : register(current)
       let plan = entry.state.planAppend(
         firstID: firstID, count: payloads.count, bytes: payloads.reduce(0) { $0 + UInt64($1.count) })
-      return plannedAppend(payloads, to: entry, plan, created: created, result: ())
+      return plannedAppend(payloads, to: entry, plan, created: created, producer: producer, result: ())
     case .setCursor(let topic, let consumer, let record):
       let number = try self.topic(topic).record.number
       let batch = WriteBatch()

@@ -54,7 +54,7 @@ extension EventStore {
       switch try CommitLogRecord.decode(log.value).record {
       case .createTopic(_, let record):
         dropped.insert(record.number)
-      case .append(let topic, let created, let firstID, _, _):
+      case .append(let topic, let created, let firstID, _, _, _):
         if let created { dropped.insert(created.number) } else { cut[topic] = min(cut[topic] ?? firstID, firstID) }
       case .setCursor(let topic, let consumer, _), .deleteCursor(let topic, let consumer),
         .setConsumer(let topic, let consumer, _):

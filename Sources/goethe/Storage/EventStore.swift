@@ -34,6 +34,8 @@ final class EventStore: GoetheStore {
     var waiting: [PendingWrite] = []
     /// Written batches kept for reuse, which spares appends allocating and growing new ones.
     var spareBatches: [WriteBatch] = []
+    /// The recent stamped appends, filled when the store opens (``loadProducerWindow(_:topics:options:)``).
+    var producers = ProducerWindow(span: 0, capacity: 0)
   }
 
   /// Opens the store in `path`, creating it if the directory holds none; refuses a damaged store
@@ -47,6 +49,7 @@ final class EventStore: GoetheStore {
       try Self.loadCommitLogHead(db, into: &head)
       var loaded = try Self.loadTopics(db, sizes: TopicSizes.take(from: path, at: head.lastCommitIndex))
       try Self.loadCommitLogHead(db, into: &loaded)
+      loaded.producers = try Self.loadProducerWindow(db, topics: loaded.topics, options: options)
       self.db = db
       self.options = options
       state = Mutex(loaded)
@@ -140,18 +143,21 @@ final class EventStore: GoetheStore {
     return found
   }
 
-  /// Puts the topics and the commit log's head as stored in place of the state's, after a change
+  /// Puts the topics, the commit log's head and the deduplication window as stored in place of the
+  /// state's, after a change
   /// made beneath the state (a truncation, a reopen), with `finish`'s own changes in the same
   /// lock; returns the topics as loaded.
   @discardableResult
   func reloadState(finishing finish: (inout State) -> Void) throws(GoetheError) -> [TopicState] {
     var loaded = try Self.loadTopics(db)
     try Self.loadCommitLogHead(db, into: &loaded)
+    let producers = try Self.loadProducerWindow(db, topics: loaded.topics, options: options)
     state.withLock { state in
       state.topics = loaded.topics
       state.nextTopicNumber = loaded.nextTopicNumber
       state.lastCommitIndex = loaded.lastCommitIndex
       state.epoch = loaded.epoch
+      state.producers = producers
       finish(&state)
     }
     return loaded.topics.values.map(\.state)

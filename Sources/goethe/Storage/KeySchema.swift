@@ -21,12 +21,13 @@ import GoetheKit
 /// (``CommitLogBaseline``). Format 3 added the retention keyspace, the `next-topic-number` meta
 /// key and the commit log records of trims, deletions and limits, which older builds cannot read;
 /// a format 2 store reads unchanged (no topic has limits or was trimmed) and only gets the new
-/// version number.
+/// version number. Format 4 added the commit log records of stamped appends (``ProducerRun``);
+/// a format 3 store reads unchanged.
 enum KeySchema {
   /// The layout version this build writes; older readable ones are upgraded, any other refused.
-  static let formatVersion: UInt32 = 3
+  static let formatVersion: UInt32 = 4
   /// The layout versions this build opens.
-  static let readableFormatVersions: ClosedRange<UInt32> = 1...3
+  static let readableFormatVersions: ClosedRange<UInt32> = 1...4
 
   enum Prefix: UInt8 {
     case meta = 0x01

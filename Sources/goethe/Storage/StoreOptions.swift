@@ -21,6 +21,11 @@ struct StoreOptions: Sendable {
   var freeBytesToResume: UInt64 = 64 << 20
   /// How often the store looks for free space while the disk is full.
   var diskProbeInterval: Duration = .seconds(1)
+  /// How long, in nanoseconds of event time, a stamped batch stays in the deduplication window
+  /// (``ProducerWindow``): a batch sent again within it is stored once.
+  var deduplicationSpan: UInt64 = 120 * 1_000_000_000
+  /// How many stamped batches the deduplication window holds at most, newest first.
+  var deduplicationCapacity = 100_000
   /// Where the store reports that it stopped accepting writes.
   var logger = Logger(label: "goethe")
 }

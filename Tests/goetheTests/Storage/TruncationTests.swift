@@ -19,7 +19,7 @@ import Testing
       try full.raiseEpoch(to: 4)
       try await CommittedWriteTests.writeHistory(full, clock: clock)
       let history = try await full.committedWrites(after: 0)
-      #expect(history.count == 12)
+      #expect(history.count == 13)
       for cut in 0...UInt64(history.count) {
         try await withEventStore(.testing(clock: FakeClock(0))) { truncated in
           try await CommittedWriteTests.replay(full, onto: truncated)

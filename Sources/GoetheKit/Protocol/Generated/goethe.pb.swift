@@ -564,6 +564,13 @@ public nonisolated struct Io_Typusomega_Goethe_AppendRequest: Sendable {
   /// Clears the value of `expectedSequence`. Subsequent reads from it will return its default value.
   public mutating func clearExpectedSequence() {self._expectedSequence = nil}
 
+  /// Makes the append idempotent: a batch stored under the same producer id and sequence within
+  /// the server's deduplication window is answered with the ids it got then, and stored only once.
+  /// A producer numbers its batches and sends a batch again under its first number.
+  public var producerID: String = String()
+
+  public var producerSequence: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -588,6 +595,10 @@ public nonisolated struct Io_Typusomega_Goethe_AppendResponse: Sendable {
   /// Set when this append created the topic (goethe creates a missing topic unless started with
   /// --no-auto-create-topics), so that a client can say so and a mistyped name is noticed.
   public var createdTopic: Bool = false
+
+  /// Set when a batch stored earlier under the same producer stamp answered this one: nothing was
+  /// stored this time.
+  public var duplicate: Bool = false
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1919,7 +1930,7 @@ nonisolated extension Io_Typusomega_Goethe_TopicInfo: SwiftProtobuf.Message, Swi
 
 nonisolated extension Io_Typusomega_Goethe_AppendRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AppendRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}payloads\0\u{3}expected_sequence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}payloads\0\u{3}expected_sequence\0\u{3}producer_id\0\u{3}producer_sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1930,6 +1941,8 @@ nonisolated extension Io_Typusomega_Goethe_AppendRequest: SwiftProtobuf.Message,
       case 1: try { try decoder.decodeSingularStringField(value: &self.topic) }()
       case 2: try { try decoder.decodeRepeatedBytesField(value: &self.payloads) }()
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self._expectedSequence) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.producerID) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.producerSequence) }()
       default: break
       }
     }
@@ -1949,6 +1962,12 @@ nonisolated extension Io_Typusomega_Goethe_AppendRequest: SwiftProtobuf.Message,
     try { if let v = self._expectedSequence {
       try visitor.visitSingularUInt64Field(value: v, fieldNumber: 3)
     } }()
+    if !self.producerID.isEmpty {
+      try visitor.visitSingularStringField(value: self.producerID, fieldNumber: 4)
+    }
+    if self.producerSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.producerSequence, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1956,6 +1975,8 @@ nonisolated extension Io_Typusomega_Goethe_AppendRequest: SwiftProtobuf.Message,
     if lhs.topic != rhs.topic {return false}
     if lhs.payloads != rhs.payloads {return false}
     if lhs._expectedSequence != rhs._expectedSequence {return false}
+    if lhs.producerID != rhs.producerID {return false}
+    if lhs.producerSequence != rhs.producerSequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1963,7 +1984,7 @@ nonisolated extension Io_Typusomega_Goethe_AppendRequest: SwiftProtobuf.Message,
 
 nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AppendResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}first_event_id\0\u{3}first_sequence\0\u{1}count\0\u{3}created_topic\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{3}first_event_id\0\u{3}first_sequence\0\u{1}count\0\u{3}created_topic\0\u{1}duplicate\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1976,6 +1997,7 @@ nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.firstSequence) }()
       case 4: try { try decoder.decodeSingularUInt32Field(value: &self.count) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.createdTopic) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.duplicate) }()
       default: break
       }
     }
@@ -1997,6 +2019,9 @@ nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message
     if self.createdTopic != false {
       try visitor.visitSingularBoolField(value: self.createdTopic, fieldNumber: 5)
     }
+    if self.duplicate != false {
+      try visitor.visitSingularBoolField(value: self.duplicate, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2006,6 +2031,7 @@ nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message
     if lhs.firstSequence != rhs.firstSequence {return false}
     if lhs.count != rhs.count {return false}
     if lhs.createdTopic != rhs.createdTopic {return false}
+    if lhs.duplicate != rhs.duplicate {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

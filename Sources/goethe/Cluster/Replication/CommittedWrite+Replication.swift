@@ -14,13 +14,20 @@ extension CommittedWrite {
           $0.name = name
           $0.record = record.message
         }
-      case .append(let topic, let created, let firstID, let firstSequence, let payloads):
+      case .append(let topic, let created, let firstID, let firstSequence, let payloads, let producer):
         message.append = .with {
           $0.topic = topic
           if let created { $0.created = created.message }
           $0.firstID = firstID
           $0.firstSequence = firstSequence
           $0.payloads = payloads
+          if let producer {
+            $0.producer = .with {
+              $0.producer = producer.producer
+              $0.firstSequence = producer.firstSequence
+              $0.counts = producer.counts
+            }
+          }
         }
       case .setCursor(let topic, let consumer, let record):
         message.setCursor = .with {
@@ -67,7 +74,8 @@ extension CommittedWrite {
     case .append(let append):
       change = .append(
         topic: append.topic, created: append.hasCreated ? try TopicRecord(append.created) : nil,
-        firstID: append.firstID, firstSequence: append.firstSequence, payloads: append.payloads)
+        firstID: append.firstID, firstSequence: append.firstSequence, payloads: append.payloads,
+        producer: try append.hasProducer ? ProducerRun(append.producer, events: append.payloads.count) : nil)
     case .setCursor(let cursor):
       change = .setCursor(
         topic: cursor.topic, consumer: cursor.consumer,
@@ -121,5 +129,16 @@ extension RetentionLimits {
     func limit(_ value: UInt64) -> UInt64? { value == 0 ? nil : value }
     self.init(
       maxAge: limit(message.maxAgeNanos), maxEvents: limit(message.maxEvents), maxBytes: limit(message.maxBytes))
+  }
+}
+
+extension ProducerRun {
+  /// The run of an append of `events` events, checked to account for each of them.
+  init(_ message: Io_Typusomega_Goethe_Replication_ProducerRun, events: Int) throws(GoetheError) {
+    try ProducerStamp.validate(producer: message.producer)
+    self.init(producer: message.producer, firstSequence: message.firstSequence, counts: message.counts)
+    guard !counts.isEmpty, !counts.contains(0), eventCount == events else {
+      throw GoetheError(.invalidArgument, "a producer run of \(eventCount) events for an append of \(events)")
+    }
   }
 }

@@ -103,7 +103,7 @@ struct FollowerLink: Sendable {
 extension CommittedWrite {
   /// The bytes of its payloads: what makes a replication request large.
   fileprivate var payloadBytes: Int {
-    guard case .append(_, _, _, _, let payloads) = change else { return 0 }
+    guard case .append(_, _, _, _, let payloads, _) = change else { return 0 }
     return payloads.reduce(0) { $0 + $1.count }
   }
 }

@@ -144,7 +144,7 @@ final class FollowerReplica: Sendable {
 
   /// Hides the events of an applied write until the high watermark passes it.
   private func hide(_ write: CommittedWrite) {
-    guard case .append(let topic, let created, let firstID, _, let payloads) = write.change else { return }
+    guard case .append(let topic, let created, let firstID, _, let payloads, _) = write.change else { return }
     state.withLock { state in
       guard write.index > state.highWatermark else { return }
       if state.visible[topic] == nil { state.visible[topic] = created == nil ? firstID - 1 : 0 }

@@ -36,11 +36,18 @@ struct ReplicatedStore: GoetheStore {
   }
 
   nonisolated(nonsending) func append(
-    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool
+    _ payloads: [Data], to topic: String, expectedSequence: UInt64?, createTopic: Bool, producer: ProducerRun?
   ) async throws -> AppendResult {
     try await replicated {
-      try await store.append(payloads, to: topic, expectedSequence: expectedSequence, createTopic: createTopic)
+      try await store.append(
+        payloads, to: topic, expectedSequence: expectedSequence, createTopic: createTopic, producer: producer)
     }
+  }
+
+  /// A batch stored already is answered only once every in-sync node holds it too: the earlier
+  /// send may still be on its way to them.
+  func earlierAppend(_ stamp: ProducerStamp, to topic: String, count: Int) async throws -> AppendResult? {
+    try await replicated { try await store.earlierAppend(stamp, to: topic, count: count) }
   }
 
   func setCursor(topic: String, consumer: String, to position: Position) async throws -> CursorInfo {

@@ -4,8 +4,9 @@ import Synchronization
 
 /// Producers that append unique events to one topic through GoetheKit while faults happen, and
 /// the history of what each append came to: acknowledged (with the id and sequence the server
-/// gave), or indeterminate (it failed: the event may or may not be stored). A producer never
-/// retries an event, so an event that shows up twice was stored twice.
+/// gave), or indeterminate (the run stopped while it failed: the event may or may not be stored).
+/// A producer sends a failed event again, under its first stamp, until it is acknowledged, so
+/// an event that shows up twice was stored twice although it was stamped alike.
 final class ProducerWorkload: Sendable {
   static let topic = "jepsen"
 
@@ -19,6 +20,8 @@ final class ProducerWorkload: Sendable {
   private struct History {
     var acknowledged: [Acknowledged] = []
     var indeterminate: Set<String> = []
+    /// Events sent again that the server answered as stored already.
+    var duplicates = 0
   }
 
   private let cluster: ClusterOfDaemons
@@ -29,6 +32,7 @@ final class ProducerWorkload: Sendable {
 
   var acknowledged: [Acknowledged] { history.withLock { $0.acknowledged } }
   var indeterminate: Set<String> { history.withLock { $0.indeterminate } }
+  var duplicates: Int { history.withLock { $0.duplicates } }
 
   /// Starts `count` producers.
   func start(producers count: Int) {
@@ -65,19 +69,26 @@ final class ProducerWorkload: Sendable {
   /// follower's refusal names, else the next node after one that failed.
   private func produce(_ producer: Int, addresses: [ServerAddress]) async {
     var target = producer % addresses.count
+    let producerID = "jepsen-p\(producer)-\(ProducerStamp.newProducerID())"
     var number = 0
+    var failed = false
     while !Task.isCancelled {
-      number += 1
+      if !failed { number += 1 }
       let payload = "p\(producer)-\(number)"
+      let stamp = ProducerStamp(producer: producerID, sequence: UInt64(number))
       do {
         let stored = try await GoetheClient.withConnection(to: addresses[target], timeout: .seconds(10)) {
-          try await $0.append([Data(payload.utf8)], to: Self.topic)
+          try await $0.append([Data(payload.utf8)], to: Self.topic, stamp: stamp)
         }
         history.withLock {
           $0.acknowledged.append(
             Acknowledged(producer: producer, payload: payload, id: stored.firstID, sequence: stored.firstSequence))
+          $0.indeterminate.remove(payload)
+          if stored.duplicate { $0.duplicates += 1 }
         }
+        failed = false
       } catch {
+        failed = true
         history.withLock { _ = $0.indeterminate.insert(payload) }
         let leader = (error as? GoetheError)?.notLeader?.leader.flatMap { addresses.firstIndex(of: $0) }
         target = leader ?? (target + 1) % addresses.count

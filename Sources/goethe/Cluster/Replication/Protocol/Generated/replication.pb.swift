@@ -312,11 +312,41 @@ nonisolated struct Io_Typusomega_Goethe_Replication_Append: Sendable {
 
   var payloads: [Data] = []
 
+  /// Set when the append's batches were stamped by their producer: the followers remember them
+  /// as the leader does, so that a batch sent again after a change of leader is stored once.
+  var producer: Io_Typusomega_Goethe_Replication_ProducerRun {
+    get {_producer ?? Io_Typusomega_Goethe_Replication_ProducerRun()}
+    set {_producer = newValue}
+  }
+  /// Returns true if `producer` has been explicitly set.
+  var hasProducer: Bool {self._producer != nil}
+  /// Clears the value of `producer`. Subsequent reads from it will return its default value.
+  mutating func clearProducer() {self._producer = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
   fileprivate var _created: Io_Typusomega_Goethe_Replication_TopicRecord? = nil
+  fileprivate var _producer: Io_Typusomega_Goethe_Replication_ProducerRun? = nil
+}
+
+/// One producer's batches with consecutive sequence numbers from `first_sequence`, appended
+/// together in order, each of `counts[i]` events.
+nonisolated struct Io_Typusomega_Goethe_Replication_ProducerRun: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var producer: String = String()
+
+  var firstSequence: UInt64 = 0
+
+  var counts: [UInt32] = []
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
 }
 
 nonisolated struct Io_Typusomega_Goethe_Replication_SetCursor: Sendable {
@@ -851,7 +881,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_CreateTopic: SwiftProtobu
 
 nonisolated extension Io_Typusomega_Goethe_Replication_Append: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Append"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}created\0\u{3}first_id\0\u{3}first_sequence\0\u{1}payloads\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}created\0\u{3}first_id\0\u{3}first_sequence\0\u{1}payloads\0\u{1}producer\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -864,6 +894,7 @@ nonisolated extension Io_Typusomega_Goethe_Replication_Append: SwiftProtobuf.Mes
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.firstID) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.firstSequence) }()
       case 5: try { try decoder.decodeRepeatedBytesField(value: &self.payloads) }()
+      case 6: try { try decoder.decodeSingularMessageField(value: &self._producer) }()
       default: break
       }
     }
@@ -889,6 +920,9 @@ nonisolated extension Io_Typusomega_Goethe_Replication_Append: SwiftProtobuf.Mes
     if !self.payloads.isEmpty {
       try visitor.visitRepeatedBytesField(value: self.payloads, fieldNumber: 5)
     }
+    try { if let v = self._producer {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -898,6 +932,47 @@ nonisolated extension Io_Typusomega_Goethe_Replication_Append: SwiftProtobuf.Mes
     if lhs.firstID != rhs.firstID {return false}
     if lhs.firstSequence != rhs.firstSequence {return false}
     if lhs.payloads != rhs.payloads {return false}
+    if lhs._producer != rhs._producer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Io_Typusomega_Goethe_Replication_ProducerRun: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ProducerRun"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}producer\0\u{3}first_sequence\0\u{1}counts\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.producer) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.firstSequence) }()
+      case 3: try { try decoder.decodeRepeatedUInt32Field(value: &self.counts) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.producer.isEmpty {
+      try visitor.visitSingularStringField(value: self.producer, fieldNumber: 1)
+    }
+    if self.firstSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.firstSequence, fieldNumber: 2)
+    }
+    if !self.counts.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.counts, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Io_Typusomega_Goethe_Replication_ProducerRun, rhs: Io_Typusomega_Goethe_Replication_ProducerRun) -> Bool {
+    if lhs.producer != rhs.producer {return false}
+    if lhs.firstSequence != rhs.firstSequence {return false}
+    if lhs.counts != rhs.counts {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
