@@ -27,6 +27,17 @@ extension EventStore {
     }
   }
 
+  /// The epoch of the write at the commit index `index`, from its commit log record alone; 0 for
+  /// index 0 (before the first write), nil if the log has no such write.
+  func epoch(ofWriteAt index: UInt64) throws(GoetheError) -> UInt64? {
+    guard index > 0 else { return 0 }
+    guard let value = try db.get(KeySchema.commitLogKey(index)) else { return nil }
+    let decoded = value.withUnsafeBytes { bytes in
+      Result { () throws(GoetheError) in try CommitLogRecord.decode(bytes) }
+    }
+    return try decoded.get().epoch
+  }
+
   /// Up to `limit` committed writes after the commit index `index`, in index order, read back from
   /// the commit log with their payloads.
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite] {

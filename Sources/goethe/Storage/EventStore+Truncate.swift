@@ -85,7 +85,8 @@ extension EventStore {
       try restore(cursor, asOf: index, in: batch)
     }
     var epoch: [UInt8] = []
-    epoch.appendBigEndian(try epochOfWrite(at: index))
+    guard let last = try self.epoch(ofWriteAt: index) else { throw KeySchema.corrupted("commit log entry \(index)") }
+    epoch.appendBigEndian(last)
     batch.put(KeySchema.epochKey, epoch)
     return batch
   }
@@ -149,18 +150,6 @@ extension EventStore {
     try log.checkError()
     if !cursorRestored { batch.delete(cursorKey) }
     batch.delete(consumerKey)
-  }
-
-  /// The epoch of the write at `index`; 0 before the first write.
-  private func epochOfWrite(at index: UInt64) throws(GoetheError) -> UInt64 {
-    guard index > 0 else { return 0 }
-    guard let value = try db.get(KeySchema.commitLogKey(index)) else {
-      throw KeySchema.corrupted("commit log entry \(index)")
-    }
-    let decoded = value.withUnsafeBytes { bytes in
-      Result { () throws(GoetheError) in try CommitLogRecord.decode(bytes) }
-    }
-    return try decoded.get().epoch
   }
 
   private struct CursorName: Hashable {

@@ -27,6 +27,9 @@ protocol CommittedWriteLog: Sendable {
   var epoch: UInt64 { get }
   /// Makes `epoch` the epoch of every write from now on, durably; refuses an older one.
   func raiseEpoch(to epoch: UInt64) throws(GoetheError)
+  /// The epoch of the write at the commit index `index` (0 for index 0), nil if there is none:
+  /// what a leader and a follower compare, without reading the write's events.
+  func epoch(ofWriteAt index: UInt64) throws(GoetheError) -> UInt64?
   /// Up to `limit` committed writes after the commit index `index`, in index order.
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite]
   /// Applies writes committed elsewhere exactly as they were committed there, all or none; but a

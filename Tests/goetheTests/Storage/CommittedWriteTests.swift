@@ -85,6 +85,7 @@ import Testing
         let writes = try await store.committedWrites(after: 0)
         #expect(writes.map(\.index) == [1, 2, 3])
         #expect(writes.map(\.epoch) == [0, 3, 3])
+        #expect(try (0...4).map { try store.epoch(ofWriteAt: $0) } == [0, 0, 3, 3, nil])
         guard case .append(let topic, nil, _, 1, let sent, _) = writes[1].change else {
           Issue.record("not an append: \(writes[1].change)")
           return

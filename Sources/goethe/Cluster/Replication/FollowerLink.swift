@@ -79,16 +79,10 @@ struct FollowerLink: Sendable {
   /// one, if there is one).
   private func batch(after previous: UInt64) async throws -> (UInt64, [CommittedWrite]) {
     let settings = term.settings
-    var writes = try await term.store.committedWrites(
-      after: previous == 0 ? 0 : previous - 1, limit: settings.batchWrites + (previous == 0 ? 0 : 1))
-    var previousEpoch: UInt64 = 0
-    if previous > 0 {
-      guard let first = writes.first, first.index == previous else {
-        throw GoetheError(.internalError, "the commit log has no write \(previous)")
-      }
-      previousEpoch = first.epoch
-      writes.removeFirst()
+    guard let previousEpoch = try term.store.epoch(ofWriteAt: previous) else {
+      throw GoetheError(.internalError, "the commit log has no write \(previous)")
     }
+    let writes = try await term.store.committedWrites(after: previous, limit: settings.batchWrites)
     var bytes = 0
     var count = 0
     for write in writes {

@@ -94,7 +94,7 @@ final class FollowerReplica: Sendable {
       guard request.previousIndex <= last else {
         return response(.behind, "this node holds up to \(last), not \(request.previousIndex)")
       }
-      guard try await holds(index: request.previousIndex, epoch: request.previousEpoch) else {
+      guard try holds(index: request.previousIndex, epoch: request.previousEpoch) else {
         return response(
           .diverged, "this node's write \(request.previousIndex) is not the leader's (epoch \(request.previousEpoch))")
       }
@@ -105,7 +105,7 @@ final class FollowerReplica: Sendable {
         let overlap = min(last, request.writes.last?.index ?? request.previousIndex)
         let agrees: Bool
         if let sent = request.writes.first(where: { $0.index == overlap }) {
-          agrees = try await holds(index: overlap, epoch: sent.epoch)
+          agrees = try holds(index: overlap, epoch: sent.epoch)
         } else {
           agrees = false
         }
@@ -154,12 +154,8 @@ final class FollowerReplica: Sendable {
 
   /// Whether this node's write at `index` has `epoch` (index 0, before the first write, always
   /// matches).
-  private func holds(index: UInt64, epoch: UInt64) async throws -> Bool {
-    guard index > 0 else { return true }
-    guard let write = try await store.committedWrites(after: index - 1, limit: 1).first, write.index == index else {
-      return false
-    }
-    return write.epoch == epoch
+  private func holds(index: UInt64, epoch: UInt64) throws(GoetheError) -> Bool {
+    try store.epoch(ofWriteAt: index) == epoch
   }
 
   private func response(
