@@ -169,6 +169,8 @@ def main():
     for name, one, three in rows:
         print(f"{name:<48} {one:>12,.0f} {three:>12,.0f} {three / one:>6.2f}")
 
+    if options.failovers <= 0:
+        return
     times = []
     with tempfile.TemporaryDirectory(prefix="goethe-failover-") as scratch:
         directory = Path(scratch)
