@@ -74,7 +74,7 @@ struct LeaderElection: Service {
           try await coordinator.resign()
           continue
         }
-        try store.raiseEpoch(to: epoch)
+        try store.lead(epoch: epoch)
         try await replication.lead(epoch: epoch) { higher in
           if case .leader(epoch) = role.current { stepDown(because: "a follower knows epoch \(higher)") }
         }

@@ -41,11 +41,14 @@ extension EventStore {
   /// (``BlockingIO``), so that waiting for the disk holds no cooperative or event-loop thread.
   ///
   /// Each write gets the next commit index, and its record goes into the commit log in the same
-  /// batch: writes are committed in planning order, so the log is in index order.
+  /// batch: writes are committed in planning order, so the log is in index order. A `local` write,
+  /// this node's own rather than one applied for its leader, is planned only while the store
+  /// takes those (``LocalWrites``).
   nonisolated(nonsending) func commit<Result: Sendable>(
-    _ plan: (inout State) throws(GoetheError) -> Planned<Result>
+    local: Bool = true, _ plan: (inout State) throws(GoetheError) -> Planned<Result>
   ) async throws -> Result {
     let logged = { (state: inout State) throws(GoetheError) -> Planned<Result> in
+      if local { try state.checkLocalWrite() }
       let planned = try plan(&state)
       state.lastCommitIndex += 1
       planned.batch.put(KeySchema.commitLogKey(state.lastCommitIndex), planned.log.encoded(epoch: state.epoch))

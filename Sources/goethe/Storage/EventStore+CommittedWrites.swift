@@ -9,24 +9,6 @@ extension EventStore {
   /// The epoch new writes are committed under.
   var epoch: UInt64 { state.withLock { $0.epoch } }
 
-  /// Makes `epoch` the epoch of every write from now on, durably; an epoch below the current one
-  /// is refused, so a deposed leader's epoch cannot come back.
-  func raiseEpoch(to epoch: UInt64) throws(GoetheError) {
-    try state.withLock { state throws(GoetheError) in
-      try state.checkWritable()
-      guard epoch >= state.epoch else {
-        throw GoetheError(.conflict, "epoch \(epoch) is older than this node's epoch \(state.epoch)")
-      }
-      guard epoch > state.epoch else { return }
-      var value: [UInt8] = []
-      value.appendBigEndian(epoch)
-      let batch = WriteBatch()
-      batch.put(KeySchema.epochKey, value)
-      try db.write(batch, sync: true)
-      state.epoch = epoch
-    }
-  }
-
   /// The epoch of the write at the commit index `index`, from its commit log record alone; 0 for
   /// index 0 (before the first write), nil if the log has no such write.
   func epoch(ofWriteAt index: UInt64) throws(GoetheError) -> UInt64? {
@@ -179,7 +161,7 @@ extension EventStore {
         return state.topics[topic]?.state.record.number
       }
     }
-    try await commit { state throws(GoetheError) in
+    try await commit(local: false) { state throws(GoetheError) in
       let before = state.snapshot()
       do throws(GoetheError) {
         var earlier: [Planned<Void>] = []

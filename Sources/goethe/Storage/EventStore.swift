@@ -36,6 +36,8 @@ final class EventStore: GoetheStore {
     var spareBatches: [WriteBatch] = []
     /// The recent stamped appends, filled when the store opens (``loadProducerWindow(_:topics:options:)``).
     var producers = ProducerWindow(span: 0, capacity: 0)
+    /// Which of this node's own writes it takes: in a cluster, only its leader's.
+    var localWrites = LocalWrites.open
   }
 
   /// Opens the store in `path`, creating it if the directory holds none; refuses a damaged store

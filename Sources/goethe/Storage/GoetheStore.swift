@@ -25,8 +25,11 @@ protocol CommittedWriteLog: Sendable {
   var lastCommitIndex: UInt64 { get }
   /// The epoch new writes are committed under.
   var epoch: UInt64 { get }
-  /// Makes `epoch` the epoch of every write from now on, durably; refuses an older one.
-  func raiseEpoch(to epoch: UInt64) throws(GoetheError)
+  /// Takes up the leadership of `epoch`: it becomes the epoch of every write from now on, durably,
+  /// and this node's own writes are taken under it; an older one is refused.
+  func lead(epoch: UInt64) throws(GoetheError)
+  /// Refuses this node's own writes from now on if it leads under `epoch` or an older one.
+  func stopLocalWrites(through epoch: UInt64)
   /// The epoch of the write at the commit index `index` (0 for index 0), nil if there is none:
   /// what a leader and a follower compare, without reading the write's events.
   func epoch(ofWriteAt index: UInt64) throws(GoetheError) -> UInt64?

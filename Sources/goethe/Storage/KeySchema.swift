@@ -42,7 +42,7 @@ enum KeySchema {
 
   static let formatVersionKey = metaKey("format-version")
   static let nodeIDKey = metaKey("node-id")
-  /// The highest leader epoch this node has accepted (see ``EventStore/raiseEpoch(to:)``).
+  /// The highest leader epoch this node has accepted (see ``EventStore/lead(epoch:)``).
   static let epochKey = metaKey("epoch")
   /// The lowest topic number never used, once a deleted topic held the highest: numbers are not
   /// reused, so that nothing left of a deleted topic can join a new one.

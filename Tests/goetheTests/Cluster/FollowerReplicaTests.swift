@@ -37,7 +37,7 @@ import Testing
   @Test func aFollowerAppliesItsLeadersWritesInOrderAndSaysHowFarItIs() async throws {
     let clock = FakeClock()
     try await withStore(.testing(clock: clock)) { leader in
-      try leader.raiseEpoch(to: 3)
+      try leader.lead(epoch: 3)
       try await CommittedWriteTests.writeHistory(leader, clock: clock)
       try await withStore { follower in
         let replica = Self.replica(follower)
@@ -53,7 +53,7 @@ import Testing
 
   @Test func aLeaderOfAnOlderEpochIsRefusedAndChangesNothing() async throws {
     try await withStore { old in
-      try old.raiseEpoch(to: 4)
+      try old.lead(epoch: 4)
       _ = try await old.append(payloads("stale"), to: "t", createTopic: true)
       try await withStore { follower in
         let reported = Reported()
@@ -71,29 +71,30 @@ import Testing
 
   @Test func aDivergedLogIsTruncatedToWhereItAgreesWithTheLeaders() async throws {
     try await withStore { leader in
-      try leader.raiseEpoch(to: 1)
+      try leader.lead(epoch: 1)
       _ = try await leader.append(payloads("a", "b"), to: "t", createTopic: true)
       _ = try await leader.setCursor(topic: "t", consumer: "c", to: .beginning)
       try await withStore { follower in
         let replica = Self.replica(follower)
         #expect(try await replica.replicate(Self.request(epoch: 1, after: 0, of: leader)).outcome == .applied)
-        // The follower led under epoch 1 for a while and wrote what never reached the others.
+        // The follower led under epoch 2 for a while and wrote what never reached the others.
+        try follower.lead(epoch: 2)
         _ = try await follower.append(payloads("lost"), to: "t")
         _ = try await follower.append(payloads("x"), to: "other", createTopic: true)
-        try leader.raiseEpoch(to: 2)
+        try leader.lead(epoch: 3)
         _ = try await leader.append(payloads("c"), to: "t")
         _ = try await leader.setCursor(topic: "t", consumer: "c", to: .end)
 
-        let diverged = try await replica.replicate(Self.request(epoch: 2, after: 3, of: leader))
+        let diverged = try await replica.replicate(Self.request(epoch: 3, after: 3, of: leader))
         #expect(diverged.outcome == .diverged, "write 3 is the follower's own, not the leader's")
         #expect(follower.lastCommitIndex == 4, "nothing changes until the leader finds where the two agree")
-        let probe = try await replica.replicate(Self.request(epoch: 2, after: 2, of: leader))
+        let probe = try await replica.replicate(Self.request(epoch: 3, after: 2, of: leader))
         #expect(probe.outcome == .applied, "the two agree up to write 2")
         #expect(try await follower.committedWrites(after: 0) == leader.committedWrites(after: 0))
         #expect(follower.listTopics().map(\.name) == ["t"])
         #expect(try follower.cursor(topic: "t", consumer: "c") == leader.cursor(topic: "t", consumer: "c"))
 
-        let heartbeat = try await replica.replicate(Self.request(epoch: 2, after: leader.lastCommitIndex, of: leader))
+        let heartbeat = try await replica.replicate(Self.request(epoch: 3, after: leader.lastCommitIndex, of: leader))
         #expect(heartbeat.outcome == .applied && heartbeat.lastIndex == leader.lastCommitIndex)
       }
     }
@@ -101,15 +102,40 @@ import Testing
 
   @Test func aFollowerWithWritesPastTheLeadersLogDropsThem() async throws {
     try await withStore { leader in
-      try leader.raiseEpoch(to: 1)
+      try leader.lead(epoch: 1)
       _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
       try await withStore { follower in
         let replica = Self.replica(follower)
         _ = try await replica.replicate(Self.request(epoch: 1, after: 0, of: leader))
+        try follower.lead(epoch: 2)
         _ = try await follower.append(payloads("unacknowledged"), to: "t")
-        let heartbeat = try await replica.replicate(Self.request(epoch: 2, after: 1, of: leader))
+        let heartbeat = try await replica.replicate(Self.request(epoch: 3, after: 1, of: leader))
         #expect(heartbeat.outcome == .applied && heartbeat.lastIndex == 1)
         #expect(try follower.allEvents(in: "t").map(\.payloadText) == ["a"])
+      }
+    }
+  }
+
+  /// A deposed leader truncated back into its own epoch must not take a write of its own that was
+  /// on its way to the store: committed under that epoch, it would name the leader's copy of the
+  /// write it replaced, and the two logs would never be found to diverge.
+  @Test func aDeposedLeaderTakesNoWriteOfItsOwnOnceItFollows() async throws {
+    try await withStore { deposed in
+      try deposed.lead(epoch: 3)
+      _ = try await deposed.append(payloads("a"), to: "t", createTopic: true)
+      try await withStore { leader in
+        #expect(
+          try await Self.replica(leader).replicate(Self.request(epoch: 3, after: 0, of: deposed)).outcome == .applied)
+        _ = try await deposed.append(payloads("unacknowledged"), to: "t")
+        try leader.lead(epoch: 4)
+        let replica = Self.replica(deposed)
+        let heartbeat = try await replica.replicate(Self.request(epoch: 4, after: 1, of: leader))
+        #expect(heartbeat.outcome == .applied && heartbeat.lastIndex == 1)
+        #expect(deposed.epoch == 3, "truncated back to the last write it shares with the leader")
+        await expectError(.unavailable, mentioning: ["does not lead"]) {
+          _ = try await deposed.append(payloads("late"), to: "t")
+        }
+        #expect(try deposed.allEvents(in: "t").map(\.payloadText) == ["a"])
       }
     }
   }

@@ -61,10 +61,10 @@ import Testing
   @Test func replayingTheCommittedWritesGivesTheSameRecords() async throws {
     let clock = FakeClock()
     try await withEventStore(.testing(clock: clock)) { leader in
-      try leader.raiseEpoch(to: 7)
+      try leader.lead(epoch: 7)
       try await Self.writeHistory(leader, clock: clock)
       try await withEventStore(.testing(clock: FakeClock(0))) { follower in
-        try follower.raiseEpoch(to: 7)
+        try follower.lead(epoch: 7)
         try await Self.replay(leader, onto: follower)
         #expect(try Self.records(follower) == Self.records(leader))
         #expect(follower.listTopics() == leader.listTopics())
@@ -79,7 +79,7 @@ import Testing
     try await withTemporaryDirectory { _, path in
       try await withEventStore(at: path, .testing(clock: clock)) { store in
         _ = try await store.createTopic("t")
-        try store.raiseEpoch(to: 3)
+        try store.lead(epoch: 3)
         _ = try await store.append(payloads("1", "2"), to: "t")
         _ = try await store.setCursor(topic: "t", consumer: "c", to: .end)
         let writes = try await store.committedWrites(after: 0)
@@ -91,7 +91,7 @@ import Testing
           return
         }
         #expect(topic == "t" && sent == payloads("1", "2"))
-        await expectError(.conflict, mentioning: ["epoch 2", "epoch 3"]) { try store.raiseEpoch(to: 2) }
+        await expectError(.conflict, mentioning: ["epoch 2", "epoch 3"]) { try store.lead(epoch: 2) }
       }
       try await withEventStore(at: path, .testing(clock: clock)) { store in
         #expect(store.lastCommitIndex == 3, "the commit index survives reopening")
@@ -105,7 +105,7 @@ import Testing
   @Test func writesThatDoNotFollowAreRefusedAndChangeNothing() async throws {
     let clock = FakeClock()
     try await withEventStore(.testing(clock: clock)) { leader in
-      try leader.raiseEpoch(to: 5)
+      try leader.lead(epoch: 5)
       try await Self.writeHistory(leader, clock: clock)
       let writes = try await leader.committedWrites(after: 0)
       try await withEventStore { follower in

@@ -16,7 +16,7 @@ import Testing
   @Test func truncatingAfterAnyWriteLeavesWhatTheWritesUpToItMake() async throws {
     let clock = FakeClock()
     try await withEventStore(.testing(clock: clock)) { full in
-      try full.raiseEpoch(to: 4)
+      try full.lead(epoch: 4)
       try await CommittedWriteTests.writeHistory(full, clock: clock)
       let history = try await full.committedWrites(after: 0)
       #expect(history.count == 13)

@@ -90,6 +90,9 @@ final class FollowerReplica: Sendable {
         return response(
           .staleEpoch, "leader \(request.leaderID) has epoch \(request.epoch); this node has seen \(fence)")
       }
+      // From here on this node follows the leader of `request.epoch`: a write of its own that
+      // passed its check of leading before it was deposed is refused by the store.
+      store.stopLocalWrites(through: request.epoch)
       let last = store.lastCommitIndex
       guard request.previousIndex <= last else {
         return response(.behind, "this node holds up to \(last), not \(request.previousIndex)")

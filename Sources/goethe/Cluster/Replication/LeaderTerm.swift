@@ -132,8 +132,10 @@ final class LeaderTerm: Sendable {
     return state.withLock { state in min(last, state.inSync.members.map { state.held[$0] ?? 0 }.min() ?? 0) }
   }
 
-  /// Ends the term: every write still waiting, and every later one, is refused with `reason`.
+  /// Ends the term: every write still waiting, and every later one, is refused with `reason`, and
+  /// the store takes none of this node's own under its epoch.
   func end(_ reason: GoetheError) {
+    store.stopLocalWrites(through: epoch)
     let waiting = state.withLock { state in
       if state.ended == nil { state.ended = reason }
       defer { state.waiters = [] }

@@ -152,7 +152,8 @@ struct ReplicatedStore: GoetheStore {
 
   var lastCommitIndex: UInt64 { store.lastCommitIndex }
   var epoch: UInt64 { store.epoch }
-  func raiseEpoch(to epoch: UInt64) throws(GoetheError) { try store.raiseEpoch(to: epoch) }
+  func lead(epoch: UInt64) throws(GoetheError) { try store.lead(epoch: epoch) }
+  func stopLocalWrites(through epoch: UInt64) { store.stopLocalWrites(through: epoch) }
   func epoch(ofWriteAt index: UInt64) throws(GoetheError) -> UInt64? { try store.epoch(ofWriteAt: index) }
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite] {
     try await store.committedWrites(after: index, limit: limit)

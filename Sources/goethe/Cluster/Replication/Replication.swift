@@ -35,6 +35,8 @@ final class Replication: Sendable {
     follower = FollowerReplica(store: store, logger: logger) { [current] epoch in
       current.term?.noteDeposed(by: epoch)
     }
+    // A clustered node writes only while it leads.
+    store.stopLocalWrites(through: store.epoch)
   }
 
   /// Whether this node may campaign: only a member of the in-sync set (or any node before the
@@ -69,13 +71,18 @@ final class Replication: Sendable {
     previous?.task.cancel()
   }
 
-  /// Stops distributing writes: the writes still waiting are refused with `reason`.
+  /// Stops distributing writes: the writes still waiting are refused with `reason`, and the store
+  /// takes none of this node's own from now on.
   func stopLeading(_ reason: String) {
     guard
       let ending = current.slot.withLock({ current in
         defer { current = nil }; return current
       })
-    else { return }
+    else {
+      // The store may have taken up an epoch whose term never began.
+      store.stopLocalWrites(through: store.epoch)
+      return
+    }
     ending.term.end(GoetheError(.unavailable, "\(reason); the write is stored on this node but not acknowledged"))
     ending.task.cancel()
   }
