@@ -56,11 +56,11 @@ extension Coordinator {
   /// another write gets there first. Returns the set as written; throws if a leader of a higher
   /// epoch wrote it, since this one is deposed.
   @discardableResult
-  func updateInSyncSet(asLeaderOf epoch: UInt64, _ change: (InSyncSet?) -> InSyncSet) async throws -> InSyncSet {
+  func updateInSyncSet(asLeaderOf epoch: UInt64, _ change: (InSyncSet?) throws -> InSyncSet) async throws -> InSyncSet {
     while true {
       let current = try await inSyncSet()
       if let newer = current?.set.epoch, newer > epoch { throw InSyncSetTakenOver(epoch: newer) }
-      var next = change(current?.set)
+      var next = try change(current?.set)
       next.epoch = epoch
       if next == current?.set { return next }
       if try await compareAndSet(InSyncSet.key, to: next.encoded, expected: current?.version) { return next }

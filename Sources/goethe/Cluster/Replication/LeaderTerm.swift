@@ -36,15 +36,28 @@ final class LeaderTerm: Sendable {
     var continuation: CheckedContinuation<Void, any Error>
   }
 
-  /// Takes up the in-sync set for `epoch`: this node joins it, and the cluster's size is noted.
+  /// Takes up the in-sync set for `epoch`, and notes the cluster's size; the cluster's first
+  /// leader starts it with itself.
+  ///
+  /// Any later leader must still be a member, with its store, in the same compare-and-set that
+  /// stamps the set with its epoch. Having been one when it campaigned is not enough: the
+  /// previous leader may have removed it since, and gone on to acknowledge writes it lacks. Either
+  /// that removal lands first, and this node refuses to lead, or this write does, and the
+  /// previous leader's removal fails on the newer epoch, which deposes it.
   static func begin(
     epoch: UInt64, settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
     members: Int, peerTLS: PeerLinks.Security, logger: Logger, deposed: @escaping @Sendable (UInt64) -> Void
   ) async throws -> LeaderTerm {
     let own = coordinator.member.nodeID
     let inSync = try await coordinator.updateInSyncSet(asLeaderOf: epoch) { current in
-      let set = current ?? InSyncSet(members: [], stores: [:], clusterSize: 0, epoch: epoch)
-      var next = set.adding(own, store: store.nodeID)
+      guard let set = current else {
+        return InSyncSet(members: [own], stores: [own: store.nodeID], clusterSize: max(members, 1), epoch: epoch)
+      }
+      guard set.contains(own, store: store.nodeID) else {
+        throw GoetheError(
+          .unavailable, "this node left the in-sync set while it campaigned; it cannot lead until it catches up")
+      }
+      var next = set
       next.clusterSize = max(set.clusterSize, members, 1)
       return next
     }
