@@ -23,8 +23,8 @@ extension GoetheService {
   /// Appends `run`, batches that ``joins(_:runEndingIn:)`` allows together, and returns each
   /// batch's result in order.
   ///
-  /// Unstamped batches go into one atomic append. Stamped batches that the deduplication window
-  /// holds are answered from it; the others between them go into one append each stretch.
+  /// They go into one atomic append. The store refuses stamped batches there if the deduplication
+  /// window holds one of them: a resend, which is rare, and answered batch by batch.
   func append(_ run: [AppendRequest]) async throws -> [AppendResult] {
     let first = run[0]
     let topic = try requireTopic(first.topic)
@@ -32,28 +32,11 @@ extension GoetheService {
     guard let firstStamp = try Self.stamp(of: first) else {
       return try await appendTogether(run, to: topic, expectedSequence: expectedSequence, producer: nil)
     }
-    var results: [AppendResult] = []
-    var stretch: [AppendRequest] = []
-    func appendStretch() async throws {
-      guard let start = stretch.first else { return }
-      results += try await appendStamped(stretch, firstSequence: start.producerSequence, to: topic, expectedSequence)
-      stretch = []
-    }
-    for batch in run {
-      let stamp = ProducerStamp(producer: firstStamp.producer, sequence: batch.producerSequence)
-      if let earlier = try await store.earlierAppend(stamp, to: topic, count: batch.payloads.count) {
-        try await appendStretch()
-        results.append(earlier)
-      } else {
-        stretch.append(batch)
-      }
-    }
-    try await appendStretch()
-    return results
+    return try await appendStamped(run, firstSequence: firstStamp.sequence, to: topic, expectedSequence)
   }
 
-  /// Appends stamped batches together; if another send of one of them was stored meanwhile, each
-  /// alone (or answered from the window).
+  /// Appends stamped batches together; if one of them was stored already, each alone, or answered
+  /// from the window.
   private func appendStamped(
     _ batches: [AppendRequest], firstSequence: UInt64, to topic: String, _ expectedSequence: UInt64?
   ) async throws -> [AppendResult] {

@@ -47,7 +47,10 @@ struct ReplicatedStore: GoetheStore {
   /// A batch stored already is answered only once every in-sync node holds it too: the earlier
   /// send may still be on its way to them.
   func earlierAppend(_ stamp: ProducerStamp, to topic: String, count: Int) async throws -> AppendResult? {
-    try await replicated { try await store.earlierAppend(stamp, to: topic, count: count) }
+    try replication.checkWritable()
+    guard let earlier = try await store.earlierAppend(stamp, to: topic, count: count) else { return nil }
+    try await replication.acknowledge(upTo: store.lastCommitIndex)
+    return earlier
   }
 
   func setCursor(topic: String, consumer: String, to position: Position) async throws -> CursorInfo {
