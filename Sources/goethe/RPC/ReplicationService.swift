@@ -10,10 +10,24 @@ struct ReplicationService: Sendable {
   ) async throws -> Io_Typusomega_Goethe_Replication_ReplicateResponse {
     try await follower.replicate(request)
   }
+
+  /// The same, on one stream: each request is answered in order.
+  func replicateStream(
+    requests: RequestStream<Io_Typusomega_Goethe_Replication_ReplicateRequest>,
+    responses: ResponseWriter<Io_Typusomega_Goethe_Replication_ReplicateResponse>
+  ) async throws {
+    for try await request in requests {
+      try await responses.write(try await follower.replicate(request))
+    }
+  }
 }
 
 extension ReplicationService: RPCService {
   var methods: [String: RPCMethod] {
-    ["/io.typusomega.goethe.replication.Replication/Replicate": RouteAccess(control: access).admin(replicate)]
+    let route = RouteAccess(control: access)
+    return [
+      "/io.typusomega.goethe.replication.Replication/Replicate": route.admin(replicate),
+      "/io.typusomega.goethe.replication.Replication/ReplicateStream": route.admin(replicateStream),
+    ]
   }
 }

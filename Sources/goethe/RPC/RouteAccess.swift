@@ -66,6 +66,18 @@ struct RouteAccess: Sendable {
     }
   }
 
+  /// A stream of requests and responses for callers with the admin grant, checked before the
+  /// first request is read.
+  func admin<Request: Message, Response: Message>(
+    _ handler: @escaping @Sendable (RequestStream<Request>, ResponseWriter<Response>) async throws -> Void
+  ) -> RPCMethod {
+    .bidirectional {
+      (requests: RequestStream<Request>, context: CallContext, response: ResponseWriter<Response>) in
+      try control.requireAdmin(context)
+      try await handler(requests, response)
+    }
+  }
+
   /// A listing, of the topic a request names or else of every topic: the caller needs `access`
   /// to that topic, or to some topic, and the handler answers with the topics its filter passes.
   func listing<Request: Message, Response: Message>(

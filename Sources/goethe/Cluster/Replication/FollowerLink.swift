@@ -1,16 +1,25 @@
 import GRPCCore
+import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 import SwiftProtobuf
+import Synchronization
 
 /// The leader's link to one follower: it sends the follower the writes it lacks, in index order,
 /// a batch at a time, then each new write as it is committed, and a heartbeat while there is none.
+///
+/// The requests go over one `ReplicateStream` while it lasts, which spares each exchange the cost
+/// of a call of its own; a follower that does not offer it is sent unary `Replicate` calls. An
+/// answer that takes longer than the replica timeout ends the stream, and the link connects again.
 ///
 /// Where the follower's log stands is learnt from its answers: it holds less (send from there),
 /// or it holds another write at the index before the batch, so its log diverged from the
 /// leader's; the link then probes further back, twice as far each time, until the follower
 /// holds the same write, and the follower truncates what follows it.
 struct FollowerLink: Sendable {
+  typealias Request = Io_Typusomega_Goethe_Replication_ReplicateRequest
+  typealias Response = Io_Typusomega_Goethe_Replication_ReplicateResponse
+
   let term: LeaderTerm
   let follower: ClusterMember
   let connection: PeerLinks.Client
@@ -19,8 +28,89 @@ struct FollowerLink: Sendable {
   /// How long the link waits after a failed call before it calls again.
   static let retryDelay = Duration.milliseconds(250)
 
+  /// An answer on the stream did not come within the replica timeout.
+  private struct AnswerOverdue: Error {}
+
+  /// When the request now unanswered on the stream was sent.
+  private final class AwaitedSince: Sendable {
+    let since = Mutex<ContinuousClock.Instant?>(nil)
+  }
+
   func run() async throws {
     let client = Io_Typusomega_Goethe_Replication_Replication.Client(wrapping: connection)
+    var streams = true
+    while true {
+      try Task.checkCancellation()
+      do {
+        if streams {
+          try await exchangeOverStream(client)
+        } else {
+          var options = CallOptions.defaults
+          options.timeout = term.settings.replicaTimeout
+          try await exchange { request in try await client.replicate(request, options: options) }
+        }
+        return
+      } catch let error as RPCError where streams && error.code == .unimplemented {
+        logger.info(
+          "the follower does not offer ReplicateStream: sending it unary calls",
+          metadata: ["follower": "\(follower.nodeID)"])
+        streams = false
+      } catch {
+        try Task.checkCancellation()
+        logger.debug(
+          "cannot reach a follower; trying again", metadata: ["follower": "\(follower.nodeID)", "error": "\(error)"])
+        try await Task.sleep(for: Self.retryDelay)
+      }
+    }
+  }
+
+  /// Exchanges requests and answers over one `ReplicateStream`, until the stream fails, an answer
+  /// is overdue, or a follower knows a newer epoch (when it returns).
+  private func exchangeOverStream(
+    _ client: Io_Typusomega_Goethe_Replication_Replication.Client<HTTP2ClientTransport.Posix>
+  )
+    async throws
+  {
+    let (requests, sending) = AsyncStream.makeStream(of: Request.self)
+    defer { sending.finish() }
+    let awaiting = AwaitedSince()
+    let timeout = term.settings.replicaTimeout
+    try await withThrowingTaskGroup { group in
+      group.addTask {
+        try await client.replicateStream(
+          requestProducer: { writer in
+            for await request in requests { try await writer.write(request) }
+          },
+          onResponse: { response in
+            defer { sending.finish() }
+            var answers = response.messages.makeAsyncIterator()
+            try await exchange { request in
+              awaiting.since.withLock { $0 = .now }
+              sending.yield(request)
+              guard let answer = try await answers.next() else {
+                throw RPCError(code: .unavailable, message: "the follower ended the replication stream")
+              }
+              awaiting.since.withLock { $0 = nil }
+              return answer
+            }
+          })
+      }
+      group.addTask {
+        while true {
+          try await Task.sleep(for: timeout / 4)
+          if let since = awaiting.since.withLock({ $0 }), ContinuousClock.now - since > timeout {
+            throw AnswerOverdue()
+          }
+        }
+      }
+      try await group.next()
+      group.cancelAll()
+    }
+  }
+
+  /// Sends the follower what it lacks with `send`, and heartbeats, until `send` throws, or the
+  /// follower knows a newer epoch (when it returns).
+  private func exchange(_ send: (Request) async throws -> Response) async throws {
     var held: UInt64?
     var probe: UInt64 = 1
     while true {
@@ -29,7 +119,7 @@ struct FollowerLink: Sendable {
       let last = term.store.lastCommitIndex
       let previous = min(held ?? last, last)
       let (previousEpoch, writes) = try await batch(after: previous)
-      let request = Io_Typusomega_Goethe_Replication_ReplicateRequest.with {
+      let request = Request.with {
         $0.leaderID = term.coordinator.member.nodeID
         $0.epoch = term.epoch
         $0.previousIndex = previous
@@ -37,19 +127,7 @@ struct FollowerLink: Sendable {
         $0.writes = writes.map(\.message)
         $0.highWatermark = term.highWatermark
       }
-      let response: Io_Typusomega_Goethe_Replication_ReplicateResponse
-      do {
-        var options = CallOptions.defaults
-        options.timeout = term.settings.replicaTimeout
-        response = try await client.replicate(request, options: options)
-      } catch {
-        try Task.checkCancellation()
-        logger.debug(
-          "cannot reach a follower; trying again", metadata: ["follower": "\(follower.nodeID)", "error": "\(error)"])
-        held = nil
-        try await Task.sleep(for: Self.retryDelay)
-        continue
-      }
+      let response = try await send(request)
       switch response.outcome {
       case .applied:
         // It holds what was sent; whatever else it says it holds is not the leader's yet.

@@ -36,9 +36,23 @@ internal enum Io_Typusomega_Goethe_Replication_Replication: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ReplicateStream" metadata.
+        internal enum ReplicateStream: Sendable {
+            /// Request type for "ReplicateStream".
+            internal typealias Input = Io_Typusomega_Goethe_Replication_ReplicateRequest
+            /// Response type for "ReplicateStream".
+            internal typealias Output = Io_Typusomega_Goethe_Replication_ReplicateResponse
+            /// Descriptor for "ReplicateStream".
+            internal static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "io.typusomega.goethe.replication.Replication"),
+                method: "ReplicateStream",
+                type: .bidirectionalStreaming
+            )
+        }
         /// Descriptors for all methods in the "io.typusomega.goethe.replication.Replication" service.
         internal static let descriptors: [GRPCCore.MethodDescriptor] = [
-            Replicate.descriptor
+            Replicate.descriptor,
+            ReplicateStream.descriptor
         ]
     }
 }
@@ -80,6 +94,31 @@ extension Io_Typusomega_Goethe_Replication_Replication {
             deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_Replication_ReplicateResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Io_Typusomega_Goethe_Replication_ReplicateResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReplicateStream" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The same exchange on one long-lived stream: the follower answers each request in order, as
+        /// > `Replicate` would. A leader sends the next request once the answer to the one before it has
+        /// > arrived, and falls back to `Replicate` with a follower that does not offer this method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Io_Typusomega_Goethe_Replication_ReplicateRequest` messages.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_Replication_ReplicateRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_Replication_ReplicateResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func replicateStream<Result>(
+            request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_Replication_ReplicateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_Replication_ReplicateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_Replication_ReplicateResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_Replication_ReplicateResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -133,6 +172,40 @@ extension Io_Typusomega_Goethe_Replication_Replication {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ReplicateStream" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > The same exchange on one long-lived stream: the follower answers each request in order, as
+        /// > `Replicate` would. A leader sends the next request once the answer to the one before it has
+        /// > arrived, and falls back to `Replicate` with a follower that does not offer this method.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request producing `Io_Typusomega_Goethe_Replication_ReplicateRequest` messages.
+        ///   - serializer: A serializer for `Io_Typusomega_Goethe_Replication_ReplicateRequest` messages.
+        ///   - deserializer: A deserializer for `Io_Typusomega_Goethe_Replication_ReplicateResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        internal func replicateStream<Result>(
+            request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_Replication_ReplicateRequest>,
+            serializer: some GRPCCore.MessageSerializer<Io_Typusomega_Goethe_Replication_ReplicateRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Io_Typusomega_Goethe_Replication_ReplicateResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_Replication_ReplicateResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.bidirectionalStreaming(
+                request: request,
+                descriptor: Io_Typusomega_Goethe_Replication_Replication.Method.ReplicateStream.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -161,6 +234,35 @@ extension Io_Typusomega_Goethe_Replication_Replication.ClientProtocol {
         }
     ) async throws -> Result where Result: Sendable {
         try await self.replicate(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_Replication_ReplicateRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_Replication_ReplicateResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReplicateStream" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The same exchange on one long-lived stream: the follower answers each request in order, as
+    /// > `Replicate` would. A leader sends the next request once the answer to the one before it has
+    /// > arrived, and falls back to `Replicate` with a follower that does not offer this method.
+    ///
+    /// - Parameters:
+    ///   - request: A streaming request producing `Io_Typusomega_Goethe_Replication_ReplicateRequest` messages.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    internal func replicateStream<Result>(
+        request: GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_Replication_ReplicateRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_Replication_ReplicateResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        try await self.replicateStream(
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Io_Typusomega_Goethe_Replication_ReplicateRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Io_Typusomega_Goethe_Replication_ReplicateResponse>(),
@@ -201,6 +303,40 @@ extension Io_Typusomega_Goethe_Replication_Replication.ClientProtocol {
             metadata: metadata
         )
         return try await self.replicate(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReplicateStream" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > The same exchange on one long-lived stream: the follower answers each request in order, as
+    /// > `Replicate` would. A leader sends the next request once the answer to the one before it has
+    /// > arrived, and falls back to `Replicate` with a follower that does not offer this method.
+    ///
+    /// - Parameters:
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - producer: A closure producing request messages to send to the server. Returning
+    ///       from the closure closes the request stream.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    internal func replicateStream<Result>(
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        requestProducer producer: @Sendable @escaping (GRPCCore.RPCWriter<Io_Typusomega_Goethe_Replication_ReplicateRequest>) async throws -> Void,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.StreamingClientResponse<Io_Typusomega_Goethe_Replication_ReplicateResponse>) async throws -> Result
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.StreamingClientRequest<Io_Typusomega_Goethe_Replication_ReplicateRequest>(
+            metadata: metadata,
+            producer: producer
+        )
+        return try await self.replicateStream(
             request: request,
             options: options,
             onResponse: handleResponse
