@@ -25,6 +25,7 @@ struct RPCClusterTests {
       let peer = NodeState(
         nodeID: "peer-x", address: "10.0.0.7:1337", role: .follower, epoch: 0, commitIndex: 0, lag: 0,
         freeDiskBytes: 0, version: "v", started: 1, incarnation: 1, heartbeat: 1)
+      let sent = ContinuousClock.now
       let answer = try await server.withRawClient { grpc in
         try await Io_Typusomega_Goethe_Cluster.Client(wrapping: grpc).exchange(
           .with {
@@ -34,7 +35,10 @@ struct RPCClusterTests {
       }
       #expect(Set(answer.nodes.map(\.nodeID)) == [server.store.nodeID, "peer-x"])
       let status = try await server.withClient { try await $0.clusterStatus() }
-      #expect(status.nodes.first { $0.state.nodeID == "peer-x" }?.health == .alive)
+      // Alive for as long as its heartbeat is recent; a loaded machine may take longer than that.
+      let health = status.nodes.first { $0.state.nodeID == "peer-x" }?.health
+      #expect(health != nil)
+      if ContinuousClock.now - sent < NodeTable.suspectAfter { #expect(health == .alive) }
     }
   }
 
