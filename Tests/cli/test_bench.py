@@ -58,6 +58,13 @@ class BenchModeTests(GoetheTestCase):
         self.assertEqual(result["batch"], 100)
         self.assertLatency(result, 2)
 
+    def test_append_keeps_calls_in_flight(self):
+        result = self.bench("append", "-c", "2", "--batch", "10", "--inflight", "3")
+        self.assertMoved(result, "append")
+        self.assertEqual((result["batch"], result["inflight"]), (10, 3))
+        # Each client's 100 events go in 3 lanes of 34, 33 and 33: 4 calls each.
+        self.assertLatency(result, 2 * 3 * 4)
+
     def test_stream_sends_batches_in_flight_and_every_event_is_answered(self):
         result = self.bench("stream", "-c", "2", "--batch", "16", "--inflight", "4")
         self.assertMoved(result, "stream")
@@ -160,7 +167,7 @@ class BenchUsageTests(GoetheTestCase):
             (["produce", "--batch", "10"], "--batch does not apply to bench produce"),
             (["seek", "--batch", "10"], "--batch does not apply to bench seek"),
             (["append", "--inflight", "0"], "--inflight must be at least 1"),
-            (["append", "--inflight", "8"], "--inflight does not apply to bench append"),
+            (["produce", "--inflight", "8"], "--inflight does not apply to bench produce"),
             (["append", "--size", "0"], "invalid size"),
             (["append", "--size", "10 parsecs"], "invalid size"),
             (["tail", "--size", "4"], "--size must be at least 8"),

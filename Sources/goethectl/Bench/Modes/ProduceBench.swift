@@ -12,6 +12,6 @@ struct ProduceBench: BenchMode {
   var latencySample: String? { "append call" }
 
   func run(on topic: TopicInfo, _ harness: BenchHarness) async throws -> BenchResult {
-    try await harness.appendInCalls(of: 1, to: topic.name)
+    try await harness.appendInCalls(of: 1, inflight: 1, to: topic.name)
   }
 }
