@@ -8,7 +8,8 @@ import Testing
 @testable import goethe
 
 /// A follower's `ReplicateStream` answers each of a leader's requests in order, as `Replicate`
-/// would: a real server on a loopback port, grpc-swift's client, real stores.
+/// would, and a leader's link falls back to `Replicate` where the stream is not offered: a real
+/// server on a loopback port, grpc-swift's client, real stores and, for the link, a real etcd.
 @Suite(.timeLimit(.minutes(1)))
 struct ReplicateStreamTests {
   @Test func aFollowerAnswersEachRequestOnTheStreamInOrder() async throws {
@@ -38,6 +39,56 @@ struct ReplicateStreamTests {
           try await group.waitForAll()
         }
       }
+    }
+  }
+
+  /// A follower of an older version offers only the unary call: the leader's link replicates with
+  /// it instead.
+  @Test func aLinkToAFollowerWithoutTheStreamReplicatesWithUnaryCalls() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withStore { leader in
+        try leader.lead(epoch: 1)
+        let term = try await LeaderTerm.begin(
+          epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2,
+          peerTLS: .plaintext, logger: quietLogger, deposed: { _ in })
+        _ = try await leader.append(payloads("a", "b"), to: "t", createTopic: true)
+        _ = try await leader.append(payloads("c"), to: "t")
+        try await withStore { follower in
+          let replica = FollowerReplica(store: follower, logger: quietLogger) { _ in }
+          let server = GoetheServer(
+            socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
+            services: [UnaryReplicationOnly(ReplicationService(follower: replica, access: .open))],
+            settings: TransportSettings(), tls: nil)
+          try await withThrowingTaskGroup { group in
+            group.addTask { try await server.serve() }
+            defer { group.cancelAll() }
+            let port = try #require(await server.listeningAddress?.port)
+            let grpc = GRPCClient(
+              transport: try HTTP2ClientTransport.Posix(
+                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+            group.addTask { try await grpc.runConnections() }
+            let link = FollowerLink(
+              term: term, follower: ClusterMember(nodeID: "n2", address: ServerAddress(host: "127.0.0.1", port: port)),
+              connection: grpc, logger: quietLogger)
+            group.addTask { try await link.run() }
+            try await eventually("the follower holds the leader's writes") {
+              follower.lastCommitIndex == leader.lastCommitIndex
+            }
+            #expect(try await follower.committedWrites(after: 0) == leader.committedWrites(after: 0))
+            grpc.beginGracefulShutdown()
+            server.beginGracefulShutdown()
+          }
+        }
+      }
+    }
+  }
+
+  /// The replication service as an older version offers it: the unary call alone.
+  private struct UnaryReplicationOnly: RPCService {
+    let methods: [String: RPCMethod]
+
+    init(_ service: ReplicationService) {
+      methods = service.methods.filter { $0.key.hasSuffix("/Replicate") }
     }
   }
 
