@@ -15,29 +15,12 @@ struct ReplicateStreamTests {
   @Test func aFollowerAnswersEachRequestOnTheStreamInOrder() async throws {
     try await withStore { leader in
       try leader.lead(epoch: 2)
-      _ = try await leader.append(payloads("a", "b"), to: "t", createTopic: true)
-      _ = try await leader.append(payloads("c"), to: "t")
-      try await withStore { follower in
-        let replica = FollowerReplica(store: follower, logger: quietLogger) { _ in }
-        let server = GoetheServer(
-          socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
-          services: [ReplicationService(follower: replica, access: .open)], settings: TransportSettings(), tls: nil)
-        try await withThrowingTaskGroup { group in
-          group.addTask { try await server.serve() }
-          let port = try #require(await server.listeningAddress?.port)
-          let answers: [Io_Typusomega_Goethe_Replication_ReplicateResponse]
-          do {
-            answers = try await Self.exchange(on: port, of: leader)
-          } catch {
-            server.beginGracefulShutdown()
-            throw error
-          }
-          server.beginGracefulShutdown()
-          #expect(answers.map(\.outcome) == [.applied, .applied, .behind])
-          #expect(answers.map(\.lastIndex) == [1, 2, 2])
-          #expect(try await follower.committedWrites(after: 0) == leader.committedWrites(after: 0))
-          try await group.waitForAll()
-        }
+      try await Self.writeHistory(leader)
+      try await Self.withFollower(offering: { $0 }) { follower, port in
+        let answers = try await Self.exchange(on: port, of: leader)
+        #expect(answers.map(\.outcome) == [.applied, .applied, .behind])
+        #expect(answers.map(\.lastIndex) == [1, 2, 2])
+        #expect(try await follower.committedWrites(after: 0) == leader.committedWrites(after: 0))
       }
     }
   }
@@ -51,34 +34,54 @@ struct ReplicateStreamTests {
         let term = try await LeaderTerm.begin(
           epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2,
           peerTLS: .plaintext, logger: quietLogger, deposed: { _ in })
-        _ = try await leader.append(payloads("a", "b"), to: "t", createTopic: true)
-        _ = try await leader.append(payloads("c"), to: "t")
-        try await withStore { follower in
-          let replica = FollowerReplica(store: follower, logger: quietLogger) { _ in }
-          let server = GoetheServer(
-            socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
-            services: [UnaryReplicationOnly(ReplicationService(follower: replica, access: .open))],
-            settings: TransportSettings(), tls: nil)
+        try await Self.writeHistory(leader)
+        try await Self.withFollower(offering: UnaryReplicationOnly.init) { follower, port in
+          let grpc = GRPCClient(
+            transport: try HTTP2ClientTransport.Posix(
+              target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+          let link = FollowerLink(
+            term: term, follower: ClusterMember(nodeID: "n2", address: ServerAddress(host: "127.0.0.1", port: port)),
+            connection: grpc, logger: quietLogger)
           try await withThrowingTaskGroup { group in
-            group.addTask { try await server.serve() }
-            defer { group.cancelAll() }
-            let port = try #require(await server.listeningAddress?.port)
-            let grpc = GRPCClient(
-              transport: try HTTP2ClientTransport.Posix(
-                target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
             group.addTask { try await grpc.runConnections() }
-            let link = FollowerLink(
-              term: term, follower: ClusterMember(nodeID: "n2", address: ServerAddress(host: "127.0.0.1", port: port)),
-              connection: grpc, logger: quietLogger)
             group.addTask { try await link.run() }
+            defer {
+              group.cancelAll()
+              grpc.beginGracefulShutdown()
+            }
             try await eventually("the follower holds the leader's writes") {
               follower.lastCommitIndex == leader.lastCommitIndex
             }
             #expect(try await follower.committedWrites(after: 0) == leader.committedWrites(after: 0))
-            grpc.beginGracefulShutdown()
-            server.beginGracefulShutdown()
           }
         }
+      }
+    }
+  }
+
+  /// Two writes: a topic's first append, and another.
+  private static func writeHistory(_ leader: any GoetheStore) async throws {
+    _ = try await leader.append(payloads("a", "b"), to: "t", createTopic: true)
+    _ = try await leader.append(payloads("c"), to: "t")
+  }
+
+  /// Runs `body` with a follower's empty store, whose replication service, as `offering` presents
+  /// it, a server on a loopback port serves.
+  private static func withFollower(
+    offering: @escaping (ReplicationService) -> any RPCService,
+    _ body: (_ follower: any GoetheStore, _ port: Int) async throws -> Void
+  ) async throws {
+    try await withStore { follower in
+      let replica = FollowerReplica(store: follower, logger: quietLogger) { _ in }
+      let server = GoetheServer(
+        socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
+        services: [offering(ReplicationService(follower: replica, access: .open))], settings: TransportSettings(),
+        tls: nil)
+      try await withThrowingTaskGroup { group in
+        group.addTask { try await server.serve() }
+        defer { server.beginGracefulShutdown() }
+        let port = try #require(await server.listeningAddress?.port)
+        try await body(follower, port)
       }
     }
   }
