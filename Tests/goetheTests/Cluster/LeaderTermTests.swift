@@ -21,37 +21,40 @@ struct LeaderTermTests {
   /// The previous leader removed the node after it campaigned, and may have acknowledged writes
   /// the node lacks since: it must not lead.
   @Test func aNodeRemovedFromTheInSyncSetCannotTakeUpTheLeadership() async throws {
-    try await CoordinatorBackend.etcd.withNodes(2) { nodes in
-      try await withStore { first in
-        try await withStore { second in
-          _ = try await Self.begin(epoch: 1, as: nodes[0], store: first)
-          try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.adding("n2", store: second.nodeID) }
-          try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.removing("n2") }
+    try await Self.withTwoInSync { nodes, second in
+      try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.removing("n2") }
 
-          await expectError(.unavailable, mentioning: ["left the in-sync set"]) {
-            _ = try await Self.begin(epoch: 2, as: nodes[1], store: second)
-          }
-          let set = try #require(try await nodes[0].inSyncSet()?.set)
-          #expect(set.members == ["n1"] && set.epoch == 1, "the set is the previous leader's still")
-        }
+      await expectError(.unavailable, mentioning: ["left the in-sync set"]) {
+        _ = try await Self.begin(epoch: 2, as: nodes[1], store: second)
       }
+      let set = try #require(try await nodes[0].inSyncSet()?.set)
+      #expect(set.members == ["n1"] && set.epoch == 1, "the set is the previous leader's still")
     }
   }
 
   /// A member that takes up the set stamps it with its epoch, so the previous leader can no longer
   /// change it: its next removal deposes it instead.
   @Test func aMemberTakesUpTheSetAndThePreviousLeaderCanNoLongerChangeIt() async throws {
+    try await Self.withTwoInSync { nodes, second in
+      let term = try await Self.begin(epoch: 2, as: nodes[1], store: second)
+      #expect(term.inSync.members == ["n1", "n2"] && term.inSync.epoch == 2)
+      await #expect(throws: InSyncSetTakenOver.self) {
+        try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.removing("n2") }
+      }
+    }
+  }
+
+  /// Runs `body` with two nodes of a real etcd, both in the in-sync set that n1 started as the
+  /// leader of epoch 1, and n2's store.
+  private static func withTwoInSync(
+    _ body: @Sendable (ClusterNodes, _ second: any GoetheStore) async throws -> Void
+  ) async throws {
     try await CoordinatorBackend.etcd.withNodes(2) { nodes in
       try await withStore { first in
         try await withStore { second in
-          _ = try await Self.begin(epoch: 1, as: nodes[0], store: first)
+          _ = try await begin(epoch: 1, as: nodes[0], store: first)
           try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.adding("n2", store: second.nodeID) }
-
-          let term = try await Self.begin(epoch: 2, as: nodes[1], store: second)
-          #expect(term.inSync.members == ["n1", "n2"] && term.inSync.epoch == 2)
-          await #expect(throws: InSyncSetTakenOver.self) {
-            try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.removing("n2") }
-          }
+          try await body(nodes, second)
         }
       }
     }
