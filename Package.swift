@@ -53,8 +53,14 @@ let package = Package(
       dependencies: [
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
-        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        // Transport/: the client's own gRPC transport on swift-nio-http2.
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+        .product(name: "NIOHPACK", package: "swift-nio-http2"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ],
       exclude: ["Protocol/goethe.proto", "Protocol/health.proto", "Protocol/cluster.proto"],
       swiftSettings: swiftSettings
@@ -117,7 +123,15 @@ let package = Package(
     ),
     .testTarget(
       name: "GoetheKitTests",
-      dependencies: ["GoetheKit", "TestSupport"],
+      dependencies: [
+        "GoetheKit", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+        .product(name: "NIOHPACK", package: "swift-nio-http2"),
+        // A server of grpc-swift's own, for GoetheKit's transport to be tried against.
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,5 +1,4 @@
 import GRPCCore
-import GRPCNIOTransportHTTP2
 
 /// How a client checks the server and proves who it is: TLS (with a client certificate for
 /// mutual TLS) and a bearer token, each optional. The default is plaintext without a token.
@@ -31,20 +30,6 @@ public struct ClientSecurity: Sendable, Equatable {
   /// Whether `token` can travel in a header: printable ASCII without spaces.
   public static func isValidToken(_ token: String) -> Bool {
     !token.isEmpty && token.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
-  }
-
-  var transportSecurity: HTTP2ClientTransport.Posix.TransportSecurity {
-    guard let tls else { return .plaintext }
-    return .tls(
-      .defaults { config in
-        if let authority = tls.certificateAuthority {
-          config.trustRoots = .certificates([.file(path: authority, format: .pem)])
-        }
-        if let certificate = tls.certificate, let key = tls.key {
-          config.certificateChain = [.file(path: certificate, format: .pem)]
-          config.privateKey = .file(path: key, format: .pem)
-        }
-      })
   }
 
   var interceptors: [any ClientInterceptor] { token.map { [BearerToken(token: $0)] } ?? [] }

@@ -1,6 +1,5 @@
 public import Foundation
 import GRPCCore
-public import GRPCNIOTransportHTTP2
 import SwiftProtobuf
 import Synchronization
 
@@ -15,10 +14,12 @@ import Synchronization
 /// ``CallKind``). A write refused by a node that does not lead goes to the leader it names, or
 /// waits out an election, so a client follows the leader wherever it started.
 public struct GoetheClient: Sendable {
-  public typealias Transport = HTTP2ClientTransport.Posix
-
   let links: ServerLinks
+  /// gRPC's options of every call. They carry no timeout: ``timeout`` is kept by ``call(_:withDeadline:_:)-(_,_,(ServerLinks.Link,_)->Result)``
+  /// through ``CallDeadline``, which the transport enforces on the call's event loop.
   let options: CallOptions
+  /// How long a request-response call may take, retries included.
+  let timeout: Duration?
   /// The stamps of this client's appends: one producer id, a new number for each batch.
   let stamps = ProducerStamps()
 
@@ -26,11 +27,7 @@ public struct GoetheClient: Sendable {
   public var server: ServerAddress { links.currentServer }
 
   /// Streams run as long as they are needed: no deadline.
-  var streamOptions: CallOptions {
-    var options = options
-    options.timeout = nil
-    return options
-  }
+  var streamOptions: CallOptions { options }
 
   /// Connects to `server`, runs `body`, then closes the connection.
   ///
@@ -58,9 +55,9 @@ public struct GoetheClient: Sendable {
       servers: servers.isEmpty ? [.defaultServer] : servers, security: security,
       interceptors: (trace.map { [CallTracer(report: $0)] } ?? []) + security.interceptors)
     var options = CallOptions.defaults
-    options.timeout = timeout
+    options.timeout = nil
     options.waitForReady = false
-    let client = GoetheClient(links: links, options: options)
+    let client = GoetheClient(links: links, options: options, timeout: timeout)
     do {
       let result = try await body(client)
       await links.close()
@@ -240,8 +237,8 @@ public struct GoetheClient: Sendable {
   }
 
   /// Runs a request-response call within the client's timeout, sending it again where `kind`
-  /// allows (``Failover``). The deadline is kept here as well as passed to gRPC, because gRPC's
-  /// does not cover a connection that never completes its handshake.
+  /// allows (``Failover``). The deadline covers every attempt, connecting included, and the
+  /// pauses between them.
   func call<Result: Sendable>(
     _ kind: CallKind, withDeadline: Bool = true, _ body: @escaping @Sendable (ServerLinks.Link) async throws -> Result
   ) async throws -> Result {
@@ -268,29 +265,22 @@ public struct GoetheClient: Sendable {
             throw failure
           }
           links.move(awayFrom: link.server, to: failure.notLeader?.leader)
+          if let deadline = CallDeadline.current, ContinuousClock.now + pause >= deadline {
+            throw GoetheError(
+              .deadlineExceeded, "the deadline passed before the call could be sent again", cause: failure)
+          }
           if pause > .zero { try await Task.sleep(for: pause) }
         }
       }
     }
     do {
-      guard withDeadline, let timeout = options.timeout else { return try await attempts() }
-      let late = GoetheError(
-        .deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?")
-      return try await withThrowingTaskGroup(of: Result.self) { group in
-        group.addTask {
-          do {
-            return try await attempts()
-          } catch let error as GoetheError where error.code == .deadlineExceeded {
-            // gRPC's own deadline, the same one, often fires first and says only "RPC timed out".
-            throw late
-          }
-        }
-        group.addTask {
-          try await Task.sleep(for: timeout)
-          throw late
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
+      guard withDeadline, let timeout else { return try await attempts() }
+      do {
+        return try await CallDeadline.$current.withValue(ContinuousClock.now + timeout) { try await attempts() }
+      } catch let error as GoetheError where error.code == .deadlineExceeded {
+        throw GoetheError(
+          .deadlineExceeded, "goethe at \(server) did not answer within \(timeout); is it overloaded or hung?",
+          cause: error)
       }
     } catch {
       throw GoetheError(error, server: server)
@@ -328,13 +318,11 @@ extension GoetheError {
     }
   }
 
-  /// The HTTP status of an answer that was not gRPC, such as `404 Not Found` from a web server or
-  /// proxy on the address: grpc-swift's HTTP/2 client reports it only in its message, as
-  /// "Unexpected non-200 HTTP Status Code (404 Not Found).".
+  /// The HTTP status of an answer that was not gRPC, such as 404 from a web server or proxy on
+  /// the address.
   private static func httpStatus(_ error: RPCError) -> Substring? {
-    guard error.metadata[stringValues: originKey].first(where: { _ in true }) == nil,
-      let match = error.message.wholeMatch(of: /Unexpected non-200 HTTP Status Code \((?<status>.+)\)\.?/)
-    else { return nil }
-    return match.output.status
+    guard error.metadata[stringValues: originKey].first(where: { _ in true }) == nil else { return nil }
+    return NonGRPCAnswer.status(in: error.message)
   }
+
 }

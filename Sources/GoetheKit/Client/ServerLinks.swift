@@ -1,5 +1,4 @@
 import GRPCCore
-import GRPCNIOTransportHTTP2
 import Synchronization
 
 /// A client's connections to the servers it was given, and the one its calls go to now.
@@ -8,7 +7,7 @@ import Synchronization
 /// named, or else to the next server of the list, round the list; a link once opened stays open
 /// for the client's lifetime, so that turning back to a server costs no new handshake.
 final class ServerLinks: Sendable {
-  typealias Transport = HTTP2ClientTransport.Posix
+  typealias Transport = GoetheClientTransport
 
   struct Link: Sendable {
     let server: ServerAddress
@@ -105,10 +104,7 @@ final class ServerLinks: Sendable {
     let grpc: GRPCClient<Transport>
     do {
       grpc = GRPCClient(
-        transport: try Transport(
-          target: server.isIPv6
-            ? .ipv6(address: server.host, port: server.port) : .ipv4(address: server.host, port: server.port),
-          transportSecurity: security.transportSecurity),
+        transport: try Transport(target: server, tls: security.tls),
         interceptors: interceptors)
     } catch {
       throw GoetheError(tlsSetup: error, security: security)

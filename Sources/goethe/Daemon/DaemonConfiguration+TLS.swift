@@ -1,4 +1,3 @@
-import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 
@@ -12,16 +11,12 @@ extension DaemonConfiguration {
     return try ServerTLS(certificate: tlsCertificate, key: tlsKey, clientCA: tlsClientCA, logger: logger)
   }
 
-  /// How this node dials its peers. Under mutual TLS it presents its own certificate and trusts
+  /// How this node dials its peers (nil: plaintext). Under mutual TLS it presents its own certificate and trusts
   /// the client CA for theirs, so one CA signs every node's certificate; under TLS alone it
   /// trusts the system's roots.
   var peerTLS: PeerLinks.Security {
-    guard let tlsCertificate, let tlsKey else { return .plaintext }
-    guard let tlsClientCA else { return .tls }
-    return .mTLS(
-      certificateChain: [.file(path: tlsCertificate, format: .pem)], privateKey: .file(path: tlsKey, format: .pem)
-    ) { config in
-      config.trustRoots = .certificates([.file(path: tlsClientCA, format: .pem)])
-    }
+    guard let tlsCertificate, let tlsKey else { return nil }
+    guard let tlsClientCA else { return ClientSecurity.TLS() }
+    return ClientSecurity.TLS(certificateAuthority: tlsClientCA, certificate: tlsCertificate, key: tlsKey)
   }
 }

@@ -15,7 +15,7 @@ enum GRPCStatusTrailers {
       return headers
     }
     headers.add(name: "grpc-status", value: "\(error.code.rawValue)")
-    if !error.message.isEmpty { headers.add(name: "grpc-message", value: percentEncoded(error.message)) }
+    if !error.message.isEmpty { headers.add(name: "grpc-message", value: GRPCStatusMessage.encoded(error.message)) }
     for (key, value) in error.metadata where !reserved(key) {
       if case .string(let text) = value { headers.add(name: key, value: text) }
     }
@@ -24,9 +24,7 @@ enum GRPCStatusTrailers {
 
   /// Whether `key` is one the status itself or HTTP/2 sets: an error's metadata may carry such keys
   /// (one received as another call's answer does), and sent again they would break the stream.
-  static func reserved(_ key: String) -> Bool {
-    key.hasPrefix(":") || ["grpc-status", "grpc-message", "content-type", "te"].contains(key.lowercased())
-  }
+  static func reserved(_ key: String) -> Bool { GRPCStatusMessage.reserved(key) }
 
   /// Any error a handler throws, as a status: Goethe's errors by their code, cancellation as
   /// CANCELLED, anything unforeseen as INTERNAL.
@@ -37,19 +35,5 @@ enum GRPCStatusTrailers {
     case is CancellationError: RPCError(code: .cancelled, message: "the call was cancelled")
     default: RPCError(code: .internalError, message: "\(error)")
     }
-  }
-
-  /// gRPC's encoding of `grpc-message`: printable ASCII but `%` as is, every other byte as `%XX`.
-  static func percentEncoded(_ text: String) -> String {
-    var encoded = ""
-    for byte in text.utf8 {
-      if (0x20...0x7e).contains(byte), byte != UInt8(ascii: "%") {
-        encoded.unicodeScalars.append(Unicode.Scalar(byte))
-      } else {
-        let hex = String(byte, radix: 16, uppercase: true)
-        encoded += hex.count == 1 ? "%0" + hex : "%" + hex
-      }
-    }
-    return encoded
   }
 }

@@ -1,4 +1,5 @@
 import GRPCCore
+import GoetheKit
 import NIOCore
 import SwiftProtobuf
 

@@ -15,7 +15,7 @@ struct LeaderTermTests {
   {
     try await LeaderTerm.begin(
       epoch: epoch, settings: ReplicationSettings(), store: store, coordinator: coordinator, members: 3,
-      peerTLS: .plaintext, logger: quietLogger, deposed: { _ in })
+      peerTLS: nil, logger: quietLogger, deposed: { _ in })
   }
 
   /// The previous leader removed the node after it campaigned, and may have acknowledged writes

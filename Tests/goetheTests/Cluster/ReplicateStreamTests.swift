@@ -33,12 +33,11 @@ struct ReplicateStreamTests {
         try leader.lead(epoch: 1)
         let term = try await LeaderTerm.begin(
           epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2,
-          peerTLS: .plaintext, logger: quietLogger, deposed: { _ in })
+          peerTLS: nil, logger: quietLogger, deposed: { _ in })
         try await Self.writeHistory(leader)
         try await Self.withFollower(offering: UnaryReplicationOnly.init) { follower, port in
           let grpc = GRPCClient(
-            transport: try HTTP2ClientTransport.Posix(
-              target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext))
+            transport: try GoetheClientTransport(target: ServerAddress(host: "127.0.0.1", port: port), tls: nil))
           let link = FollowerLink(
             term: term, follower: ClusterMember(nodeID: "n2", address: ServerAddress(host: "127.0.0.1", port: port)),
             connection: grpc, logger: quietLogger)

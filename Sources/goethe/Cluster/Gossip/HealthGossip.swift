@@ -1,6 +1,5 @@
 import Foundation
 import GRPCCore
-import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 import ServiceLifecycle
@@ -28,7 +27,7 @@ final class HealthGossip: Service, Sendable {
   /// - Parameter peerTLS: how links to peers are secured; plaintext when the daemon serves no TLS.
   init(
     coordinator: any Coordinator, role: ClusterRole, store: any GoetheStore, cluster: String, dataDirectory: String,
-    peerTLS: PeerLinks.Security = .plaintext
+    peerTLS: PeerLinks.Security = nil
   ) {
     peers = PeerLinks(security: peerTLS)
     self.coordinator = coordinator

@@ -1,5 +1,4 @@
 import GRPCCore
-import GRPCNIOTransportHTTP2
 import GoetheKit
 import Synchronization
 
@@ -7,8 +6,9 @@ import Synchronization
 /// it leaves. The health exchange, replication and forwarding each keep their own, so that none
 /// waits behind the others' calls. Under TLS the links use it too (``Security``).
 final class PeerLinks: Sendable {
-  typealias Client = GRPCClient<HTTP2ClientTransport.Posix>
-  typealias Security = HTTP2ClientTransport.Posix.TransportSecurity
+  typealias Client = GRPCClient<GoetheClientTransport>
+  /// TLS, or nil for plaintext.
+  typealias Security = ClientSecurity.TLS?
 
   private let security: Security
 
@@ -46,12 +46,7 @@ final class PeerLinks: Sendable {
   }
 
   private static func open(_ peer: ClusterMember, security: Security) throws -> Link {
-    let address = peer.address
-    let grpc = GRPCClient(
-      transport: try HTTP2ClientTransport.Posix(
-        target: address.isIPv6
-          ? .ipv6(address: address.host, port: address.port) : .ipv4(address: address.host, port: address.port),
-        transportSecurity: security))
+    let grpc = GRPCClient(transport: try GoetheClientTransport(target: peer.address, tls: security))
     return Link(grpc: grpc, connections: Task { try await grpc.runConnections() })
   }
 

@@ -1,5 +1,4 @@
 import GRPCCore
-import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 import SwiftProtobuf
@@ -67,7 +66,7 @@ struct FollowerLink: Sendable {
   /// Exchanges requests and answers over one `ReplicateStream`, until the stream fails, an answer
   /// is overdue, or a follower knows a newer epoch (when it returns).
   private func exchangeOverStream(
-    _ client: Io_Typusomega_Goethe_Replication_Replication.Client<HTTP2ClientTransport.Posix>
+    _ client: Io_Typusomega_Goethe_Replication_Replication.Client<GoetheClientTransport>
   )
     async throws
   {

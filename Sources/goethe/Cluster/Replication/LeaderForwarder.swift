@@ -34,7 +34,7 @@ final class LeaderForwarder: Sendable {
         descriptor: MethodDescriptor(fullyQualifiedService: String(parts[0]), method: String(parts[1])),
         serializer: RawMessage(), deserializer: RawMessage(), options: options
       ) { response in try response.message }
-      return FramedBytes(answer).buffer
+      return GRPCFrameBytes(answer).buffer
     } catch let refusal as RPCError {
       throw Self.passedOn(refusal, from: leader)
     }

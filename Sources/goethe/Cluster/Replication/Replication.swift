@@ -1,4 +1,3 @@
-import GRPCNIOTransportHTTP2
 import GoetheKit
 import Logging
 import Synchronization
@@ -24,7 +23,7 @@ final class Replication: Sendable {
 
   init(
     settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
-    peerTLS: PeerLinks.Security = .plaintext, logger: Logger
+    peerTLS: PeerLinks.Security = nil, logger: Logger
   ) {
     self.settings = settings
     self.peerTLS = peerTLS

@@ -1,10 +1,10 @@
 import NIOCore
 import Testing
 
-@testable import goethe
+@testable import GoetheKit
 
 /// gRPC's length-prefixed messages, however the DATA frames cut them.
-@Suite struct GRPCMessageDeframerTests {
+@Suite struct GRPCFramingTests {
   static func message(_ length: Int, fill: UInt8 = 1) -> [UInt8] {
     [0, UInt8(length >> 24 & 0xff), UInt8(length >> 16 & 0xff), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
       + [UInt8](repeating: fill, count: length)
@@ -43,6 +43,23 @@ import Testing
   }
 
   @Test func percentEncodingKeepsPrintableASCII() {
-    #expect(GRPCStatusTrailers.percentEncoded("100% ok\nü") == "100%25 ok%0A%C3%BC")
+    #expect(GRPCStatusMessage.encoded("100% ok\nü") == "100%25 ok%0A%C3%BC")
+  }
+
+  @Test func aStatusMessageDecodesToWhatWasEncoded() {
+    for text in ["100% ok\nü", "", "%", "plain", "50%"] {
+      #expect(GRPCStatusMessage.decoded(GRPCStatusMessage.encoded(text)) == text)
+    }
+    // A stray % stands for itself.
+    #expect(GRPCStatusMessage.decoded("100% sure, %zz") == "100% sure, %zz")
+  }
+
+  @Test func aSerializedMessageIsOneFrame() throws {
+    let framed = GRPCFrameBytes([7, 8, 9])
+    #expect(Array(framed.frame.readableBytesView) == [0, 0, 0, 0, 3, 7, 8, 9])
+    #expect(framed.count == 3)
+    let received = GRPCFrameBytes(received: ByteBuffer(bytes: [7, 8, 9]))
+    #expect(Array(received.frame.readableBytesView) == [0, 0, 0, 0, 3, 7, 8, 9])
+    #expect(received.withUnsafeBytes { Array($0) } == [7, 8, 9])
   }
 }

@@ -1,30 +1,30 @@
-import NIOCore
+package import NIOCore
 
 /// Cuts gRPC's length-prefixed messages (a flag byte and a 4-byte big-endian length, then the
-/// message) out of a request's DATA frames, however the frames split them.
+/// message) out of a request's or a response's DATA frames, however the frames split them.
 ///
 /// A message's length is checked against the limit as soon as its prefix arrives, so a message
 /// over it is refused before it is read.
-struct GRPCMessageDeframer {
-  enum Failure: Error, Equatable {
+package struct GRPCMessageDeframer {
+  package enum Failure: Error, Equatable {
     /// A message declared `length` bytes, over the limit.
     case tooLarge(length: Int)
     /// A message is marked compressed, but the call negotiated no compression.
     case compressed
   }
 
-  static let prefixSize = 5
+  package static let prefixSize = 5
 
-  let limit: Int
+  package let limit: Int
   private var pending: ByteBuffer?
 
-  init(limit: Int) { self.limit = limit }
+  package init(limit: Int) { self.limit = limit }
 
   /// True between messages: nothing of a message is held.
-  var isEmpty: Bool { pending.map { $0.readableBytes == 0 } ?? true }
+  package var isEmpty: Bool { pending.map { $0.readableBytes == 0 } ?? true }
 
   /// Adds `bytes` and returns every message they complete, in order.
-  mutating func process(_ bytes: ByteBuffer) throws(Failure) -> [ByteBuffer] {
+  package mutating func process(_ bytes: ByteBuffer) throws(Failure) -> [ByteBuffer] {
     if pending == nil || pending!.readableBytes == 0 {
       pending = bytes
     } else {

@@ -1,0 +1,168 @@
+import GRPCCore
+import NIOCore
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+
+/// One HTTP/2 connection to a server, which carries calls as streams. It is ready once the
+/// server's SETTINGS arrived, so that a server that accepts TCP but does not speak HTTP/2 (or
+/// TLS, or refuses the client's certificate) fails the connection rather than its first call.
+final class HTTP2ClientConnection: Sendable {
+  let channel: any Channel
+  private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
+  let remotePeer: String
+  let localPeer: String
+
+  private init(channel: any Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
+    self.channel = channel
+    self.multiplexer = multiplexer
+    remotePeer = Self.describe(channel.remoteAddress)
+    localPeer = Self.describe(channel.localAddress)
+  }
+
+  /// How long connecting may take, TLS and HTTP/2's greeting included.
+  static let connectTimeout = TimeAmount.seconds(10)
+
+  /// Windows large enough that a batch of events is never held up by flow control on loopback.
+  static let windowSize = 8 << 20
+
+  /// Connects to `target`; `onGone` is told when the connection stops taking new calls (the
+  /// server sent GOAWAY, or it closed).
+  static func connect(
+    to target: ServerAddress, tls: NIOSSLContext?, on group: any EventLoopGroup,
+    onGone: @escaping @Sendable (HTTP2ClientConnection) -> Void
+  ) -> EventLoopFuture<HTTP2ClientConnection> {
+    let eventLoop = group.next()
+    let ready = eventLoop.makePromise(of: HTTP2ClientConnection.self)
+    let hostname = target.host.isIPAddress ? nil : target.host
+    let connected = ClientBootstrap(group: eventLoop)
+      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .connectTimeout(connectTimeout)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          let pipeline = channel.pipeline.syncOperations
+          if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname)) }
+          let multiplexer = try pipeline.configureHTTP2Pipeline(
+            mode: .client, connectionConfiguration: connectionConfiguration,
+            streamConfiguration: streamConfiguration
+          ) { pushed in pushed.close() }
+          let connection = HTTP2ClientConnection(channel: channel, multiplexer: multiplexer)
+          try pipeline.addHandler(
+            ConnectionWatcher(ready: ready, connection: connection, target: target, onGone: onGone))
+        }
+      }
+      .connect(host: target.host, port: target.port)
+    connected.whenFailure { error in
+      ready.fail(
+        RPCError(
+          code: .unavailable, message: "could not establish a connection to \(target): \(error)", cause: error))
+    }
+    let timeout = eventLoop.scheduleTask(in: connectTimeout) {
+      ready.fail(
+        RPCError(code: .unavailable, message: "could not establish a connection to \(target): timed out"))
+    }
+    ready.futureResult.whenComplete { result in
+      timeout.cancel()
+      if case .failure = result { connected.whenSuccess { $0.close(promise: nil) } }
+    }
+    return ready.futureResult
+  }
+
+  /// Opens a stream for one call.
+  func openStream(
+    _ initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+  ) -> EventLoopFuture<any Channel> {
+    let promise = channel.eventLoop.makePromise(of: (any Channel).self)
+    multiplexer.createStreamChannel(promise: promise) { stream in
+      do {
+        try stream.syncOptions!.setOption(ChannelOptions.autoRead, value: false)
+      } catch {
+        return stream.eventLoop.makeFailedFuture(error)
+      }
+      return initializer(stream)
+    }
+    return promise.futureResult
+  }
+
+  private static func describe(_ address: NIOCore.SocketAddress?) -> String {
+    switch address {
+    case .v4(let inner)?: "ipv4:\(inner.host):\(address?.port ?? 0)"
+    case .v6(let inner)?: "ipv6:[\(inner.host)]:\(address?.port ?? 0)"
+    case .unixDomainSocket?, nil: "unknown"
+    }
+  }
+
+  private static var connectionConfiguration: NIOHTTP2Handler.ConnectionConfiguration {
+    var configuration = NIOHTTP2Handler.ConnectionConfiguration()
+    configuration.initialSettings = [
+      HTTP2Setting(parameter: .enablePush, value: 0),
+      HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
+      HTTP2Setting(parameter: .maxHeaderListSize, value: 16 << 10),
+    ]
+    configuration.targetWindowSize = windowSize
+    return configuration
+  }
+
+  private static var streamConfiguration: NIOHTTP2Handler.StreamConfiguration {
+    var configuration = NIOHTTP2Handler.StreamConfiguration()
+    configuration.targetWindowSize = windowSize
+    return configuration
+  }
+}
+
+/// Watches a connection's own frames and end: readiness at the server's first SETTINGS, GOAWAY,
+/// and why it failed.
+private final class ConnectionWatcher: ChannelInboundHandler {
+  typealias InboundIn = HTTP2Frame
+
+  private let ready: EventLoopPromise<HTTP2ClientConnection>
+  private let connection: HTTP2ClientConnection
+  private let target: ServerAddress
+  private let onGone: @Sendable (HTTP2ClientConnection) -> Void
+  private var isReady = false
+  private var failure: (any Error)?
+
+  init(
+    ready: EventLoopPromise<HTTP2ClientConnection>, connection: HTTP2ClientConnection, target: ServerAddress,
+    onGone: @escaping @Sendable (HTTP2ClientConnection) -> Void
+  ) {
+    self.ready = ready
+    self.connection = connection
+    self.target = target
+    self.onGone = onGone
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    switch unwrapInboundIn(data).payload {
+    case .settings(.settings) where !isReady:
+      isReady = true
+      ready.succeed(connection)
+    case .goAway:
+      onGone(connection)
+    default:
+      break
+    }
+    context.fireChannelRead(data)
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    failure = failure ?? error
+    context.close(promise: nil)
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    if !isReady {
+      let reason = failure.map { "\($0)" } ?? "the server closed the connection"
+      ready.fail(
+        RPCError(
+          code: .unavailable, message: "could not establish a connection to \(target): \(reason)", cause: failure))
+    }
+    onGone(connection)
+    context.fireChannelInactive()
+  }
+}
+
+extension String {
+  /// Whether this is an IPv4 or IPv6 address rather than a name.
+  fileprivate var isIPAddress: Bool { (try? NIOCore.SocketAddress(ipAddress: self, port: 0)) != nil }
+}
