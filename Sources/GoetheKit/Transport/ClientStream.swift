@@ -117,6 +117,8 @@ struct ClientStream: ClosableRPCWriterProtocol {
 
   /// Abandons the call (RST_STREAM), unless its response has ended.
   func cancel() {
+    // Ended calls, which are nearly all, spare the event loop a wake-up.
+    guard !responses.isFinished else { return }
     let handler = self.handler
     channel.eventLoop.execute { handler.value.cancel() }
   }

@@ -31,6 +31,9 @@ final class ResponseQueue: AsyncSequence, Sendable {
 
   init(stream: any Channel) { self.stream = stream }
 
+  /// Whether the response has ended, with its status or a failure.
+  var isFinished: Bool { state.withLock { $0.end != nil } }
+
   /// Whether the stream waits for the caller to read before it reads on.
   var readsPaused: Bool { state.withLock { $0.readsPaused } }
 

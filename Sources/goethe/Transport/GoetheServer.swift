@@ -175,6 +175,8 @@ final class GoetheServer: Sendable {
       HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
       HTTP2Setting(parameter: .maxHeaderListSize, value: 16 << 10),
     ]
+    // The connection's own window, which every stream's DATA also counts against.
+    configuration.targetWindowSize = windowSize
     return configuration
   }
 

@@ -6,7 +6,7 @@ import Testing
 
 /// GoetheKit's gRPC transport against grpc-swift's own server on a loopback port: what a gRPC
 /// client owes any server, beyond Goethe's (whose calls the rest of the tests make through it).
-@Suite struct ClientTransportTests {
+@Suite(.timeLimit(.minutes(1))) struct ClientTransportTests {
   /// Runs `body` with a client of a running ``EchoServer``.
   private static func withClient<Result: Sendable>(
     _ body: (GRPCClient<GoetheClientTransport>, EchoServer) async throws -> Result
