@@ -103,11 +103,12 @@ public struct GoetheClient: Sendable {
       if let bound { $0.to = bound.message }
       $0.limit = limit ?? 0
       $0.follow = follow
+      $0.compactEvents = true
     }
     let streamOptions = streamOptions
     return try await call(.read, withDeadline: false) { link, started in
       try await link.stub.subscribe(request, options: streamOptions) { response in
-        let subscription = try await Subscription(response.messages)
+        let subscription = try await Subscription(of: topic, response.messages)
         started()
         return try await body(subscription)
       }

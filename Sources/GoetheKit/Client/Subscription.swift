@@ -42,9 +42,14 @@ public final class Subscription: AsyncSequence {
   public let start: StartInfo
   /// The topic's head sequence when the stream started, for progress.
   public let headSequence: UInt64
+  /// The topic, which compact events do not name.
+  private let topic: String
   private var messages: RPCAsyncSequence<Io_Typusomega_Goethe_SubscribeResponse, any Error>.AsyncIterator
 
-  init(_ responses: RPCAsyncSequence<Io_Typusomega_Goethe_SubscribeResponse, any Error>) async throws {
+  init(
+    of topic: String, _ responses: RPCAsyncSequence<Io_Typusomega_Goethe_SubscribeResponse, any Error>
+  ) async throws {
+    self.topic = topic
     messages = responses.makeAsyncIterator()
     guard case .start(let start)? = try await messages.next()?.kind else {
       throw GoetheError(.internalError, "the server did not say where the subscription starts")
@@ -66,7 +71,8 @@ public final class Subscription: AsyncSequence {
   private func nextBatch() async throws -> [StoredEvent]? {
     while let message = try await messages.next() {
       if case .events(let batch)? = message.kind {
-        return try batch.events.map { message throws(GoetheError) in try StoredEvent(message) }
+        let topic = self.topic
+        return try batch.events.map { message throws(GoetheError) in try StoredEvent(message, topic: topic) }
       }
     }
     return nil

@@ -11,15 +11,32 @@ extension Io_Typusomega_Goethe_Event {
     sequence = event.sequence
     timeUnixNano = event.id
   }
+
+  /// The event as a subscription with `compact_events` sends it: without the id string and the
+  /// topic, which the reader knows.
+  public init(compact event: StoredEvent) {
+    self.init()
+    payload = event.payload
+    sequence = event.sequence
+    timeUnixNano = event.id
+  }
 }
 
 extension StoredEvent {
   /// The event in a wire message; throws if its id is not a decimal number.
-  public init(_ message: Io_Typusomega_Goethe_Event) throws(GoetheError) {
-    guard let id = UInt64(message.id) else {
+  /// - Parameter topic: the topic of a compact event, which names none.
+  public init(_ message: Io_Typusomega_Goethe_Event, topic: String? = nil) throws(GoetheError) {
+    let id: UInt64
+    if message.id.isEmpty, message.timeUnixNano != 0 {
+      id = message.timeUnixNano
+    } else if let decimal = UInt64(message.id) {
+      id = decimal
+    } else {
       throw GoetheError(.invalidArgument, "event id \"\(message.id)\" is not a decimal number")
     }
-    self.init(topic: message.topic.id, id: id, sequence: message.sequence, payload: message.payload)
+    self.init(
+      topic: message.hasTopic ? message.topic.id : topic ?? "", id: id, sequence: message.sequence,
+      payload: message.payload)
   }
 }
 

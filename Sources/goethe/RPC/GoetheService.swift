@@ -166,10 +166,12 @@ struct GoetheService: Sendable {
     let feed = EventFeed(
       store: store, start: start, through: try upperBound(request.to), limit: request.limit == 0 ? nil : request.limit,
       follow: request.follow)
+    let compact = request.compactEvents
     try await runStream(store: store) {
       var feed = feed
       while let batch = try await feed.nextBatch() {
-        try await response.write(.with { $0.events.events = batch.map(Event.init) })
+        let events = compact ? batch.map { Event(compact: $0) } : batch.map { Event($0) }
+        try await response.write(.with { $0.events.events = events })
       }
     }
   }

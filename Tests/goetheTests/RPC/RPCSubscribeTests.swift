@@ -1,5 +1,7 @@
 import Foundation
+import GRPCCore
 import GoetheKit
+import SwiftProtobuf
 import Testing
 
 /// Subscribe (without follow) from every kind of position, with bounds and limits.
@@ -117,6 +119,37 @@ struct RPCSubscribeTests {
         let events = batches.flatMap { $0 }
         #expect(events.map(\.sequence) == Array(1...UInt64(count)))
         #expect(RPCTest.texts(events) == (0..<count).map { "event-\($0)" })
+      }
+    }
+  }
+
+  /// A reader that asks for compact events gets each without its id string and topic, and
+  /// GoetheKit makes of them the same events as of full ones; a reader that does not ask (Goethe's
+  /// earlier clients) still gets full events.
+  @Test func compactEventsCarryWhatFullOnesDo() async throws {
+    try await withRPCServer { server in
+      let stored = try await server.withClient { client in
+        _ = try await client.append(RPCTest.data("a", "b", "c"), to: "orders")
+        return try await client.collect("orders").events
+      }
+      #expect(stored.map(\.topic) == ["orders", "orders", "orders"])
+      try await server.withStub { stub in
+        for compact in [false, true] {
+          let request = Io_Typusomega_Goethe_SubscribeRequest.with {
+            $0.topic = "orders"
+            $0.compactEvents = compact
+          }
+          let events = try await stub.subscribe(request) { response in
+            var events: [Io_Typusomega_Goethe_Event] = []
+            for try await message in response.messages {
+              if case .events(let batch)? = message.kind { events += batch.events }
+            }
+            return events
+          }
+          #expect(events.map(\.id.isEmpty) == [compact, compact, compact])
+          #expect(events.map(\.hasTopic) == [!compact, !compact, !compact])
+          #expect(try events.map { try StoredEvent($0, topic: "orders") } == stored)
+        }
       }
     }
   }

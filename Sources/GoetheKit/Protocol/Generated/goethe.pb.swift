@@ -637,6 +637,11 @@ public nonisolated struct Io_Typusomega_Goethe_SubscribeRequest: Sendable {
   /// Keep streaming new events as they are committed.
   public var follow: Bool = false
 
+  /// Send each event without its id string and topic, which the reader knows already: the id is
+  /// time_unix_nano, the topic the request's. Saves the server formatting and the reader parsing a
+  /// decimal id and a topic name for every event. Servers that predate it send full events.
+  public var compactEvents: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -2039,7 +2044,7 @@ nonisolated extension Io_Typusomega_Goethe_AppendResponse: SwiftProtobuf.Message
 
 nonisolated extension Io_Typusomega_Goethe_SubscribeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SubscribeRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}from\0\u{1}to\0\u{1}limit\0\u{1}follow\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}topic\0\u{1}from\0\u{1}to\0\u{1}limit\0\u{1}follow\0\u{3}compact_events\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2052,6 +2057,7 @@ nonisolated extension Io_Typusomega_Goethe_SubscribeRequest: SwiftProtobuf.Messa
       case 3: try { try decoder.decodeSingularMessageField(value: &self._to) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.limit) }()
       case 5: try { try decoder.decodeSingularBoolField(value: &self.follow) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.compactEvents) }()
       default: break
       }
     }
@@ -2077,6 +2083,9 @@ nonisolated extension Io_Typusomega_Goethe_SubscribeRequest: SwiftProtobuf.Messa
     if self.follow != false {
       try visitor.visitSingularBoolField(value: self.follow, fieldNumber: 5)
     }
+    if self.compactEvents != false {
+      try visitor.visitSingularBoolField(value: self.compactEvents, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2086,6 +2095,7 @@ nonisolated extension Io_Typusomega_Goethe_SubscribeRequest: SwiftProtobuf.Messa
     if lhs._to != rhs._to {return false}
     if lhs.limit != rhs.limit {return false}
     if lhs.follow != rhs.follow {return false}
+    if lhs.compactEvents != rhs.compactEvents {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
