@@ -23,9 +23,6 @@ final class HTTP2ClientConnection: Sendable {
   /// How long connecting may take, TLS and HTTP/2's greeting included.
   static let connectTimeout = TimeAmount.seconds(10)
 
-  /// Windows large enough that a batch of events is never held up by flow control on loopback.
-  static let windowSize = 8 << 20
-
   /// The largest DATA frame the server may send: a batch of events (up to 1 MiB) in few frames,
   /// rather than HTTP/2's default of 16 KiB, which costs both sides a frame's work every 16 KiB.
   static let maxFrameSize = 1 << 20
@@ -47,8 +44,11 @@ final class HTTP2ClientConnection: Sendable {
           let pipeline = channel.pipeline.syncOperations
           if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname)) }
           let multiplexer = try pipeline.configureHTTP2Pipeline(
-            mode: .client, connectionConfiguration: connectionConfiguration,
-            streamConfiguration: streamConfiguration
+            mode: .client,
+            connectionConfiguration: HTTP2Tuning.connection(announcing: [
+              HTTP2Setting(parameter: .enablePush, value: 0),
+              HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
+            ]), streamConfiguration: HTTP2Tuning.stream
           ) { pushed in pushed.close() }
           let connection = HTTP2ClientConnection(channel: channel, multiplexer: multiplexer)
           try pipeline.addHandler(
@@ -94,24 +94,6 @@ final class HTTP2ClientConnection: Sendable {
     case .v6(let inner)?: "ipv6:[\(inner.host)]:\(address?.port ?? 0)"
     case .unixDomainSocket?, nil: "unknown"
     }
-  }
-
-  private static var connectionConfiguration: NIOHTTP2Handler.ConnectionConfiguration {
-    var configuration = NIOHTTP2Handler.ConnectionConfiguration()
-    configuration.initialSettings = [
-      HTTP2Setting(parameter: .enablePush, value: 0),
-      HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
-      HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
-      HTTP2Setting(parameter: .maxHeaderListSize, value: 16 << 10),
-    ]
-    configuration.targetWindowSize = windowSize
-    return configuration
-  }
-
-  private static var streamConfiguration: NIOHTTP2Handler.StreamConfiguration {
-    var configuration = NIOHTTP2Handler.StreamConfiguration()
-    configuration.targetWindowSize = windowSize
-    return configuration
   }
 }
 

@@ -134,8 +134,10 @@ final class GoetheServer: Sendable {
       executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: calls, peer: peer)
     let manager = ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) })
     _ = try pipeline.configureHTTP2Pipeline(
-      mode: .server, connectionConfiguration: Self.connectionConfiguration,
-      streamConfiguration: Self.streamConfiguration, streamDelegate: manager.streamDelegate(on: channel.eventLoop)
+      mode: .server,
+      connectionConfiguration: HTTP2Tuning.connection(announcing: [
+        HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024)
+      ]), streamConfiguration: HTTP2Tuning.stream, streamDelegate: manager.streamDelegate(on: channel.eventLoop)
     ) { stream in
       stream.eventLoop.makeCompletedFuture {
         try stream.pipeline.syncOperations.addHandler(GRPCStreamHandler(streams))
@@ -163,27 +165,6 @@ final class GoetheServer: Sendable {
     while let connection = state.withLock({ $0.connections.values.first }) {
       try? await connection.closeFuture.get()
     }
-  }
-
-  /// Windows large enough that a batch of events is never held up by flow control on loopback.
-  private static let windowSize = 8 << 20
-
-  private static var connectionConfiguration: NIOHTTP2Handler.ConnectionConfiguration {
-    var configuration = NIOHTTP2Handler.ConnectionConfiguration()
-    configuration.initialSettings = [
-      HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024),
-      HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
-      HTTP2Setting(parameter: .maxHeaderListSize, value: 16 << 10),
-    ]
-    // The connection's own window, which every stream's DATA also counts against.
-    configuration.targetWindowSize = windowSize
-    return configuration
-  }
-
-  private static var streamConfiguration: NIOHTTP2Handler.StreamConfiguration {
-    var configuration = NIOHTTP2Handler.StreamConfiguration()
-    configuration.targetWindowSize = windowSize
-    return configuration
   }
 }
 

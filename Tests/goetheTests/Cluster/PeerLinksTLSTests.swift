@@ -53,14 +53,19 @@ import Testing
     }
   }
 
+  /// A node serving TLS with the test server certificate, and mutual TLS with the test CA.
+  private static func node(_ certificates: URL, clientCA: Bool) -> DaemonConfiguration {
+    var node = DaemonConfiguration()
+    node.tlsCertificate = certificates.appendingPathComponent("server.pem").path
+    node.tlsKey = certificates.appendingPathComponent("server.key").path
+    if clientCA { node.tlsClientCA = certificates.appendingPathComponent("ca.pem").path }
+    return node
+  }
+
   @Test func aNodeReachesItsPeerUnderMutualTLS() async throws {
     try await Self.withCertificates { certificates in
       try await Self.withPeer(certificates) { peer in
-        var node = DaemonConfiguration()
-        node.tlsCertificate = certificates.appendingPathComponent("server.pem").path
-        node.tlsKey = certificates.appendingPathComponent("server.key").path
-        node.tlsClientCA = certificates.appendingPathComponent("ca.pem").path
-        let status = try await Self.check(peer, with: node)
+        let status = try await Self.check(peer, with: Self.node(certificates, clientCA: true))
         #expect(status == .serving)
       }
     }
@@ -70,9 +75,7 @@ import Testing
     try await Self.withCertificates { certificates in
       try await Self.withPeer(certificates) { peer in
         // TLS alone: the node presents no certificate and trusts only the system's roots.
-        var node = DaemonConfiguration()
-        node.tlsCertificate = certificates.appendingPathComponent("server.pem").path
-        node.tlsKey = certificates.appendingPathComponent("server.key").path
+        let node = Self.node(certificates, clientCA: false)
         let error = try await #require(throws: RPCError.self) { try await Self.check(peer, with: node) }
         #expect(error.code == .unavailable)
       }
