@@ -13,6 +13,7 @@ import Synchronization
 ///   S bytes, the i-th filled with i % 256, and counts them in ``sent``.
 /// - `Collect`: reads every message and answers their count and total size.
 /// - `Chat`: answers each message as it comes.
+/// - `Peer`: answers the client's address as the server sees it.
 /// - `Hold`: never answers; counts the calls in ``holding``, and in ``cancelled`` those gRPC
 ///   cancelled.
 final class EchoServer: Sendable {
@@ -28,10 +29,18 @@ final class EchoServer: Sendable {
   }
 
   /// Serves while `body` runs; `body` gets the port.
-  func serve<Result: Sendable>(_ body: (Int) async throws -> Result) async throws -> Result {
+  /// - Parameter maxIdleTime: how long a connection may stay without calls before the server
+  ///   sends GOAWAY and closes it.
+  func serve<Result: Sendable>(
+    maxIdleTime: Duration? = nil, _ body: (Int) async throws -> Result
+  ) async throws
+    -> Result
+  {
+    var config = HTTP2ServerTransport.Posix.Config.defaults
+    config.connection.maxIdleTime = maxIdleTime
     let server = GRPCServer(
       transport: HTTP2ServerTransport.Posix(
-        address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext),
+        address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext, config: config),
       services: [Service(server: self)])
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.serve() }
@@ -105,6 +114,14 @@ final class EchoServer: Sendable {
       ) { request, _ in
         StreamingServerResponse { writer in
           for try await message in request.messages { try await writer.write(message) }
+          return [:]
+        }
+      }
+      router.registerHandler(
+        forMethod: EchoServer.method("Peer"), deserializer: RawBytes(), serializer: RawBytes()
+      ) { _, context in
+        StreamingServerResponse { writer in
+          try await writer.write(Array(context.remotePeer.utf8))
           return [:]
         }
       }
