@@ -101,7 +101,10 @@ struct ClientStream: ClosableRPCWriterProtocol {
     self.responses = responses
   }
 
+  /// Throws once the call has ended (the response's status came, or the stream failed), so
+  /// that a producer stops writing into it.
   func write(_ part: Element) async throws {
+    if responses.isFinished { throw RPCError(code: .cancelled, message: "the call has ended") }
     let bytes = part.size
     enqueue(.part(part), bytes: bytes)
     await writability.queue(bytes)

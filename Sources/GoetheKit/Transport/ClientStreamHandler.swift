@@ -33,6 +33,8 @@ final class ClientStreamHandler: ChannelInboundHandler {
   private var receivedHeaders = false
   private var ended = false
   private var sentEnd = false
+  /// The server ended its side of the stream (END_STREAM or RST_STREAM).
+  private var serverEnded = false
   private var failure: (any Error)?
   private var deadlineTimer: Scheduled<Void>?
 
@@ -94,9 +96,12 @@ final class ClientStreamHandler: ChannelInboundHandler {
       headers.add(name: "grpc-timeout", value: GRPCTimeout.encoded(ContinuousClock.now.duration(to: deadline)))
     }
     for entry in metadata where !GRPCStatusMessage.reserved(entry.key) && entry.key != "grpc-timeout" {
+      // HTTP/2 header names are lowercase; gRPC sends binary values as unpadded base64.
+      let name = entry.key.lowercased()
       switch entry.value {
-      case .string(let value): headers.add(name: entry.key, value: value)
-      case .binary(let value): headers.add(name: entry.key, value: Data(value).base64EncodedString())
+      case .string(let value): headers.add(name: name, value: value)
+      case .binary(let value):
+        headers.add(name: name, value: String(Data(value).base64EncodedString().prefix { $0 != "=" }))
       }
     }
     return headers
@@ -127,7 +132,14 @@ final class ClientStreamHandler: ChannelInboundHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     guard !ended else { return }
-    switch unwrapInboundIn(data) {
+    let payload = unwrapInboundIn(data)
+    switch payload {
+    case .headers(let frame): serverEnded = frame.endStream
+    case .data(let frame): serverEnded = frame.endStream
+    case .rstStream: serverEnded = true
+    default: break
+    }
+    switch payload {
     case .headers(let frame):
       if !receivedHeaders {
         receivedHeaders = true
@@ -143,6 +155,11 @@ final class ClientStreamHandler: ChannelInboundHandler {
         for message in try deframer.process(bytes) where !ended {
           queue.append(.message(GRPCFrameBytes(received: message)))
         }
+      } catch .tooLarge(let length) {
+        return end(
+          throwing: RPCError(
+            code: .resourceExhausted,
+            message: "a response message of \(length) bytes is over the limit of \(deframer.limit)"))
       } catch {
         return end(throwing: RPCError(code: .internalError, message: "a response message is unreadable: \(error)"))
       }
@@ -220,11 +237,12 @@ final class ClientStreamHandler: ChannelInboundHandler {
     closeIfDone()
   }
 
-  /// A response ended before the request did: the stream closes (with RST_STREAM, as HTTP/2's
-  /// state machine sends for a half-open stream).
+  /// A call that ended while either side of its stream is still open, as when the response
+  /// ended before the request, or the client gave up on a response (one too large, or not
+  /// gRPC): the stream closes, which sends RST_STREAM, so the server stops sending.
   private func closeIfDone() {
     guard let context, context.channel.isActive else { return }
-    if !sentEnd { context.close(promise: nil) }
+    if !sentEnd || !serverEnded { context.close(promise: nil) }
   }
 
   // MARK: Headers to gRPC

@@ -24,8 +24,13 @@ package final class GoetheClientTransport: ClientTransport {
     var connection: EventLoopFuture<HTTP2ClientConnection>?
     /// The connection once it is ready.
     var ready: HTTP2ClientConnection?
+    /// Every open connection, the one calls go to and those that took no new calls any more
+    /// (after GOAWAY) but still carry calls, to close them all when the transport stops.
+    var open: [ObjectIdentifier: any Channel] = [:]
     var openCalls = 0
     var shuttingDown = false
+    /// Stopped at once (cancelled): no waiting for calls, no new connections.
+    var stopped = false
     /// `connect()`, waiting for the shutdown.
     var running: CheckedContinuation<Void, Never>?
   }
@@ -49,6 +54,10 @@ package final class GoetheClientTransport: ClientTransport {
     self.group = group
   }
 
+  /// Whether a connection is ready for new calls: none before the first call, nor after the
+  /// server sent GOAWAY or the connection closed.
+  var hasReadyConnection: Bool { state.withLock { $0.ready != nil } }
+
   package var retryThrottle: RetryThrottle? { nil }
 
   package func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? { nil }
@@ -59,7 +68,7 @@ package final class GoetheClientTransport: ClientTransport {
     await withTaskCancellationHandler {
       await withCheckedContinuation { running in
         let stopped = state.withLock { state in
-          if state.shuttingDown && state.openCalls == 0 { return true }
+          if state.stopped || (state.shuttingDown && state.openCalls == 0) { return true }
           state.running = running
           return false
         }
@@ -68,7 +77,7 @@ package final class GoetheClientTransport: ClientTransport {
     } onCancel: {
       stop()
     }
-    closeConnection()
+    closeConnections()
   }
 
   package func beginGracefulShutdown() {
@@ -83,6 +92,7 @@ package final class GoetheClientTransport: ClientTransport {
   private func stop() {
     let running = state.withLock { state in
       state.shuttingDown = true
+      state.stopped = true
       return state.running.take()
     }
     running?.resume()
@@ -94,7 +104,7 @@ package final class GoetheClientTransport: ClientTransport {
   ) async throws -> T {
     try state.withLock { state throws(RPCError) in
       guard !state.shuttingDown else {
-        throw RPCError(code: .unavailable, message: "the client is shutting down")
+        throw RPCError(code: .failedPrecondition, message: "the client is shutting down")
       }
       state.openCalls += 1
     }
@@ -119,12 +129,13 @@ package final class GoetheClientTransport: ClientTransport {
   {
     var attempt = 1
     while true {
-      let connection = try await connection().cancellableValue(until: request.deadline, what: "connecting to \(target)")
+      let connection = try await connection().cancellableValue(
+        until: request.deadline, what: "connecting to \(target)")
       do {
         let stream = try await open(request, on: connection).cancellableValue(
-          until: request.deadline, what: "opening a stream")
+          until: request.deadline, what: "opening a stream", abandoned: { $0.cancel() })
         return (connection, stream)
-      } catch let error where !(error is RPCError || error is CancellationError) {
+      } catch let error where !(error is RPCError) {
         forget(connection)
         guard attempt < 2 else {
           throw RPCError(
@@ -144,9 +155,10 @@ package final class GoetheClientTransport: ClientTransport {
   }
 
   /// The connection calls go to: the open one, the one being made, or a new one.
-  private func connection() -> EventLoopFuture<HTTP2ClientConnection> {
-    state.withLock { state in
+  private func connection() throws(RPCError) -> EventLoopFuture<HTTP2ClientConnection> {
+    try state.withLock { state throws(RPCError) in
       if let connection = state.connection { return connection }
+      guard !state.stopped else { throw RPCError(code: .failedPrecondition, message: "the client has stopped") }
       let connection = HTTP2ClientConnection.connect(to: target, tls: tls, on: group) { [weak self] gone in
         self?.forget(gone)
       }
@@ -156,17 +168,26 @@ package final class GoetheClientTransport: ClientTransport {
     }
   }
 
-  /// A connection attempt ended: a ready connection is kept, a failed attempt is not (the next
-  /// call tries again).
+  /// A connection attempt ended: a ready connection is kept (and closed at once if the
+  /// transport stopped meanwhile), a failed attempt is not (the next call tries again).
   private func settle(
     _ attempt: EventLoopFuture<HTTP2ClientConnection>, _ result: Result<HTTP2ClientConnection, any Error>
   ) {
-    state.withLock { state in
-      guard state.connection === attempt else { return }
-      switch result {
-      case .success(let connection): state.ready = connection
-      case .failure: state.connection = nil
+    guard case .success(let connection) = result else {
+      return state.withLock { state in
+        if state.connection === attempt { state.connection = nil }
       }
+    }
+    let id = ObjectIdentifier(connection.channel)
+    let stopped = state.withLock { state in
+      guard !state.stopped else { return true }
+      state.open[id] = connection.channel
+      if state.connection === attempt { state.ready = connection }
+      return false
+    }
+    if stopped { return connection.channel.close(mode: .all, promise: nil) }
+    connection.channel.closeFuture.whenComplete { [weak self] _ in
+      _ = self?.state.withLock { $0.open.removeValue(forKey: id) }
     }
   }
 
@@ -204,13 +225,16 @@ package final class GoetheClientTransport: ClientTransport {
     }
   }
 
-  private func closeConnection() {
-    let connection = state.withLock { state in
+  /// Closes every open connection, which ends the calls they still carry.
+  private func closeConnections() {
+    let channels = state.withLock { state in
       state.ready = nil
-      return state.connection.take()
+      state.connection = nil
+      return Array(state.open.values)
     }
-    connection?.whenSuccess { $0.channel.close(mode: .all, promise: nil) }
+    for channel in channels { channel.close(mode: .all, promise: nil) }
   }
+
 }
 
 extension ClientSecurity.TLS {

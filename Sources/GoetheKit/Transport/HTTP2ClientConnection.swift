@@ -10,15 +10,15 @@ import NIOSSL
 final class HTTP2ClientConnection: Sendable {
   let channel: any Channel
   private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
-  let remotePeer: String
-  let localPeer: String
 
   private init(channel: any Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
     self.channel = channel
     self.multiplexer = multiplexer
-    remotePeer = Self.describe(channel.remoteAddress)
-    localPeer = Self.describe(channel.localAddress)
   }
+
+  /// The server's address and the client's, once connected (for `ClientContext`).
+  var remotePeer: String { Self.describe(channel.remoteAddress) }
+  var localPeer: String { Self.describe(channel.localAddress) }
 
   /// How long connecting may take, TLS and HTTP/2's greeting included.
   static let connectTimeout = TimeAmount.seconds(10)
@@ -132,9 +132,12 @@ private final class ConnectionWatcher: ChannelInboundHandler {
     context.fireChannelRead(data)
   }
 
+  /// Before the connection is ready, any error ends the attempt. After, an error is left to
+  /// NIOHTTP2, which reports a stream's errors here too: it resets that stream alone, and sends
+  /// GOAWAY for the connection's, after which calls go to a new connection.
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
     failure = failure ?? error
-    context.close(promise: nil)
+    if !isReady { context.close(promise: nil) }
   }
 
   func channelInactive(context: ChannelHandlerContext) {

@@ -101,7 +101,7 @@ final class ResponseQueue: AsyncSequence, Sendable {
       return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { reader in
           let ready = state.withLock { state -> Result<Part?, any Error>? in
-            if state.cancelled { return .failure(CancellationError()) }
+            if state.cancelled { return .failure(Self.cancelled) }
             if let part = state.parts.popFirst() { return .success(part) }
             if let end = state.end { return end.map { nil } }
             state.reader = reader
@@ -115,10 +115,14 @@ final class ResponseQueue: AsyncSequence, Sendable {
           defer { state.reader = nil }
           return state.reader
         }
-        reader?.resume(throwing: CancellationError())
+        reader?.resume(throwing: Self.cancelled)
       }
     }
   }
+
+  /// What a reader whose task was cancelled gets: gRPC's CANCELLED, which GRPCCore passes on as
+  /// it is (it would call a bare CancellationError from a transport an unknown failure).
+  private static let cancelled = RPCError(code: .cancelled, message: "the call was cancelled")
 
   struct AsyncIterator: AsyncIteratorProtocol {
     let queue: ResponseQueue

@@ -149,12 +149,12 @@ import Testing
   /// connection for its next call.
   @Test func theNextCallAfterTheServerClosedAnIdleConnectionConnectsAgain() async throws {
     let server = EchoServer()
-    try await server.serve(maxIdleTime: .milliseconds(100)) { port in
+    try await server.serve(maxIdleTime: .milliseconds(500)) { port in
       let transport = try GoetheClientTransport(target: ServerAddress(host: "127.0.0.1", port: port), tls: nil)
       try await withGRPCClient(transport: transport) { client in
         let first = try await Self.unary(client, "Peer", []).message
-        // The server's idle timer runs from the call's end; give it time to fire many times over.
-        try await Task.sleep(for: .milliseconds(600))
+        #expect(transport.hasReadyConnection)
+        try await waitUntil { !transport.hasReadyConnection }
         let second = try await Self.unary(client, "Peer", []).message
         #expect(first != second, "the second call came from the same client port")
       }
