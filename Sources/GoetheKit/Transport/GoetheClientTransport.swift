@@ -35,7 +35,8 @@ package final class GoetheClientTransport: ClientTransport {
     var running: CheckedContinuation<Void, Never>?
   }
 
-  private let target: ServerAddress
+  /// The server the calls go to.
+  let target: ServerAddress
   private let tls: NIOSSLContext?
   private let maxResponseSize: Int
   private let group: any EventLoopGroup

@@ -121,15 +121,17 @@ import Testing
 
   @Test func aCallPastItsDeadlineFailsAndTheServerIsTold() async throws {
     try await Self.withClient { client, server in
-      let started = ContinuousClock.now
+      _ = try await Self.unary(client, "Echo", []).message  // connected, so the call goes out at once
       let error = try await #require(throws: RPCError.self) {
         try await CallDeadline.$current.withValue(.now + .seconds(1)) {
           try await Self.unary(client, "Hold", []).message
         }
       }
       #expect(error.code == .deadlineExceeded)
-      #expect(ContinuousClock.now - started < .seconds(5))
-      try await waitUntil { server.cancelled.load(ordering: .relaxed) == 1 }
+      // The server is told of every call it got (on a machine so loaded that the call did not
+      // even leave before its deadline, it got none).
+      try await waitUntil { server.cancelled.load(ordering: .relaxed) == server.holding.load(ordering: .relaxed) }
+      #expect(server.holding.load(ordering: .relaxed) <= 1)
     }
   }
 
@@ -145,19 +147,25 @@ import Testing
     }
   }
 
-  /// A server that closes an idle connection (GOAWAY) costs the client nothing but a new
-  /// connection for its next call.
-  @Test func theNextCallAfterTheServerClosedAnIdleConnectionConnectsAgain() async throws {
-    let server = EchoServer()
-    try await server.serve(maxIdleTime: .milliseconds(500)) { port in
+  /// A server that shuts down (GOAWAY, then the connection closes) and comes back on the same
+  /// address costs the client nothing but a new connection for its next call.
+  @Test func aCallAfterTheServerCameBackConnectsAgain() async throws {
+    let (transport, client, connections) = try await EchoServer().serve { port in
       let transport = try GoetheClientTransport(target: ServerAddress(host: "127.0.0.1", port: port), tls: nil)
-      try await withGRPCClient(transport: transport) { client in
-        let first = try await Self.unary(client, "Peer", []).message
-        #expect(transport.hasReadyConnection)
-        try await waitUntil { !transport.hasReadyConnection }
-        let second = try await Self.unary(client, "Peer", []).message
-        #expect(first != second, "the second call came from the same client port")
-      }
+      let client = GRPCClient(transport: transport)
+      let connections = Task { try await client.runConnections() }
+      _ = try await Self.unary(client, "Peer", []).message
+      #expect(transport.hasReadyConnection)
+      return (transport, client, connections)
+    }
+    defer {
+      client.beginGracefulShutdown()
+      connections.cancel()
+    }
+    try await waitUntil { !transport.hasReadyConnection }
+    try await EchoServer().serve(port: transport.target.port) { _ in
+      let peer = try await Self.unary(client, "Peer", []).message
+      #expect(String(decoding: peer, as: UTF8.self).hasPrefix("ipv4:127.0.0.1:"))
     }
   }
 

@@ -28,19 +28,12 @@ final class EchoServer: Sendable {
     MethodDescriptor(fullyQualifiedService: service, method: name)
   }
 
-  /// Serves while `body` runs; `body` gets the port.
-  /// - Parameter maxIdleTime: how long a connection may stay without calls before the server
-  ///   sends GOAWAY and closes it.
-  func serve<Result: Sendable>(
-    maxIdleTime: Duration? = nil, _ body: (Int) async throws -> Result
-  ) async throws
-    -> Result
-  {
-    var config = HTTP2ServerTransport.Posix.Config.defaults
-    config.connection.maxIdleTime = maxIdleTime
+  /// Serves while `body` runs, on `port` (by default a free one); `body` gets the port. Shuts
+  /// down gracefully afterwards: GOAWAY, then the connections close.
+  func serve<Result: Sendable>(port: Int = 0, _ body: (Int) async throws -> Result) async throws -> Result {
     let server = GRPCServer(
       transport: HTTP2ServerTransport.Posix(
-        address: .ipv4(host: "127.0.0.1", port: 0), transportSecurity: .plaintext, config: config),
+        address: .ipv4(host: "127.0.0.1", port: port), transportSecurity: .plaintext),
       services: [Service(server: self)])
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.serve() }
