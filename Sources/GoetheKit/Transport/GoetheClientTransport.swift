@@ -64,7 +64,7 @@ package final class GoetheClientTransport: ClientTransport {
   package func config(forMethod descriptor: MethodDescriptor) -> MethodConfig? { nil }
 
   /// Runs until ``beginGracefulShutdown()`` and the calls that were open then have ended, or
-  /// until cancelled, then closes the connection.
+  /// until cancelled, then closes every connection.
   package func connect() async throws {
     await withTaskCancellationHandler {
       await withCheckedContinuation { running in
@@ -89,7 +89,7 @@ package final class GoetheClientTransport: ClientTransport {
     running?.resume()
   }
 
-  /// Stops at once: `connect()` returns and closes the connection, whatever calls are open.
+  /// Stops at once: `connect()` returns and closes the connections, whatever calls are open.
   private func stop() {
     let running = state.withLock { state in
       state.shuttingDown = true
