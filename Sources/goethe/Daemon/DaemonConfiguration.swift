@@ -173,6 +173,6 @@ struct DaemonConfiguration: Sendable, Equatable {
   var storeOptions: StoreOptions {
     StoreOptions(
       durability: durability, maxEventSize: maxEventSize.bytes, defaultGranularity: indexGranularity,
-      defaultRetention: defaultRetention)
+      defaultRetention: defaultRetention, recentWriteBytes: coordinator == .single ? 0 : 16 << 20)
   }
 }

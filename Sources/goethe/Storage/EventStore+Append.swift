@@ -73,7 +73,7 @@ extension EventStore.State {
 
   /// The write of an append planned onto `entry`: its events, the time-index buckets it closes and,
   /// if it created the topic, the topic's record, in one batch. Its stamped batches, if any, are
-  /// remembered under the commit index the write is about to get.
+  /// remembered under the commit index the write is about to get, which its value carries.
   mutating func plannedAppend<Result>(
     _ payloads: [Data], to entry: TopicEntry, _ plan: TopicState.AppendPlan, created: TopicRecord?,
     producer: ProducerRun?, result: Result
@@ -95,6 +95,13 @@ extension EventStore.State {
       log: .append(
         topic: number, created: created, firstID: plan.firstID, firstSequence: plan.firstSequence,
         count: UInt32(payloads.count), producer: producer),
-      visible: TopicState.Commit(entry: entry, number: number, head: plan.head, openBucket: plan.openBucket))
+      visible: TopicState.Commit(entry: entry, number: number, head: plan.head, openBucket: plan.openBucket),
+      committed: [
+        CommittedWrite(
+          index: lastCommitIndex + 1, epoch: epoch,
+          change: .append(
+            topic: entry.state.name, created: created, firstID: plan.firstID, firstSequence: plan.firstSequence,
+            payloads: payloads, producer: producer))
+      ])
   }
 }

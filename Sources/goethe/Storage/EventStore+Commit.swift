@@ -7,6 +7,7 @@ struct PendingWrite: Sendable {
   var batch: WriteBatch
   var visible: TopicState.Commit?
   var alsoVisible: [TopicState.Commit]
+  var committed: [CommittedWrite]?
   var continuation: UnsafeContinuation<WriteTurn, any Error>
 }
 
@@ -28,6 +29,9 @@ extension EventStore {
     var visible: TopicState.Commit?
     /// What earlier writes planned into the same batch make visible (``EventStore/apply(_:)``).
     var alsoVisible: [TopicState.Commit] = []
+    /// The writes it commits as values, where the planner has them at hand (appends, and writes
+    /// applied from a leader), for ``RecentWrites``; nil otherwise.
+    var committed: [CommittedWrite]? = nil
   }
 
   /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
@@ -96,7 +100,8 @@ extension EventStore {
           }
           state.waiting.append(
             PendingWrite(
-              batch: own.batch, visible: own.visible, alsoVisible: own.alsoVisible, continuation: continuation))
+              batch: own.batch, visible: own.visible, alsoVisible: own.alsoVisible, committed: own.committed,
+              continuation: continuation))
           return false
         }
         if leads { continuation.resume(returning: .lead(followers: [])) }
@@ -145,11 +150,13 @@ extension EventStore {
           for commit in own.alsoVisible { state.apply(commit) }
           state.apply(own.visible)
           state.recycle(own.batch)
+          state.recent.record(own.committed)
         }
         for write in round {
           for commit in write.alsoVisible { state.apply(commit) }
           state.apply(write.visible)
           state.recycle(write.batch)
+          state.recent.record(write.committed)
         }
         state.writing = !waiting.isEmpty
         return waiting.isEmpty || count < options.writeRounds ? (nil, waiting) : (waiting.removeFirst(), waiting)

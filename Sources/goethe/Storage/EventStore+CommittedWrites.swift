@@ -13,6 +13,7 @@ extension EventStore {
   /// index 0 (before the first write), nil if the log has no such write.
   func epoch(ofWriteAt index: UInt64) throws(GoetheError) -> UInt64? {
     guard index > 0 else { return 0 }
+    if let epoch = state.withLock({ $0.recent.epoch(ofWriteAt: index) }) { return epoch }
     guard let value = try db.get(KeySchema.commitLogKey(index)) else { return nil }
     let decoded = value.withUnsafeBytes { bytes in
       Result { () throws(GoetheError) in try CommitLogRecord.decode(bytes) }
@@ -20,10 +21,11 @@ extension EventStore {
     return try decoded.get().epoch
   }
 
-  /// Up to `limit` committed writes after the commit index `index`, in index order, read back from
-  /// the commit log with their payloads.
+  /// Up to `limit` committed writes after the commit index `index`, in index order: the latest
+  /// from memory (``RecentWrites``), others read back from the commit log with their payloads.
   func committedWrites(after index: UInt64, limit: Int) async throws -> [CommittedWrite] {
-    try await BlockingIO.run { try self.readCommittedWrites(after: index, limit: limit) }
+    if let recent = state.withLock({ $0.recent.writes(after: index, limit: limit) }) { return recent }
+    return try await BlockingIO.run { try self.readCommittedWrites(after: index, limit: limit) }
   }
 
   private func readCommittedWrites(after index: UInt64, limit: Int) throws(GoetheError) -> [CommittedWrite] {
@@ -174,6 +176,7 @@ extension EventStore {
         // The last write's log record goes in as commit() logs every write: at the next index, under
         // the store's epoch, which is by then the write's.
         var final = try state.plan(last, in: db)
+        final.committed = writes
         if !earlier.isEmpty {
           final.batch = WriteBatch(merging: earlier.map(\.batch) + [final.batch])
           final.alsoVisible = earlier.compactMap(\.visible)

@@ -38,6 +38,8 @@ final class EventStore: GoetheStore {
     var producers = ProducerWindow(span: 0, capacity: 0)
     /// Which of this node's own writes it takes: in a cluster, only its leader's.
     var localWrites = LocalWrites.open
+    /// The latest durable writes as values, for replication.
+    var recent = RecentWrites(maxBytes: 0)
   }
 
   /// Opens the store in `path`, creating it if the directory holds none; refuses a damaged store
@@ -52,6 +54,7 @@ final class EventStore: GoetheStore {
       var loaded = try Self.loadTopics(db, sizes: TopicSizes.take(from: path, at: head.lastCommitIndex))
       try Self.loadCommitLogHead(db, into: &loaded)
       loaded.producers = try Self.loadProducerWindow(db, topics: loaded.topics, options: options)
+      loaded.recent = RecentWrites(maxBytes: options.recentWriteBytes)
       self.db = db
       self.options = options
       state = Mutex(loaded)
@@ -160,6 +163,7 @@ final class EventStore: GoetheStore {
       state.lastCommitIndex = loaded.lastCommitIndex
       state.epoch = loaded.epoch
       state.producers = producers
+      state.recent.removeAll()
       finish(&state)
     }
     return loaded.topics.values.map(\.state)

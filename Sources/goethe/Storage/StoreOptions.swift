@@ -26,6 +26,9 @@ struct StoreOptions: Sendable {
   var deduplicationSpan: UInt64 = 120 * 1_000_000_000
   /// How many stamped batches the deduplication window holds at most, newest first.
   var deduplicationCapacity = 100_000
+  /// The payload bytes of its latest committed writes the store keeps in memory for replication
+  /// (``RecentWrites``); 0 keeps none, as a node that leads no followers needs none.
+  var recentWriteBytes = 0
   /// Where the store reports that it stopped accepting writes.
   var logger = Logger(label: "goethe")
 }

@@ -33,7 +33,8 @@ final class CommitSignal: Sendable {
     }
   }
 
-  private func next(after generation: UInt64) async {
+  /// Returns once a write is signalled after `generation`, or on cancellation.
+  func next(after generation: UInt64) async {
     let id = UUID()
     await withTaskCancellationHandler {
       await withCheckedContinuation { continuation in

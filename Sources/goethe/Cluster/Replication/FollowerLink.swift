@@ -65,27 +65,38 @@ struct FollowerLink: Sendable {
 
   /// Exchanges requests and answers over one `ReplicateStream`, until the stream fails, an answer
   /// is overdue, or a follower knows a newer epoch (when it returns).
+  ///
+  /// The request producer hands its writer over and waits for the exchange to end, so that each
+  /// request is written by the task that waits for its answer, without a hop to another task.
   private func exchangeOverStream(
     _ client: Io_Typusomega_Goethe_Replication_Replication.Client<GoetheClientTransport>
   )
     async throws
   {
-    let (requests, sending) = AsyncStream.makeStream(of: Request.self)
-    defer { sending.finish() }
+    let (writers, handOver) = AsyncStream.makeStream(of: RPCWriter<Request>.self)
+    let (ended, end) = AsyncStream.makeStream(of: Never.self)
+    defer { end.finish() }
     let awaiting = AwaitedSince()
     let timeout = term.settings.replicaTimeout
     try await withThrowingTaskGroup { group in
       group.addTask {
         try await client.replicateStream(
           requestProducer: { writer in
-            for await request in requests { try await writer.write(request) }
+            handOver.yield(writer)
+            handOver.finish()
+            for await _ in ended {}
           },
           onResponse: { response in
-            defer { sending.finish() }
+            defer { end.finish() }
+            // A follower that does not offer the stream refuses it at once, and writes nothing.
+            if case .failure(let refusal) = response.accepted { throw refusal }
             var answers = response.messages.makeAsyncIterator()
+            var handedOver = writers.makeAsyncIterator()
+            awaiting.since.withLock { $0 = .now }
+            guard let writer = await handedOver.next() else { return }
             try await exchange { request in
               awaiting.since.withLock { $0 = .now }
-              sending.yield(request)
+              try await writer.write(request)
               guard let answer = try await answers.next() else {
                 throw RPCError(code: .unavailable, message: "the follower ended the replication stream")
               }
@@ -136,7 +147,7 @@ struct FollowerLink: Sendable {
         term.noteHeld(through, by: follower.nodeID)
         if through >= last { try await term.noteCaughtUp(follower.nodeID, store: response.storeID) }
         if through >= term.store.lastCommitIndex {
-          await term.signal.wait(after: generation, timeout: term.settings.heartbeat)
+          await term.signal.next(after: generation)
         }
       case .behind:
         held = response.lastIndex
@@ -168,13 +179,5 @@ struct FollowerLink: Sendable {
       if bytes > settings.batchBytes { break }
     }
     return (previousEpoch, Array(writes.prefix(count)))
-  }
-}
-
-extension CommittedWrite {
-  /// The bytes of its payloads: what makes a replication request large.
-  fileprivate var payloadBytes: Int {
-    guard case .append(_, _, _, _, let payloads, _) = change else { return 0 }
-    return payloads.reduce(0) { $0 + $1.count }
   }
 }

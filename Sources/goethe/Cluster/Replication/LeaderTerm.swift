@@ -174,6 +174,7 @@ final class LeaderTerm: Sendable {
     defer { links.closeAll() }
     try await withThrowingDiscardingTaskGroup { group in
       group.addTask { try await self.keepInSyncSet() }
+      group.addTask { try await self.beat() }
       var running: [ClusterMember: Task<Void, any Error>] = [:]
       defer { for task in running.values { task.cancel() } }
       for try await members in coordinator.members() {
@@ -189,6 +190,15 @@ final class LeaderTerm: Sendable {
         }
         try await growClusterSize(to: members.count)
       }
+    }
+  }
+
+  /// Wakes the links every heartbeat, so that one with nothing to send sends a heartbeat: one
+  /// timer for the term rather than one per link and wait.
+  private func beat() async throws {
+    while true {
+      try await Task.sleep(for: settings.heartbeat)
+      signal.publish()
     }
   }
 
