@@ -1,3 +1,4 @@
+import NIOCore
 import NIOPosix
 
 /// Where the store runs what blocks for long: fsyncs, and reads whose length the caller does not
@@ -16,7 +17,8 @@ enum BlockingIO {
   /// which the store expects to finish once begun. A write turn that did not run would leave the
   /// writes queued behind it waiting for ever.
   static func runToEnd<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    // A task of its own does not inherit the caller's cancellation.
-    try await Task { try await NIOThreadPool.singleton.runIfActive(body) }.value
+    // Waiting for a future ignores the caller's cancellation, and spares the hop through a task of
+    // its own: the future completes on the caller's event loop when it has one.
+    try await NIOThreadPool.singleton.runIfActive(eventLoop: MultiThreadedEventLoopGroup.singleton.any(), body).get()
   }
 }
