@@ -45,15 +45,16 @@ extension EventStore {
     guard !payloads.isEmpty else {
       throw GoetheError(.invalidArgument, "an append needs at least one event")
     }
+    // Named only when refused: a batch of valid events builds no strings.
+    func which(_ index: Int) -> String { payloads.count == 1 ? "the event" : "event \(index + 1) of \(payloads.count)" }
     for (index, payload) in payloads.enumerated() {
-      let which = payloads.count == 1 ? "the event" : "event \(index + 1) of \(payloads.count)"
       guard !payload.isEmpty else {
-        throw GoetheError(.invalidArgument, "\(which) has an empty payload; events need at least one byte")
+        throw GoetheError(.invalidArgument, "\(which(index)) has an empty payload; events need at least one byte")
       }
       guard payload.count <= options.maxEventSize else {
         throw GoetheError(
           .tooLarge,
-          "\(which) is \(ByteSize(payload.count)), over the limit of \(ByteSize(options.maxEventSize)) (--max-event-size)"
+          "\(which(index)) is \(ByteSize(payload.count)), over the limit of \(ByteSize(options.maxEventSize)) (--max-event-size)"
         )
       }
     }
