@@ -63,4 +63,16 @@ import Testing
     #expect(failover.next(after: GoetheError(.conflict, "expected sequence 3"), of: .read) == nil)
     #expect(failover.next(after: GoetheError(.unavailable, "not enough in-sync replicas"), of: .write) == nil)
   }
+
+  @Test func aCallWhoseStreamWasRefusedUnprocessedGoesAgainEvenAWrite() {
+    var failover = Failover(servers: 1)
+    let refusedStream = Self.unreachable(StreamRefused.error)
+    #expect(refusedStream.streamRefused)
+    for _ in 1...Failover.maxRefusedStreams {
+      #expect(failover.next(after: refusedStream, of: .write) == .zero)
+    }
+    #expect(failover.next(after: refusedStream, of: .write) == nil, "not for ever")
+    var other = Failover(servers: 1)
+    #expect(other.next(after: Self.unreachable(Self.reset), of: .write) == nil)
+  }
 }

@@ -12,6 +12,10 @@ extension RPCError {
     return message
   }
 
+  /// Whether the server refused the call's stream before processing any of it (``StreamRefused``),
+  /// so that sending it again can do no harm.
+  var streamRefused: Bool { cause is StreamRefused }
+
   /// Whether the call failed because no connection to its server could be made, so that none of
   /// it was sent.
   public var neverConnected: Bool {

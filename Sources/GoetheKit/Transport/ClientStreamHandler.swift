@@ -27,6 +27,8 @@ final class ClientStreamHandler: ChannelInboundHandler {
 
   let queue: ResponseQueue
   private let request: Request
+  /// Whether a GOAWAY of the connection excludes the stream.
+  private let refusedByGoAway: @Sendable () -> Bool
   private let writability: StreamWritability
   private var deframer: GRPCMessageDeframer
   private var context: ChannelHandlerContext?
@@ -38,8 +40,12 @@ final class ClientStreamHandler: ChannelInboundHandler {
   private var failure: (any Error)?
   private var deadlineTimer: Scheduled<Void>?
 
-  init(request: Request, queue: ResponseQueue, writability: StreamWritability, maxResponseSize: Int) {
+  init(
+    request: Request, queue: ResponseQueue, writability: StreamWritability, maxResponseSize: Int,
+    refusedByGoAway: @escaping @Sendable () -> Bool
+  ) {
     self.request = request
+    self.refusedByGoAway = refusedByGoAway
     self.queue = queue
     self.writability = writability
     deframer = GRPCMessageDeframer(limit: maxResponseSize)
@@ -166,6 +172,8 @@ final class ClientStreamHandler: ChannelInboundHandler {
       if frame.endStream {
         end(throwing: RPCError(code: .internalError, message: "the server ended the response without a status"))
       }
+    case .rstStream(.refusedStream):
+      end(throwing: StreamRefused.error)
     case .rstStream(let code):
       end(throwing: RPCError(code: Self.code(resetWith: code), message: "the server reset the stream (\(code))"))
     default:
@@ -190,6 +198,7 @@ final class ClientStreamHandler: ChannelInboundHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    if !receivedHeaders, refusedByGoAway() { end(throwing: StreamRefused.error) }
     let reason = failure.map { ": \($0)" } ?? ""
     end(
       throwing: RPCError(
@@ -297,5 +306,19 @@ enum NonGRPCAnswer {
   /// The HTTP status a call's message names, such as "404 Not Found", when it is such an answer.
   static func status(in message: String) -> Substring? {
     message.wholeMatch(of: /the server answered HTTP (?<status>.+), not gRPC/)?.output.status
+  }
+}
+
+/// Why a call failed whose stream the server refused before processing any of it: it reset the
+/// stream with REFUSED_STREAM, or its GOAWAY excluded the stream. HTTP/2 promises that such a
+/// request was not processed, so sending it again can do no harm, even for a write
+/// (``RPCError/streamRefused``).
+struct StreamRefused: Error, CustomStringConvertible {
+  var description: String { "the server refused the stream before processing it" }
+
+  static var error: RPCError {
+    RPCError(
+      code: .unavailable, message: "the server refused the stream before processing it (REFUSED_STREAM)",
+      cause: StreamRefused())
   }
 }

@@ -213,7 +213,11 @@ package final class GoetheClientTransport: ClientTransport {
       stream.eventLoop.makeCompletedFuture {
         let queue = ResponseQueue(stream: stream)
         let streamHandler = ClientStreamHandler(
-          request: request, queue: queue, writability: writability, maxResponseSize: maxResponseSize)
+          request: request, queue: queue, writability: writability, maxResponseSize: maxResponseSize,
+          refusedByGoAway: { [connection] in
+            (try? stream.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)).map(connection.refusedByGoAway)
+              ?? false
+          })
         try stream.pipeline.syncOperations.addHandler(streamHandler)
         handler.succeed((NIOLoopBound(streamHandler, eventLoop: stream.eventLoop), queue))
       }

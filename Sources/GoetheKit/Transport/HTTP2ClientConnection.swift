@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP2
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// One HTTP/2 connection to a server, which carries calls as streams. It is ready once the
 /// server's SETTINGS arrived, so that a server that accepts TCP but does not speak HTTP/2 (or
@@ -10,10 +11,17 @@ import NIOSSL
 final class HTTP2ClientConnection: Sendable {
   let channel: any Channel
   private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
+  /// The last stream the server's GOAWAY said it serves, once one came: it processed none after.
+  private let lastServedStream = Atomic<Int32>(.max)
 
   private init(channel: any Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
     self.channel = channel
     self.multiplexer = multiplexer
+  }
+
+  /// Whether the server said, by GOAWAY, that it will not process the stream `id`.
+  func refusedByGoAway(_ id: HTTP2StreamID) -> Bool {
+    Int32(id) > lastServedStream.load(ordering: .relaxed)
   }
 
   /// The server's address and the client's, once connected (for `ClientContext`).
@@ -88,6 +96,10 @@ final class HTTP2ClientConnection: Sendable {
     return promise.futureResult
   }
 
+  fileprivate func notedGoAway(_ lastStreamID: HTTP2StreamID) {
+    lastServedStream.store(min(Int32(lastStreamID), lastServedStream.load(ordering: .relaxed)), ordering: .relaxed)
+  }
+
   private static func describe(_ address: NIOCore.SocketAddress?) -> String {
     switch address {
     case .v4(let inner)?: "ipv4:\(inner.host):\(address?.port ?? 0)"
@@ -124,7 +136,8 @@ private final class ConnectionWatcher: ChannelInboundHandler {
     case .settings(.settings) where !isReady:
       isReady = true
       ready.succeed(connection)
-    case .goAway:
+    case .goAway(let lastStreamID, _, _):
+      connection.notedGoAway(lastStreamID)
       onGone(connection)
     default:
       break

@@ -26,11 +26,11 @@ import Testing
     let counter = ReadCounter()
     let queue: ResponseQueue
 
-    init() throws {
+    init(refusedByGoAway: @escaping @Sendable () -> Bool = { false }) throws {
       queue = ResponseQueue(stream: channel)
       let handler = ClientStreamHandler(
         request: .init(path: "/s/m", authority: "localhost:1", scheme: "http", deadline: nil), queue: queue,
-        writability: StreamWritability(), maxResponseSize: 1 << 20)
+        writability: StreamWritability(), maxResponseSize: 1 << 20, refusedByGoAway: refusedByGoAway)
       try channel.pipeline.syncOperations.addHandlers([counter, handler])
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }
@@ -110,6 +110,25 @@ import Testing
     guard case .metadata = try await iterator.next() else { Issue.record("no headers first"); return }
     let error = try await #require(throws: RPCError.self) { try await iterator.next() }
     #expect(error.code == .unavailable)
+    #expect(error.streamRefused, "REFUSED_STREAM: nothing of it was processed")
+    let cancelled = try Call()
+    try cancelled.receiveHeaders(Self.ok)
+    try cancelled.receive(.rstStream(.cancel))
+    var cancelledParts = cancelled.queue.makeAsyncIterator()
+    _ = try await cancelledParts.next()
+    let cancel = try await #require(throws: RPCError.self) { try await cancelledParts.next() }
+    #expect(cancel.code == .cancelled && !cancel.streamRefused)
+  }
+
+  @Test func aStreamPastTheLastOneAGoAwayServesIsRefused() async throws {
+    for excluded in [true, false] {
+      let call = try Call(refusedByGoAway: { excluded })
+      try await call.channel.close()
+      var iterator = call.queue.makeAsyncIterator()
+      let error = try await #require(throws: RPCError.self) { try await iterator.next() }
+      #expect(error.code == .unavailable)
+      #expect(error.streamRefused == excluded, "\(error)")
+    }
   }
 }
 
