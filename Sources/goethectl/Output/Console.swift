@@ -28,8 +28,9 @@ struct Console: Sendable {
     StandardOutput.writeLine(text)
   }
 
-  func outBytes(_ data: Data) {
-    StandardOutput.write(data)
+  /// Writes `data`, then `delimiter`, without joining them first: a replay writes each event so.
+  func outBytes(_ data: Data, delimitedBy delimiter: Data) {
+    StandardOutput.write(data, then: delimiter)
   }
 
   /// Writes out what was printed: after each batch of a stream, so that a reader sees events as they come.

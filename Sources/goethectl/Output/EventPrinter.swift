@@ -13,7 +13,8 @@ struct EventPrinter {
 
   func print(_ event: StoredEvent) {
     if let template = layout.template {
-      console.outBytes(Data(layout.render(event, template: template, console: console).utf8) + layout.delimiter)
+      console.outBytes(
+        Data(layout.render(event, template: template, console: console).utf8), delimitedBy: layout.delimiter)
       return
     }
     switch console.format {
@@ -29,7 +30,7 @@ struct EventPrinter {
         "encoding": .string(text == nil ? "base64" : "utf8"),
       ])
     case .raw:
-      console.outBytes(event.payload + layout.delimiter)
+      console.outBytes(event.payload, delimitedBy: layout.delimiter)
     }
   }
 

@@ -23,8 +23,10 @@ enum StandardOutput {
     append { $0.append(contentsOf: text.utf8) }
   }
 
-  static func write(_ bytes: Data) {
-    append { $0.append(contentsOf: bytes) }
+  static func write(_ bytes: Data, then more: Data) {
+    append {
+      $0.append(contentsOf: bytes); $0.append(contentsOf: more)
+    }
   }
 
   /// Writes what is waiting, blocking while the reader is slower.
