@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Wakes the leader's replication links when a write is committed, so that they send it at once
-/// rather than at their next heartbeat; and a shared consumer's pump when a member speaks.
+/// Wakes the leader's replication links when a write is committed, so that they send it at once,
+/// and at every heartbeat (``LeaderTerm``), when an idle link sends one; and a shared consumer's
+/// pump when a member speaks.
 final class CommitSignal: Sendable {
   private struct State {
     var generation: UInt64 = 0
