@@ -41,8 +41,10 @@ extension EventStore {
   /// one LevelDB write per round. So concurrent appends share LevelDB writes and, in `always`
   /// mode, fsyncs (group commit), while batches reach LevelDB in the order their ids were
   /// assigned. Only one task writes at a time. Without fsync the write runs on its caller's
-  /// executor and the usual write never suspends; in `always` mode it runs on the blocking pool
-  /// (``BlockingIO``), so that waiting for the disk holds no cooperative or event-loop thread.
+  /// executor and the usual write never suspends; in `always` mode a lone write syncs on its
+  /// caller's thread for one round, and the rounds after it run on the blocking pool
+  /// (``BlockingIO``), so that waiting for the disk holds no cooperative or event-loop thread for
+  /// longer than one fsync (``lead(_:with:)``).
   ///
   /// Each write gets the next commit index, and its record goes into the commit log in the same
   /// batch: writes are committed in planning order, so the log is in index order. A `local` write,
@@ -63,11 +65,17 @@ extension EventStore {
   }
 
   /// Takes the writing turn: writes `own`, the followers and whatever queues up meanwhile.
+  ///
+  /// Under `always`, a write that found nobody writing syncs on its caller's thread, for one round
+  /// only, and hands what queued meanwhile to the first of it, which goes on on the blocking pool:
+  /// for a lone writer, the hop to the pool and back cost more than its fsync, while no thread is
+  /// held for longer than one.
   nonisolated(nonsending) private func lead<Result: Sendable>(
     _ own: Planned<Result>, with followers: [PendingWrite]
   ) async throws -> Result {
-    guard options.durability == .always else { return try write(own, with: followers) }
-    return try await BlockingIO.runToEnd { try self.write(own, with: followers) }
+    guard options.durability == .always else { return try write(own, with: followers, rounds: options.writeRounds) }
+    guard !followers.isEmpty else { return try write(own, with: [], rounds: 1) }
+    return try await BlockingIO.runToEnd { try self.write(own, with: followers, rounds: self.options.writeRounds) }
   }
 
   /// Plans the write if nobody is writing, and takes the writing turn; nil otherwise.
@@ -117,10 +125,10 @@ extension EventStore {
   }
 
   /// Writes `own` and the followers' batches in one LevelDB write and makes them visible; then
-  /// writes what queued up meanwhile, round after round, until nothing waits or after
-  /// `options.writeRounds` rounds, when it hands what waits to the first waiting write.
+  /// writes what queued up meanwhile, round after round, until nothing waits or after `rounds`
+  /// rounds, when it hands what waits to the first waiting write.
   private func write<Result: Sendable>(
-    _ own: Planned<Result>, with followers: [PendingWrite]
+    _ own: Planned<Result>, with followers: [PendingWrite], rounds: Int
   ) throws(GoetheError)
     -> Result
   {
@@ -159,7 +167,7 @@ extension EventStore {
           state.recent.record(write.committed)
         }
         state.writing = !waiting.isEmpty
-        return waiting.isEmpty || count < options.writeRounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
+        return waiting.isEmpty || count < rounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
       }
       if let failure {
         if isFirstFailure, failure.code == .diskFull {
