@@ -7,12 +7,19 @@ import NIOCore
 ///
 /// It holds an unbroken run of writes, in index order, only once each is durable: a write the
 /// store commits without its value at hand (anything but an append or a write applied from a
-/// leader) ends the run, and the next starts a new one; undoing writes empties it. Its payloads
-/// are bounded by `maxBytes`, and the oldest writes go first. With `maxBytes` 0 it keeps nothing.
+/// leader) ends the run, and the next starts a new one; undoing writes empties it. Its writes'
+/// weight (``weight(of:)``) is bounded by `maxBytes`, and the oldest writes go first. With
+/// `maxBytes` 0 it keeps nothing.
 struct RecentWrites: Sendable {
   private var writes = CircularBuffer<CommittedWrite>()
   private var bytes = 0
   let maxBytes: Int
+
+  /// What a write counts for besides its payloads, so that writes without any (cursors applied
+  /// on a follower) are bounded too.
+  static let overhead = 256
+
+  static func weight(of write: CommittedWrite) -> Int { write.payloadBytes + overhead }
 
   init(maxBytes: Int) {
     self.maxBytes = maxBytes
@@ -26,10 +33,10 @@ struct RecentWrites: Sendable {
     for write in committed {
       if let last = writes.last, write.index != last.index + 1 { removeAll() }
       writes.append(write)
-      bytes += write.payloadBytes
+      bytes += Self.weight(of: write)
     }
     while bytes > maxBytes, let oldest = writes.popFirst() {
-      bytes -= oldest.payloadBytes
+      bytes -= Self.weight(of: oldest)
     }
   }
 

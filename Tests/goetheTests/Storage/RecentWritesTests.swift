@@ -78,7 +78,7 @@ import Testing
   }
 
   @Test func theOldestGoFirstPastItsBytes() {
-    var recent = RecentWrites(maxBytes: 10)
+    var recent = RecentWrites(maxBytes: 2 * (RecentWrites.overhead + 4) + 1)
     func append(_ index: UInt64, _ text: String) -> CommittedWrite {
       CommittedWrite(
         index: index, epoch: 1,
@@ -93,6 +93,15 @@ import Testing
     #expect(recent.writes(after: 2, limit: 10) == nil, "a write without its value ends the run")
     recent.record([append(9, "x")])
     #expect(recent.writes(after: 8, limit: 10)?.map(\.index) == [9])
+    var cursors = RecentWrites(maxBytes: 3 * RecentWrites.overhead)
+    cursors.record(
+      (1...100).map {
+        CommittedWrite(
+          index: $0, epoch: 1,
+          change: .setCursor(topic: "t", consumer: "c", record: CursorRecord(eventID: $0, sequence: $0, updated: 0)))
+      })
+    #expect(cursors.writes(after: 97, limit: 10)?.count == 3, "writes without payloads are bounded too")
+    #expect(cursors.writes(after: 96, limit: 10) == nil)
     var none = RecentWrites(maxBytes: 0)
     none.record([append(1, "a")])
     #expect(none.writes(after: 0, limit: 10) == nil)
