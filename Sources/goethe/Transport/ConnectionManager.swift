@@ -34,7 +34,11 @@ final class ConnectionManager: ChannelDuplexHandler {
   private let minPingInterval: TimeAmount
   private var openStreams = 0
   private var lastStreamID = HTTP2StreamID(0)
+  /// One timer at a time watches for idleness; calls starting and ending do not re-arm it, it
+  /// looks at ``idleSince`` when it fires and waits on if the connection has not been idle long.
   private var idleTimer: Scheduled<Void>?
+  /// Since when no stream has been open; nil while one is.
+  private var idleSince: NIODeadline?
   private var drain = DrainPhase.serving
   private var drainTimer: Scheduled<Void>?
   private var lastIdlePing: NIODeadline?
@@ -49,6 +53,7 @@ final class ConnectionManager: ChannelDuplexHandler {
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
+    idleSince = context.eventLoop.now
     armIdleTimer(context: context)
   }
 
@@ -62,25 +67,29 @@ final class ConnectionManager: ChannelDuplexHandler {
     context.fireChannelInactive()
   }
 
-  /// How the HTTP/2 handler tells this manager of its streams (it does not send them down the
-  /// pipeline); the manager must be on `eventLoop`.
-  func streamDelegate(on eventLoop: any EventLoop) -> any NIOHTTP2StreamDelegate {
-    StreamEvents(manager: NIOLoopBound(self, eventLoop: eventLoop))
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    switch event {
+    case let created as NIOHTTP2StreamCreatedEvent: streamOpened(created.streamID)
+    case is StreamClosedEvent: streamClosed()
+    default: break
+    }
+    context.fireUserInboundEventTriggered(event)
   }
 
-  fileprivate func streamOpened(_ id: HTTP2StreamID) {
+  private func streamOpened(_ id: HTTP2StreamID) {
     openStreams += 1
     lastStreamID = max(lastStreamID, id)
-    idleTimer?.cancel()
-    idleTimer = nil
+    idleSince = nil
     pingStrikes = 0
   }
 
-  fileprivate func streamClosed() {
+  private func streamClosed() {
     openStreams -= 1
     guard openStreams == 0, let context else { return }
     switch drain {
-    case .serving: armIdleTimer(context: context)
+    case .serving:
+      idleSince = context.eventLoop.now
+      if idleTimer == nil { armIdleTimer(context: context) }
     case .awaitingPingAck: break
     case .lastStreamNamed: closeAfterTheLastFrames(context: context)
     }
@@ -141,11 +150,18 @@ final class ConnectionManager: ChannelDuplexHandler {
     }
   }
 
+  /// Arms the idle timer to fire `idleTimeout` after ``idleSince`` (or from now, while streams
+  /// are open); when it fires on a connection idle that long, the connection drains.
   private func armIdleTimer(context: ChannelHandlerContext) {
     guard let idleTimeout, drain == .serving else { return }
-    idleTimer?.cancel()
-    idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: idleTimeout) { [self] in
-      beginDrain(reason: "idle", context: context)
+    let due = (idleSince ?? context.eventLoop.now) + idleTimeout
+    idleTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [self] in
+      idleTimer = nil
+      if let idleSince, context.eventLoop.now >= idleSince + idleTimeout {
+        beginDrain(reason: "idle", context: context)
+      } else {
+        armIdleTimer(context: context)
+      }
     }
   }
 
@@ -170,13 +186,4 @@ private enum DrainPhase: Equatable {
   case awaitingPingAck(reason: String)
   /// The second GOAWAY named the last stream; the connection closes once none is open.
   case lastStreamNamed
-}
-
-/// Passes the HTTP/2 handler's stream events to the connection's manager, on its event loop.
-private struct StreamEvents: NIOHTTP2StreamDelegate {
-  let manager: NIOLoopBound<ConnectionManager>
-
-  func streamCreated(_ id: HTTP2StreamID, channel: any Channel) { manager.value.streamOpened(id) }
-
-  func streamClosed(_ id: HTTP2StreamID, channel: any Channel) { manager.value.streamClosed() }
 }

@@ -15,8 +15,8 @@ struct TransportSettings: Sendable, Equatable {
 }
 
 /// Goethe's gRPC server, directly on swift-nio-http2: each connection is the
-/// ``HTTP2ConnectionGuard``, the HTTP/2 handler and a ``ConnectionManager``; each stream is one call
-/// served by a ``GRPCStreamHandler``. A call's handler runs on its connection's event loop, so a
+/// ``HTTP2ConnectionGuard``, the HTTP/2 handler, a ``GRPCConnectionHandler`` that serves each
+/// stream as one ``GRPCCall``, and a ``ConnectionManager``. A call's handler runs on its connection's event loop, so a
 /// unary call costs no thread hop between its request and its response. With ``ServerTLS`` a
 /// connection begins with the ``TLSDetector``, which puts TLS in front of the rest.
 final class GoetheServer: Sendable {
@@ -129,21 +129,17 @@ final class GoetheServer: Sendable {
   private func configureHTTP2(_ channel: any Channel, peer: ConnectionPeer) throws {
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(HTTP2ConnectionGuard(prefaceTimeout: TimeAmount(settings.handshakeTimeout)))
-    let streams = GRPCStreamHandler.Configuration(
+    let calls = GRPCCall.Configuration(
       methods: methods, maxRequestSize: settings.maxRequestSize,
-      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: calls, peer: peer)
-    let manager = ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) })
-    _ = try pipeline.configureHTTP2Pipeline(
-      mode: .server,
-      connectionConfiguration: HTTP2Tuning.connection(announcing: [
-        HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024)
-      ]), streamConfiguration: HTTP2Tuning.stream, streamDelegate: manager.streamDelegate(on: channel.eventLoop)
-    ) { stream in
-      stream.eventLoop.makeCompletedFuture {
-        try stream.pipeline.syncOperations.addHandler(GRPCStreamHandler(streams))
-      }
-    }
-    try pipeline.addHandler(manager)
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: self.calls, peer: peer)
+    try pipeline.addHandler(
+      NIOHTTP2Handler(
+        mode: .server,
+        connectionConfiguration: HTTP2Tuning.connection(announcing: [
+          HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024)
+        ]), streamConfiguration: HTTP2Tuning.stream))
+    try pipeline.addHandler(GRPCConnectionHandler(calls, targetWindow: HTTP2Tuning.windowSize))
+    try pipeline.addHandler(ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) }))
     track(channel)
   }
 

@@ -1,14 +1,14 @@
 import Synchronization
 
 /// Back-pressure for a streaming call's requests: once `highWatermark` messages wait unread by the
-/// handler, the stream stops reading from the connection, so HTTP/2 flow control holds the client
-/// back; it reads again once the handler has taken them down to `lowWatermark`.
+/// handler, the stream's flow-control window is no longer topped up, so HTTP/2 holds the client
+/// back; it is opened again once the handler has taken them down to `lowWatermark`.
 final class RequestFlow: Sendable {
   static let highWatermark = 64
   static let lowWatermark = 16
 
   private let waiting = Atomic<Int>(0)
-  /// Starts reading again; called from the handler's task, it hops to the stream's event loop.
+  /// Opens the window again; called from the handler's task, it hops to the stream's event loop.
   private let resume: @Sendable () -> Void
 
   init(resume: @escaping @Sendable () -> Void) { self.resume = resume }

@@ -11,19 +11,20 @@ import Testing
   /// A connection with its manager, and the stream events the HTTP/2 handler would send it.
   struct Connection {
     let channel = EmbeddedChannel()
-    let streams: any NIOHTTP2StreamDelegate
 
     init(idleTimeout: TimeAmount? = .seconds(60)) throws {
-      let manager = ConnectionManager(idleTimeout: idleTimeout)
-      streams = manager.streamDelegate(on: channel.eventLoop)
-      try channel.pipeline.syncOperations.addHandler(manager)
+      try channel.pipeline.syncOperations.addHandler(ConnectionManager(idleTimeout: idleTimeout))
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }
 
-    func open(_ stream: Int) { streams.streamCreated(HTTP2StreamID(stream), channel: channel) }
+    func open(_ stream: Int) {
+      channel.pipeline.fireUserInboundEventTriggered(
+        NIOHTTP2StreamCreatedEvent(
+          streamID: HTTP2StreamID(stream), localInitialWindowSize: 65535, remoteInitialWindowSize: 65535))
+    }
 
     func close(_ stream: Int) {
-      streams.streamClosed(HTTP2StreamID(stream), channel: channel)
+      channel.pipeline.fireUserInboundEventTriggered(StreamClosedEvent(streamID: HTTP2StreamID(stream), reason: nil))
       channel.embeddedEventLoop.run()
     }
   }

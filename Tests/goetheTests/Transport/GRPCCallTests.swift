@@ -8,38 +8,40 @@ import Testing
 
 /// What a stream answers before any handler runs: requests it cannot serve are refused in
 /// gRPC's terms, or HTTP's when they are not gRPC at all.
-@Suite struct GRPCStreamHandlerTests {
+@Suite struct GRPCCallTests {
   static let path = "/io.typusomega.goethe.Goethe/Produce"
 
-  /// A stream whose only method must never run.
+  /// A connection whose only method must never run.
   static func stream() throws -> EmbeddedChannel {
     let channel = EmbeddedChannel()
-    let configuration = GRPCStreamHandler.Configuration(
+    let configuration = GRPCCall.Configuration(
       methods: [
         path: .unary { _, _ in
           Issue.record("the handler ran"); return ByteBuffer()
         }
       ],
       maxRequestSize: 1024, executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker())
-    try channel.pipeline.syncOperations.addHandler(GRPCStreamHandler(configuration))
+    try channel.pipeline.syncOperations.addHandler(GRPCConnectionHandler(configuration, targetWindow: 1 << 20))
     return channel
   }
 
   static func request(
     path: String = path, contentType: String = "application/grpc", _ extra: [(String, String)] = []
   )
-    -> HTTP2Frame.FramePayload
+    -> HTTP2Frame
   {
     var headers: HPACKHeaders = [":method": "POST", ":scheme": "http", ":path": path, "content-type": contentType]
     for (name, value) in extra { headers.add(name: name, value: value) }
-    return .headers(.init(headers: headers))
+    return HTTP2Frame(streamID: 1, payload: .headers(.init(headers: headers)))
   }
 
   /// The headers frames the stream wrote.
   static func answers(_ channel: EmbeddedChannel) throws -> [(HPACKHeaders, endStream: Bool)] {
     var answers: [(HPACKHeaders, endStream: Bool)] = []
-    while let frame = try channel.readOutbound(as: HTTP2Frame.FramePayload.self) {
-      if case .headers(let headers) = frame { answers.append((headers.headers, headers.endStream)) }
+    while let frame = try channel.readOutbound(as: HTTP2Frame.self) {
+      if case .headers(let headers) = frame.payload, frame.streamID == 1 {
+        answers.append((headers.headers, headers.endStream))
+      }
     }
     return answers
   }
@@ -75,7 +77,7 @@ import Testing
     let channel = try Self.stream()
     try channel.writeInbound(Self.request())
     try channel.writeInbound(
-      HTTP2Frame.FramePayload.data(.init(data: .byteBuffer(ByteBuffer(bytes: [1, 0, 0, 0, 1, 7])))))
+      HTTP2Frame(streamID: 1, payload: .data(.init(data: .byteBuffer(ByteBuffer(bytes: [1, 0, 0, 0, 1, 7]))))))
     let answer = try #require(try Self.answers(channel).first)
     #expect(answer.0.first(name: "grpc-status") == "13")
   }

@@ -4,17 +4,14 @@ import NIOCore
 import NIOHPACK
 import NIOHTTP2
 
-/// Serves one gRPC call on one HTTP/2 stream: reads the request headers and messages, runs the
-/// method's handler in a task, and writes the response messages and the status trailers.
+/// One gRPC call on one HTTP/2 stream of a connection: reads the request headers and messages,
+/// runs the method's handler in a task, and writes the response messages and the status trailers.
 ///
-/// Everything here runs on the stream's event loop; the handler's task reaches it through a
-/// ``StreamSink``. A call ends exactly once, with the first of: the handler's outcome, its
-/// deadline (DEADLINE_EXCEEDED), a refused request, or the client's reset (no status then).
-final class GRPCStreamHandler: ChannelDuplexHandler {
-  typealias InboundIn = HTTP2Frame.FramePayload
-  typealias OutboundIn = HTTP2Frame.FramePayload
-  typealias OutboundOut = HTTP2Frame.FramePayload
-
+/// Everything here runs on the connection's event loop, where its ``GRPCConnectionHandler`` hands
+/// it the stream's frames; the handler's task reaches it through a ``StreamSink``. A call ends
+/// exactly once, with the first of: the handler's outcome, its deadline (DEADLINE_EXCEEDED), a
+/// refused request, or the client's reset (no status then).
+final class GRPCCall {
   struct Configuration: Sendable {
     var methods: [String: RPCMethod]
     var maxRequestSize: Int
@@ -27,38 +24,48 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     var peer = ConnectionPeer()
   }
 
+  /// A streaming response's writer waits while this many bytes of its messages are not yet handed
+  /// to the socket: held back by the client's flow-control window, or by a full socket.
+  static let unsentBytesLimit = 64 << 10
+
+  let streamID: HTTP2StreamID
+  private unowned let connection: GRPCConnectionHandler
+  private let eventLoop: any EventLoop
   private let configuration: Configuration
-  private var context: ChannelHandlerContext?
   private var method: RPCMethod?
   private var callContext = CallContext.anonymous
   private var deframer: GRPCMessageDeframer
   private var requests: [ByteBuffer] = []
   private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
   private var requestFlow: RequestFlow?
-  /// Reading is paused while the handler has too many requests unread (``RequestFlow``).
-  private var readingPaused = false
-  private var readPending = false
+  /// The stream's window stays closed while the handler has too many requests unread
+  /// (``RequestFlow``).
+  private(set) var readingPaused = false
   private var requestEnded = false
   private var task: Task<Void, Never>?
   private var deadline: Scheduled<Void>?
   private var responseStarted = false
   private var ended = false
   private var writeWaiters: [CheckedContinuation<Void, any Error>] = []
+  private var unsentBytes = 0
 
-  init(_ configuration: Configuration) {
+  init(
+    _ configuration: Configuration, streamID: HTTP2StreamID, connection: GRPCConnectionHandler,
+    eventLoop: any EventLoop
+  ) {
     self.configuration = configuration
+    self.streamID = streamID
+    self.connection = connection
+    self.eventLoop = eventLoop
     deframer = GRPCMessageDeframer(limit: configuration.maxRequestSize)
   }
 
-  func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-
-  func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
-
   // MARK: Requests
 
-  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+  /// Takes one of the stream's frames.
+  func receive(_ payload: HTTP2Frame.FramePayload) {
     guard !ended else { return }
-    switch unwrapInboundIn(data) {
+    switch payload {
     case .headers(let frame):
       requestEnded = requestEnded || frame.endStream
       if method == nil { receiveRequestHeaders(frame.headers) }
@@ -94,16 +101,16 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     callContext = CallContext(
       authorization: headers.first(name: "authorization"), certificateName: configuration.peer.certificateName,
       forwarded: headers.contains(name: CallContext.forwardedHeader))
-    if let timeout = headers.first(name: "grpc-timeout").flatMap(GRPCTimeout.parse), let context {
-      deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
+    if let timeout = headers.first(name: "grpc-timeout").flatMap(GRPCTimeout.parse) {
+      deadline = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
         end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
       }
     }
-    if case .bidirectional(let handler) = method, let context {
+    if case .bidirectional(let handler) = method {
       let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-      let handlerOnLoop = NIOLoopBound(self, eventLoop: context.eventLoop)
-      let eventLoop = context.eventLoop
-      let flow = RequestFlow { eventLoop.execute { handlerOnLoop.value.resumeReading() } }
+      let callOnLoop = NIOLoopBound(self, eventLoop: eventLoop)
+      let eventLoop = eventLoop
+      let flow = RequestFlow { eventLoop.execute { callOnLoop.value.resumeReading() } }
       let callContext = callContext
       requestStream = continuation
       requestFlow = flow
@@ -191,12 +198,11 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
   /// bidirectional call to their code only once the server has answered with headers.
   private func start(streaming: Bool = true, _ body: @escaping @Sendable (any ResponseSink) async throws -> ByteBuffer?)
   {
-    guard let context else { return }
     if streaming {
       startResponse()
-      context.flush()
+      connection.flush()
     }
-    let sink = StreamSink(handler: NIOLoopBound(self, eventLoop: context.eventLoop), eventLoop: context.eventLoop)
+    let sink = StreamSink(call: NIOLoopBound(self, eventLoop: eventLoop), eventLoop: eventLoop)
     let calls = configuration.calls
     calls.started()
     task = Task(executorPreference: configuration.executor) {
@@ -211,13 +217,27 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     }
   }
 
-  /// Writes one response message; `written` resumes once the stream can take more.
+  /// Writes one response message; `written` resumes once the stream can take more: while fewer
+  /// than ``unsentBytesLimit`` bytes of its messages wait to reach the socket.
   fileprivate func write(message: ByteBuffer, written: CheckedContinuation<Void, any Error>) {
-    guard !ended, let context, context.channel.isActive else { return written.resume(throwing: CancellationError()) }
+    guard !ended else { return written.resume(throwing: CancellationError()) }
     startResponse()
-    write(.data(.init(data: .byteBuffer(message))))
-    context.flush()
-    if context.channel.isWritable { written.resume() } else { writeWaiters.append(written) }
+    let size = message.readableBytes
+    unsentBytes += size
+    let sent = eventLoop.makePromise(of: Void.self)
+    sent.futureResult.assumeIsolated().whenComplete { [self] _ in
+      unsentBytes -= size
+      if unsentBytes < Self.unsentBytesLimit { resumeWriters() }
+    }
+    write(.data(.init(data: .byteBuffer(message))), promise: sent)
+    connection.flush()
+    if unsentBytes < Self.unsentBytesLimit { written.resume() } else { writeWaiters.append(written) }
+  }
+
+  private func resumeWriters() {
+    let waiters = writeWaiters
+    writeWaiters.removeAll()
+    for waiter in waiters { waiter.resume() }
   }
 
   /// Ends the call with the handler's outcome, unless it has ended already.
@@ -260,12 +280,15 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
   private func end(sending headers: HPACKHeaders) {
     write(.headers(.init(headers: headers, endStream: true)))
     if !requestEnded { write(.rstStream(.noError)) }
-    context?.flush()
+    connection.flush()
     stop()
   }
 
   /// Stops the call's work: its task, its request stream, its waiting writes and its deadline.
-  private func stop() {
+  /// Called by the connection when the stream closes (the client reset it, or the connection
+  /// went away) before the call ended: no status can be sent any more.
+  func stop() {
+    guard !ended else { return }
     ended = true
     deadline?.cancel()
     task?.cancel()
@@ -273,43 +296,22 @@ final class GRPCStreamHandler: ChannelDuplexHandler {
     failWriters(CancellationError())
   }
 
-  private func write(_ payload: HTTP2Frame.FramePayload) {
-    context?.write(wrapOutboundOut(payload), promise: nil)
+  private func write(_ payload: HTTP2Frame.FramePayload, promise: EventLoopPromise<Void>? = nil) {
+    connection.write(HTTP2Frame(streamID: streamID, payload: payload), promise: promise)
   }
 
-  // MARK: The stream
+  // MARK: Flow control
 
-  func read(context: ChannelHandlerContext) {
-    if readingPaused { readPending = true } else { context.read() }
-  }
-
+  /// Lets the client send again, once the handler has caught up.
   fileprivate func resumeReading() {
     readingPaused = false
-    if readPending, let context {
-      readPending = false
-      context.read()
-    }
-  }
-
-  func channelWritabilityChanged(context: ChannelHandlerContext) {
-    if context.channel.isWritable {
-      let waiters = writeWaiters
-      writeWaiters.removeAll()
-      for waiter in waiters { waiter.resume() }
-    }
-    context.fireChannelWritabilityChanged()
-  }
-
-  /// The client reset the stream or the connection went away: no status can be sent any more.
-  func channelInactive(context: ChannelHandlerContext) {
-    if !ended { stop() }
-    context.fireChannelInactive()
+    if !ended { connection.reopenWindow(of: streamID) }
   }
 }
 
-/// How a call's task reaches its stream handler, from whatever thread it runs on.
+/// How a call's task reaches its call, from whatever thread it runs on.
 private struct StreamSink: ResponseSink {
-  let handler: NIOLoopBound<GRPCStreamHandler>
+  let call: NIOLoopBound<GRPCCall>
   let eventLoop: any EventLoop
 
   func write(_ frame: ByteBuffer) async throws {
@@ -326,12 +328,12 @@ private struct StreamSink: ResponseSink {
     onLoop { $0.finish(outcome) }
   }
 
-  private func onLoop(_ body: @escaping @Sendable (GRPCStreamHandler) -> Void) {
+  private func onLoop(_ body: @escaping @Sendable (GRPCCall) -> Void) {
     if eventLoop.inEventLoop {
-      body(handler.value)
+      body(call.value)
     } else {
-      let handler = handler
-      eventLoop.execute { body(handler.value) }
+      let call = call
+      eventLoop.execute { body(call.value) }
     }
   }
 }

@@ -1,0 +1,122 @@
+import NIOCore
+import NIOHTTP2
+
+/// Serves a connection's calls straight from the HTTP/2 handler's frames: each stream is a
+/// ``GRPCCall`` kept in a table by its id, with no channel and pipeline of its own. A unary call
+/// then costs its frames and its handler, not a stream channel's set-up, pipeline hops and
+/// tear-down, which were most of what a small call cost.
+///
+/// Without stream channels, the connection keeps HTTP/2's inbound flow control itself: it tops up
+/// the connection's window and every stream's as they are used, except the window of a stream
+/// whose handler has fallen behind (``GRPCCall/readingPaused``), which stays closed until it has
+/// caught up. Frames of the connection itself, and the HTTP/2 handler's stream events, go on to
+/// the ``ConnectionManager``.
+final class GRPCConnectionHandler: ChannelDuplexHandler {
+  typealias InboundIn = HTTP2Frame
+  typealias InboundOut = HTTP2Frame
+  typealias OutboundIn = HTTP2Frame
+  typealias OutboundOut = HTTP2Frame
+
+  private let configuration: GRPCCall.Configuration
+  /// The inbound window each stream, and the connection, is kept at.
+  private let targetWindow: Int
+  private var context: ChannelHandlerContext?
+  private var calls: [HTTP2StreamID: GRPCCall] = [:]
+  /// The last inbound window the HTTP/2 handler reported for a stream whose reading is paused.
+  private var pausedWindows: [HTTP2StreamID: Int] = [:]
+
+  init(_ configuration: GRPCCall.Configuration, targetWindow: Int) {
+    self.configuration = configuration
+    self.targetWindow = targetWindow
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    stopAll()
+    self.context = nil
+  }
+
+  // MARK: Inbound
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let frame = unwrapInboundIn(data)
+    let id = frame.streamID
+    guard id != .rootStream else { return context.fireChannelRead(data) }
+    if let call = calls[id] {
+      call.receive(frame.payload)
+    } else if case .headers = frame.payload {
+      let call = GRPCCall(configuration, streamID: id, connection: self, eventLoop: context.eventLoop)
+      calls[id] = call
+      call.receive(frame.payload)
+    }
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    switch event {
+    case let closed as StreamClosedEvent:
+      pausedWindows[closed.streamID] = nil
+      calls.removeValue(forKey: closed.streamID)?.stop()
+    case let window as NIOHTTP2WindowUpdatedEvent:
+      guard let size = window.inboundWindowSize else { break }
+      if window.streamID != .rootStream, calls[window.streamID]?.readingPaused == true {
+        pausedWindows[window.streamID] = size
+      } else {
+        topUp(window.streamID, from: size, context: context)
+      }
+      return
+    default:
+      break
+    }
+    context.fireUserInboundEventTriggered(event)
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    stopAll()
+    context.fireChannelInactive()
+  }
+
+  /// A stream error is the HTTP/2 handler's to answer (it resets the stream, which ends the call);
+  /// it does not concern the connection.
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if error is NIOHTTP2Errors.StreamError { return }
+    context.fireErrorCaught(error)
+  }
+
+  private func stopAll() {
+    let open = calls.values
+    calls.removeAll()
+    pausedWindows.removeAll()
+    for call in open { call.stop() }
+  }
+
+  // MARK: Flow control
+
+  /// Sends WINDOW_UPDATE to bring a window back to the target once it is down to half of it, as
+  /// the stream channels of swift-nio-http2 do.
+  private func topUp(_ id: HTTP2StreamID, from size: Int, context: ChannelHandlerContext) {
+    guard size < targetWindow else { return }
+    let increment = size < 0 ? min(targetWindow - size, Int(Int32.max)) : targetWindow - size
+    guard size < 0 || increment >= size else { return }
+    context.writeAndFlush(
+      wrapOutboundOut(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
+  }
+
+  /// Opens the window of a stream whose handler has caught up.
+  func reopenWindow(of id: HTTP2StreamID) {
+    guard let context, let size = pausedWindows.removeValue(forKey: id) else { return }
+    topUp(id, from: size, context: context)
+  }
+
+  // MARK: Outbound, for the calls
+
+  func write(_ frame: HTTP2Frame, promise: EventLoopPromise<Void>?) {
+    guard let context else {
+      promise?.fail(ChannelError.ioOnClosedChannel)
+      return
+    }
+    context.write(wrapOutboundOut(frame), promise: promise)
+  }
+
+  func flush() { context?.flush() }
+}
