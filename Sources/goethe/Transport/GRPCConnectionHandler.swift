@@ -53,20 +53,19 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-    switch event {
-    case let closed as StreamClosedEvent:
-      pausedWindows[closed.streamID] = nil
-      calls.removeValue(forKey: closed.streamID)?.stop()
-    case let window as NIOHTTP2WindowUpdatedEvent:
-      guard let size = window.inboundWindowSize else { break }
+    // Window changes come with nearly every DATA frame: they are looked for first, and kept here.
+    if let window = event as? NIOHTTP2WindowUpdatedEvent {
+      guard let size = window.inboundWindowSize else { return }
       if window.streamID != .rootStream, calls[window.streamID]?.readingPaused == true {
         pausedWindows[window.streamID] = size
       } else {
         topUp(window.streamID, from: size, context: context)
       }
       return
-    default:
-      break
+    }
+    if let closed = event as? StreamClosedEvent {
+      pausedWindows[closed.streamID] = nil
+      calls.removeValue(forKey: closed.streamID)?.stop()
     }
     context.fireUserInboundEventTriggered(event)
   }
