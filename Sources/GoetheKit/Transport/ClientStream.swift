@@ -2,9 +2,9 @@ import GRPCCore
 import NIOCore
 import Synchronization
 
-/// Whether a stream takes more to send now: HTTP/2's flow-control window and the stream's
-/// outbound buffer, as its channel reports them, and what the caller handed to the event loop
-/// that it has not written yet. A writer waits here while the stream takes no more.
+/// Whether a stream takes more to send now: what its handler wrote that is not on the socket yet
+/// (held back by HTTP/2's flow-control window or a full socket), and what the caller handed to
+/// the event loop that it has not written yet. A writer waits here while the stream takes no more.
 final class StreamWritability: Sendable {
   /// Bytes handed to the event loop and not yet written, past which a writer waits.
   static let queuedLimit = 1 << 20
@@ -24,7 +24,7 @@ final class StreamWritability: Sendable {
 
   private let state = Mutex(State())
 
-  /// The channel's writability changed.
+  /// The stream's writability changed.
   func update(_ writable: Bool) {
     let waiters = state.withLock { state in
       state.writable = writable
@@ -81,24 +81,30 @@ extension Array {
 /// handler on the event loop without waiting, unless flow control holds the stream back; parts
 /// written while the event loop has not yet taken the queue go out together, so the headers,
 /// message and end of a unary request cost the event loop one wake-up and the socket one write.
+///
+/// The handler is made on the event loop when the first parts get there, so that opening a call
+/// costs no trip to the event loop and back.
 struct ClientStream: ClosableRPCWriterProtocol {
   typealias Element = RPCRequestPart<GRPCFrameBytes>
 
-  let channel: any Channel
-  let handler: NIOLoopBound<ClientStreamHandler>
-  let writability: StreamWritability
+  let eventLoop: any EventLoop
+  let handler: NIOLoopBoundBox<ClientStreamHandler?>
+  let writability = StreamWritability()
   /// The response, as the handler receives it.
   let responses: ResponseQueue
   private let queue = OutboundQueue()
+  private let makeHandler: @Sendable (ResponseQueue, StreamWritability) -> ClientStreamHandler
 
+  /// A stream whose handler `makeHandler` makes, on `eventLoop`.
   init(
-    channel: any Channel, handler: NIOLoopBound<ClientStreamHandler>, writability: StreamWritability,
-    responses: ResponseQueue
+    on eventLoop: any EventLoop,
+    makeHandler: @escaping @Sendable (ResponseQueue, StreamWritability) -> ClientStreamHandler
   ) {
-    self.channel = channel
+    self.eventLoop = eventLoop
+    let handler = NIOLoopBoundBox<ClientStreamHandler?>.makeEmptyBox(eventLoop: eventLoop)
     self.handler = handler
-    self.writability = writability
-    self.responses = responses
+    responses = ResponseQueue { eventLoop.execute { handler.value?.resumeReading() } }
+    self.makeHandler = makeHandler
   }
 
   /// Throws once the call has ended (the response's status came, or the stream failed), so
@@ -123,15 +129,18 @@ struct ClientStream: ClosableRPCWriterProtocol {
     // Ended calls, which are nearly all, spare the event loop a wake-up.
     guard !responses.isFinished else { return }
     let handler = self.handler
-    channel.eventLoop.execute { handler.value.cancel() }
+    eventLoop.execute { handler.value?.cancel() }
   }
 
   private func enqueue(_ outbound: ClientStreamHandler.Outbound, bytes: Int) {
     guard queue.append(outbound, bytes: bytes) else { return }
-    let (handler, queue, writability) = (self.handler, self.queue, self.writability)
-    channel.eventLoop.execute {
+    let (handler, queue, writability, responses, makeHandler) = (
+      self.handler, self.queue, self.writability, self.responses, self.makeHandler
+    )
+    eventLoop.execute {
       let (parts, bytes) = queue.take()
-      handler.value.send(parts)
+      if handler.value == nil { handler.value = makeHandler(responses, writability) }
+      handler.value?.send(parts)
       writability.wrote(bytes)
     }
   }

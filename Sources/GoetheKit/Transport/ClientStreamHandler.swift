@@ -8,14 +8,12 @@ import NIOHTTP2
 /// One call on its HTTP/2 stream: sends the request's headers and framed messages, and turns
 /// the response's headers, DATA frames and trailers into the parts of a ``ResponseQueue``.
 ///
-/// It lives on the stream's channel, on the connection's event loop; the caller's task reaches it
-/// through ``ClientStream``. The channel does not read by itself: the handler reads while the
-/// queue has room, so that flow control holds back a server that sends faster than the caller
-/// reads.
-final class ClientStreamHandler: ChannelInboundHandler {
-  typealias InboundIn = HTTP2Frame.FramePayload
-  typealias OutboundOut = HTTP2Frame.FramePayload
-
+/// It lives on the connection's event loop, where the connection's ``ClientConnectionHandler``
+/// gives it a stream id when it sends its first frame and hands it the stream's frames; the
+/// caller's task reaches it through ``ClientStream``. While the caller is behind (the queue holds
+/// many parts), the stream's flow-control window is not topped up, so that flow control holds
+/// back a server that sends faster than the caller reads.
+final class ClientStreamHandler {
   /// What the request's headers say besides the call's own metadata.
   struct Request {
     let path: String
@@ -25,13 +23,22 @@ final class ClientStreamHandler: ChannelInboundHandler {
     let deadline: ContinuousClock.Instant?
   }
 
+  /// A streaming request's writer waits while this many bytes of its messages are not yet handed
+  /// to the socket: held back by the server's flow-control window, or by a full socket.
+  static let unsentBytesLimit = 1 << 20
+
   let queue: ResponseQueue
   private let request: Request
-  /// Whether a GOAWAY of the connection excludes the stream.
-  private let refusedByGoAway: @Sendable () -> Bool
+  private let connection: ClientConnectionHandler
+  /// Whether a GOAWAY of the connection excludes the stream `id`.
+  private let refusedByGoAway: @Sendable (HTTP2StreamID) -> Bool
   private let writability: StreamWritability
+  private let eventLoop: any EventLoop
   private var deframer: GRPCMessageDeframer
-  private var context: ChannelHandlerContext?
+  /// The stream's id, from its first frame on.
+  private var streamID: HTTP2StreamID?
+  /// The stream closed (both sides ended, or it was reset, or the connection closed).
+  private var closed = false
   private var receivedHeaders = false
   private var ended = false
   private var sentEnd = false
@@ -39,17 +46,33 @@ final class ClientStreamHandler: ChannelInboundHandler {
   private var serverEnded = false
   private var failure: (any Error)?
   private var deadlineTimer: Scheduled<Void>?
+  private var unsentBytes = 0
+  /// Whether the connection is to tell it, once the current read is complete, to deliver what it
+  /// received.
+  var awaitsDelivery = false
 
   init(
     request: Request, queue: ResponseQueue, writability: StreamWritability, maxResponseSize: Int,
-    refusedByGoAway: @escaping @Sendable () -> Bool
+    connection: ClientConnectionHandler, eventLoop: any EventLoop,
+    refusedByGoAway: @escaping @Sendable (HTTP2StreamID) -> Bool
   ) {
     self.request = request
     self.refusedByGoAway = refusedByGoAway
     self.queue = queue
     self.writability = writability
+    self.connection = connection
+    self.eventLoop = eventLoop
     deframer = GRPCMessageDeframer(limit: maxResponseSize)
+    if let deadline = request.deadline {
+      let remaining = ContinuousClock.now.duration(to: deadline)
+      deadlineTimer = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(remaining)) { [self] in
+        deadlinePassed()
+      }
+    }
   }
+
+  /// Whether the caller is behind, so that the stream's window stays closed.
+  var readingPaused: Bool { queue.readsPaused }
 
   // MARK: Sending
 
@@ -63,34 +86,77 @@ final class ClientStreamHandler: ChannelInboundHandler {
   /// end goes with its last message (END_STREAM on its DATA frame) when they come together, as
   /// they do for a unary call.
   func send(_ queued: [Outbound]) {
-    guard let context, !sentEnd else { return }
+    guard !ended, !sentEnd, let id = openedStream() else { return }
     var index = 0
     while index < queued.count, !sentEnd {
       let endsHere = index + 1 < queued.count && { if case .end = queued[index + 1] { true } else { false } }()
       switch queued[index] {
       case .part(.metadata(let metadata)):
-        context.write(wrapOutboundOut(.headers(.init(headers: headers(metadata)))), promise: nil)
+        let sent = eventLoop.makePromise(of: Void.self)
+        sent.futureResult.assumeIsolated().whenFailure { [self] _ in headersFailed(id) }
+        connection.write(HTTP2Frame(streamID: id, payload: .headers(.init(headers: headers(metadata)))), promise: sent)
       case .part(.message(let bytes)):
-        context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(bytes.frame), endStream: endsHere))), promise: nil)
+        write(message: bytes.frame, endStream: endsHere, on: id)
         if endsHere {
           sentEnd = true
           index += 1
         }
       case .end:
         sentEnd = true
-        context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))), promise: nil)
+        connection.write(
+          HTTP2Frame(streamID: id, payload: .data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))),
+          promise: nil)
       }
       index += 1
     }
-    context.flush()
+    connection.flush()
   }
 
-  /// Abandons the call, unless its response has ended already: closing the stream's channel
-  /// sends RST_STREAM with CANCEL.
+  /// The stream's id, opening the stream if this is its first frame; nil (and the call ended as
+  /// refused, since nothing of it was sent) when the connection opens no more streams.
+  private func openedStream() -> HTTP2StreamID? {
+    if let streamID { return streamID }
+    guard let id = connection.open(self) else {
+      end(throwing: StreamRefused.error)
+      return nil
+    }
+    streamID = id
+    return id
+  }
+
+  /// A stream whose headers could not be sent (the connection closed, or went away, first) was
+  /// never seen by the server: the call is refused, and can go again.
+  private func headersFailed(_ id: HTTP2StreamID) {
+    connection.abandon(id)
+    closed = true
+    end(throwing: StreamRefused.error)
+    writability.close()
+  }
+
+  /// Writes a request message; the writer waits while too much of it is not yet on the socket.
+  private func write(message: ByteBuffer, endStream: Bool, on id: HTTP2StreamID) {
+    let size = message.readableBytes
+    unsentBytes += size
+    if unsentBytes >= Self.unsentBytesLimit, unsentBytes - size < Self.unsentBytesLimit { writability.update(false) }
+    let sent = eventLoop.makePromise(of: Void.self)
+    sent.futureResult.assumeIsolated().whenComplete { [self] _ in
+      unsentBytes -= size
+      if unsentBytes < Self.unsentBytesLimit, unsentBytes + size >= Self.unsentBytesLimit { writability.update(true) }
+    }
+    connection.write(
+      HTTP2Frame(streamID: id, payload: .data(.init(data: .byteBuffer(message), endStream: endStream))), promise: sent)
+  }
+
+  /// Abandons the call, unless its response has ended already: the stream is reset with CANCEL.
   func cancel() {
-    guard let context, !ended else { return }
+    guard !ended else { return }
     end(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
-    context.close(promise: nil)
+    reset()
+  }
+
+  private func reset() {
+    guard let streamID, !closed else { return }
+    connection.reset(streamID)
   }
 
   private func headers(_ metadata: Metadata) -> HPACKHeaders {
@@ -115,30 +181,15 @@ final class ClientStreamHandler: ChannelInboundHandler {
 
   // MARK: Receiving
 
-  func handlerAdded(context: ChannelHandlerContext) {
-    self.context = context
-    if let deadline = request.deadline {
-      let remaining = ContinuousClock.now.duration(to: deadline)
-      deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(remaining)) { [self] in
-        deadlinePassed()
-      }
-    }
-  }
-
   private func deadlinePassed() {
-    guard let context, !ended else { return }
-    end(throwing: RPCError(code: .deadlineExceeded, message: "the call did not end within its deadline"))
-    context.close(promise: nil)
-  }
-
-  func channelActive(context: ChannelHandlerContext) {
-    context.read()
-    context.fireChannelActive()
-  }
-
-  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     guard !ended else { return }
-    let payload = unwrapInboundIn(data)
+    end(throwing: RPCError(code: .deadlineExceeded, message: "the call did not end within its deadline"))
+    reset()
+  }
+
+  /// Takes one of the stream's frames.
+  func receive(_ payload: HTTP2Frame.FramePayload) {
+    guard !ended else { return }
     switch payload {
     case .headers(let frame): serverEnded = frame.endStream
     case .data(let frame): serverEnded = frame.endStream
@@ -181,30 +232,28 @@ final class ClientStreamHandler: ChannelInboundHandler {
     }
   }
 
-  func channelReadComplete(context: ChannelHandlerContext) {
-    queue.deliver()
-    if !ended, !queue.readsPaused { context.read() }
-    context.fireChannelReadComplete()
+  /// Wakes the caller for what arrived in one read of the socket.
+  func deliver() { queue.deliver() }
+
+  /// Lets the server send again, once the caller has caught up.
+  func resumeReading() {
+    if let streamID, !closed { connection.reopenWindow(of: streamID) }
   }
 
-  func channelWritabilityChanged(context: ChannelHandlerContext) {
-    writability.update(context.channel.isWritable)
-    context.fireChannelWritabilityChanged()
-  }
-
-  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+  /// The HTTP/2 handler failed the stream with `error` (it resets it).
+  func failed(_ error: any Error) {
     failure = failure ?? error
-    context.close(promise: nil)
   }
 
-  func channelInactive(context: ChannelHandlerContext) {
-    if !receivedHeaders, refusedByGoAway() { end(throwing: StreamRefused.error) }
+  /// The stream closed: both sides ended, it was reset, or the connection closed.
+  func streamClosed() {
+    closed = true
+    if !receivedHeaders, let streamID, refusedByGoAway(streamID) { end(throwing: StreamRefused.error) }
     let reason = failure.map { ": \($0)" } ?? ""
     end(
       throwing: RPCError(
         code: .unavailable, message: "the stream closed before the call ended\(reason)", cause: failure))
     writability.close()
-    context.fireChannelInactive()
   }
 
   private func receivedResponseHeaders(_ headers: HPACKHeaders, endStream: Bool) {
@@ -248,10 +297,9 @@ final class ClientStreamHandler: ChannelInboundHandler {
 
   /// A call that ended while either side of its stream is still open, as when the response
   /// ended before the request, or the client gave up on a response (one too large, or not
-  /// gRPC): the stream closes, which sends RST_STREAM, so the server stops sending.
+  /// gRPC): the stream is reset, so the server stops sending.
   private func closeIfDone() {
-    guard let context, context.channel.isActive else { return }
-    if !sentEnd || !serverEnded { context.close(promise: nil) }
+    if !sentEnd || !serverEnded { reset() }
   }
 
   // MARK: Headers to gRPC

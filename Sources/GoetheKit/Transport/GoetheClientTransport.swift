@@ -6,7 +6,7 @@ import NIOSSL
 import Synchronization
 
 /// GoetheKit's gRPC transport: calls to one server as streams of one HTTP/2 connection, each
-/// driven by a channel handler on the connection's event loop.
+/// driven by a ``ClientStreamHandler`` on the connection's event loop.
 ///
 /// A caller's task hands its request to the event loop without waiting for it, and waits once
 /// per response part, only when the part has not arrived yet, so that a unary call costs one
@@ -124,26 +124,21 @@ package final class GoetheClientTransport: ClientTransport {
     return try await closure(stream, context)
   }
 
-  /// A new stream for `request`: on the open connection, or on a new one if that one closed
-  /// before the stream opened (nothing was sent on it, so the call is as good as new).
+  /// A new stream for `request`, on the open connection or a new one. A connection that closed
+  /// meanwhile is forgotten for a new one (nothing was sent on it, so the call is as good as
+  /// new); one that closes later, before the call's first part is sent, refuses the call
+  /// (``StreamRefused``), which callers may send again.
   private func openStream(_ request: ClientStreamHandler.Request) async throws -> (HTTP2ClientConnection, ClientStream)
   {
     var attempt = 1
     while true {
       let connection = try await connection().cancellableValue(
         until: request.deadline, what: "connecting to \(target)")
-      do {
-        let stream = try await open(request, on: connection).cancellableValue(
-          until: request.deadline, what: "opening a stream", abandoned: { $0.cancel() })
-        return (connection, stream)
-      } catch let error where !(error is RPCError) {
-        forget(connection)
-        guard attempt < 2 else {
-          throw RPCError(
-            code: .unavailable, message: "could not establish a connection to \(target): \(error)", cause: error)
-        }
-        attempt += 1
+      guard !connection.channel.isActive, attempt < 2 else {
+        return (connection, connection.stream(for: request, maxResponseSize: maxResponseSize))
       }
+      forget(connection)
+      attempt += 1
     }
   }
 
@@ -198,35 +193,6 @@ package final class GoetheClientTransport: ClientTransport {
       guard state.ready === gone else { return }
       state.ready = nil
       state.connection = nil
-    }
-  }
-
-  private func open(
-    _ request: ClientStreamHandler.Request, on connection: HTTP2ClientConnection
-  )
-    -> EventLoopFuture<ClientStream>
-  {
-    let maxResponseSize = self.maxResponseSize
-    let writability = StreamWritability()
-    let handler = connection.channel.eventLoop.makePromise(of: (NIOLoopBound<ClientStreamHandler>, ResponseQueue).self)
-    let opened = connection.openStream { stream in
-      stream.eventLoop.makeCompletedFuture {
-        let queue = ResponseQueue(stream: stream)
-        let streamHandler = ClientStreamHandler(
-          request: request, queue: queue, writability: writability, maxResponseSize: maxResponseSize,
-          refusedByGoAway: { [connection] in
-            (try? stream.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID)).map(connection.refusedByGoAway)
-              ?? false
-          })
-        try stream.pipeline.syncOperations.addHandler(streamHandler)
-        handler.succeed((NIOLoopBound(streamHandler, eventLoop: stream.eventLoop), queue))
-      }
-    }
-    opened.whenFailure { handler.fail($0) }
-    return opened.flatMap { stream in
-      handler.futureResult.map { handler, queue in
-        ClientStream(channel: stream, handler: handler, writability: writability, responses: queue)
-      }
     }
   }
 

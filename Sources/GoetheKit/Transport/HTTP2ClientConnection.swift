@@ -10,13 +10,13 @@ import Synchronization
 /// TLS, or refuses the client's certificate) fails the connection rather than its first call.
 final class HTTP2ClientConnection: Sendable {
   let channel: any Channel
-  private let multiplexer: NIOHTTP2Handler.StreamMultiplexer
+  private let streams: NIOLoopBound<ClientConnectionHandler>
   /// The last stream the server's GOAWAY said it serves, once one came: it processed none after.
   private let lastServedStream = Atomic<Int32>(.max)
 
-  private init(channel: any Channel, multiplexer: NIOHTTP2Handler.StreamMultiplexer) {
+  private init(channel: any Channel, streams: ClientConnectionHandler) {
     self.channel = channel
-    self.multiplexer = multiplexer
+    self.streams = NIOLoopBound(streams, eventLoop: channel.eventLoop)
   }
 
   /// Whether the server said, by GOAWAY, that it will not process the stream `id`.
@@ -51,14 +51,20 @@ final class HTTP2ClientConnection: Sendable {
         channel.eventLoop.makeCompletedFuture {
           let pipeline = channel.pipeline.syncOperations
           if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname)) }
-          let multiplexer = try pipeline.configureHTTP2Pipeline(
-            mode: .client,
-            connectionConfiguration: HTTP2Tuning.connection(announcing: [
-              HTTP2Setting(parameter: .enablePush, value: 0),
-              HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
-            ]), streamConfiguration: HTTP2Tuning.stream
-          ) { pushed in pushed.close() }
-          let connection = HTTP2ClientConnection(channel: channel, multiplexer: multiplexer)
+          try pipeline.addHandler(
+            NIOHTTP2Handler(
+              mode: .client,
+              connectionConfiguration: HTTP2Tuning.connection(announcing: [
+                HTTP2Setting(parameter: .enablePush, value: 0),
+                HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
+              ]), streamConfiguration: HTTP2Tuning.stream))
+          let gone = NIOLoopBoundBox<HTTP2ClientConnection?>.makeEmptyBox(eventLoop: channel.eventLoop)
+          let streams = ClientConnectionHandler(targetWindow: HTTP2Tuning.windowSize) {
+            if let connection = gone.value { onGone(connection) }
+          }
+          try pipeline.addHandler(streams)
+          let connection = HTTP2ClientConnection(channel: channel, streams: streams)
+          gone.value = connection
           try pipeline.addHandler(
             ConnectionWatcher(ready: ready, connection: connection, target: target, onGone: onGone))
         }
@@ -80,20 +86,15 @@ final class HTTP2ClientConnection: Sendable {
     return ready.futureResult
   }
 
-  /// Opens a stream for one call.
-  func openStream(
-    _ initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
-  ) -> EventLoopFuture<any Channel> {
-    let promise = channel.eventLoop.makePromise(of: (any Channel).self)
-    multiplexer.createStreamChannel(promise: promise) { stream in
-      do {
-        try stream.syncOptions!.setOption(ChannelOptions.autoRead, value: false)
-      } catch {
-        return stream.eventLoop.makeFailedFuture(error)
-      }
-      return initializer(stream)
+  /// A stream for one call; it opens on the connection when the call sends its first part.
+  func stream(for request: ClientStreamHandler.Request, maxResponseSize: Int) -> ClientStream {
+    let streams = self.streams
+    let eventLoop = channel.eventLoop
+    return ClientStream(on: eventLoop) { [self] queue, writability in
+      ClientStreamHandler(
+        request: request, queue: queue, writability: writability, maxResponseSize: maxResponseSize,
+        connection: streams.value, eventLoop: eventLoop, refusedByGoAway: refusedByGoAway)
     }
-    return promise.futureResult
   }
 
   fileprivate func notedGoAway(_ lastStreamID: HTTP2StreamID) {

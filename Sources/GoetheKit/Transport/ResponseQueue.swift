@@ -5,14 +5,14 @@ import Synchronization
 /// What a call's stream received and its caller has not read yet: filled on the stream's event
 /// loop, read by the caller's task.
 ///
-/// Reading is what opens HTTP/2's flow-control window: the stream stops reading from the
-/// connection while ``highWater`` parts wait here, so a server streaming to a slow reader is held
-/// back by flow control rather than filling this queue.
+/// Reading is what opens HTTP/2's flow-control window: the stream's window is not topped up while
+/// ``highWater`` parts wait here, so a server streaming to a slow reader is held back by flow
+/// control rather than filling this queue.
 final class ResponseQueue: AsyncSequence, Sendable {
   typealias Part = RPCResponsePart<GRPCFrameBytes>
   typealias Element = Part
 
-  /// Parts held before the stream stops reading, and the count below which it reads again.
+  /// Parts held before the stream's window closes, and the count below which it opens again.
   static let highWater = 32
   static let lowWater = 8
 
@@ -26,15 +26,15 @@ final class ResponseQueue: AsyncSequence, Sendable {
   }
 
   private let state = Mutex(State())
-  /// The stream's channel, told to read again once the caller caught up.
-  private let stream: any Channel
+  /// Opens the stream's window again once the caller caught up.
+  private let resume: @Sendable () -> Void
 
-  init(stream: any Channel) { self.stream = stream }
+  init(resume: @escaping @Sendable () -> Void) { self.resume = resume }
 
   /// Whether the response has ended, with its status or a failure.
   var isFinished: Bool { state.withLock { $0.end != nil } }
 
-  /// Whether the stream waits for the caller to read before it reads on.
+  /// Whether the stream waits for the caller to read before its window opens again.
   var readsPaused: Bool { state.withLock { $0.readsPaused } }
 
   // MARK: The stream's side
@@ -92,7 +92,7 @@ final class ResponseQueue: AsyncSequence, Sendable {
     }
     switch step {
     case .part(let part, let resume):
-      if resume { stream.read() }
+      if resume { self.resume() }
       return part
     case .end(let end):
       try end.get()

@@ -1,3 +1,4 @@
+import GoetheKit
 import NIOCore
 import NIOHTTP2
 
@@ -18,16 +19,13 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   typealias OutboundOut = HTTP2Frame
 
   private let configuration: GRPCCall.Configuration
-  /// The inbound window each stream, and the connection, is kept at.
-  private let targetWindow: Int
+  private var windows: InboundWindows
   private var context: ChannelHandlerContext?
   private var calls: [HTTP2StreamID: GRPCCall] = [:]
-  /// The last inbound window the HTTP/2 handler reported for a stream whose reading is paused.
-  private var pausedWindows: [HTTP2StreamID: Int] = [:]
 
   init(_ configuration: GRPCCall.Configuration, targetWindow: Int) {
     self.configuration = configuration
-    self.targetWindow = targetWindow
+    windows = InboundWindows(target: targetWindow)
   }
 
   func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -55,16 +53,13 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
     // Window changes come with nearly every DATA frame: they are looked for first, and kept here.
     if let window = event as? NIOHTTP2WindowUpdatedEvent {
-      guard let size = window.inboundWindowSize else { return }
-      if window.streamID != .rootStream, calls[window.streamID]?.readingPaused == true {
-        pausedWindows[window.streamID] = size
-      } else {
-        topUp(window.streamID, from: size, context: context)
+      if let update = windows.update(after: window, readerBehind: { calls[$0]?.readingPaused == true }) {
+        context.writeAndFlush(wrapOutboundOut(update), promise: nil)
       }
       return
     }
     if let closed = event as? StreamClosedEvent {
-      pausedWindows[closed.streamID] = nil
+      windows.closed(closed.streamID)
       calls.removeValue(forKey: closed.streamID)?.stop()
     }
     context.fireUserInboundEventTriggered(event)
@@ -85,26 +80,16 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   private func stopAll() {
     let open = calls.values
     calls.removeAll()
-    pausedWindows.removeAll()
+    windows.closedAll()
     for call in open { call.stop() }
   }
 
   // MARK: Flow control
 
-  /// Sends WINDOW_UPDATE to bring a window back to the target once it is down to half of it, as
-  /// the stream channels of swift-nio-http2 do.
-  private func topUp(_ id: HTTP2StreamID, from size: Int, context: ChannelHandlerContext) {
-    guard size < targetWindow else { return }
-    let increment = size < 0 ? min(targetWindow - size, Int(Int32.max)) : targetWindow - size
-    guard size < 0 || increment >= size else { return }
-    context.writeAndFlush(
-      wrapOutboundOut(HTTP2Frame(streamID: id, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
-  }
-
   /// Opens the window of a stream whose handler has caught up.
   func reopenWindow(of id: HTTP2StreamID) {
-    guard let context, let size = pausedWindows.removeValue(forKey: id) else { return }
-    topUp(id, from: size, context: context)
+    guard let context, let update = windows.caughtUp(id) else { return }
+    context.writeAndFlush(wrapOutboundOut(update), promise: nil)
   }
 
   // MARK: Outbound, for the calls

@@ -3,39 +3,43 @@ import NIOCore
 import NIOEmbedded
 import NIOHPACK
 import NIOHTTP2
+import Synchronization
 import Testing
 
 @testable import GoetheKit
 
-/// One call's handler on an embedded channel: what it makes of the frames a server sends, and
-/// when it reads.
-@Suite struct ClientStreamHandlerTests {
-  /// Counts the reads the handler asks of its stream.
-  private final class ReadCounter: ChannelOutboundHandler {
-    typealias OutboundIn = Any
-    var reads = 0
-
-    func read(context: ChannelHandlerContext) {
-      reads += 1
-      context.read()
-    }
+/// One call's handler on an embedded connection: what it makes of the frames a server sends, and
+/// the flow-control window its stream is given. On the main actor, so that the embedded channel
+/// is only ever used from the thread that made it.
+@MainActor @Suite struct ClientStreamHandlerTests {
+  private final class Resumptions: Sendable {
+    let count = Atomic<Int>(0)
   }
 
   private struct Call {
     let channel = EmbeddedChannel()
-    let counter = ReadCounter()
+    let handler: ClientStreamHandler
     let queue: ResponseQueue
+    /// How many times the queue asked for the stream's window to open again.
+    let resumed = Resumptions()
 
-    init(refusedByGoAway: @escaping @Sendable () -> Bool = { false }) throws {
-      queue = ResponseQueue(stream: channel)
-      let handler = ClientStreamHandler(
-        request: .init(path: "/s/m", authority: "localhost:1", scheme: "http", deadline: nil), queue: queue,
-        writability: StreamWritability(), maxResponseSize: 1 << 20, refusedByGoAway: refusedByGoAway)
-      try channel.pipeline.syncOperations.addHandlers([counter, handler])
+    init(refusedByGoAway: @escaping @Sendable (HTTP2StreamID) -> Bool = { _ in false }) throws {
+      let resumed = self.resumed
+      queue = ResponseQueue { resumed.count.add(1, ordering: .relaxed) }
+      let connection = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window) {}
+      try channel.pipeline.syncOperations.addHandler(connection)
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+      handler = ClientStreamHandler(
+        request: .init(path: "/s/m", authority: "localhost:1", scheme: "http", deadline: nil), queue: queue,
+        writability: StreamWritability(), maxResponseSize: 1 << 20, connection: connection,
+        eventLoop: channel.eventLoop, refusedByGoAway: refusedByGoAway)
+      // The request's headers open stream 1.
+      handler.send([.part(.metadata([:]))])
     }
 
-    func receive(_ payload: HTTP2Frame.FramePayload) throws { try channel.writeInbound(payload) }
+    func receive(_ payload: HTTP2Frame.FramePayload) throws {
+      try channel.writeInbound(HTTP2Frame(streamID: 1, payload: payload))
+    }
 
     func receiveHeaders(_ headers: HPACKHeaders, endStream: Bool = false) throws {
       try receive(.headers(.init(headers: headers, endStream: endStream)))
@@ -44,22 +48,35 @@ import Testing
     func receiveMessage(_ bytes: [UInt8]) throws {
       try receive(.data(.init(data: .byteBuffer(GRPCFrameBytes(bytes).frame))))
     }
+
+    /// The stream's inbound window as the HTTP/2 handler would report it.
+    func windowNow(_ size: Int) {
+      channel.pipeline.fireUserInboundEventTriggered(
+        NIOHTTP2WindowUpdatedEvent(streamID: 1, inboundWindowSize: size, outboundWindowSize: nil))
+    }
+
+    /// The WINDOW_UPDATE increments written for the stream so far.
+    func windowUpdates() throws -> [Int] {
+      var updates: [Int] = []
+      while let frame = try channel.readOutbound(as: HTTP2Frame.self) {
+        if case .windowUpdate(let increment) = frame.payload, frame.streamID == 1 { updates.append(increment) }
+      }
+      return updates
+    }
   }
 
   private static let ok: HPACKHeaders = [":status": "200", "content-type": "application/grpc"]
+  nonisolated static let window = 1 << 20
 
-  @Test func itStopsReadingWhileTheCallerIsBehindAndGoesOnOnceItCaughtUp() async throws {
+  @Test func itClosesTheWindowWhileTheCallerIsBehindAndOpensItOnceItCaughtUp() async throws {
     let call = try Call()
-    #expect(call.counter.reads == 1)
     try call.receiveHeaders(Self.ok)
     for index in 0..<(ResponseQueue.highWater + 8) { try call.receiveMessage([UInt8(index)]) }
-    let reads = call.counter.reads
-    // One read for the headers and each message until the queue held highWater parts.
-    #expect(reads == ResponseQueue.highWater)
     #expect(call.queue.readsPaused)
-    // Messages that were on their way still arrive, and it asks for no more.
+    // Messages that were on their way still arrive, and the window stays as it is.
     try call.receiveMessage([0xff])
-    #expect(call.counter.reads == reads)
+    call.windowNow(100)
+    #expect(try call.windowUpdates().isEmpty)
 
     var iterator = call.queue.makeAsyncIterator()
     guard case .metadata = try await iterator.next() else { Issue.record("no headers first"); return }
@@ -69,9 +86,73 @@ import Testing
       #expect(bytes.withUnsafeBytes { Array($0) } == [UInt8(read)])
       read += 1
     }
-    // It reads again once lowWater of the highWater + 9 messages are left.
-    #expect(call.counter.reads == reads + 1)
+    // It asks for the window once lowWater of the highWater + 9 messages are left.
+    #expect(call.resumed.count.load(ordering: .relaxed) == 1)
     #expect(ResponseQueue.highWater + 9 - read == ResponseQueue.lowWater)
+    call.handler.resumeReading()
+    #expect(try call.windowUpdates() == [Self.window - 100])
+  }
+
+  @Test func aStreamWhoseCallerKeepsUpHasItsWindowToppedUp() throws {
+    let call = try Call()
+    try call.receiveHeaders(Self.ok)
+    call.windowNow(Self.window / 2 + 1)
+    #expect(try call.windowUpdates().isEmpty)
+    call.windowNow(Self.window / 2)
+    #expect(try call.windowUpdates() == [Self.window / 2])
+  }
+
+  /// A connection on an embedded channel, and calls on it that have sent nothing yet.
+  private struct Connection {
+    let channel = EmbeddedChannel()
+    let handler = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window) {}
+
+    init() throws {
+      try channel.pipeline.syncOperations.addHandler(handler)
+      try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+    }
+
+    func call(_ path: String) -> ClientStreamHandler {
+      ClientStreamHandler(
+        request: .init(path: path, authority: "localhost:1", scheme: "http", deadline: nil),
+        queue: ResponseQueue {}, writability: StreamWritability(), maxResponseSize: 1 << 20, connection: handler,
+        eventLoop: channel.eventLoop, refusedByGoAway: { _ in false })
+    }
+
+    /// The stream and path of each request's headers written so far.
+    func requests() throws -> [(HTTP2StreamID, String)] {
+      var requests: [(HTTP2StreamID, String)] = []
+      while let frame = try channel.readOutbound(as: HTTP2Frame.self) {
+        if case .headers(let headers) = frame.payload, let path = headers.headers.first(name: ":path") {
+          requests.append((frame.streamID, path))
+        }
+      }
+      return requests
+    }
+  }
+
+  @Test func streamsGetTheirIdsInTheOrderTheyFirstSend() throws {
+    let connection = try Connection()
+    let first = connection.call("/s/first")
+    let second = connection.call("/s/second")
+    second.send([.part(.metadata([:]))])
+    first.send([.part(.metadata([:]))])
+    let requests = try connection.requests()
+    #expect(requests.map(\.0) == [1, 3])
+    #expect(requests.map(\.1) == ["/s/second", "/s/first"])
+  }
+
+  @Test func aCallAfterTheServersGoAwayIsRefusedUnsent() async throws {
+    let connection = try Connection()
+    try connection.channel.writeInbound(
+      HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: 0, errorCode: .noError, opaqueData: nil)))
+    let call = connection.call("/s/late")
+    call.send([.part(.metadata([:]))])
+    #expect(try connection.requests().isEmpty)
+    try #require(call.queue.isFinished, "refused at once")
+    var iterator = call.queue.makeAsyncIterator()
+    let error = try await #require(throws: RPCError.self) { try await iterator.next() }
+    #expect(error.streamRefused, "nothing of it was sent: it may go again")
   }
 
   @Test func aTrailersOnlyAnswerIsTheStatusWithItsMessageDecoded() async throws {
@@ -122,7 +203,7 @@ import Testing
 
   @Test func aStreamPastTheLastOneAGoAwayServesIsRefused() async throws {
     for excluded in [true, false] {
-      let call = try Call(refusedByGoAway: { excluded })
+      let call = try Call(refusedByGoAway: { _ in excluded })
       try await call.channel.close()
       var iterator = call.queue.makeAsyncIterator()
       let error = try await #require(throws: RPCError.self) { try await iterator.next() }
