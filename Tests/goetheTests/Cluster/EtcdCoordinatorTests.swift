@@ -131,12 +131,13 @@ struct EtcdCoordinatorTests {
       error?.message == "cannot reach etcd at 127.0.0.1:\(port) (connection refused)"
         || error?.message == "etcd at 127.0.0.1:\(port) did not answer within 1 s")
     #expect([.unreachable, .deadlineExceeded].contains(error?.code))
-    #expect(ContinuousClock.now - start < .seconds(5))
+    // A bound far from a hang, and loose enough for the machine running every other suite at once.
+    #expect(ContinuousClock.now - start < .seconds(15))
 
     let campaigning = ContinuousClock.now
     let refused = await #expect(throws: GoetheError.self) { try await coordinator.campaign() }
     #expect(refused?.message.hasPrefix("no lease from etcd at 127.0.0.1:\(port) within 1 s: ") == true)
-    #expect(ContinuousClock.now - campaigning < .seconds(5))
+    #expect(ContinuousClock.now - campaigning < .seconds(15))
     await nodes.stopAll()
   }
 
