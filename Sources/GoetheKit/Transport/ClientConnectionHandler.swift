@@ -24,12 +24,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private var takesStreams = true
   /// Streams that received frames in the current read, told once it is complete.
   private var received: [ClientStreamHandler] = []
-  /// Told when the connection can open no more streams (their ids ran out).
-  private let exhausted: () -> Void
+  /// Sent down the pipeline when the connection can open no more streams: their ids ran out.
+  struct StreamIDsExhausted {}
 
-  init(targetWindow: Int, exhausted: @escaping () -> Void) {
+  init(targetWindow: Int) {
     windows = InboundWindows(target: targetWindow)
-    self.exhausted = exhausted
   }
 
   func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -43,11 +42,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
   /// The id of a new stream for `stream`, or nil when the connection opens none any more.
   func open(_ stream: ClientStreamHandler) -> HTTP2StreamID? {
-    guard takesStreams, context != nil else { return nil }
+    guard takesStreams, let context else { return nil }
     let id = nextStreamID
     guard Int32(id) <= Int32.max - 2 else {
       takesStreams = false
-      exhausted()
+      context.fireUserInboundEventTriggered(StreamIDsExhausted())
       return nil
     }
     nextStreamID = HTTP2StreamID(Int32(id) + 2)

@@ -93,7 +93,7 @@ final class ClientStreamHandler {
       switch queued[index] {
       case .part(.metadata(let metadata)):
         let sent = eventLoop.makePromise(of: Void.self)
-        sent.futureResult.assumeIsolated().whenFailure { [self] _ in headersFailed(id) }
+        sent.futureResult.assumeIsolated().whenFailure { [self] error in headersFailed(id, error) }
         connection.write(HTTP2Frame(streamID: id, payload: .headers(.init(headers: headers(metadata)))), promise: sent)
       case .part(.message(let bytes)):
         write(message: bytes.frame, endStream: endsHere, on: id)
@@ -124,12 +124,19 @@ final class ClientStreamHandler {
     return id
   }
 
-  /// A stream whose headers could not be sent (the connection closed, or went away, first) was
-  /// never seen by the server: the call is refused, and can go again.
-  private func headersFailed(_ id: HTTP2StreamID) {
+  /// A stream whose headers could not be sent was never seen by the server. When the connection
+  /// closed or went away first, the call is refused, and can go again; headers HTTP/2 does not
+  /// take (metadata with a name it forbids) fail the call.
+  private func headersFailed(_ id: HTTP2StreamID, _ error: any Error) {
     connection.abandon(id)
     closed = true
-    end(throwing: StreamRefused.error)
+    if error is ChannelError || error is NIOHTTP2Errors.IOOnClosedConnection
+      || error is NIOHTTP2Errors.CreatedStreamAfterGoaway
+    {
+      end(throwing: StreamRefused.error)
+    } else {
+      end(throwing: RPCError(code: .internalError, message: "the request's headers could not be sent: \(error)"))
+    }
     writability.close()
   }
 

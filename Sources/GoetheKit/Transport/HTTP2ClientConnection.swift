@@ -58,13 +58,9 @@ final class HTTP2ClientConnection: Sendable {
                 HTTP2Setting(parameter: .enablePush, value: 0),
                 HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
               ]), streamConfiguration: HTTP2Tuning.stream))
-          let gone = NIOLoopBoundBox<HTTP2ClientConnection?>.makeEmptyBox(eventLoop: channel.eventLoop)
-          let streams = ClientConnectionHandler(targetWindow: HTTP2Tuning.windowSize) {
-            if let connection = gone.value { onGone(connection) }
-          }
+          let streams = ClientConnectionHandler(targetWindow: HTTP2Tuning.windowSize)
           try pipeline.addHandler(streams)
           let connection = HTTP2ClientConnection(channel: channel, streams: streams)
-          gone.value = connection
           try pipeline.addHandler(
             ConnectionWatcher(ready: ready, connection: connection, target: target, onGone: onGone))
         }
@@ -111,7 +107,7 @@ final class HTTP2ClientConnection: Sendable {
 }
 
 /// Watches a connection's own frames and end: readiness at the server's first SETTINGS, GOAWAY,
-/// and why it failed.
+/// stream ids that ran out, and why it failed.
 private final class ConnectionWatcher: ChannelInboundHandler {
   typealias InboundIn = HTTP2Frame
 
@@ -130,6 +126,11 @@ private final class ConnectionWatcher: ChannelInboundHandler {
     self.connection = connection
     self.target = target
     self.onGone = onGone
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if event is ClientConnectionHandler.StreamIDsExhausted { onGone(connection) }
+    context.fireUserInboundEventTriggered(event)
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -26,7 +26,7 @@ import Testing
     init(refusedByGoAway: @escaping @Sendable (HTTP2StreamID) -> Bool = { _ in false }) throws {
       let resumed = self.resumed
       queue = ResponseQueue { resumed.count.add(1, ordering: .relaxed) }
-      let connection = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window) {}
+      let connection = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window)
       try channel.pipeline.syncOperations.addHandler(connection)
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
       handler = ClientStreamHandler(
@@ -105,7 +105,7 @@ import Testing
   /// A connection on an embedded channel, and calls on it that have sent nothing yet.
   private struct Connection {
     let channel = EmbeddedChannel()
-    let handler = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window) {}
+    let handler = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window)
 
     init() throws {
       try channel.pipeline.syncOperations.addHandler(handler)

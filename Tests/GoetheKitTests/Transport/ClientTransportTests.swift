@@ -49,6 +49,19 @@ import Testing
     }
   }
 
+  @Test func metadataHTTP2ForbidsFailsTheCallAndNotTheConnection() async throws {
+    try await Self.withClient { client, _ in
+      var metadata = Metadata()
+      metadata.addString("close", forKey: "connection")
+      let error = try await #require(throws: RPCError.self) {
+        try await Self.unary(client, "Echo", Array("payload".utf8), metadata: metadata).message
+      }
+      #expect(error.code == .internalError, "not refused: sending it again could not help")
+      #expect(error.message.hasPrefix("the request's headers could not be sent"))
+      #expect(try await Self.unary(client, "Echo", Array("next".utf8)).message == Array("next".utf8))
+    }
+  }
+
   @Test func manyCallsShareTheConnectionAtOnce() async throws {
     try await Self.withClient { client, _ in
       try await withThrowingTaskGroup(of: Void.self) { group in
