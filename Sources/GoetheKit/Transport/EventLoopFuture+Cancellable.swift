@@ -4,12 +4,9 @@ import Synchronization
 
 extension EventLoopFuture where Value: Sendable {
   /// The future's value; CANCELLED as soon as the waiting task is cancelled, and
-  /// DEADLINE_EXCEEDED once `deadline` passes. The future itself goes on: a value that arrives
-  /// after its waiter gave up is handed to `abandoned`, to be let go of.
+  /// DEADLINE_EXCEEDED once `deadline` passes. The future itself goes on.
   /// - Parameter what: what the future stands for, for the deadline's message.
-  func cancellableValue(
-    until deadline: ContinuousClock.Instant? = nil, what: String, abandoned: (@Sendable (Value) -> Void)? = nil
-  ) async throws -> Value {
+  func cancellableValue(until deadline: ContinuousClock.Instant? = nil, what: String) async throws -> Value {
     let waiter = Mutex<(continuation: CheckedContinuation<Value, any Error>?, gaveUp: RPCError?)>((nil, nil))
     /// Ends the wait with `error`, now or, before the waiter is there, as soon as it is.
     let giveUp: @Sendable (RPCError) -> Void = { error in
@@ -32,13 +29,7 @@ extension EventLoopFuture where Value: Sendable {
           return waiter.gaveUp
         }
         if let gaveUp { return continuation.resume(throwing: gaveUp) }
-        whenComplete { result in
-          if let continuation = waiter.withLock({ $0.continuation.take() }) {
-            continuation.resume(with: result)
-          } else if case .success(let value) = result {
-            abandoned?(value)
-          }
-        }
+        whenComplete { result in waiter.withLock { $0.continuation.take() }?.resume(with: result) }
       }
     } onCancel: {
       giveUp(RPCError(code: .cancelled, message: "the call was cancelled while \(what)"))

@@ -5,8 +5,9 @@ package import NIOHTTP2
 package enum HTTP2Tuning {
   package static let windowSize = 8 << 20
 
-  /// A connection that announces `settings`, the window and a header list of at most 16 KiB; its
-  /// own window, which every stream's DATA counts against too, is as large as a stream's.
+  /// A connection that announces `settings`, the window and a header list of at most 16 KiB. Each
+  /// end keeps its inbound windows, the connection's and every stream's, at `windowSize` itself
+  /// (``InboundWindows``).
   package static func connection(announcing settings: [HTTP2Setting]) -> NIOHTTP2Handler.ConnectionConfiguration {
     var configuration = NIOHTTP2Handler.ConnectionConfiguration()
     configuration.initialSettings =
@@ -14,13 +15,6 @@ package enum HTTP2Tuning {
         HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
         HTTP2Setting(parameter: .maxHeaderListSize, value: 16 << 10),
       ]
-    configuration.targetWindowSize = windowSize
-    return configuration
-  }
-
-  package static var stream: NIOHTTP2Handler.StreamConfiguration {
-    var configuration = NIOHTTP2Handler.StreamConfiguration()
-    configuration.targetWindowSize = windowSize
     return configuration
   }
 }

@@ -137,7 +137,7 @@ final class GoetheServer: Sendable {
         mode: .server,
         connectionConfiguration: HTTP2Tuning.connection(announcing: [
           HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024)
-        ]), streamConfiguration: HTTP2Tuning.stream))
+        ])))
     try pipeline.addHandler(GRPCConnectionHandler(calls, targetWindow: HTTP2Tuning.windowSize))
     try pipeline.addHandler(ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) }))
     track(channel)
