@@ -131,6 +131,8 @@ let package = Package(
         // A server of grpc-swift's own, for GoetheKit's transport to be tried against.
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        // The reference for the messages GoetheKit writes and reads by hand.
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       swiftSettings: swiftSettings
     ),

@@ -1,5 +1,6 @@
 public import Foundation
 import GRPCCore
+import GRPCProtobuf
 import SwiftProtobuf
 import Synchronization
 
@@ -107,8 +108,12 @@ public struct GoetheClient: Sendable {
     }
     let streamOptions = streamOptions
     return try await call(.read, withDeadline: false) { link, started in
-      try await link.stub.subscribe(request, options: streamOptions) { response in
-        let subscription = try await Subscription(of: topic, response.messages)
+      try await link.grpc.serverStreaming(
+        request: ClientRequest(message: request), descriptor: Io_Typusomega_Goethe_Goethe.Method.Subscribe.descriptor,
+        serializer: ProtobufSerializer(), deserializer: SubscribeMessageDeserializer(topic: topic),
+        options: streamOptions
+      ) { response in
+        let subscription = try await Subscription(response.messages)
         started()
         return try await body(subscription)
       }

@@ -11,13 +11,14 @@ final class ServerLinks: Sendable {
 
   struct Link: Sendable {
     let server: ServerAddress
+    /// For calls that read their responses with a deserializer of their own.
+    let grpc: GRPCClient<Transport>
     let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
     let clusterStub: Io_Typusomega_Goethe_Cluster.Client<Transport>
   }
 
   private struct Opened {
     let link: Link
-    let grpc: GRPCClient<Transport>
     let connections: Task<Void, any Error>
   }
 
@@ -81,14 +82,14 @@ final class ServerLinks: Sendable {
       return Array(state.opened.values)
     }
     await withTaskGroup(of: Void.self) { group in
-      for link in opened {
-        link.grpc.beginGracefulShutdown()
+      for each in opened {
+        each.link.grpc.beginGracefulShutdown()
         group.addTask {
           await withTaskGroup(of: Void.self) { race in
-            race.addTask { _ = await link.connections.result }
+            race.addTask { _ = await each.connections.result }
             race.addTask {
               try? await Task.sleep(for: .seconds(1))
-              link.connections.cancel()
+              each.connections.cancel()
             }
             await race.next()
             race.cancelAll()
@@ -111,7 +112,7 @@ final class ServerLinks: Sendable {
     }
     let connections = Task { try await grpc.runConnections() }
     return Opened(
-      link: Link(server: server, stub: .init(wrapping: grpc), clusterStub: .init(wrapping: grpc)), grpc: grpc,
+      link: Link(server: server, grpc: grpc, stub: .init(wrapping: grpc), clusterStub: .init(wrapping: grpc)),
       connections: connections)
   }
 }

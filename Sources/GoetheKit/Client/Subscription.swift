@@ -42,16 +42,11 @@ public final class Subscription: AsyncSequence {
   public let start: StartInfo
   /// The topic's head sequence when the stream started, for progress.
   public let headSequence: UInt64
-  /// The topic, which compact events do not name.
-  private let topic: String
-  private var messages: RPCAsyncSequence<Io_Typusomega_Goethe_SubscribeResponse, any Error>.AsyncIterator
+  private var messages: RPCAsyncSequence<SubscribeMessage, any Error>.AsyncIterator
 
-  init(
-    of topic: String, _ responses: RPCAsyncSequence<Io_Typusomega_Goethe_SubscribeResponse, any Error>
-  ) async throws {
-    self.topic = topic
+  init(_ responses: RPCAsyncSequence<SubscribeMessage, any Error>) async throws {
     messages = responses.makeAsyncIterator()
-    guard case .start(let start)? = try await messages.next()?.kind else {
+    guard case .start(let start)? = try await messages.next() else {
       throw GoetheError(.internalError, "the server did not say where the subscription starts")
     }
     self.start = StartInfo(start)
@@ -70,10 +65,7 @@ public final class Subscription: AsyncSequence {
 
   private func nextBatch() async throws -> [StoredEvent]? {
     while let message = try await messages.next() {
-      if case .events(let batch)? = message.kind {
-        let topic = self.topic
-        return try batch.events.map { message throws(GoetheError) in try StoredEvent(message, topic: topic) }
-      }
+      if case .events(let events) = message { return events }
     }
     return nil
   }

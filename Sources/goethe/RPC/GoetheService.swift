@@ -170,8 +170,7 @@ struct GoetheService: Sendable {
     try await runStream(store: store) {
       var feed = feed
       while let batch = try await feed.nextBatch() {
-        let events = compact ? batch.map { Event(compact: $0) } : batch.map { Event($0) }
-        try await response.write(.with { $0.events.events = events })
+        try await response.sink.write(SubscribeEventsWire.frame(batch, compact: compact))
       }
     }
   }
