@@ -59,7 +59,7 @@ extension SubscribeEventsWire {
     guard let eventID = resolvedID(id.map { fields.bytes[$0] }, time: time) else { return nil }
     return StoredEvent(
       topic: topic ?? defaultTopic, id: eventID, sequence: sequence,
-      payload: payload.map { Data(fields.bytes[$0]) } ?? Data())
+      payload: payload.map(fields.copy) ?? Data())
   }
 
   /// The event's id as `StoredEvent.init(_:topic:)` takes it: the decimal id string, or without
@@ -113,6 +113,13 @@ extension SubscribeEventsWire {
       guard let length = varint(), length <= UInt64(end - offset) else { return nil }
       defer { offset += Int(length) }
       return offset..<offset + Int(length)
+    }
+
+    /// The bytes of `range`, copied straight from memory: `Data` made from a slice goes through
+    /// generic code resolved at run time, which cost a fifth of a replaying reader's CPU.
+    func copy(_ range: Range<Int>) -> Data {
+      guard let base = bytes.baseAddress, !range.isEmpty else { return Data() }
+      return Data(bytes: base + range.lowerBound, count: range.count)
     }
 
     /// A reader of an embedded message.
