@@ -7,7 +7,7 @@ package import NIOCore
 /// event and measures every nested message again at each level it writes (an event three times),
 /// which took a fifth of the daemon's CPU during a replay; reading it back took a third of the
 /// reader's. These are the bytes SwiftProtobuf writes for the same message (fields in number
-/// order, default values left out), which the tests compare; ``decode(_:topic:)`` reads that
+/// order, default values left out), which the tests compare; ``events(in:topic:)`` reads that
 /// canonical form and leaves anything else to SwiftProtobuf.
 package enum SubscribeEventsWire {
   // Field numbers of goethe.proto: SubscribeResponse.events = 2, EventBatch.events = 1, Event.id =
@@ -103,7 +103,9 @@ package enum SubscribeEventsWire {
     }
   }
 
-  static func varintSize(_ value: UInt64) -> Int { (64 - value.leadingZeroBitCount + 6) / 7 + (value == 0 ? 1 : 0) }
+  private static func varintSize(_ value: UInt64) -> Int {
+    (64 - value.leadingZeroBitCount + 6) / 7 + (value == 0 ? 1 : 0)
+  }
 
   private static func decimalDigits(_ value: UInt64) -> Int {
     var digits = 1
