@@ -19,7 +19,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   private var windows: InboundWindows
   private var context: ChannelHandlerContext?
   private var streams: [HTTP2StreamID: ClientStreamHandler] = [:]
-  private var nextStreamID = HTTP2StreamID(1)
+  private var nextStreamID: HTTP2StreamID
   /// False once the server sent GOAWAY or the connection closed: no stream opens any more.
   private var takesStreams = true
   /// Streams that received frames in the current read, told once it is complete.
@@ -27,8 +27,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
   /// Sent down the pipeline when the connection can open no more streams: their ids ran out.
   struct StreamIDsExhausted {}
 
-  init(targetWindow: Int) {
+  /// - Parameter firstStreamID: the id of the connection's first stream: 1, or for tests of ids
+  ///   that run out, one near the last.
+  init(targetWindow: Int, firstStreamID: HTTP2StreamID = 1) {
     windows = InboundWindows(target: targetWindow)
+    nextStreamID = firstStreamID
   }
 
   func handlerAdded(context: ChannelHandlerContext) { self.context = context }

@@ -105,10 +105,13 @@ import Testing
   /// A connection on an embedded channel, and calls on it that have sent nothing yet.
   private struct Connection {
     let channel = EmbeddedChannel()
-    let handler = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window)
+    let handler: ClientConnectionHandler
+    /// The events the connection handler sent down the pipeline.
+    let events = EventRecorder()
 
-    init() throws {
-      try channel.pipeline.syncOperations.addHandler(handler)
+    init(firstStreamID: HTTP2StreamID = 1) throws {
+      handler = ClientConnectionHandler(targetWindow: ClientStreamHandlerTests.window, firstStreamID: firstStreamID)
+      try channel.pipeline.syncOperations.addHandlers(handler, events)
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }
 
@@ -153,6 +156,32 @@ import Testing
     var iterator = call.queue.makeAsyncIterator()
     let error = try await #require(throws: RPCError.self) { try await iterator.next() }
     #expect(error.streamRefused, "nothing of it was sent: it may go again")
+  }
+
+  @Test func aConnectionWhoseStreamIDsRanOutSaysSoAndRefusesTheCallUnsent() async throws {
+    let connection = try Connection(firstStreamID: HTTP2StreamID(Int32.max - 2))
+    let last = connection.call("/s/last")
+    last.send([.part(.metadata([:]))])
+    #expect(!connection.events.sawStreamIDsExhausted)
+    let call = connection.call("/s/one-too-many")
+    call.send([.part(.metadata([:]))])
+    #expect(try connection.requests().map(\.1) == ["/s/last"])
+    #expect(connection.events.sawStreamIDsExhausted, "the connection's watcher learns that it is spent")
+    try #require(call.queue.isFinished, "refused at once")
+    var iterator = call.queue.makeAsyncIterator()
+    let error = try await #require(throws: RPCError.self) { try await iterator.next() }
+    #expect(error.streamRefused, "nothing of it was sent: it may go again, on a new connection")
+  }
+
+  /// Notes the user events that reach the end of the pipeline.
+  private final class EventRecorder: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame
+    private(set) var sawStreamIDsExhausted = false
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+      if event is ClientConnectionHandler.StreamIDsExhausted { sawStreamIDsExhausted = true }
+      context.fireUserInboundEventTriggered(event)
+    }
   }
 
   @Test func aTrailersOnlyAnswerIsTheStatusWithItsMessageDecoded() async throws {
@@ -204,7 +233,8 @@ import Testing
   @Test func aStreamPastTheLastOneAGoAwayServesIsRefused() async throws {
     for excluded in [true, false] {
       let call = try Call(refusedByGoAway: { _ in excluded })
-      try await call.channel.close()
+      // Closed from the main actor, whose thread made the embedded channel, not from an async close.
+      call.channel.close(promise: nil)
       var iterator = call.queue.makeAsyncIterator()
       let error = try await #require(throws: RPCError.self) { try await iterator.next() }
       #expect(error.code == .unavailable)
