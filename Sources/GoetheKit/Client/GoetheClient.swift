@@ -264,6 +264,14 @@ public struct GoetheClient: Sendable {
         let link = try links.current()
         let started = Atomic<Bool>(false)
         do {
+          // A request-response call runs on its connection's event loop, so that its request is
+          // written and its answer read without a switch between threads; a stream does not, for
+          // its body runs the caller's code, which must not hold the event loop.
+          if withDeadline {
+            return try await withTaskExecutorPreference(link.executor) {
+              try await body(link) { started.store(true, ordering: .relaxed) }
+            }
+          }
           return try await body(link) { started.store(true, ordering: .relaxed) }
         } catch {
           let failure = GoetheError(error, server: link.server)

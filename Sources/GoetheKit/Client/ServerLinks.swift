@@ -1,4 +1,5 @@
 import GRPCCore
+import NIOPosix
 import Synchronization
 
 /// A client's connections to the servers it was given, and the one its calls go to now.
@@ -15,6 +16,8 @@ final class ServerLinks: Sendable {
     let grpc: GRPCClient<Transport>
     let stub: Io_Typusomega_Goethe_Goethe.Client<Transport>
     let clusterStub: Io_Typusomega_Goethe_Cluster.Client<Transport>
+    /// Runs tasks on the event loop of the link's connections.
+    let executor: EventLoopTaskExecutor
   }
 
   private struct Opened {
@@ -103,16 +106,19 @@ final class ServerLinks: Sendable {
     _ server: ServerAddress, security: ClientSecurity, interceptors: [any ClientInterceptor]
   ) throws(GoetheError) -> Opened {
     let grpc: GRPCClient<Transport>
+    let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
     do {
       grpc = GRPCClient(
-        transport: try Transport(target: server, tls: security.tls),
+        transport: try Transport(target: server, tls: security.tls, group: eventLoop),
         interceptors: interceptors)
     } catch {
       throw GoetheError(tlsSetup: error, security: security)
     }
     let connections = Task { try await grpc.runConnections() }
     return Opened(
-      link: Link(server: server, grpc: grpc, stub: .init(wrapping: grpc), clusterStub: .init(wrapping: grpc)),
+      link: Link(
+        server: server, grpc: grpc, stub: .init(wrapping: grpc), clusterStub: .init(wrapping: grpc),
+        executor: EventLoopTaskExecutor(eventLoop: eventLoop)),
       connections: connections)
   }
 }

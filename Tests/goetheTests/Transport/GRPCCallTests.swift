@@ -1,3 +1,4 @@
+import GoetheKit
 import NIOCore
 import NIOEmbedded
 import NIOHPACK
