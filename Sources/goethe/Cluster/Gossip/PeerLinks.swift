@@ -1,5 +1,7 @@
 import GRPCCore
 import GoetheKit
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// One long-lived connection to each peer: opened when a peer joins the member list, closed when
@@ -12,7 +14,13 @@ final class PeerLinks: Sendable {
 
   private let security: Security
 
-  init(security: Security) { self.security = security }
+  /// Where the links' connections run.
+  private let eventLoops: any EventLoopGroup
+
+  init(security: Security, eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    self.security = security
+    self.eventLoops = eventLoops
+  }
 
   private struct Link {
     let grpc: Client
@@ -28,7 +36,7 @@ final class PeerLinks: Sendable {
       let departed = links.filter { !wanted.contains($0.key) }
       for member in departed.keys { links.removeValue(forKey: member) }
       for peer in peers where links[peer] == nil {
-        if let link = try? Self.open(peer, security: security) { links[peer] = link }
+        if let link = try? Self.open(peer, security: security, on: eventLoops) { links[peer] = link }
       }
       return (links.map { ($0.key, $0.value.grpc) }, Array(departed.values))
     }
@@ -45,8 +53,10 @@ final class PeerLinks: Sendable {
     for link in all { Self.close(link) }
   }
 
-  private static func open(_ peer: ClusterMember, security: Security) throws -> Link {
-    let grpc = GRPCClient(transport: try GoetheClientTransport(target: peer.address, tls: security))
+  private static func open(_ peer: ClusterMember, security: Security, on eventLoops: any EventLoopGroup) throws -> Link
+  {
+    let transport = try GoetheClientTransport(target: peer.address, tls: security, group: eventLoops)
+    let grpc = GRPCClient(transport: transport)
     return Link(grpc: grpc, connections: Task { try await grpc.runConnections() })
   }
 

@@ -1,5 +1,6 @@
 import GoetheKit
 import Logging
+import NIOPosix
 import Synchronization
 
 /// A leader's distribution of its writes for one leadership (epoch), on Kafka's in-sync-replica
@@ -165,12 +166,19 @@ final class LeaderTerm: Sendable {
 
   // MARK: The in-sync set
 
+  /// The thread the links to the followers run on, their connections and their tasks alike, made
+  /// when the node first leads: a request goes out and its answer comes back without a switch
+  /// between threads, and the links never wait behind the event loops that serve clients, whose
+  /// calls hold them while they write (docs/cluster.md, "Figures").
+  private static let replicationLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+  private static let replicationExecutor = EventLoopTaskExecutor(eventLoop: replicationLoop)
+
   /// Runs the term until it is cancelled: a link to each follower, and the upkeep of the in-sync
   /// set.
   func run() async throws {
     let own = coordinator.member.nodeID
     state.withLock { $0.held[own] = .max }
-    let links = PeerLinks(security: peerTLS)
+    let links = PeerLinks(security: peerTLS, eventLoops: Self.replicationLoop)
     defer { links.closeAll() }
     try await withThrowingDiscardingTaskGroup { group in
       group.addTask { try await self.keepInSyncSet() }
@@ -186,7 +194,7 @@ final class LeaderTerm: Sendable {
         let connections = links.clients(for: Array(followers))
         for (member, connection) in connections where running[member] == nil {
           let link = FollowerLink(term: self, follower: member, connection: connection, logger: logger)
-          running[member] = Task { try await link.run() }
+          running[member] = Task(executorPreference: Self.replicationExecutor) { try await link.run() }
         }
         try await growClusterSize(to: members.count)
       }
