@@ -4,7 +4,9 @@
 Starts a real etcd and three release daemons on loopback (`--coordinator etcd://...`), then runs
 `goethectl bench` against the leader: batched appends (4 clients, batches of 100) and unary
 produce (8 clients), under --sync never and always. The same runs go against a single node
-(`--coordinator static`) in the same sitting, and the table gives the ratio.
+(`--coordinator static`) in the same sitting, and the table gives the ratio. A second table gives
+where the CPU went: the microseconds of CPU per event of the bench client and of each node, from
+/proc/PID/stat and the client's resource usage.
 
 Failover: while a producer appends through the leader, the leader is killed (SIGKILL); the time
 from the kill to the first append acknowledged by the new leader is measured, --failovers times.
@@ -16,6 +18,7 @@ Usage: scripts/cluster-benchmark.py --bin-dir DIR [--failovers N]
 import argparse
 import json
 import os
+import resource
 import re
 import shutil
 import signal
@@ -119,9 +122,28 @@ WORKLOADS = [("append, 4 clients, batches of 100", "append", 4, 400_000, 100),
              ("produce, 8 clients", "produce", 8, 40_000, None)]
 
 
-def measure(bin_dir, address):
-    return {name: bench(bin_dir, address, mode, clients, events, batch)["events_per_sec"]
-            for name, mode, clients, events, batch in WORKLOADS}
+def cpu_seconds(pid):
+    """The CPU time a process used so far, all its threads together."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(bin_dir, address, nodes):
+    """Each workload's rate, and the µs of CPU per event of the client and of each of `nodes`."""
+    results = {}
+    for name, mode, clients, events, batch in WORKLOADS:
+        before = [cpu_seconds(node.process.pid) for node in nodes]
+        client_before = children_cpu_seconds()
+        rate = bench(bin_dir, address, mode, clients, events, batch)["events_per_sec"]
+        client = children_cpu_seconds() - client_before
+        used = [cpu_seconds(node.process.pid) - start for node, start in zip(nodes, before)]
+        results[name] = (rate, [1e6 * seconds / events for seconds in [client] + used])
+    return results
 
 
 def failover(bin_dir, nodes, leader):
@@ -145,29 +167,35 @@ def main():
     options = arguments.parse_args()
     goethe = options.bin_dir / "goethe"
     rows = []
+    costs = []
     for sync in ("never", "always"):
         with tempfile.TemporaryDirectory(prefix="goethe-cluster-bench-") as scratch:
             directory = Path(scratch)
             single = Node(goethe, directory, "single", sync, "static")
             try:
                 wait_for_leader(options.bin_dir, [single])
-                one = measure(options.bin_dir, single.address)
+                one = measure(options.bin_dir, single.address, [single])
             finally:
                 single.kill()
             etcd = Etcd(directory)
             nodes = [Node(goethe, directory, f"n{i}", sync, f"etcd://127.0.0.1:{etcd.port}") for i in (1, 2, 3)]
             try:
                 leader = wait_for_leader(options.bin_dir, nodes)
-                three = measure(options.bin_dir, leader.address)
+                three = measure(options.bin_dir, leader.address, [leader] + [n for n in nodes if n is not leader])
             finally:
                 for node in nodes:
                     node.kill()
                 etcd.stop()
             for name, *_ in WORKLOADS:
-                rows.append((f"{name}, --sync {sync}", one[name], three[name]))
+                rows.append((f"{name}, --sync {sync}", one[name][0], three[name][0]))
+                costs.append((f"{name}, --sync {sync}", one[name][1], three[name][1]))
     print(f"{'workload':<48} {'1 node':>12} {'3 nodes':>12} {'ratio':>6}")
     for name, one, three in rows:
         print(f"{name:<48} {one:>12,.0f} {three:>12,.0f} {three / one:>6.2f}")
+    print()
+    print(f"{'CPU per event, µs':<48} {'1 node: client, node':>22}   3 nodes: client, leader, followers")
+    for name, one, three in costs:
+        print(f"{name:<48} {', '.join(f'{c:.1f}' for c in one):>22}   {', '.join(f'{c:.1f}' for c in three)}")
 
     if options.failovers <= 0:
         return
