@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHPACK
 import NIOHTTP2
+import NIOPosix
 import Synchronization
 import Testing
 
@@ -65,32 +66,39 @@ import Testing
     }
   }
 
-  private static let ok: HPACKHeaders = [":status": "200", "content-type": "application/grpc"]
+  nonisolated private static let ok: HPACKHeaders = [":status": "200", "content-type": "application/grpc"]
   nonisolated static let window = 1 << 20
 
-  @Test func itClosesTheWindowWhileTheCallerIsBehindAndOpensItOnceItCaughtUp() async throws {
-    let call = try Call()
-    try call.receiveHeaders(Self.ok)
-    for index in 0..<(ResponseQueue.highWater + 8) { try call.receiveMessage([UInt8(index)]) }
-    #expect(call.queue.readsPaused)
-    // Messages that were on their way still arrive, and the window stays as it is.
-    try call.receiveMessage([0xff])
-    call.windowNow(100)
-    #expect(try call.windowUpdates().isEmpty)
+  /// Off the main actor, on an event loop of its own: the test awaits its reads, and the main
+  /// actor may go on on another thread after an await (its queue is served by Dispatch's
+  /// threads under `swift test` on Linux), where the embedded channel must not be used.
+  @Test nonisolated func itClosesTheWindowWhileTheCallerIsBehindAndOpensItOnceItCaughtUp() async throws {
+    let thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    try await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: thread.next())) {
+      let call = try Call()
+      try call.receiveHeaders(Self.ok)
+      for index in 0..<(ResponseQueue.highWater + 8) { try call.receiveMessage([UInt8(index)]) }
+      #expect(call.queue.readsPaused)
+      // Messages that were on their way still arrive, and the window stays as it is.
+      try call.receiveMessage([0xff])
+      call.windowNow(100)
+      #expect(try call.windowUpdates().isEmpty)
 
-    var iterator = call.queue.makeAsyncIterator()
-    guard case .metadata = try await iterator.next() else { Issue.record("no headers first"); return }
-    var read = 0
-    while call.queue.readsPaused {
-      guard case .message(let bytes) = try await iterator.next() else { Issue.record("not a message"); return }
-      #expect(bytes.withUnsafeBytes { Array($0) } == [UInt8(read)])
-      read += 1
+      var iterator = call.queue.makeAsyncIterator()
+      guard case .metadata = try await iterator.next() else { Issue.record("no headers first"); return }
+      var read = 0
+      while call.queue.readsPaused {
+        guard case .message(let bytes) = try await iterator.next() else { Issue.record("not a message"); return }
+        #expect(bytes.withUnsafeBytes { Array($0) } == [UInt8(read)])
+        read += 1
+      }
+      // It asks for the window once lowWater of the highWater + 9 messages are left.
+      #expect(call.resumed.count.load(ordering: .relaxed) == 1)
+      #expect(ResponseQueue.highWater + 9 - read == ResponseQueue.lowWater)
+      call.handler.resumeReading()
+      #expect(try call.windowUpdates() == [Self.window - 100])
     }
-    // It asks for the window once lowWater of the highWater + 9 messages are left.
-    #expect(call.resumed.count.load(ordering: .relaxed) == 1)
-    #expect(ResponseQueue.highWater + 9 - read == ResponseQueue.lowWater)
-    call.handler.resumeReading()
-    #expect(try call.windowUpdates() == [Self.window - 100])
+    try await thread.shutdownGracefully()
   }
 
   @Test func aStreamWhoseCallerKeepsUpHasItsWindowToppedUp() throws {
