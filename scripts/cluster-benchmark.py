@@ -18,8 +18,8 @@ Usage: scripts/cluster-benchmark.py --bin-dir DIR [--failovers N]
 import argparse
 import json
 import os
-import resource
 import re
+import resource
 import shutil
 import signal
 import socket
