@@ -10,8 +10,10 @@ import Testing
 @testable import GoetheKit
 
 /// One call's handler on an embedded connection: what it makes of the frames a server sends, and
-/// the flow-control window its stream is given. On the main actor, so that the embedded channel
-/// is only ever used from the thread that made it.
+/// the flow-control window its stream is given. An embedded channel may only be used from the
+/// thread that made it, and the main actor may go on on another thread after an await, so each
+/// test uses its channels before its first await after making them, or runs on an event loop of
+/// its own.
 @MainActor @Suite struct ClientStreamHandlerTests {
   private final class Resumptions: Sendable {
     let count = Atomic<Int>(0)
@@ -241,7 +243,7 @@ import Testing
   @Test func aStreamPastTheLastOneAGoAwayServesIsRefused() async throws {
     for excluded in [true, false] {
       let call = try Call(refusedByGoAway: { _ in excluded })
-      // Closed from the main actor, whose thread made the embedded channel, not from an async close.
+      // Closed before any await, on the thread that made the embedded channel, not by an async close.
       call.channel.close(promise: nil)
       var iterator = call.queue.makeAsyncIterator()
       let error = try await #require(throws: RPCError.self) { try await iterator.next() }
