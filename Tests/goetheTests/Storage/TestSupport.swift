@@ -256,3 +256,19 @@ enum FiveEvents {
     }
   }
 }
+
+extension EventStore {
+  /// Takes the writing turn as a write in progress would: writes planned meanwhile wait for it.
+  func holdTheWritingTurn() { state.withLock { $0.writing = true } }
+
+  /// Ends the pretended write in progress the way a real one does: hands the queue to its first
+  /// write, with the rest as its followers.
+  func handOnTheWritingTurn() {
+    var waiting = state.withLock { state in
+      defer { state.waiting = [] }
+      return state.waiting
+    }
+    let first = waiting.removeFirst()
+    first.continuation.resume(returning: .lead(followers: waiting))
+  }
+}

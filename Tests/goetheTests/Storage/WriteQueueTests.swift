@@ -62,7 +62,7 @@ struct WriteQueueTests {
       #expect(try store.allEvents(in: "t").isEmpty, "nothing queued is written before it is handed on")
       #expect(try await store.describeTopic("t").headSequence == 0, "nor visible")
 
-      handOnTheQueue(of: store)
+      store.handOnTheWritingTurn()
       let results = try await appends.value.map { try $0.get() }
       let events = try store.allEvents(in: "t")
       #expect(events.map(\.sequence) == (1...UInt64(Self.queued)).map { $0 })
@@ -90,7 +90,7 @@ struct WriteQueueTests {
       }
       let appends = try await queueAppends(to: store, topics: topics)
 
-      handOnTheQueue(of: store)
+      store.handOnTheWritingTurn()
       for result in await appends.value { _ = try result.get() }
       for waiter in waiters { try await outcome(of: waiter).get() }
     }
@@ -113,7 +113,7 @@ struct WriteQueueTests {
         defer { close(full) }
         try redirectLog(of: path, to: full)
 
-        handOnTheQueue(of: store)
+        store.handOnTheWritingTurn()
         let failures = await appends.value.map { outcome in
           if case .failure(let error) = outcome { error.message } else { "acknowledged" }
         }
@@ -152,7 +152,7 @@ struct WriteQueueTests {
         try #require(full >= 0, "cannot open /dev/full: errno \(errno)")
         defer { close(full) }
         try redirectLog(of: path, to: full)
-        handOnTheQueue(of: store)
+        store.handOnTheWritingTurn()
         for outcome in await appends.value {
           guard case .failure(let error) = outcome else {
             Issue.record("a write to /dev/full was acknowledged")
@@ -225,7 +225,7 @@ struct WriteQueueTests {
   private func queueAppends(
     to store: EventStore, topics: [String] = ["t"], takingTheTurn: Bool = true
   ) async throws -> Task<[Result<AppendResult, GoetheError>], Never> {
-    if takingTheTurn { store.state.withLock { $0.writing = true } }
+    if takingTheTurn { store.holdTheWritingTurn() }
     let appends = Task {
       await withTaskGroup(of: Result<AppendResult, GoetheError>.self) { group in
         for index in 0..<Self.queued {
@@ -244,17 +244,6 @@ struct WriteQueueTests {
     }
     while store.state.withLock({ $0.waiting.count }) < Self.queued { await Task.yield() }
     return appends
-  }
-
-  /// Ends the pretended write in progress the way a real one does: hands the queue to its first
-  /// write, with the rest as its followers.
-  private func handOnTheQueue(of store: EventStore) {
-    var waiting = store.state.withLock { state in
-      defer { state.waiting = [] }
-      return state.waiting
-    }
-    let first = waiting.removeFirst()
-    first.continuation.resume(returning: .lead(followers: waiting))
   }
 
   /// Points the file descriptor LevelDB writes the store's log (`NNNNNN.log`) through at

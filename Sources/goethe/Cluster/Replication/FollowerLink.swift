@@ -120,15 +120,31 @@ struct FollowerLink: Sendable {
 
   /// Sends the follower what it lacks with `send`, and heartbeats, until `send` throws, or the
   /// follower knows a newer epoch (when it returns).
+  ///
+  /// Once the follower holds every write there is to send, the link waits for the next signal,
+  /// and sends a request without writes only as a heartbeat, at most one per half heartbeat. A
+  /// write that this node has planned but not yet made durable (its fsync still running, or its
+  /// disk full) cannot be sent yet: asking the follower again and again meanwhile would only keep
+  /// both busy. The follower learns a newer high watermark with the next request either way.
   private func exchange(_ send: (Request) async throws -> Response) async throws {
     var held: UInt64?
     var probe: UInt64 = 1
+    /// Whether the follower holds the write at `held`, as its last answer said.
+    var settled = false
+    /// When the last request went out.
+    var toldAt: ContinuousClock.Instant?
     while true {
       try Task.checkCancellation()
       let generation = term.signal.generation
       let last = term.store.lastCommitIndex
       let previous = min(held ?? last, last)
       let (previousEpoch, writes) = try await batch(after: previous)
+      if writes.isEmpty, settled, previous == held, let toldAt,
+        ContinuousClock.now - toldAt < term.settings.heartbeat / 2
+      {
+        await term.signal.next(after: generation)
+        continue
+      }
       let request = Request.with {
         $0.leaderID = term.coordinator.member.nodeID
         $0.epoch = term.epoch
@@ -137,7 +153,9 @@ struct FollowerLink: Sendable {
         $0.writes = writes.map(\.message)
         $0.highWatermark = term.highWatermark
       }
+      toldAt = .now
       let response = try await send(request)
+      settled = response.outcome == .applied
       switch response.outcome {
       case .applied:
         // It holds what was sent; whatever else it says it holds is not the leader's yet.
@@ -146,9 +164,6 @@ struct FollowerLink: Sendable {
         probe = 1
         term.noteHeld(through, by: follower.nodeID)
         if through >= last { try await term.noteCaughtUp(follower.nodeID, store: response.storeID) }
-        if through >= term.store.lastCommitIndex {
-          await term.signal.next(after: generation)
-        }
       case .behind:
         held = response.lastIndex
       case .diverged:

@@ -1,0 +1,114 @@
+import GRPCCore
+import GoetheKit
+import Synchronization
+import Testing
+
+@testable import goethe
+
+/// How often a leader's link to a follower sends: once the follower holds every write there is to
+/// send, only heartbeats, however often the link is woken, until another write is durable. A real
+/// leader store, a real follower's store behind a server on a loopback port, and a real etcd.
+@Suite(.timeLimit(.minutes(1)))
+struct FollowerLinkPacingTests {
+  /// A write is planned on the leader (it has its commit index) but not yet durable, as while its
+  /// fsync runs: the link cannot send it yet, and must not ask the follower again and again
+  /// meanwhile. Three requests while it is pending take at least two half heartbeats apart.
+  @Test func aLinkWaitsForAPendingWriteInsteadOfSendingEmptyRequests() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withEventStore { leader in
+        try leader.lead(epoch: 1)
+        var settings = ReplicationSettings()
+        settings.heartbeat = .milliseconds(100)
+        let term = try await LeaderTerm.begin(
+          epoch: 1, settings: settings, store: leader, coordinator: nodes[0], members: 2, peerTLS: nil,
+          logger: quietLogger, deposed: { _ in })
+        _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
+        try await Self.withLink(of: term) { follower, received in
+          try await eventually("the follower holds the first write") { follower.lastCommitIndex == 1 }
+
+          leader.holdTheWritingTurn()
+          let pending = Task { try await leader.append(payloads("b"), to: "t") }
+          try await eventually("the second write is planned") { leader.lastCommitIndex == 2 }
+          let before = received.count
+          let start = ContinuousClock.now
+          // Woken every few milliseconds, as by writes of other clients and by heartbeats.
+          let waker = Task {
+            while !Task.isCancelled {
+              term.signal.publish()
+              try await Task.sleep(for: .milliseconds(2))
+            }
+          }
+          defer { waker.cancel() }
+          try await eventually("three more requests reach the follower") { received.count >= before + 3 }
+          let elapsed = ContinuousClock.now - start
+          #expect(elapsed >= settings.heartbeat, "three requests in \(elapsed)")
+
+          leader.handOnTheWritingTurn()
+          _ = try await pending.value
+          try await eventually("the follower holds the second write") { follower.lastCommitIndex == 2 }
+        }
+      }
+    }
+  }
+
+  /// Runs a link from `term` to a follower with an empty store, served on a loopback port, which
+  /// counts the requests it receives.
+  private static func withLink(
+    of term: LeaderTerm, _ body: (_ follower: any GoetheStore, _ received: Received) async throws -> Void
+  ) async throws {
+    try await withStore { follower in
+      let replica = FollowerReplica(store: follower, logger: quietLogger) { _ in }
+      let received = Received()
+      let counting = CountingReplication(replica: replica, received: received)
+      let server = GoetheServer(
+        socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
+        services: [counting], settings: TransportSettings(), tls: nil)
+      try await withThrowingTaskGroup { group in
+        group.addTask { try await server.serve() }
+        defer { server.beginGracefulShutdown() }
+        let address = ServerAddress(host: "127.0.0.1", port: try #require(await server.listeningAddress?.port))
+        let grpc = GRPCClient(transport: try GoetheClientTransport(target: address, tls: nil))
+        let link = FollowerLink(
+          term: term, follower: ClusterMember(nodeID: "n2", address: address), connection: grpc, logger: quietLogger)
+        try await withThrowingTaskGroup { links in
+          links.addTask { try await grpc.runConnections() }
+          links.addTask { try await link.run() }
+          defer {
+            links.cancelAll()
+            grpc.beginGracefulShutdown()
+          }
+          try await body(follower, received)
+        }
+      }
+    }
+  }
+
+  /// How many requests the follower has answered.
+  private final class Received: Sendable {
+    private let answered = Mutex(0)
+    var count: Int { answered.withLock { $0 } }
+    func note() { answered.withLock { $0 += 1 } }
+  }
+
+  /// The follower's `ReplicateStream`, counting each request it answers.
+  private struct CountingReplication: RPCService {
+    let replica: FollowerReplica
+    let received: Received
+
+    var methods: [String: RPCMethod] {
+      [
+        "/io.typusomega.goethe.replication.Replication/ReplicateStream": .bidirectional {
+          [replica, received]
+          (
+            requests: RequestStream<Io_Typusomega_Goethe_Replication_ReplicateRequest>,
+            responses: ResponseWriter<Io_Typusomega_Goethe_Replication_ReplicateResponse>
+          ) in
+          for try await request in requests {
+            received.note()
+            try await responses.write(try await replica.replicate(request))
+          }
+        }
+      ]
+    }
+  }
+}
