@@ -12,7 +12,8 @@ import Testing
 struct FollowerLinkPacingTests {
   /// A write is planned on the leader (it has its commit index) but not yet durable, as while its
   /// fsync runs: the link cannot send it yet, and must not ask the follower again and again
-  /// meanwhile. Three requests while it is pending take at least two half heartbeats apart.
+  /// meanwhile: it sends at most one heartbeat per half heartbeat, so three requests while the
+  /// write is pending span at least two half heartbeats.
   @Test func aLinkWaitsForAPendingWriteInsteadOfSendingEmptyRequests() async throws {
     try await CoordinatorBackend.etcd.withNodes(1) { nodes in
       try await withEventStore { leader in
