@@ -12,16 +12,14 @@ import Testing
 struct FollowerLinkPacingTests {
   /// A write is planned on the leader (it has its commit index) but not yet durable, as while its
   /// fsync runs: the link cannot send it yet, and must not ask the follower again and again
-  /// meanwhile: it sends at most one heartbeat per half heartbeat, so three requests while the
-  /// write is pending span at least two half heartbeats.
+  /// meanwhile: it sends one heartbeat for each that falls due, so three requests while the write
+  /// is pending span at least two heartbeats.
   @Test func aLinkWaitsForAPendingWriteInsteadOfSendingEmptyRequests() async throws {
     try await CoordinatorBackend.etcd.withNodes(1) { nodes in
       try await withEventStore { leader in
         try leader.lead(epoch: 1)
-        var settings = ReplicationSettings()
-        settings.heartbeat = .milliseconds(100)
         let term = try await LeaderTerm.begin(
-          epoch: 1, settings: settings, store: leader, coordinator: nodes[0], members: 2, peerTLS: nil,
+          epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2, peerTLS: nil,
           logger: quietLogger, deposed: { _ in })
         _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
         try await Self.withLink(of: term) { follower, received in
@@ -32,17 +30,27 @@ struct FollowerLinkPacingTests {
           try await eventually("the second write is planned") { leader.lastCommitIndex == 2 }
           let before = received.count
           let start = ContinuousClock.now
-          // Woken every few milliseconds, as by writes of other clients and by heartbeats.
+          // Woken every few milliseconds, as by other clients' writes, and a heartbeat due every 50 ms.
+          let heartbeat = Duration.milliseconds(50)
           let waker = Task {
             while !Task.isCancelled {
               term.signal.publish()
               try await Task.sleep(for: .milliseconds(2))
             }
           }
-          defer { waker.cancel() }
+          let beater = Task {
+            while !Task.isCancelled {
+              try await Task.sleep(for: heartbeat)
+              term.heartbeatDue()
+            }
+          }
+          defer {
+            waker.cancel()
+            beater.cancel()
+          }
           try await eventually("three more requests reach the follower") { received.count >= before + 3 }
           let elapsed = ContinuousClock.now - start
-          #expect(elapsed >= settings.heartbeat, "three requests in \(elapsed)")
+          #expect(elapsed >= heartbeat * 2, "three requests in \(elapsed)")
 
           leader.handOnTheWritingTurn()
           _ = try await pending.value

@@ -122,26 +122,26 @@ struct FollowerLink: Sendable {
   /// follower knows a newer epoch (when it returns).
   ///
   /// Once the follower holds every write there is to send, the link waits for the next signal,
-  /// and sends a request without writes only as a heartbeat, at most one per half heartbeat. A
-  /// write that this node has planned but not yet made durable (its fsync still running, or its
-  /// disk full) cannot be sent yet: asking the follower again and again meanwhile would only keep
-  /// both busy. The follower learns a newer high watermark with the next request either way.
+  /// and sends a request without writes only as a heartbeat, once for each heartbeat that fell due
+  /// since its last request. A write that this node has planned but not yet made durable (its
+  /// fsync still running, or its disk full) cannot be sent yet: asking the follower again and
+  /// again meanwhile would only keep both busy. The follower learns a newer high watermark with
+  /// the next request either way.
   private func exchange(_ send: (Request) async throws -> Response) async throws {
     var held: UInt64?
     var probe: UInt64 = 1
     /// Whether the follower holds the write at `held`, as its last answer said.
     var settled = false
-    /// When the last request went out.
-    var toldAt: ContinuousClock.Instant?
+    /// The heartbeats that were due when the last request went out.
+    var toldAtHeartbeat: UInt64?
     while true {
       try Task.checkCancellation()
       let generation = term.signal.generation
+      let heartbeat = term.heartbeatsDue
       let last = term.store.lastCommitIndex
       let previous = min(held ?? last, last)
       let (previousEpoch, writes) = try await batch(after: previous)
-      if writes.isEmpty, settled, previous == held, let toldAt,
-        ContinuousClock.now - toldAt < term.settings.heartbeat / 2
-      {
+      if writes.isEmpty, settled, previous == held, toldAtHeartbeat == heartbeat {
         await term.signal.next(after: generation)
         continue
       }
@@ -153,7 +153,7 @@ struct FollowerLink: Sendable {
         $0.writes = writes.map(\.message)
         $0.highWatermark = term.highWatermark
       }
-      toldAt = .now
+      toldAtHeartbeat = heartbeat
       let response = try await send(request)
       settled = response.outcome == .applied
       switch response.outcome {

@@ -15,6 +15,8 @@ final class LeaderTerm: Sendable {
   let store: any GoetheStore
   let coordinator: any Coordinator
   let signal = CommitSignal()
+  /// How many heartbeats have been due: an idle link sends one request without writes for each.
+  private let heartbeats = Atomic<UInt64>(0)
   private let logger: Logger
   private let state: Mutex<State>
   /// Called when a follower reports a higher epoch: this node is deposed.
@@ -206,8 +208,17 @@ final class LeaderTerm: Sendable {
   private func beat() async throws {
     while true {
       try await Task.sleep(for: settings.heartbeat)
-      signal.publish()
+      heartbeatDue()
     }
+  }
+
+  /// The heartbeats due so far.
+  var heartbeatsDue: UInt64 { heartbeats.load(ordering: .relaxed) }
+
+  /// Makes a heartbeat due, and wakes the links to send it.
+  func heartbeatDue() {
+    heartbeats.add(1, ordering: .relaxed)
+    signal.publish()
   }
 
   /// Every check interval: removes the followers that have held up a write for longer than the
