@@ -41,10 +41,9 @@ extension EventStore {
   /// one LevelDB write per round. So concurrent appends share LevelDB writes and, in `always`
   /// mode, fsyncs (group commit), while batches reach LevelDB in the order their ids were
   /// assigned. Only one task writes at a time. Without fsync the write runs on its caller's
-  /// executor and the usual write never suspends; in `always` mode a lone write syncs on its
-  /// caller's thread for one round, and the rounds after it run on the blocking pool
-  /// (``BlockingIO``), so that waiting for the disk holds no cooperative or event-loop thread for
-  /// longer than one fsync (``lead(_:with:)``).
+  /// executor and the usual write never suspends; in `always` mode the writing turn runs on the
+  /// blocking pool (``BlockingIO``), so that waiting for the disk holds no cooperative or event-loop
+  /// thread (``lead(_:with:)``).
   ///
   /// Each write gets the next commit index, and its record goes into the commit log in the same
   /// batch: writes are committed in planning order, so the log is in index order. A `local` write,
@@ -66,15 +65,14 @@ extension EventStore {
 
   /// Takes the writing turn: writes `own`, the followers and whatever queues up meanwhile.
   ///
-  /// Under `always`, a write that found nobody writing syncs on its caller's thread, for one round
-  /// only, and hands what queued meanwhile to the first of it, which goes on on the blocking pool:
-  /// for a lone writer, the hop to the pool and back cost more than its fsync, while no thread is
-  /// held for longer than one.
+  /// Under `always`, the turn runs on the blocking pool, even for a write that found nobody
+  /// writing: an event loop that synced there itself would keep its other connections waiting for
+  /// the fsync, and the appends they carry from joining the next one (docs/performance.md, "Fsyncs
+  /// off the event loops").
   nonisolated(nonsending) private func lead<Result: Sendable>(
     _ own: Planned<Result>, with followers: [PendingWrite]
   ) async throws -> Result {
     guard options.durability == .always else { return try write(own, with: followers, rounds: options.writeRounds) }
-    guard !followers.isEmpty else { return try write(own, with: [], rounds: 1) }
     return try await BlockingIO.runToEnd { try self.write(own, with: followers, rounds: self.options.writeRounds) }
   }
 
