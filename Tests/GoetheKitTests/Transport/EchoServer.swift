@@ -30,6 +30,11 @@ final class EchoServer: Sendable {
 
   /// Serves while `body` runs, on `port` (by default a free one); `body` gets the port. Shuts
   /// down gracefully afterwards: GOAWAY, then the connections close.
+  ///
+  /// The server is left to end by itself, and cancelled only if it has not within
+  /// ``shutdownGrace``: cancelling it at once can drop a stream the transport accepted but had not
+  /// handed over yet, and swift-nio traps on the unfinished writer of such a stream
+  /// (apple/swift-nio#3481).
   func serve<Result: Sendable>(port: Int = 0, _ body: (Int) async throws -> Result) async throws -> Result {
     let server = GRPCServer(
       transport: HTTP2ServerTransport.Posix(
@@ -37,16 +42,26 @@ final class EchoServer: Sendable {
       services: [Service(server: self)])
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.serve() }
-      defer {
-        server.beginGracefulShutdown()
-        group.cancelAll()
+      let outcome: Swift.Result<Result, any Error>
+      do {
+        guard let port = try await server.listeningAddress?.ipv4?.port else {
+          throw RPCError(code: .internalError, message: "the echo server has no port")
+        }
+        outcome = .success(try await body(port))
+      } catch {
+        outcome = .failure(error)
       }
-      guard let port = try await server.listeningAddress?.ipv4?.port else {
-        throw RPCError(code: .internalError, message: "the echo server has no port")
-      }
-      return try await body(port)
+      server.beginGracefulShutdown()
+      group.addTask { try await Task.sleep(for: Self.shutdownGrace) }
+      _ = try? await group.next()
+      group.cancelAll()
+      return try outcome.get()
     }
   }
+
+  /// How long a shut-down server may take to finish its calls (a held call ends only when its
+  /// client cancels it or goes away).
+  static let shutdownGrace = Duration.seconds(5)
 
   private struct Service: RegistrableRPCService {
     let server: EchoServer

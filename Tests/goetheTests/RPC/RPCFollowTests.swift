@@ -142,14 +142,14 @@ struct RPCFollowTests {
             }
           }
           group.addTask {
-            try? await Task.sleep(for: .seconds(3))  // a deadline, not a synchronisation
+            try? await Task.sleep(for: .seconds(10))  // a deadline, not a synchronisation
             return nil
           }
           let first = await group.next() ?? nil
           group.cancelAll()
           return first
         }
-        #expect(delivered == ["a", "b"], "the stream was still open after 3 s")
+        #expect(delivered == ["a", "b"], "the stream was still open after 10 s")
       }
     }
   }
