@@ -8,6 +8,7 @@ struct PendingWrite: Sendable {
   var visible: TopicState.Commit?
   var alsoVisible: [TopicState.Commit]
   var committed: [CommittedWrite]?
+  var index: UInt64
   var continuation: UnsafeContinuation<WriteTurn, any Error>
 }
 
@@ -32,6 +33,8 @@ extension EventStore {
     /// The writes it commits as values, where the planner has them at hand (appends, and writes
     /// applied from a leader), for ``RecentWrites``; nil otherwise.
     var committed: [CommittedWrite]? = nil
+    /// Its commit index, given when it is logged.
+    var index: UInt64 = 0
   }
 
   /// Plans a write under the state lock and commits it in planning order, durably in `always` mode.
@@ -54,9 +57,10 @@ extension EventStore {
   ) async throws -> Result {
     let logged = { (state: inout State) throws(GoetheError) -> Planned<Result> in
       if local { try state.checkLocalWrite() }
-      let planned = try plan(&state)
+      var planned = try plan(&state)
       state.lastCommitIndex += 1
-      planned.batch.put(KeySchema.commitLogKey(state.lastCommitIndex), planned.log.encoded(epoch: state.epoch))
+      planned.index = state.lastCommitIndex
+      planned.batch.put(KeySchema.commitLogKey(planned.index), planned.log.encoded(epoch: state.epoch))
       return planned
     }
     if let immediate = try planIfIdle(logged) { return try await lead(immediate, with: []) }
@@ -107,7 +111,7 @@ extension EventStore {
           state.waiting.append(
             PendingWrite(
               batch: own.batch, visible: own.visible, alsoVisible: own.alsoVisible, committed: own.committed,
-              continuation: continuation))
+              index: own.index, continuation: continuation))
           return false
         }
         if leads { continuation.resume(returning: .lead(followers: [])) }
@@ -164,6 +168,7 @@ extension EventStore {
           state.recycle(write.batch)
           state.recent.record(write.committed)
         }
+        state.durableCommitIndex = max(state.durableCommitIndex, round.last?.index ?? own.index)
         state.writing = !waiting.isEmpty
         return waiting.isEmpty || count < rounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
       }

@@ -5,6 +5,7 @@ import Synchronization
 extension EventStore {
   /// The commit index of the last write.
   var lastCommitIndex: UInt64 { state.withLock { $0.lastCommitIndex } }
+  var durableCommitIndex: UInt64 { state.withLock { $0.durableCommitIndex } }
 
   /// The epoch new writes are committed under.
   var epoch: UInt64 { state.withLock { $0.epoch } }

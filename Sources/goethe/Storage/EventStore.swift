@@ -24,6 +24,9 @@ final class EventStore: GoetheStore {
     var nextTopicNumber: UInt32 = 1
     /// The commit index of the last planned write (see ``CommittedWrite``).
     var lastCommitIndex: UInt64 = 0
+    /// The commit index of the last write that is durable (written, under `--sync never`): behind
+    /// ``lastCommitIndex`` while a write is on its way to the disk, and after a write failed.
+    var durableCommitIndex: UInt64 = 0
     /// The epoch new writes are committed under: the highest this node has accepted.
     var epoch: UInt64 = 0
     /// Set after a failed write or on close; every later write fails with it.
@@ -161,6 +164,7 @@ final class EventStore: GoetheStore {
       state.topics = loaded.topics
       state.nextTopicNumber = loaded.nextTopicNumber
       state.lastCommitIndex = loaded.lastCommitIndex
+      state.durableCommitIndex = loaded.durableCommitIndex
       state.epoch = loaded.epoch
       state.producers = producers
       state.recent.removeAll()
@@ -178,6 +182,7 @@ final class EventStore: GoetheStore {
     try iterator.checkError()
     guard iterator.isValid, let index = KeySchema.decodeCommitLogKey(iterator.key) else { return }
     state.lastCommitIndex = index
+    state.durableCommitIndex = index
     state.epoch = max(state.epoch, try CommitLogRecord.decode(iterator.value).epoch)
   }
 

@@ -21,8 +21,11 @@ protocol GoetheStore: TopicCatalog, TopicRetention, EventLog, CursorStore, Consu
 
 /// Committed writes as values (``CommittedWrite``): what a follower reads from its leader and applies.
 protocol CommittedWriteLog: Sendable {
-  /// The commit index of the last write.
+  /// The commit index of the last write planned, which may not be durable yet.
   var lastCommitIndex: UInt64 { get }
+  /// The commit index of the last durable write: every write up to it is on the disk (written,
+  /// under `--sync never`), and no failed write is counted. What a leader sends and waits for.
+  var durableCommitIndex: UInt64 { get }
   /// The epoch new writes are committed under.
   var epoch: UInt64 { get }
   /// Takes up the leadership of `epoch`: it becomes the epoch of every write from now on, durably,

@@ -220,6 +220,42 @@ struct WriteQueueTests {
     }
   }
 
+  /// A write gets its commit index when it is planned, but counts as durable (what a leader sends
+  /// its followers, and waits for them to hold) only once its turn has written it.
+  @Test(arguments: Durability.allCases)
+  func aQueuedWriteIsPlannedButNotDurableUntilItIsWritten(durability: Durability) async throws {
+    try await withEventStore(.testing(durability)) { store in
+      _ = try await store.append(payloads("before"), to: "t", createTopic: true)
+      #expect(store.lastCommitIndex == 1 && store.durableCommitIndex == 1)
+      let appends = try await queueAppends(to: store)
+      #expect(store.lastCommitIndex == 1 + UInt64(Self.queued))
+      #expect(store.durableCommitIndex == 1, "nothing queued is durable yet")
+      store.handOnTheWritingTurn()
+      for outcome in await appends.value { _ = try outcome.get() }
+      #expect(store.durableCommitIndex == 1 + UInt64(Self.queued))
+    }
+  }
+
+  /// A write that failed keeps the commit index it was planned with, but never counts as durable:
+  /// no follower could ever hold it.
+  @Test(arguments: Durability.allCases)
+  func aFailedWriteIsNeverDurable(durability: Durability) async throws {
+    signal(SIGPIPE, SIG_IGN)
+    try await withTemporaryDirectory { _, path in
+      try await withEventStore(at: path, .testing(durability)) { store in
+        _ = try await store.append(payloads("before"), to: "t", createTopic: true)
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        close(ends[0])
+        defer { close(ends[1]) }
+        try redirectLog(of: path, to: ends[1])
+        await #expect(throws: GoetheError.self) { try await store.append(payloads("lost"), to: "t") }
+        #expect(store.lastCommitIndex == 2, "the failed write keeps its index")
+        #expect(store.durableCommitIndex == 1)
+      }
+    }
+  }
+
   /// Starts `queued` appends, to `topics` in turn, and returns once all of them are planned and
   /// waiting; unless a write is in progress, first takes the writing turn as a write in progress would.
   private func queueAppends(
@@ -244,57 +280,5 @@ struct WriteQueueTests {
     }
     while store.state.withLock({ $0.waiting.count }) < Self.queued { await Task.yield() }
     return appends
-  }
-
-  /// Points the file descriptor LevelDB writes the store's log (`NNNNNN.log`) through at
-  /// `replacement`'s file.
-  private func redirectLog(of storePath: String, to replacement: Int32) throws {
-    let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { Int32($0) }
-    let log = descriptors.first { descriptor in
-      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")
-      else { return false }
-      return target.hasPrefix(storePath + "/") && target.hasSuffix(".log")
-    }
-    guard let log else { throw GoetheError(.internalError, "no log file of \(storePath) is open") }
-    #expect(dup2(replacement, log) == log)
-  }
-}
-
-/// A pipe whose buffer is full, so that the next write to it blocks until its reader is closed,
-/// and then fails with EPIPE.
-private final class FullPipe {
-  let writer: Int32
-  private var reader: Int32?
-
-  init() throws {
-    var ends: [Int32] = [0, 0]
-    guard pipe(&ends) == 0 else { throw GoetheError(.internalError, "cannot make a pipe: errno \(errno)") }
-    (reader, writer) = (ends[0], ends[1])
-    let flags = fcntl(writer, F_GETFL)
-    guard flags >= 0, fcntl(writer, F_SETFL, flags | O_NONBLOCK) == 0 else {
-      throw failure("make the pipe non-blocking")
-    }
-    var byte: UInt8 = 0
-    while write(writer, &byte, 1) == 1 {}
-    guard fcntl(writer, F_SETFL, flags) == 0 else { throw failure("make the pipe blocking again") }
-  }
-
-  /// Closes both ends and says what could not be done.
-  private func failure(_ what: String) -> GoetheError {
-    let error = GoetheError(.internalError, "cannot \(what): errno \(errno)")
-    close()
-    return error
-  }
-
-  /// Closing the reader makes the blocked write, and every later one, fail.
-  func closeReader() {
-    if let reader { Glibc.close(reader) }
-    reader = nil
-  }
-
-  /// Closes both ends (the reader, if still open, first, which ends a blocked write).
-  func close() {
-    closeReader()
-    Glibc.close(writer)
   }
 }

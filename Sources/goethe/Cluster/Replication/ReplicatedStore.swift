@@ -10,10 +10,15 @@ struct ReplicatedStore: GoetheStore {
   let replication: Replication
 
   /// Runs `write` on the store if enough nodes are in sync, then waits until they all hold it.
+  ///
+  /// It waits for the store's last *durable* write, which the write returned after, and not for
+  /// the last planned one: a write planned since may fail (a full disk), and no follower could
+  /// ever hold it, so waiting for it would hold this one up and have the followers removed from
+  /// the in-sync set for a fault of this node's.
   private func replicated<Result: Sendable>(_ write: () async throws -> Result) async throws -> Result {
     try replication.checkWritable()
     let result = try await write()
-    try await replication.acknowledge(upTo: store.lastCommitIndex)
+    try await replication.acknowledge(upTo: store.durableCommitIndex)
     return result
   }
 
@@ -49,7 +54,7 @@ struct ReplicatedStore: GoetheStore {
   func earlierAppend(_ stamp: ProducerStamp, to topic: String, count: Int) async throws -> AppendResult? {
     try replication.checkWritable()
     guard let earlier = try await store.earlierAppend(stamp, to: topic, count: count) else { return nil }
-    try await replication.acknowledge(upTo: store.lastCommitIndex)
+    try await replication.acknowledge(upTo: store.durableCommitIndex)
     return earlier
   }
 
@@ -154,6 +159,7 @@ struct ReplicatedStore: GoetheStore {
   }
 
   var lastCommitIndex: UInt64 { store.lastCommitIndex }
+  var durableCommitIndex: UInt64 { store.durableCommitIndex }
   var epoch: UInt64 { store.epoch }
   func lead(epoch: UInt64) throws(GoetheError) { try store.lead(epoch: epoch) }
   func stopLocalWrites(through epoch: UInt64) { store.stopLocalWrites(through: epoch) }
