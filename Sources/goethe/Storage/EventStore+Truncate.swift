@@ -12,6 +12,10 @@ extension EventStore {
   /// again; cursors they set or deleted go back to what the last earlier write made them. The
   /// epoch becomes that of the write at `index`, so that the leader's writes apply after it. It
   /// refuses while another write is in progress: only the replication of a follower writes then.
+  /// It refuses on a store that leads, too: a request of an older leader that reached this node
+  /// just after it took up a newer epoch would otherwise put the older epoch back beneath it, and
+  /// the node would lead while refusing every write; and the store takes up no leadership while a
+  /// truncation runs (``lead(epoch:)``).
   func truncate(after index: UInt64) async throws {
     try await BlockingIO.runToEnd { try self.truncateNow(after: index) }
   }
@@ -22,17 +26,27 @@ extension EventStore {
       guard !state.writing, state.waiting.isEmpty else {
         throw GoetheError(.conflict, "cannot truncate the log while a write is in progress")
       }
+      if case .leading(let epoch) = state.localWrites {
+        throw GoetheError(.conflict, "this node leads epoch \(epoch): it undoes no writes for another leader")
+      }
       guard index < state.lastCommitIndex else { return nil }
       state.writing = true
+      state.truncating = true
       return (state.lastCommitIndex, state.topics.mapValues(\.state))
     }
     guard let taken else { return }
     do {
       let batch = try truncation(after: index, last: taken.last, topics: taken.topics)
       try db.write(batch, sync: true)
-      try reloadState { $0.writing = false }
+      try reloadState { state in
+        state.writing = false
+        state.truncating = false
+      }
     } catch {
-      state.withLock { $0.writing = false }
+      state.withLock { state in
+        state.writing = false
+        state.truncating = false
+      }
       throw error
     }
   }

@@ -35,6 +35,9 @@ final class EventStore: GoetheStore {
     /// its writer writes next.
     var writing = false
     var waiting: [PendingWrite] = []
+    /// Whether a truncation is undoing writes now (``truncate(after:)``), which the store's epoch
+    /// goes back with: the store takes up no leadership meanwhile.
+    var truncating = false
     /// Written batches kept for reuse, which spares appends allocating and growing new ones.
     var spareBatches: [WriteBatch] = []
     /// The recent stamped appends, filled when the store opens (``loadProducerWindow(_:topics:options:)``).

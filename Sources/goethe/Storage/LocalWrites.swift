@@ -23,10 +23,15 @@ enum LocalWrites: Sendable, Equatable {
 extension EventStore {
   /// Takes up the leadership of `epoch`: makes it the epoch of every write from now on, durably,
   /// and takes this node's own writes under it until ``stopLocalWrites(through:)``. An epoch
-  /// below the current one is refused, so a deposed leader's epoch cannot come back.
+  /// below the current one is refused, so a deposed leader's epoch cannot come back; so is any
+  /// while a truncation runs, which puts an older epoch back (``truncate(after:)``).
   func lead(epoch: UInt64) throws(GoetheError) {
     try state.withLock { state throws(GoetheError) in
       try state.checkWritable()
+      guard !state.truncating else {
+        throw GoetheError(
+          .unavailable, "this node is undoing writes its leader's log does not hold; it cannot lead until that is done")
+      }
       guard epoch >= state.epoch else {
         throw GoetheError(.conflict, "epoch \(epoch) is older than this node's epoch \(state.epoch)")
       }

@@ -1,13 +1,61 @@
 import Foundation
 import GoetheKit
+import Synchronization
 import Testing
 
 @testable import goethe
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Truncating the log undoes writes exactly: a store truncated after any write holds, byte for
 /// byte, what a store that only ever got the writes up to it holds, and the writes after it then
-/// apply again.
-@Suite struct TruncationTests {
+/// apply again. A truncation puts the epoch of its last write back, so it and taking up a
+/// leadership exclude each other.
+@Suite(.timeLimit(.minutes(1))) struct TruncationTests {
+  /// A request of an older leader that reaches a node just after it took up a newer epoch must not
+  /// undo its writes: the older epoch would come back beneath the node's leadership.
+  @Test func aStoreThatLeadsUndoesNoWrites() async throws {
+    try await withEventStore { store in
+      try store.lead(epoch: 3)
+      _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+      _ = try await store.append(payloads("b"), to: "t")
+      await expectError(.conflict, mentioning: ["leads epoch 3"]) { try await store.truncate(after: 1) }
+      #expect(try store.allEvents(in: "t").map(\.payloadText) == ["a", "b"])
+      #expect(store.epoch == 3 && store.lastCommitIndex == 2)
+
+      store.stopLocalWrites(through: 3)
+      try await store.truncate(after: 1)
+      #expect(try store.allEvents(in: "t").map(\.payloadText) == ["a"], "once it follows, it truncates")
+    }
+  }
+
+  /// While a truncation runs (here its write is held up in LevelDB's log), the store takes up no
+  /// leadership, whose epoch the truncation would put back.
+  @Test func aStoreTakesUpNoLeadershipWhileATruncationRuns() async throws {
+    signal(SIGPIPE, SIG_IGN)
+    try await withTemporaryDirectory { _, path in
+      try await withEventStore(at: path) { store in
+        try store.lead(epoch: 5)
+        _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+        _ = try await store.append(payloads("b"), to: "t")
+        store.stopLocalWrites(through: 5)
+        let pipe = try FullPipe()
+        defer { pipe.close() }
+        try redirectLog(of: path, to: pipe.writer)
+        let truncation = Task { try await store.truncate(after: 1) }
+        try await eventually("the truncation is under way") { store.state.withLock { $0.truncating } }
+
+        // The epoch it has already: taking it up writes nothing, which the held log would block.
+        await expectError(.unavailable, mentioning: ["undoing writes"]) { try store.lead(epoch: 5) }
+        #expect(store.state.withLock { $0.localWrites } == .closed)
+        pipe.closeReader()
+        _ = await truncation.result
+      }
+    }
+  }
+
   /// The records, but for the stored epoch: a truncated store takes its last write's.
   private static func records(_ store: EventStore) throws -> [[UInt8]: [UInt8]] {
     try CommittedWriteTests.records(store).filter { $0.key != KeySchema.epochKey }
