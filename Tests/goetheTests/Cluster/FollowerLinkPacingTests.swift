@@ -5,11 +5,36 @@ import Testing
 
 @testable import goethe
 
-/// How often a leader's link to a follower sends: once the follower holds every write there is to
-/// send, only heartbeats, however often the link is woken, until another write is durable. A real
-/// leader store, a real follower's store behind a server on a loopback port, and a real etcd.
+/// What a leader's link to a follower sends, and how often: the writes that are durable, and once
+/// the follower holds every one of them, only heartbeats, however often the link is woken, until
+/// another write is durable. A real leader store, a real follower's store behind a server on a
+/// loopback port, and a real etcd.
 @Suite(.timeLimit(.minutes(1)))
 struct FollowerLinkPacingTests {
+  /// A link that starts while a write is planned but not yet durable (its fsync running, or its
+  /// disk full) starts from the last durable write, which the follower can be sent, and not from
+  /// the planned one, which it cannot.
+  @Test func aLinkThatStartsWhileAWriteIsPendingSendsTheDurableWrites() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withEventStore { leader in
+        try leader.lead(epoch: 1)
+        let term = try await LeaderTerm.begin(
+          epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2, peerTLS: nil,
+          logger: quietLogger, deposed: { _ in })
+        _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
+        leader.holdTheWritingTurn()
+        let pending = Task { try await leader.append(payloads("b"), to: "t") }
+        try await eventually("the second write is planned") { leader.lastCommitIndex == 2 }
+        try await Self.withLink(of: term) { follower, _ in
+          try await eventually("the follower holds the durable write") { follower.lastCommitIndex == 1 }
+          leader.handOnTheWritingTurn()
+          _ = try await pending.value
+          try await eventually("the follower holds the second write") { follower.lastCommitIndex == 2 }
+        }
+      }
+    }
+  }
+
   /// A write is planned on the leader (it has its commit index) but not yet durable, as while its
   /// fsync runs: the link cannot send it yet, and must not ask the follower again and again
   /// meanwhile: it sends one heartbeat for each that falls due, so three requests while the write

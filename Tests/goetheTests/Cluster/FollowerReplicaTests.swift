@@ -10,7 +10,7 @@ import Testing
 /// A follower applies its leader's writes in order, refuses a deposed leader, and truncates a log
 /// that diverged from its leader's: real stores, the requests as a leader sends them.
 @Suite struct FollowerReplicaTests {
-  private static func request(
+  static func request(
     epoch: UInt64, after previous: UInt64, of leader: any GoetheStore, limit: Int = 100, highWatermark: UInt64 = 0
   ) async throws -> Io_Typusomega_Goethe_Replication_ReplicateRequest {
     let writes = try await leader.committedWrites(after: previous, limit: limit)

@@ -1,21 +1,90 @@
 import GRPCNIOTransportHTTP2Posix
 import GoetheKit
+import Synchronization
 import Testing
 
 @testable import goethe
 
-/// A new leader takes up the in-sync set in one compare-and-set with the check that it is still a
-/// member: a real etcd, real stores.
+/// A leader's term and its in-sync set: a new leader takes the set up in one compare-and-set with
+/// the check that it is still a member; a follower that joins the set counts for acknowledgements
+/// before the coordinator has the change; a term whose upkeep of the set fails ends. A real etcd,
+/// real stores.
 @Suite(.timeLimit(.minutes(1)))
 struct LeaderTermTests {
   private static func begin(
-    epoch: UInt64, as coordinator: any Coordinator, store: any GoetheStore
+    epoch: UInt64, as coordinator: any Coordinator, store: any GoetheStore,
+    settings: ReplicationSettings = ReplicationSettings()
   ) async throws
     -> LeaderTerm
   {
     try await LeaderTerm.begin(
-      epoch: epoch, settings: ReplicationSettings(), store: store, coordinator: coordinator, members: 3,
+      epoch: epoch, settings: settings, store: store, coordinator: coordinator, members: 3,
       peerTLS: nil, logger: quietLogger, deposed: { _ in })
+  }
+
+  /// Once the coordinator lists a follower in the in-sync set it may win an election, so from the
+  /// moment the leader adds it, no write is acknowledged without it, even while the change is on
+  /// its way to the coordinator.
+  @Test func aJoiningFollowerCountsForAcknowledgementsBeforeTheCoordinatorHasIt() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withStore { store in
+        let gated = GatedCoordinator(nodes[0])
+        let term = try await Self.begin(epoch: 1, as: gated, store: store)
+        gated.close()
+        let joining = Task { try await term.noteCaughtUp("n2", store: "store-of-n2") }
+        try await eventually("the change is on its way to the coordinator") { gated.held == 1 }
+
+        let heldByTheFollower = Atomic(false)
+        let acknowledged = Task {
+          try await term.acknowledge(upTo: 1)
+          return heldByTheFollower.load(ordering: .acquiring)
+        }
+        try? await Task.sleep(for: .milliseconds(500))  // a deadline for a wrong acknowledgement, not a synchronisation
+        heldByTheFollower.store(true, ordering: .releasing)
+        term.noteHeld(1, by: "n2")
+        #expect(try await acknowledged.value, "a write was acknowledged without the joining follower")
+
+        gated.open()
+        try await joining.value
+        #expect(term.inSync.members.contains("n2"))
+      }
+    }
+  }
+
+  /// The coordinator refuses the term's removal of a late follower (another leader has taken the
+  /// set over): the term ends with the refusal, and does not go on without its upkeep.
+  @Test func aTermEndsWhenTheCoordinatorRefusesAChangeOfItsSet() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withStore { store in
+        var settings = ReplicationSettings()
+        settings.replicaTimeout = .milliseconds(200)
+        settings.checkInterval = .milliseconds(50)
+        let term = try await Self.begin(epoch: 1, as: nodes[0], store: store, settings: settings)
+        try await term.noteCaughtUp("n2", store: "store-of-n2")
+        try await nodes[0].updateInSyncSet(asLeaderOf: 2) { $0! }
+
+        let running = Task { try await term.run() }
+        // n2 never holds it: after the replica timeout the term removes n2, which the coordinator refuses.
+        let waiting = Task { try await term.acknowledge(upTo: 1) }
+        let ended = await withTaskGroup(of: Bool.self) { group in
+          group.addTask {
+            _ = await running.result
+            return true
+          }
+          group.addTask {
+            try? await Task.sleep(for: .seconds(10))  // a deadline, not a synchronisation
+            return false
+          }
+          let first = await group.next() ?? false
+          group.cancelAll()
+          running.cancel()
+          return first
+        }
+        #expect(ended, "the term went on without its upkeep")
+        await #expect(throws: InSyncSetTakenOver.self) { try await running.value }
+        await #expect(throws: GoetheError.self) { try await waiting.value }
+      }
+    }
   }
 
   /// The previous leader removed the node after it campaigned, and may have acknowledged writes
@@ -29,6 +98,27 @@ struct LeaderTermTests {
       }
       let set = try #require(try await nodes[0].inSyncSet()?.set)
       #expect(set.members == ["n1"] && set.epoch == 1, "the set is the previous leader's still")
+    }
+  }
+
+  /// A node that may not lead after all stays a follower, and the events it holds past the high
+  /// watermark stay hidden: a leader may still undo them.
+  @Test func aNodeThatMayNotLeadKeepsTheEventsPastTheHighWatermarkHidden() async throws {
+    try await Self.withTwoInSync { nodes, second in
+      try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.removing("n2") }
+      try await withStore { leader in
+        _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
+        let replication = Replication(
+          settings: ReplicationSettings(), store: second, coordinator: nodes[1], logger: quietLogger)
+        _ = try await replication.follower.replicate(
+          FollowerReplicaTests.request(epoch: 1, after: 0, of: leader, highWatermark: 0))
+        #expect(replication.follower.visibleThrough("t") == 0)
+
+        await expectError(.unavailable, mentioning: ["left the in-sync set"]) {
+          try await replication.lead(epoch: 2) { _ in }
+        }
+        #expect(replication.follower.visibleThrough("t") == 0, "an event a leader may undo was shown")
+      }
     }
   }
 

@@ -130,7 +130,7 @@ final class HealthGossip: Service, Sendable {
       case .leader(let epoch): (.leader, epoch)
       case .follower: (.follower, store.epoch)
       }
-    let commitIndex = store.lastCommitIndex
+    let commitIndex = store.durableCommitIndex
     let beat = heartbeat.wrappingAdd(1, ordering: .relaxed).newValue
     table.withLock { table in
       let leaderCommit =

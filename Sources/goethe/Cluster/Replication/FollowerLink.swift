@@ -77,6 +77,9 @@ struct FollowerLink: Sendable {
     let (ended, end) = AsyncStream.makeStream(of: Never.self)
     defer { end.finish() }
     let awaiting = AwaitedSince()
+    // From the start: a follower that never answers the stream's opening (a connection half open
+    // after a partition) is as overdue as one that stops answering requests.
+    awaiting.since.withLock { $0 = .now }
     let timeout = term.settings.replicaTimeout
     try await withThrowingTaskGroup { group in
       group.addTask {
@@ -138,7 +141,7 @@ struct FollowerLink: Sendable {
       try Task.checkCancellation()
       let generation = term.signal.generation
       let heartbeat = term.heartbeatsDue
-      let last = term.store.lastCommitIndex
+      let last = term.store.durableCommitIndex
       let previous = min(held ?? last, last)
       let (previousEpoch, writes) = try await batch(after: previous)
       if writes.isEmpty, settled, previous == held, toldAtHeartbeat == heartbeat {

@@ -93,7 +93,7 @@ final class FollowerReplica: Sendable {
       // From here on this node follows the leader of `request.epoch`: a write of its own that
       // passed its check of leading before it was deposed is refused by the store.
       store.stopLocalWrites(through: request.epoch)
-      let last = store.lastCommitIndex
+      let last = store.durableCommitIndex
       guard request.previousIndex <= last else {
         return response(.behind, "this node holds up to \(last), not \(request.previousIndex)")
       }
@@ -123,7 +123,7 @@ final class FollowerReplica: Sendable {
           }
         }
       }
-      let held = store.lastCommitIndex
+      let held = store.durableCommitIndex
       let writes = try request.writes.filter { $0.index > held }.map { message throws(GoetheError) in
         try CommittedWrite(message)
       }
@@ -131,7 +131,7 @@ final class FollowerReplica: Sendable {
         try await store.apply(writes)
       } catch {
         // A trim or deletion is applied after the writes before it: those may be in.
-        let applied = store.lastCommitIndex
+        let applied = store.durableCommitIndex
         for write in writes where write.index <= applied { hide(write) }
         throw error
       }
@@ -166,7 +166,7 @@ final class FollowerReplica: Sendable {
   ) -> Io_Typusomega_Goethe_Replication_ReplicateResponse {
     .with {
       $0.outcome = outcome
-      $0.lastIndex = store.lastCommitIndex
+      $0.lastIndex = store.durableCommitIndex
       $0.epoch = state.withLock { $0.fence }
       $0.message = message
       $0.storeID = store.nodeID

@@ -22,9 +22,15 @@ final class LeaderTerm: Sendable {
   /// Called when a follower reports a higher epoch: this node is deposed.
   private let deposed: @Sendable (UInt64) -> Void
   private let peerTLS: PeerLinks.Security
+  /// Changes of the in-sync set, one at a time, so that this node takes them up in the order the
+  /// coordinator took them.
+  private let inSyncChanges = AsyncTurns()
 
   private struct State {
     var inSync: InSyncSet
+    /// Followers that have caught up and are being added to the in-sync set: writes wait for them
+    /// already, since the coordinator may list them (and let them lead) before this node knows.
+    var joining: Set<String> = []
     /// The last index each follower is known to hold, and when it last answered.
     var held: [String: UInt64] = [:]
     var answered: [String: ContinuousClock.Instant] = [:]
@@ -80,7 +86,9 @@ final class LeaderTerm: Sendable {
     self.coordinator = coordinator
     self.logger = logger
     self.deposed = deposed
-    state = Mutex(State(inSync: inSync))
+    var state = State(inSync: inSync)
+    state.held[coordinator.member.nodeID] = .max
+    self.state = Mutex(state)
   }
 
   var inSync: InSyncSet { state.withLock { $0.inSync } }
@@ -120,9 +128,10 @@ final class LeaderTerm: Sendable {
     }
   }
 
-  /// Whether every in-sync follower holds `index`.
+  /// Whether every in-sync follower, and every one joining the set, holds `index`.
   private static func isHeld(_ index: UInt64, in state: State) -> Bool {
-    state.inSync.members.allSatisfy { node in state.held[node].map { $0 >= index } ?? false }
+    let holds = { (node: String) in state.held[node].map { $0 >= index } ?? false }
+    return state.inSync.members.allSatisfy(holds) && state.joining.allSatisfy(holds)
   }
 
   /// Notes what `node` holds, after an answer; wakes the writes it completes.
@@ -144,7 +153,7 @@ final class LeaderTerm: Sendable {
 
   /// The index every in-sync node holds.
   var highWatermark: UInt64 {
-    let last = store.lastCommitIndex
+    let last = store.durableCommitIndex
     return state.withLock { state in min(last, state.inSync.members.map { state.held[$0] ?? 0 }.min() ?? 0) }
   }
 
@@ -175,31 +184,38 @@ final class LeaderTerm: Sendable {
   private static let replicationLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
   private static let replicationExecutor = EventLoopTaskExecutor(eventLoop: replicationLoop)
 
-  /// Runs the term until it is cancelled: a link to each follower, and the upkeep of the in-sync
-  /// set.
+  /// Runs the term until it is cancelled, or until one of its parts fails (the coordinator refused
+  /// a change of the in-sync set): a link to each follower, and the upkeep of the in-sync set.
+  ///
+  /// Each part is a child task, so that one that fails ends the others and the term: a term that
+  /// went on without its upkeep would wait for ever on a follower that died.
   func run() async throws {
-    let own = coordinator.member.nodeID
-    state.withLock { $0.held[own] = .max }
     let links = PeerLinks(security: peerTLS, eventLoops: Self.replicationLoop)
     defer { links.closeAll() }
     try await withThrowingDiscardingTaskGroup { group in
       group.addTask { try await self.keepInSyncSet() }
       group.addTask { try await self.beat() }
-      var running: [ClusterMember: Task<Void, any Error>] = [:]
-      defer { for task in running.values { task.cancel() } }
-      for try await members in coordinator.members() {
-        let followers = Set(members.filter { $0.nodeID != own })
-        for (member, task) in running where !followers.contains(member) {
-          task.cancel()
-          running.removeValue(forKey: member)
-        }
-        let connections = links.clients(for: Array(followers))
-        for (member, connection) in connections where running[member] == nil {
-          let link = FollowerLink(term: self, follower: member, connection: connection, logger: logger)
-          running[member] = Task(executorPreference: Self.replicationExecutor) { try await link.run() }
-        }
-        try await growClusterSize(to: members.count)
+      group.addTask { try await self.linkToMembers(through: links) }
+    }
+  }
+
+  /// Keeps a link to each member but this node, as the coordinator lists them.
+  private func linkToMembers(through links: PeerLinks) async throws {
+    let own = coordinator.member.nodeID
+    var running: [ClusterMember: Task<Void, any Error>] = [:]
+    defer { for task in running.values { task.cancel() } }
+    for try await members in coordinator.members() {
+      let followers = Set(members.filter { $0.nodeID != own })
+      for (member, task) in running where !followers.contains(member) {
+        task.cancel()
+        running.removeValue(forKey: member)
       }
+      let connections = links.clients(for: Array(followers))
+      for (member, connection) in connections where running[member] == nil {
+        let link = FollowerLink(term: self, follower: member, connection: connection, logger: logger)
+        running[member] = Task(executorPreference: Self.replicationExecutor) { try await link.run() }
+      }
+      try await growClusterSize(to: members.count)
     }
   }
 
@@ -247,10 +263,30 @@ final class LeaderTerm: Sendable {
   }
 
   /// Adds `node`, with its store `store`, to the in-sync set once it holds every write this node has.
+  ///
+  /// Writes wait for it from the moment it is added here, before the coordinator has the change:
+  /// once the coordinator lists it, it may win an election, so no write may be acknowledged
+  /// without it, even one acknowledged while the change is on its way (Kafka's pending in-sync
+  /// replicas work so).
   func noteCaughtUp(_ node: String, store: String) async throws {
-    guard !state.withLock({ $0.inSync.contains(node, store: store) }) else { return }
+    let joins = state.withLock { state in
+      guard !state.inSync.contains(node, store: store), !state.joining.contains(node) else { return false }
+      state.joining.insert(node)
+      return true
+    }
+    guard joins else { return }
     logger.info("a follower has caught up: adding it to the in-sync set", metadata: ["follower": "\(node)"])
-    try await changeInSyncSet { $0.adding(node, store: store) }
+    do {
+      try await changeInSyncSet { $0.adding(node, store: store) }
+      state.withLock { _ = $0.joining.remove(node) }
+    } catch {
+      let done = state.withLock { state in
+        state.joining.remove(node)
+        return Self.takeHeld(&state)
+      }
+      for waiter in done { waiter.continuation.resume() }
+      throw error
+    }
   }
 
   private func growClusterSize(to members: Int) async throws {
@@ -263,8 +299,12 @@ final class LeaderTerm: Sendable {
   }
 
   /// Writes a change of the in-sync set to the coordinator first, then takes it up, and wakes or
-  /// refuses the writes it decides.
+  /// refuses the writes it decides; one change at a time.
   private func changeInSyncSet(_ change: @escaping @Sendable (InSyncSet) -> InSyncSet) async throws {
+    try await inSyncChanges.run { try await takeUpInSyncSetChange(change) }
+  }
+
+  private func takeUpInSyncSetChange(_ change: @escaping @Sendable (InSyncSet) -> InSyncSet) async throws {
     let written: InSyncSet
     do {
       let fallback = inSync

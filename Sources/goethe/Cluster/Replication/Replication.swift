@@ -50,10 +50,12 @@ final class Replication: Sendable {
   /// follower knows a higher epoch.
   func lead(epoch: UInt64, deposed: @escaping @Sendable (UInt64) -> Void) async throws {
     follower.noteEpoch(epoch)
-    follower.revealAll()
     let term = try await LeaderTerm.begin(
       epoch: epoch, settings: settings, store: store, coordinator: coordinator, members: 0, peerTLS: peerTLS,
       logger: logger, deposed: deposed)
+    // Only now is this node's log the cluster's: a node that may not lead stays a follower, whose
+    // writes past the high watermark a leader may still undo.
+    follower.revealAll()
     let logger = logger
     let task = Task {
       do {
