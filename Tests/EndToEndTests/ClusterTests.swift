@@ -8,7 +8,8 @@ import Testing
 #endif
 
 /// Three real nodes and a real etcd on loopback: one leader, failover within the lease, a paused
-/// leader that steps down before it writes again, and a restarted node that rejoins.
+/// leader that steps down before it writes again, a leader whose store fails that hands over, and
+/// a restarted node that rejoins.
 @Suite(.timeLimit(.minutes(3)))
 struct ClusterTests {
   /// Every node sees the same leader and every node alive.
@@ -64,6 +65,51 @@ struct ClusterTests {
         #expect(seen.leader == after.leader)
         let (rejoined, _) = try await cluster.waitForStatus(from: leader, within: .seconds(15), Self.settled(cluster))
         #expect(rejoined.leader == after.leader, "the restarted node rejoins as a follower")
+      }
+    }
+  }
+
+  /// A leader whose store takes no more writes (its file size limit makes its log's write fail)
+  /// steps down, and campaigns no more: an in-sync follower takes over, writes go on, and every
+  /// acknowledged event is there, once.
+  @Test func aLeaderWhoseStoreFailsHandsOverToAFollower() async throws {
+    try await withScratchDirectory { scratch in
+      try await ClusterOfDaemons.withCluster(nodes: 3, in: scratch, started: [0], fileSizeLimits: [0: 256]) {
+        cluster in
+        // Alone, n1 starts the in-sync set with itself and leads; the others join it.
+        _ = try await cluster.waitForStatus(from: 0, within: .seconds(20)) { $0.leader == "n1" }
+        for node in 1..<3 { try await cluster.start(node) }
+        _ = try await cluster.waitForStatus(from: 0, within: .seconds(20), Self.settled(cluster))
+
+        // Through a follower, which forwards them to n1, until n1's store fails one.
+        _ = try await cluster.appendEventually(Data("first".utf8), to: "t", through: 1)
+        var acknowledged = ["first"]
+        let padding = String(repeating: "x", count: 1_000)
+        var refusal: GoetheError?
+        for number in 0..<2_000 where refusal == nil {
+          let payload = "e\(number) \(padding)"
+          do {
+            _ = try await cluster.daemon(1).withClient { try await $0.append([Data(payload.utf8)], to: "t") }
+            acknowledged.append(payload)
+          } catch let error as GoetheError {
+            refusal = error
+          }
+        }
+        let failure = try #require(refusal, "n1's log never reached its size limit")
+        #expect(acknowledged.count > 50, "appends went through before: \(failure.message)")
+
+        let (after, _) = try await cluster.waitForStatus(from: 1, within: cluster.leaseTTL + .seconds(10)) {
+          $0.leader != nil && $0.leader != "n1"
+        }
+        let leader = try cluster.node(named: try #require(after.leader))
+        _ = try await cluster.appendEventually(Data("after".utf8), to: "t", through: 0)
+        let stored = try await cluster.daemon(leader).withClient { try await $0.everything(in: "t") }
+        let texts = stored.map(\.payloadText)
+        #expect(Set(acknowledged).subtracting(texts).isEmpty, "every acknowledged event is stored")
+        #expect(texts.count == Set(texts).count, "no event is stored twice")
+        #expect(texts.last == "after", "writes go on under the new leader")
+        let (later, _) = try await cluster.waitForStatus(from: 0, within: .seconds(5)) { $0.leader == after.leader }
+        #expect(later.nodes.first { $0.state.nodeID == "n1" }?.state.role == .follower)
       }
     }
   }

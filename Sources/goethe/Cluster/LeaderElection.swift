@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// wins, it adopts the new epoch in its store (so its writes carry it) and starts distributing
 /// its writes before it takes any; it steps down as soon as it learns of a higher epoch or
 /// another leader, or its lease lapses by its own clock. On shutdown a leader resigns, so that
-/// another node can take over without waiting for the lease to run out.
+/// another node can take over without waiting for the lease to run out; so does a leader whose
+/// store takes no more writes (a failed write, a full disk), which campaigns again only once its
+/// store takes them.
 struct LeaderElection: Service {
   let coordinator: any Coordinator
   let role: ClusterRole
@@ -66,7 +68,7 @@ struct LeaderElection: Service {
     while !Task.isCancelled {
       let epoch: UInt64
       do {
-        try await waitUntilInSync()
+        try await waitUntilAbleToLead()
         epoch = try await coordinator.campaign()
         // The in-sync set may have lost this node while it campaigned.
         guard try await replication.mayCampaign() else {
@@ -88,20 +90,35 @@ struct LeaderElection: Service {
       role.change(to: .leader(epoch: epoch))
       health.markLeading(true)
       logger.notice("leading the cluster", metadata: ["epoch": "\(epoch)", "node": "\(coordinator.member.nodeID)"])
-      while case .leader(epoch) = role.current, coordinator.holdsLeadership(epoch: epoch) {
+      while case .leader(epoch) = role.current, coordinator.holdsLeadership(epoch: epoch), store.writeRefusal == nil {
         try await Task.sleep(for: Self.leaseCheckInterval)
       }
-      if case .leader(epoch) = role.current { stepDown(because: "its lease lapsed") }
+      guard case .leader(epoch) = role.current else { continue }
+      if let refusal = store.writeRefusal {
+        stepDown(because: "its store takes no writes (\(refusal.message))")
+        try? await coordinator.resign()
+      } else {
+        stepDown(because: "its lease lapsed")
+      }
     }
   }
 
-  /// Waits until this node is in the in-sync set, or the cluster has none yet.
-  private func waitUntilInSync() async throws {
-    var logged = false
-    while try await !replication.mayCampaign() {
-      if !logged {
-        logger.info("not campaigning: this node is not in the in-sync set until it catches up with the leader")
-        logged = true
+  /// Waits until this node's store takes writes, and the node is in the in-sync set (or the
+  /// cluster has none yet).
+  private func waitUntilAbleToLead() async throws {
+    var logged: String?
+    while true {
+      let reason: String
+      if let refusal = store.writeRefusal {
+        reason = "not campaigning: this node's store takes no writes (\(refusal.message))"
+      } else if try await !replication.mayCampaign() {
+        reason = "not campaigning: this node is not in the in-sync set until it catches up with the leader"
+      } else {
+        return
+      }
+      if logged != reason {
+        logger.info("\(reason)")
+        logged = reason
       }
       try await Task.sleep(for: Self.retryDelay)
     }

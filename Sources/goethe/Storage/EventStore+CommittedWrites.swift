@@ -6,6 +6,7 @@ extension EventStore {
   /// The commit index of the last write.
   var lastCommitIndex: UInt64 { state.withLock { $0.lastCommitIndex } }
   var durableCommitIndex: UInt64 { state.withLock { $0.durableCommitIndex } }
+  var writeRefusal: GoetheError? { state.withLock { $0.failure } }
 
   /// The epoch new writes are committed under.
   var epoch: UInt64 { state.withLock { $0.epoch } }

@@ -28,6 +28,9 @@ protocol CommittedWriteLog: Sendable {
   var durableCommitIndex: UInt64 { get }
   /// The epoch new writes are committed under.
   var epoch: UInt64 { get }
+  /// Why the store takes no write now (a write failed, or the disk is full), or nil if it takes
+  /// them: a node whose store takes none cannot lead.
+  var writeRefusal: GoetheError? { get }
   /// Takes up the leadership of `epoch`: it becomes the epoch of every write from now on, durably,
   /// and this node's own writes are taken under it; an older one is refused.
   func lead(epoch: UInt64) throws(GoetheError)

@@ -13,21 +13,29 @@ final class ClusterOfDaemons: @unchecked Sendable {
   let leaseTTL: Duration
   let ports: [Int]
   let lab: NetworkLab?
+  /// The size a file of a node may grow to, in KiB, by node (``GoetheProcess``).
+  let fileSizeLimits: [Int: Int]
   var daemons: [Daemon?]
 
   static let cluster = "e2e"
 
-  private init(etcd: EtcdProcess, scratch: URL, leaseTTL: Duration, ports: [Int], lab: NetworkLab?) {
+  private init(
+    etcd: EtcdProcess, scratch: URL, leaseTTL: Duration, ports: [Int], lab: NetworkLab?, fileSizeLimits: [Int: Int]
+  ) {
     self.etcd = etcd
     self.scratch = scratch
     self.leaseTTL = leaseTTL
     self.ports = ports
     self.lab = lab
+    self.fileSizeLimits = fileSizeLimits
     daemons = Array(repeating: nil, count: ports.count)
   }
 
+  /// Runs `body` with a cluster of `nodes`, of which those in `started` (by default all) are
+  /// running; the others start with ``start(_:)``.
   static func withCluster<Result>(
     nodes: Int, leaseTTL: Duration = .seconds(2), in scratch: URL, lab: NetworkLab? = nil,
+    started: [Int]? = nil, fileSizeLimits: [Int: Int] = [:],
     _ body: (ClusterOfDaemons) async throws -> Result
   ) async throws -> Result {
     try await EtcdProcess.withEtcd(
@@ -39,9 +47,9 @@ final class ClusterOfDaemons: @unchecked Sendable {
       let cluster = ClusterOfDaemons(
         etcd: etcd, scratch: scratch, leaseTTL: leaseTTL,
         ports: try (0..<nodes).map { _ in try EtcdProcess.freePort() },
-        lab: lab)
+        lab: lab, fileSizeLimits: fileSizeLimits)
       defer { cluster.killAll() }
-      for node in 0..<nodes { try await cluster.start(node) }
+      for node in started ?? Array(0..<nodes) { try await cluster.start(node) }
       return try await body(cluster)
     }
   }
@@ -59,7 +67,7 @@ final class ClusterOfDaemons: @unchecked Sendable {
         "--coordinator", "etcd://\(lab?.hostAddress ?? "127.0.0.1"):\(etcd.clientPort)",
         "--cluster", Self.cluster, "--node-id", nodeID(node), "--advertise", address(node),
         "--lease-ttl", "\(leaseTTL.components.seconds)s", "--sync", "never", "--replica-timeout", "1s",
-      ], launcher: lab?.inNamespace(node, []) ?? [])
+      ], fileSizeLimit: fileSizeLimits[node], launcher: lab?.inNamespace(node, []) ?? [])
   }
 
   /// The lab the nodes run in, for a fault that cuts links.

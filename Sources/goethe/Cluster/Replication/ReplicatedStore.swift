@@ -160,6 +160,7 @@ struct ReplicatedStore: GoetheStore {
 
   var lastCommitIndex: UInt64 { store.lastCommitIndex }
   var durableCommitIndex: UInt64 { store.durableCommitIndex }
+  var writeRefusal: GoetheError? { store.writeRefusal }
   var epoch: UInt64 { store.epoch }
   func lead(epoch: UInt64) throws(GoetheError) { try store.lead(epoch: epoch) }
   func stopLocalWrites(through epoch: UInt64) { store.stopLocalWrites(through: epoch) }
