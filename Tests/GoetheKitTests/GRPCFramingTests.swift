@@ -36,6 +36,32 @@ import Testing
     #expect(throws: GRPCMessageDeframer.Failure.compressed) { try deframer.process(ByteBuffer(bytes: compressed)) }
   }
 
+  /// A long stream whose frames end inside messages, as frames of 16,383 bytes do: what the
+  /// deframer holds stays about a message and a frame, and does not grow with the stream.
+  @Test func holdsOnlyTheMessageItIsCuttingHoweverLongTheStream() throws {
+    var deframer = GRPCMessageDeframer(limit: 1 << 20)
+    let stream = (0..<50).flatMap { _ in Self.message(95) }  // 5,000 bytes of whole messages
+    let frameSize = 16_383
+    var sent = 0
+    var cut = 0
+    var largest = 0
+    var kept: [ByteBuffer] = []
+    while sent < 32 << 20 {
+      var frame: [UInt8] = []
+      while frame.count < frameSize {
+        let offset = (sent + frame.count) % stream.count
+        frame += stream[offset..<min(stream.count, offset + frameSize - frame.count)]
+      }
+      let messages = try deframer.process(ByteBuffer(bytes: frame))
+      cut += messages.count
+      kept = messages  // the messages cut out last share the storage, as a handler still reading them would
+      sent += frame.count
+      largest = max(largest, deframer.heldCapacity)
+    }
+    #expect(cut == sent / 100 && !kept.isEmpty)
+    #expect(largest <= 4 * frameSize, "held \(largest) bytes after \(sent)")
+  }
+
   @Test func holdsAPartialMessage() throws {
     var deframer = GRPCMessageDeframer(limit: 64)
     #expect(try deframer.process(ByteBuffer(bytes: Self.message(10).prefix(8))).isEmpty)

@@ -4,7 +4,9 @@ package import NIOCore
 /// message) out of a request's or a response's DATA frames, however the frames split them.
 ///
 /// A message's length is checked against the limit as soon as its prefix arrives, so a message
-/// over it is refused before it is read.
+/// over it is refused before it is read. It holds on to no more than the message it is cutting
+/// and the frame that brought it: the bytes of the messages cut out already are let go as the next
+/// frame arrives, however long the stream runs and wherever its frames end.
 package struct GRPCMessageDeframer {
   package enum Failure: Error, Equatable {
     /// A message declared `length` bytes, over the limit.
@@ -23,11 +25,17 @@ package struct GRPCMessageDeframer {
   /// True between messages: nothing of a message is held.
   package var isEmpty: Bool { pending.map { $0.readableBytes == 0 } ?? true }
 
+  /// The bytes of storage it holds on to, read or not.
+  package var heldCapacity: Int { pending?.capacity ?? 0 }
+
   /// Adds `bytes` and returns every message they complete, in order.
   package mutating func process(_ bytes: ByteBuffer) throws(Failure) -> [ByteBuffer] {
     if pending == nil || pending!.readableBytes == 0 {
       pending = bytes
     } else {
+      // Drops what was read (copying the unread rest, at most one message, when the messages cut
+      // out share the storage), so the buffer does not grow with everything the stream sent.
+      if pending!.readerIndex > 0 { pending!.discardReadBytes() }
       var more = bytes
       pending!.writeBuffer(&more)
     }
