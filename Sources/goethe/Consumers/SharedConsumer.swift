@@ -210,7 +210,9 @@ actor SharedConsumer {
   private func waitForWork(after generation: UInt64, _ start: ReadStart, readThrough: UInt64, wantsEvents: Bool) async {
     let now = clockNow()
     var wait = Self.idleWake
-    if let deadline = state?.nextDeadline { wait = min(wait, .nanoseconds(Int64(deadline > now ? deadline - now : 0))) }
+    if let deadline = state?.nextDeadline {
+      wait = min(wait, .nanoseconds(Int64(clamping: deadline > now ? deadline - now : 0)))
+    }
     if state?.version != storedVersion { wait = min(wait, Self.storeInterval) }
     let (wakes, store, timeout) = (wakes, store, wait)
     await withTaskGroup(of: Void.self) { group in

@@ -111,9 +111,12 @@ struct SharedConsumerState: Sendable {
     for id in gone.held.sorted() { makeDue(id) }
   }
 
-  /// The member can take `count` more events.
+  /// The member can take `count` more events; credit past what a UInt64 holds is as good as
+  /// endless, and stays at its largest.
   mutating func grant(_ member: MemberID, _ count: UInt64) {
-    members[member]?.credit += count
+    guard let credit = members[member]?.credit else { return }
+    let (sum, overflow) = credit.addingReportingOverflow(count)
+    members[member]?.credit = overflow ? .max : sum
   }
 
   mutating func change(_ change: ConsumerSettingsChange) {
@@ -169,7 +172,8 @@ struct SharedConsumerState: Sendable {
       }
       entry.deliveries += 1
       if entry.deliveries > 1 { redeliveries += 1 }
-      entry.status = .held(member: member, deadline: now + settings.ackWait)
+      let (deadline, overflow) = now.addingReportingOverflow(settings.ackWait)
+      entry.status = .held(member: member, deadline: overflow ? .max : deadline)
       self[id] = entry
       members[member]!.credit -= 1
       members[member]!.held.insert(id)

@@ -75,9 +75,16 @@ extension Io_Typusomega_Goethe_ConsumerSettings {
 }
 
 extension ConsumerSettingsChange {
+  /// The longest ack wait taken: a year, far past any a consumer needs, and far short of what
+  /// nanoseconds in 64 bits hold.
+  static let maxAckWaitMillis: UInt64 = 365 * 24 * 3_600 * 1_000
+
   init(_ message: Io_Typusomega_Goethe_ConsumerSettings) throws(GoetheError) {
     if message.hasAckWaitMillis {
       guard message.ackWaitMillis > 0 else { throw GoetheError(.invalidArgument, "the ack wait must be positive") }
+      guard message.ackWaitMillis <= Self.maxAckWaitMillis else {
+        throw GoetheError(.invalidArgument, "the ack wait must be at most 365 days")
+      }
       ackWait = message.ackWaitMillis * 1_000_000
     }
     if message.hasMaxDeliveries { maxDeliveries = message.maxDeliveries }

@@ -1,5 +1,6 @@
 import Foundation
 import GoetheKit
+import SwiftProtobuf
 import TestSupport
 import Testing
 
@@ -23,6 +24,27 @@ import Testing
         return
       }
     }
+  }
+
+  /// Credit and ack deadlines a client can push to the top of their range stay there instead of
+  /// overflowing (which would stop the daemon), and a wait that long is refused up front.
+  @Test func creditAndDeadlinesAtTheirLargestDoNotOverflow() throws {
+    var record = ConsumerRecord()
+    record.settings.ackWait = .max
+    var state = SharedConsumerState(record: record)
+    state.join(1, name: "m1")
+    state.grant(1, .max)
+    state.grant(1, .max)
+    state.offer((1...3).map { Self.event($0) })
+    let step = state.deliver(now: .max - 1)
+    #expect(step.deliveries.map(\.event.id) == [1, 2, 3])
+    #expect(state.nextDeadline == .max)
+
+    #expect(throws: GoetheError.self) {
+      try ConsumerSettingsChange(.with { $0.ackWaitMillis = ConsumerSettingsChange.maxAckWaitMillis + 1 })
+    }
+    let longest = try ConsumerSettingsChange(.with { $0.ackWaitMillis = ConsumerSettingsChange.maxAckWaitMillis })
+    #expect(longest.ackWait == ConsumerSettingsChange.maxAckWaitMillis * 1_000_000)
   }
 
   @Test func splitsEventsAcrossMembersInTurn() {
