@@ -23,6 +23,9 @@ extension GoetheService {
   /// Removes the events before the position in trims of at most 10,000 events each, then
   /// compacts them away. A trim that meets an append closing the bucket it reaches into is
   /// tried again.
+  ///
+  /// The position is resolved once, when the purge begins: `end` (or a time or id past the head)
+  /// names the events the topic holds then, and what is appended while the purge runs stays.
   func purgeTopic(
     request: Io_Typusomega_Goethe_PurgeTopicRequest
   ) async throws -> Io_Typusomega_Goethe_PurgeTopicResponse {
@@ -37,8 +40,9 @@ extension GoetheService {
         throw GoetheError(.invalidArgument, "a purge removes the events before an event id, a time, or end")
       }
     let previously = try store.topicInfo(topic)
+    let boundary = Position.event(try store.resolveStart(before, in: topic).fromID)
     var retries = 0
-    while let cut = try await store.purgeCut(topic, before: before, limit: 10_000) {
+    while let cut = try await store.purgeCut(topic, before: boundary, limit: 10_000) {
       do {
         try await store.trim(topic, through: cut)
       } catch let error as GoetheError where error.code == .conflict && retries < 100 {
