@@ -16,13 +16,9 @@ import Testing
 struct FollowerLinkOverdueTests {
   @Test func aFollowerThatNeverAnswersTheStreamIsGivenUpAfterTheReplicaTimeout() async throws {
     try await CoordinatorBackend.etcd.withNodes(1) { nodes in
-      try await withEventStore { leader in
-        try leader.lead(epoch: 1)
-        var settings = ReplicationSettings()
-        settings.replicaTimeout = .milliseconds(300)
-        let term = try await LeaderTerm.begin(
-          epoch: 1, settings: settings, store: leader, coordinator: nodes[0], members: 2, peerTLS: nil,
-          logger: quietLogger, deposed: { _ in })
+      var settings = ReplicationSettings()
+      settings.replicaTimeout = .milliseconds(300)
+      try await withLeaderTerm(on: nodes[0], settings: settings) { _, term in
         let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
           .bind(host: "127.0.0.1", port: 0).get()
         defer { silent.close(promise: nil) }
@@ -31,16 +27,7 @@ struct FollowerLinkOverdueTests {
         var handler = InMemoryLogHandler()
         handler.logLevel = .debug
         let logger = Logger(label: "goethe.test", factory: { [handler] _ in handler })
-        let grpc = GRPCClient(transport: try GoetheClientTransport(target: address, tls: nil))
-        let link = FollowerLink(
-          term: term, follower: ClusterMember(nodeID: "n2", address: address), connection: grpc, logger: logger)
-        try await withThrowingTaskGroup { group in
-          group.addTask { try await grpc.runConnections() }
-          group.addTask { try await link.run() }
-          defer {
-            group.cancelAll()
-            grpc.beginGracefulShutdown()
-          }
+        try await withFollowerLink(of: term, to: address, logger: logger) {
           try await eventually("the link gives the silent follower up") {
             handler.entries.contains { "\($0.metadata["error"] ?? "")".contains("AnswerOverdue") }
           }

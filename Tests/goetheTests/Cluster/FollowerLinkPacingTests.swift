@@ -16,11 +16,7 @@ struct FollowerLinkPacingTests {
   /// the planned one, which it cannot.
   @Test func aLinkThatStartsWhileAWriteIsPendingSendsTheDurableWrites() async throws {
     try await CoordinatorBackend.etcd.withNodes(1) { nodes in
-      try await withEventStore { leader in
-        try leader.lead(epoch: 1)
-        let term = try await LeaderTerm.begin(
-          epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2, peerTLS: nil,
-          logger: quietLogger, deposed: { _ in })
+      try await withLeaderTerm(on: nodes[0]) { leader, term in
         _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
         leader.holdTheWritingTurn()
         let pending = Task { try await leader.append(payloads("b"), to: "t") }
@@ -41,11 +37,7 @@ struct FollowerLinkPacingTests {
   /// is pending span at least two heartbeats.
   @Test func aLinkWaitsForAPendingWriteInsteadOfSendingEmptyRequests() async throws {
     try await CoordinatorBackend.etcd.withNodes(1) { nodes in
-      try await withEventStore { leader in
-        try leader.lead(epoch: 1)
-        let term = try await LeaderTerm.begin(
-          epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2, peerTLS: nil,
-          logger: quietLogger, deposed: { _ in })
+      try await withLeaderTerm(on: nodes[0]) { leader, term in
         _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
         try await Self.withLink(of: term) { follower, received in
           try await eventually("the follower holds the first write") { follower.lastCommitIndex == 1 }
@@ -101,18 +93,7 @@ struct FollowerLinkPacingTests {
         group.addTask { try await server.serve() }
         defer { server.beginGracefulShutdown() }
         let address = ServerAddress(host: "127.0.0.1", port: try #require(await server.listeningAddress?.port))
-        let grpc = GRPCClient(transport: try GoetheClientTransport(target: address, tls: nil))
-        let link = FollowerLink(
-          term: term, follower: ClusterMember(nodeID: "n2", address: address), connection: grpc, logger: quietLogger)
-        try await withThrowingTaskGroup { links in
-          links.addTask { try await grpc.runConnections() }
-          links.addTask { try await link.run() }
-          defer {
-            links.cancelAll()
-            grpc.beginGracefulShutdown()
-          }
-          try await body(follower, received)
-        }
+        try await withFollowerLink(of: term, to: address) { try await body(follower, received) }
       }
     }
   }

@@ -29,25 +29,10 @@ struct ReplicateStreamTests {
   /// it instead.
   @Test func aLinkToAFollowerWithoutTheStreamReplicatesWithUnaryCalls() async throws {
     try await CoordinatorBackend.etcd.withNodes(1) { nodes in
-      try await withStore { leader in
-        try leader.lead(epoch: 1)
-        let term = try await LeaderTerm.begin(
-          epoch: 1, settings: ReplicationSettings(), store: leader, coordinator: nodes[0], members: 2,
-          peerTLS: nil, logger: quietLogger, deposed: { _ in })
+      try await withLeaderTerm(on: nodes[0]) { leader, term in
         try await Self.writeHistory(leader)
         try await Self.withFollower(offering: UnaryReplicationOnly.init) { follower, port in
-          let grpc = GRPCClient(
-            transport: try GoetheClientTransport(target: ServerAddress(host: "127.0.0.1", port: port), tls: nil))
-          let link = FollowerLink(
-            term: term, follower: ClusterMember(nodeID: "n2", address: ServerAddress(host: "127.0.0.1", port: port)),
-            connection: grpc, logger: quietLogger)
-          try await withThrowingTaskGroup { group in
-            group.addTask { try await grpc.runConnections() }
-            group.addTask { try await link.run() }
-            defer {
-              group.cancelAll()
-              grpc.beginGracefulShutdown()
-            }
+          try await withFollowerLink(of: term, to: ServerAddress(host: "127.0.0.1", port: port)) {
             try await eventually("the follower holds the leader's writes") {
               follower.lastCommitIndex == leader.lastCommitIndex
             }
