@@ -244,11 +244,10 @@ struct WriteQueueTests {
     try await withTemporaryDirectory { _, path in
       try await withEventStore(at: path, .testing(durability)) { store in
         _ = try await store.append(payloads("before"), to: "t", createTopic: true)
-        var ends: [Int32] = [0, 0]
-        try #require(pipe(&ends) == 0)
-        close(ends[0])
-        defer { close(ends[1]) }
-        try redirectLog(of: path, to: ends[1])
+        let pipe = try FullPipe()
+        defer { pipe.close() }
+        pipe.closeReader()
+        try redirectLog(of: path, to: pipe.writer)
         await #expect(throws: GoetheError.self) { try await store.append(payloads("lost"), to: "t") }
         #expect(store.lastCommitIndex == 2, "the failed write keeps its index")
         #expect(store.durableCommitIndex == 1)
