@@ -21,6 +21,8 @@ struct DaemonConfiguration: Sendable, Equatable {
   var v1ConsumeFollows = false
   var idleTimeout: Duration? = .seconds(30 * 60)
   var handshakeTimeout: Duration = .seconds(10)
+  /// How long a graceful shutdown waits for open calls before it closes their connections.
+  var shutdownTimeout: Duration = .seconds(10)
   /// The cluster's name, which its nodes share in the coordinator.
   var clusterName = "goethe"
   var coordinator = CoordinatorSetting.single
@@ -47,7 +49,8 @@ struct DaemonConfiguration: Sendable, Equatable {
   static let keys = [
     "listen", "data-dir", "sync", "index-granularity", "max-event-size", "default-max-age", "default-max-events",
     "default-max-bytes", "retention-interval", "metrics-listen", "log-level",
-    "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout", "cluster", "coordinator", "node-id",
+    "auto-create-topics", "v1-consume-follow", "idle-timeout", "handshake-timeout", "shutdown-timeout", "cluster",
+    "coordinator", "node-id",
     "advertise", "lease-ttl", "kubernetes-service", "replica-timeout", "min-insync", "tls-cert", "tls-key",
     "tls-client-ca", "auth-file",
   ]
@@ -117,6 +120,7 @@ struct DaemonConfiguration: Sendable, Equatable {
     case "v1-consume-follow": v1ConsumeFollows = try Self.flag(value)
     case "idle-timeout": idleTimeout = value == "off" ? nil : try DurationExpression.parse(value)
     case "handshake-timeout": handshakeTimeout = try DurationExpression.parse(value)
+    case "shutdown-timeout": shutdownTimeout = try DurationExpression.parse(value)
     case "cluster":
       guard !value.isEmpty, value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
         throw invalid("use letters, digits, '-', '_' and '.'")
@@ -167,7 +171,7 @@ struct DaemonConfiguration: Sendable, Equatable {
   var transportSettings: TransportSettings {
     TransportSettings(
       maxRequestSize: max(16 << 20, maxEventSize.bytes + (1 << 20)), idleTimeout: idleTimeout,
-      handshakeTimeout: handshakeTimeout)
+      handshakeTimeout: handshakeTimeout, shutdownTimeout: shutdownTimeout)
   }
 
   var storeOptions: StoreOptions {

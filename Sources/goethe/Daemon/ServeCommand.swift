@@ -93,6 +93,12 @@ struct ServeCommand: AsyncParsableCommand {
       "Close connections that have not begun HTTP/2 after this long (default 10s).", valueName: "duration"))
   var handshakeTimeout: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "On SIGTERM, close connections whose calls have not ended after this long (default 10s).",
+      valueName: "duration"))
+  var shutdownTimeout: String?
+
   @Option(help: ArgumentHelp("The cluster's name, shared by its nodes (default goethe).", valueName: "name"))
   var cluster: String?
 
@@ -182,6 +188,7 @@ struct ServeCommand: AsyncParsableCommand {
       if v1ConsumeFollow { flags["v1-consume-follow"] = "true" }
       flags["idle-timeout"] = idleTimeout
       flags["handshake-timeout"] = handshakeTimeout
+      flags["shutdown-timeout"] = shutdownTimeout
       flags["cluster"] = cluster
       flags["coordinator"] = coordinator
       flags["node-id"] = nodeID

@@ -5,7 +5,9 @@ import NIOHTTP2
 /// on graceful shutdown, and polices pings that come without calls.
 ///
 /// - **Idle:** with no stream open for `idleTimeout`, it drains the connection.
-/// - **Graceful shutdown** (``ShutdownEvent``): it drains the connection.
+/// - **Graceful shutdown** (``ShutdownEvent``): it drains the connection, and closes it at the
+///   event's deadline if calls are still open then (a client that never ends its request, or never
+///   reads the response), which ends them.
 /// - **Draining** is two-phase, as gRPC's servers do it, so that a call the client started before
 ///   the GOAWAY reached it is still served rather than cut off: a first GOAWAY (last stream
 ///   2^31-1) and a PING; once the PING's acknowledgement shows the client has seen the GOAWAY (or
@@ -21,8 +23,11 @@ final class ConnectionManager: ChannelDuplexHandler {
   typealias OutboundIn = HTTP2Frame
   typealias OutboundOut = HTTP2Frame
 
-  /// Sent down a connection's pipeline to drain it.
-  struct ShutdownEvent: Sendable {}
+  /// Sent down a connection's pipeline to drain it, and to close it at `deadline` whatever is
+  /// still open. The ``GRPCConnectionHandler`` before the manager sees it next.
+  struct ShutdownEvent: Sendable {
+    var deadline: NIODeadline
+  }
 
   static let maxPingStrikes = 2
   /// How long a drain waits for the client to acknowledge its PING before naming the last stream.
@@ -41,6 +46,7 @@ final class ConnectionManager: ChannelDuplexHandler {
   private var idleSince: NIODeadline?
   private var drain = DrainPhase.serving
   private var drainTimer: Scheduled<Void>?
+  private var shutdownTimer: Scheduled<Void>?
   private var lastIdlePing: NIODeadline?
   private var pingStrikes = 0
 
@@ -113,9 +119,16 @@ final class ConnectionManager: ChannelDuplexHandler {
   }
 
   func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
-    guard event is ShutdownEvent else { return context.triggerUserOutboundEvent(event, promise: promise) }
+    guard let shutdown = event as? ShutdownEvent else {
+      return context.triggerUserOutboundEvent(event, promise: promise)
+    }
     beginDrain(reason: "shutting down", context: context)
-    promise?.succeed()
+    if shutdownTimer == nil {
+      shutdownTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: shutdown.deadline) {
+        context.close(promise: nil)
+      }
+    }
+    context.triggerUserOutboundEvent(event, promise: promise)
   }
 
   private func beginDrain(reason: String, context: ChannelHandlerContext) {
@@ -168,6 +181,7 @@ final class ConnectionManager: ChannelDuplexHandler {
   private func cancelTimers() {
     idleTimer?.cancel()
     drainTimer?.cancel()
+    shutdownTimer?.cancel()
   }
 
   private func goAway(lastStreamID: HTTP2StreamID, code: HTTP2ErrorCode, reason: String, context: ChannelHandlerContext)

@@ -277,12 +277,33 @@ final class GRPCCall {
   /// Sends the last headers of the stream and ends the call. A client still sending is stopped
   /// with RST_STREAM `NO_ERROR`, which tells it the response is complete (a `CANCEL` would make
   /// some clients, grpcio among them, report the call as cancelled instead of its status).
+  ///
+  /// The reset goes out once the headers are written: HTTP/2 holds a stream's DATA and last
+  /// headers while the client's window is closed, but not a reset, which would drop them and
+  /// leave a client that reads slowly without the end of the response and its status.
   private func end(sending headers: HPACKHeaders) {
-    write(.headers(.init(headers: headers, endStream: true)))
-    if !requestEnded { write(.rstStream(.noError)) }
+    if requestEnded {
+      write(.headers(.init(headers: headers, endStream: true)))
+    } else {
+      let written = eventLoop.makePromise(of: Void.self)
+      written.futureResult.assumeIsolated().whenSuccess { [self] in
+        write(.rstStream(.noError))
+        connection.flush()
+      }
+      write(.headers(.init(headers: headers, endStream: true)), promise: written)
+    }
     connection.flush()
     stop()
   }
+
+  /// Ends a streaming call's requests with UNAVAILABLE after those already received: the server is
+  /// shutting down, and a client that keeps its side open (a producer waiting for input) would
+  /// hold the drain. The handler answers what it has read, then ends with the status.
+  func endRequestsForShutdown() {
+    requestStream?.finish(throwing: Self.shuttingDown)
+  }
+
+  private static let shuttingDown = GoetheError(.unavailable, "the server is shutting down").rpcError
 
   /// Stops the call's work: its task, its request stream, its waiting writes and its deadline.
   /// Called by the connection when the stream closes (the client reset it, or the connection

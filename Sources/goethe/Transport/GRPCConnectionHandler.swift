@@ -22,6 +22,8 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   private var windows: InboundWindows
   private var context: ChannelHandlerContext?
   private var calls: [HTTP2StreamID: GRPCCall] = [:]
+  /// Set by ``ConnectionManager/ShutdownEvent``: streaming calls take no more requests.
+  private var shuttingDown = false
 
   init(_ configuration: GRPCCall.Configuration, targetWindow: Int) {
     self.configuration = configuration
@@ -47,6 +49,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
       let call = GRPCCall(configuration, streamID: id, connection: self, eventLoop: context.eventLoop)
       calls[id] = call
       call.receive(frame.payload)
+      if shuttingDown { call.endRequestsForShutdown() }
     }
   }
 
@@ -90,6 +93,19 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   func reopenWindow(of id: HTTP2StreamID) {
     guard let context, let update = windows.caughtUp(id) else { return }
     context.writeAndFlush(wrapOutboundOut(update), promise: nil)
+  }
+
+  // MARK: Outbound
+
+  /// On ``ConnectionManager/ShutdownEvent`` (which the manager drains the connection on), the
+  /// streaming calls' requests end: those already received are answered, later ones are not read.
+  func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+    guard event is ConnectionManager.ShutdownEvent else {
+      return context.triggerUserOutboundEvent(event, promise: promise)
+    }
+    shuttingDown = true
+    for call in calls.values { call.endRequestsForShutdown() }
+    promise?.succeed()
   }
 
   // MARK: Outbound, for the calls

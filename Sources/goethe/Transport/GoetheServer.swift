@@ -12,6 +12,8 @@ struct TransportSettings: Sendable, Equatable {
   var idleTimeout: Duration? = .seconds(30 * 60)
   /// A connection must open with the HTTP/2 preface within this time.
   var handshakeTimeout: Duration = .seconds(10)
+  /// How long a graceful shutdown waits for open calls before it closes their connections.
+  var shutdownTimeout: Duration = .seconds(10)
 }
 
 /// Goethe's gRPC server, directly on swift-nio-http2: each connection is the
@@ -31,7 +33,8 @@ final class GoetheServer: Sendable {
   private struct State {
     var listener: (any Channel)?
     var connections: [ObjectIdentifier: any Channel] = [:]
-    var shuttingDown = false
+    /// Set once graceful shutdown begins: when connections close, whatever is open in them.
+    var shutdownDeadline: NIODeadline?
     /// The bound address once known (nil inside: serving failed).
     var address: ServerAddress??
     var addressWaiters: [CheckedContinuation<ServerAddress?, Never>] = []
@@ -89,7 +92,7 @@ final class GoetheServer: Sendable {
     }
     let shuttingDown = state.withLock { state in
       state.listener = listener
-      return state.shuttingDown
+      return state.shutdownDeadline != nil
     }
     resolveAddress(listener.localAddress.flatMap { try? ServerAddress($0) })
     if shuttingDown { beginGracefulShutdown() }
@@ -103,15 +106,16 @@ final class GoetheServer: Sendable {
   }
 
   /// Stops accepting connections and drains the open ones: each gets GOAWAY and closes once its
-  /// calls have ended.
+  /// calls have ended, or at the shutdown timeout. Streaming calls take no more requests.
   func beginGracefulShutdown() {
-    let (listener, connections) = state.withLock { state in
-      state.shuttingDown = true
-      return (state.listener, Array(state.connections.values))
+    let (listener, connections, deadline) = state.withLock { state in
+      let deadline = state.shutdownDeadline ?? .now() + TimeAmount(settings.shutdownTimeout)
+      state.shutdownDeadline = deadline
+      return (state.listener, Array(state.connections.values), deadline)
     }
     listener?.close(promise: nil)
     for connection in connections {
-      connection.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(), promise: nil)
+      connection.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(deadline: deadline), promise: nil)
     }
   }
 
@@ -147,14 +151,16 @@ final class GoetheServer: Sendable {
   /// shutdown is drained at once.
   private func track(_ channel: any Channel) {
     let id = ObjectIdentifier(channel)
-    let shuttingDown = state.withLock { state in
+    let shutdownDeadline = state.withLock { state in
       state.connections[id] = channel
-      return state.shuttingDown
+      return state.shutdownDeadline
     }
     channel.closeFuture.whenComplete { [self] _ in
       _ = state.withLock { $0.connections.removeValue(forKey: id) }
     }
-    if shuttingDown { channel.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(), promise: nil) }
+    if let shutdownDeadline {
+      channel.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(deadline: shutdownDeadline), promise: nil)
+    }
   }
 
   private func waitForConnections() async {

@@ -129,7 +129,7 @@ import Testing
     let channel = connection.channel
     connection.open(1)
     connection.open(3)
-    channel.pipeline.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(), promise: nil)
+    Self.shutDown(channel, within: .seconds(10))
     try Self.acknowledge(try Self.outbound(channel), on: channel)
     let second = try Self.outbound(channel)
     #expect(Self.lastStreams(in: second) == [HTTP2StreamID(3)], "GOAWAY names the last stream that will be served")
@@ -137,6 +137,23 @@ import Testing
     #expect(channel.isActive)
     connection.close(3)
     #expect(!channel.isActive)
+  }
+
+  @Test func shutdownClosesTheConnectionAtItsDeadlineWhateverIsStillOpen() throws {
+    let connection = try Connection()
+    let channel = connection.channel
+    connection.open(1)
+    Self.shutDown(channel, within: .seconds(10))
+    try Self.acknowledge(try Self.outbound(channel), on: channel)
+    channel.embeddedEventLoop.advanceTime(by: .seconds(9))
+    #expect(channel.isActive, "calls are given until the deadline")
+    channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+    #expect(!channel.isActive)
+  }
+
+  static func shutDown(_ channel: EmbeddedChannel, within timeout: TimeAmount) {
+    let deadline = channel.embeddedEventLoop.now + timeout
+    channel.pipeline.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(deadline: deadline), promise: nil)
   }
 
   @Test func pingsWithoutCallsTooOftenEndTheConnection() throws {
