@@ -66,6 +66,9 @@ struct SharedConsumerState: Sendable {
   private var positions: [UInt64: Int] = [:]
   /// Parked events being replayed, which are behind the floor: delivered apart from the window.
   private var replays: [UInt64: Entry] = [:]
+  /// Parked events being replayed that are not taken from the topic yet (after a restart, or a
+  /// reset to an earlier event): they wait as fresh events when they come, not as parked ones.
+  private var replaysToCome: Set<UInt64> = []
   /// Events due again, in the order they became due; stale ids are skipped when taken.
   private var due: [UInt64] = []
   private var dueFirst = 0
@@ -144,6 +147,8 @@ struct SharedConsumerState: Sendable {
       var entry = Entry(event: event, status: .waiting, deliveries: 0)
       if storedAcks.remove(event.id) != nil {
         entry.status = .acknowledged
+      } else if replaysToCome.remove(event.id) != nil {
+        entry.status = .waiting
       } else if let parked = parked[event.id] {
         entry.status = .parked
         entry.deliveries = parked.deliveries
@@ -237,6 +242,8 @@ struct SharedConsumerState: Sendable {
         entry.deliveries = 0
         self[id] = entry
         makeDue(id)
+      } else if id > readThrough {
+        replaysToCome.insert(id)
       } else if let event = events.first(where: { $0.id == id }) {
         replays[id] = Entry(event: event, status: .parked, deliveries: 0)
         makeDue(id)
@@ -244,9 +251,12 @@ struct SharedConsumerState: Sendable {
     }
   }
 
-  /// Parked ids that are behind the floor, whose events a replay has to be given.
+  /// Parked ids that are behind the floor, whose events a replay has to be given. (Those after
+  /// ``readThrough`` come from the topic in their turn.)
   func replayNeedsEvents(_ ids: [UInt64]) -> [UInt64] {
-    (ids.isEmpty ? Array(parked.keys) : ids).filter { parked[$0] != nil && positions[$0] == nil }.sorted()
+    (ids.isEmpty ? Array(parked.keys) : ids).filter {
+      parked[$0] != nil && positions[$0] == nil && $0 <= readThrough
+    }.sorted()
   }
 
   /// Moves the floor to `cursor`: the window, the stored acks and what members hold are dropped,
@@ -259,6 +269,7 @@ struct SharedConsumerState: Sendable {
     nextFresh = 0
     positions = [:]
     replays = [:]
+    replaysToCome = []
     due = []
     dueFirst = 0
     storedAcks = []

@@ -95,6 +95,31 @@ import Testing
     #expect(state.floor.eventID == 1 && state.record.parked.map(\.id) == [1])
   }
 
+  /// A parked event the consumer has not read again yet (after a restart, or a reset to an earlier
+  /// event) is replayed when it comes from the topic: delivered once, and its ack kept.
+  @Test(arguments: [false, true])
+  func aReplayOfAParkedEventNotReadAgainYetDeliversItOnce(deliveringBeforeTheTopicIsRead: Bool) {
+    var record = ConsumerRecord()
+    record.parked = [ParkedEvent(id: 3, sequence: 3, deliveries: 2)]
+    // The floor is 0: events 1 and 2 were not acknowledged before the restart.
+    var state = SharedConsumerState(record: record)
+    state.join(1, name: "m")
+    state.grant(1, 10)
+    state.replay([3], events: state.replayNeedsEvents([3]).map { Self.event($0) })
+    var delivered: [UInt64] = []
+    func deliverAndAck() {
+      let ids = state.deliver(now: 0).deliveries.map(\.event.id)
+      delivered += ids
+      for id in ids { state.ack(id) }
+    }
+    if deliveringBeforeTheTopicIsRead { deliverAndAck() }
+    state.offer((1...4).map { Self.event($0) })
+    deliverAndAck()
+    #expect(delivered.sorted() == [1, 2, 3, 4])
+    #expect(state.record.parked.isEmpty)
+    #expect(state.floor.eventID == 4)
+  }
+
   static func event(_ id: UInt64) -> StoredEvent {
     StoredEvent(topic: "t", id: id, sequence: id, payload: Data())
   }
