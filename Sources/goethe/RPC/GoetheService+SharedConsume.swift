@@ -83,7 +83,13 @@ extension GoetheService {
     let consumer = sharedConsumers.consumer(topic: topic, name: message.join.consumer, store: store)
     let (id, settings, deliveries) = try await consumer.join(
       member: message.join.member.isEmpty ? "member" : message.join.member, change: change)
-    try await response.write(.with { $0.joined = .init(settings) })
+    do {
+      try await response.write(.with { $0.joined = .init(settings) })
+    } catch {
+      // The stream is gone before the member knew it joined: it must not stay a member.
+      await consumer.leave(id)
+      throw error
+    }
     return (consumer, id, deliveries)
   }
 }
