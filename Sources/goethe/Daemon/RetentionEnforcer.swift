@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// ``TopicRetention/retentionCut(_:now:limit:)``); its trims are writes, which the other nodes apply
 /// as committed. Each trim removes at most ``eventsPerTrim`` events, which bounds how long it holds
 /// the store's lock. A topic is compacted after a round that trimmed it, at most once per
-/// ``compactionInterval``, since each compaction also flushes LevelDB's memory table.
+/// ``compactionInterval`` (``CompactionSchedule``).
 struct RetentionEnforcer: Service {
   let store: any GoetheStore
   let interval: Duration
@@ -21,9 +21,9 @@ struct RetentionEnforcer: Service {
   func run() async throws {
     do {
       try await cancelWhenGracefulShutdown {
-        var compacted: [String: ContinuousClock.Instant] = [:]
+        var compactions = CompactionSchedule(interval: Self.compactionInterval)
         while true {
-          await enforce(compacted: &compacted)
+          await enforce(&compactions)
           try await Task.sleep(for: interval)
         }
       }
@@ -32,15 +32,15 @@ struct RetentionEnforcer: Service {
     }
   }
 
-  /// One round over every topic with limits; `compacted` says when each topic was last compacted.
-  func enforce(compacted: inout [String: ContinuousClock.Instant]) async {
+  /// One round over every topic with limits, and the compactions that are due.
+  func enforce(_ compactions: inout CompactionSchedule) async {
     for topic in store.listTopics() where !topic.retention.isNone {
       do {
-        guard try await trim(topic.name) else { continue }
+        let trimmed = try await trim(topic.name)
         let now = ContinuousClock.now
-        if compacted[topic.name].map({ now - $0 >= Self.compactionInterval }) ?? true {
+        if compactions.isDue(topic.name, trimmed: trimmed, now: now) {
           try await store.compact(topic: topic.name)
-          compacted[topic.name] = now
+          compactions.compacted(topic.name, at: now)
         }
       } catch let error as GoetheError {
         // Not the writer, a topic deleted meanwhile, appends in flight, or a full disk (which the

@@ -13,9 +13,8 @@ import Testing
 
   /// Runs one round of the daemon's retention, as its background service does.
   static func enforce(_ store: any GoetheStore) async {
-    var compacted: [String: ContinuousClock.Instant] = [:]
-    await RetentionEnforcer(store: store, interval: .seconds(1), logger: Logger(label: "test")).enforce(
-      compacted: &compacted)
+    var compactions = CompactionSchedule(interval: RetentionEnforcer.compactionInterval)
+    await RetentionEnforcer(store: store, interval: .seconds(1), logger: Logger(label: "test")).enforce(&compactions)
   }
 
   /// `count` events "e1", "e2", …, one every 20 seconds, so that they span several 1-minute buckets.
