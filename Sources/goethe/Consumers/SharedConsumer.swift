@@ -32,6 +32,9 @@ actor SharedConsumer {
   private var pump: Task<Void, Never>?
   private var storedVersion: UInt64 = 0
   private var lastStore = ContinuousClock.now
+  /// Whether a store of the state is in flight, and who waits for it to end (``withStoreTurn(_:)``).
+  private var storing = false
+  private var waitingToStore: [CheckedContinuation<Void, Never>] = []
   /// Published on each member's message, join and leave, for the pump to wake.
   private let wakes = CommitSignal()
   private let started = ContinuousClock.now
@@ -48,10 +51,15 @@ actor SharedConsumer {
   /// settings in force and its deliveries.
   func join(
     member: String, change: ConsumerSettingsChange
-  ) throws -> (id: MemberID, settings: ConsumerSettings, deliveries: Deliveries) {
+  ) async throws -> (id: MemberID, settings: ConsumerSettings, deliveries: Deliveries) {
     if state == nil {
-      state = try loadState()
-      storedVersion = state!.version
+      // After a store in flight (a change made with no member joined), not before it.
+      try await withStoreTurn {
+        if state == nil {
+          state = try loadState()
+          storedVersion = state!.version
+        }
+      }
     }
     var current = state!
     current.change(change)
@@ -116,17 +124,22 @@ actor SharedConsumer {
 
   /// Changes the live state, or the stored one when no member is joined, and stores it.
   private func changeState(_ change: (inout SharedConsumerState) -> Void) async throws -> SharedConsumerState {
-    if state != nil {
-      change(&state!)
-      wakes.publish()
-      try await storeIfChanged(force: true)
-      if let state { return state }
-      return try loadState()
+    if state == nil {
+      let stored = try await withStoreTurn { () -> SharedConsumerState? in
+        // A member may have joined meanwhile: then the live state is the one to change.
+        guard state == nil else { return nil }
+        var current = try loadState()
+        change(&current)
+        try await save(current)
+        return current
+      }
+      if let stored { return stored }
     }
-    var current = try loadState()
-    change(&current)
-    try await save(current)
-    return current
+    change(&state!)
+    wakes.publish()
+    try await storeIfChanged(force: true)
+    if let state { return state }
+    return try loadState()
   }
 
   // MARK: The pump
@@ -191,12 +204,31 @@ actor SharedConsumer {
 
   /// Stores the state if it changed since it was last stored, and `force` or the interval passed.
   private func storeIfChanged(force: Bool) async throws {
-    guard let state, state.version != storedVersion,
-      force || ContinuousClock.now - lastStore >= Self.storeInterval
-    else { return }
-    lastStore = .now
-    try await save(state)
-    storedVersion = max(storedVersion, state.version)
+    try await withStoreTurn {
+      guard let state, state.version != storedVersion,
+        force || ContinuousClock.now - lastStore >= Self.storeInterval
+      else { return }
+      lastStore = .now
+      try await save(state)
+      storedVersion = max(storedVersion, state.version)
+    }
+  }
+
+  /// Runs `body`, which stores the state or reads it back, when no other store is in flight.
+  ///
+  /// The actor lets another call in at every await: two stores in flight could reach the store in
+  /// either order, and an older state written last would undo a newer one (a reset, say). One at
+  /// a time, each takes the state as it is when its turn comes.
+  private func withStoreTurn<Result>(_ body: () async throws -> Result) async throws -> Result {
+    while storing { await withCheckedContinuation { waitingToStore.append($0) } }
+    storing = true
+    defer {
+      storing = false
+      let waiting = waitingToStore
+      waitingToStore = []
+      for waiter in waiting { waiter.resume() }
+    }
+    return try await body()
   }
 
   private func save(_ state: SharedConsumerState) async throws {
