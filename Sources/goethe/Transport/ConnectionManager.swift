@@ -13,6 +13,11 @@ import NIOHTTP2
 ///   2^31-1) and a PING; once the PING's acknowledgement shows the client has seen the GOAWAY (or
 ///   after ``drainPingTimeout``), a second GOAWAY names the last stream that will be served, and
 ///   the connection closes once those streams have ended.
+/// - **Keepalive:** a connection from which nothing has been read for a keepalive interval is sent
+///   a PING; without its acknowledgement within the keepalive timeout, the peer is taken for gone
+///   (its machine down, or a partition) and the connection closed, which ends its calls. A
+///   subscriber waiting at the head of a quiet topic writes nothing and reads nothing, so without
+///   this its stream would stay open for ever after its client went away.
 /// - **Pings without calls** (gRFC A8): pings answered by the ``HTTP2ConnectionGuard`` never get
 ///   here, so these came without call traffic. With no stream open, a ping sooner than
 ///   `minPingInterval` after the previous one is a strike; the third strike ends the connection
@@ -34,9 +39,24 @@ final class ConnectionManager: ChannelDuplexHandler {
   static let drainPingTimeout = TimeAmount.seconds(5)
   /// The payload of the PING that marks the first GOAWAY of a drain.
   private static let drainPingData = HTTP2PingData(withInteger: 0x676f_6574_6865_2121)
+  /// The payload of a keepalive PING.
+  private static let keepalivePingData = HTTP2PingData(withInteger: 0x676f_6574_6865_3f3f)
+
+  /// How long a connection may stay silent before it is sent a keepalive PING, and how long the
+  /// PING's acknowledgement may take.
+  struct Keepalive: Sendable, Equatable {
+    var interval = TimeAmount.seconds(60)
+    var timeout = TimeAmount.seconds(20)
+  }
 
   private let idleTimeout: TimeAmount?
   private let minPingInterval: TimeAmount
+  private let keepalive: Keepalive
+  /// Whether a frame was read since the keepalive timer last looked.
+  private var readSinceKeepaliveCheck = false
+  private var keepaliveTimer: Scheduled<Void>?
+  /// Closes the connection unless the keepalive PING sent is acknowledged first.
+  private var keepaliveDeadline: Scheduled<Void>?
   private var openStreams = 0
   private var lastStreamID = HTTP2StreamID(0)
   /// One timer at a time watches for idleness; calls starting and ending do not re-arm it, it
@@ -50,9 +70,10 @@ final class ConnectionManager: ChannelDuplexHandler {
   private var lastIdlePing: NIODeadline?
   private var pingStrikes = 0
 
-  init(idleTimeout: TimeAmount?, minPingInterval: TimeAmount = .minutes(5)) {
+  init(idleTimeout: TimeAmount?, minPingInterval: TimeAmount = .minutes(5), keepalive: Keepalive = Keepalive()) {
     self.idleTimeout = idleTimeout
     self.minPingInterval = minPingInterval
+    self.keepalive = keepalive
   }
 
   private var context: ChannelHandlerContext?
@@ -61,6 +82,7 @@ final class ConnectionManager: ChannelDuplexHandler {
     self.context = context
     idleSince = context.eventLoop.now
     armIdleTimer(context: context)
+    armKeepalive(context: context)
   }
 
   func handlerRemoved(context: ChannelHandlerContext) {
@@ -103,6 +125,12 @@ final class ConnectionManager: ChannelDuplexHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let frame = unwrapInboundIn(data)
+    if case .ping(Self.keepalivePingData, ack: true) = frame.payload {
+      keepaliveDeadline?.cancel()
+      keepaliveDeadline = nil
+      return
+    }
+    readSinceKeepaliveCheck = true
     if case .ping(Self.drainPingData, ack: true) = frame.payload, case .awaitingPingAck = drain {
       return nameTheLastStream(context: context)
     }
@@ -178,7 +206,29 @@ final class ConnectionManager: ChannelDuplexHandler {
     }
   }
 
+  /// Every keepalive interval, sends a keepalive PING if nothing was read since the last look,
+  /// unless one is unanswered.
+  private func armKeepalive(context: ChannelHandlerContext) {
+    keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: keepalive.interval) { [self] in
+      armKeepalive(context: context)
+      defer { readSinceKeepaliveCheck = false }
+      guard !readSinceKeepaliveCheck, keepaliveDeadline == nil else { return }
+      sendKeepalivePing(context: context)
+    }
+  }
+
+  private func sendKeepalivePing(context: ChannelHandlerContext) {
+    context.writeAndFlush(
+      wrapOutboundOut(HTTP2Frame(streamID: .rootStream, payload: .ping(Self.keepalivePingData, ack: false))),
+      promise: nil)
+    keepaliveDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: keepalive.timeout) {
+      context.close(promise: nil)
+    }
+  }
+
   private func cancelTimers() {
+    keepaliveTimer?.cancel()
+    keepaliveDeadline?.cancel()
     idleTimer?.cancel()
     drainTimer?.cancel()
     shutdownTimer?.cancel()

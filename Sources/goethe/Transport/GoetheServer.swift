@@ -14,6 +14,8 @@ struct TransportSettings: Sendable, Equatable {
   var handshakeTimeout: Duration = .seconds(10)
   /// How long a graceful shutdown waits for open calls before it closes their connections.
   var shutdownTimeout: Duration = .seconds(10)
+  /// When a silent connection is sent a PING, and how soon its peer must answer.
+  var keepalive = ConnectionManager.Keepalive()
 }
 
 /// Goethe's gRPC server, directly on swift-nio-http2: each connection is the
@@ -143,7 +145,8 @@ final class GoetheServer: Sendable {
           HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024)
         ])))
     try pipeline.addHandler(GRPCConnectionHandler(calls, targetWindow: HTTP2Tuning.windowSize))
-    try pipeline.addHandler(ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) }))
+    try pipeline.addHandler(
+      ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) }, keepalive: settings.keepalive))
     track(channel)
   }
 

@@ -12,8 +12,12 @@ import Testing
   struct Connection {
     let channel = EmbeddedChannel()
 
-    init(idleTimeout: TimeAmount? = .seconds(60)) throws {
-      try channel.pipeline.syncOperations.addHandler(ConnectionManager(idleTimeout: idleTimeout))
+    /// Keepalive PINGs go out only in the tests of keepalive: elsewhere it is a day away.
+    init(
+      idleTimeout: TimeAmount? = .seconds(60),
+      keepalive: ConnectionManager.Keepalive = .init(interval: .hours(24), timeout: .seconds(20))
+    ) throws {
+      try channel.pipeline.syncOperations.addHandler(ConnectionManager(idleTimeout: idleTimeout, keepalive: keepalive))
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }
 
@@ -154,6 +158,48 @@ import Testing
   static func shutDown(_ channel: EmbeddedChannel, within timeout: TimeAmount) {
     let deadline = channel.embeddedEventLoop.now + timeout
     channel.pipeline.triggerUserOutboundEvent(ConnectionManager.ShutdownEvent(deadline: deadline), promise: nil)
+  }
+
+  static let keepalive = ConnectionManager.Keepalive(interval: .seconds(60), timeout: .seconds(20))
+
+  @Test func aSilentPeerIsPingedAndClosedWhenItDoesNotAnswer() throws {
+    let connection = try Connection(idleTimeout: nil, keepalive: Self.keepalive)
+    let channel = connection.channel
+    connection.open(1)
+    channel.embeddedEventLoop.advanceTime(by: .seconds(59))
+    #expect(Self.pingRequests(in: try Self.outbound(channel)).isEmpty)
+    channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+    #expect(Self.pingRequests(in: try Self.outbound(channel)).count == 1)
+    channel.embeddedEventLoop.advanceTime(by: .seconds(19))
+    #expect(channel.isActive)
+    channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+    #expect(!channel.isActive, "a peer that does not answer is gone")
+  }
+
+  @Test func aPeerThatAnswersItsKeepalivePingStaysConnected() throws {
+    let connection = try Connection(idleTimeout: nil, keepalive: Self.keepalive)
+    let channel = connection.channel
+    connection.open(1)
+    for _ in 0..<5 {
+      channel.embeddedEventLoop.advanceTime(by: .seconds(60))
+      let frames = try Self.outbound(channel)
+      #expect(Self.pingRequests(in: frames).count == 1)
+      try Self.acknowledge(frames, on: channel)
+    }
+    channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+    #expect(channel.isActive)
+  }
+
+  @Test func aPeerThatSendsFramesIsNotPinged() throws {
+    let connection = try Connection(idleTimeout: nil, keepalive: Self.keepalive)
+    let channel = connection.channel
+    connection.open(1)
+    for _ in 0..<10 {
+      channel.embeddedEventLoop.advanceTime(by: .seconds(30))
+      try channel.writeInbound(HTTP2Frame(streamID: 1, payload: .windowUpdate(windowSizeIncrement: 1)))
+    }
+    #expect(Self.pingRequests(in: try Self.outbound(channel)).isEmpty)
+    #expect(channel.isActive)
   }
 
   @Test func pingsWithoutCallsTooOftenEndTheConnection() throws {

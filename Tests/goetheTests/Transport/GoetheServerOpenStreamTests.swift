@@ -2,20 +2,21 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import GoetheKit
+import NIOCore
 import SwiftProtobuf
 import Testing
 
 @testable import goethe
 
-/// A graceful shutdown is not held by a client that keeps a stream's request side open: the
-/// server ends the requests of streaming calls, and their handlers end.
+/// Streams that stay open: a graceful shutdown is not held by a client that keeps a stream's
+/// request side open (the server ends the requests of streaming calls, and their handlers end),
+/// and a quiet stream of a client that is still there is not cut off by keepalive.
 ///
 /// The server is the daemon's own, on a loopback port, with one bidirectional method in the place
 /// of `AppendStream` that answers each request and ends only when its requests end; the client is
-/// grpc-swift's. The shutdown timeout is far longer than the test's time limit, so only the end of
-/// the requests can let the shutdown finish.
+/// grpc-swift's.
 @Suite(.timeLimit(.minutes(1)))
-struct GoetheServerShutdownTests {
+struct GoetheServerOpenStreamTests {
   typealias Request = Io_Typusomega_Goethe_AppendRequest
   typealias Response = Io_Typusomega_Goethe_AppendResponse
 
@@ -32,6 +33,37 @@ struct GoetheServerShutdownTests {
     }
   }
 
+  /// A client answers the server's keepalive PINGs by itself: a stream that stays quiet across
+  /// many keepalive intervals is not cut off.
+  @Test func aQuietStreamOfAClientThatAnswersKeepalivePingsStaysOpen() async throws {
+    var settings = TransportSettings()
+    settings.keepalive = .init(interval: .milliseconds(50), timeout: .milliseconds(500))
+    let server = GoetheServer(
+      socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
+      services: [AnsweringService()], settings: settings, tls: nil)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.serve() }
+      let port = try #require(await server.listeningAddress?.port)
+      let transport = try HTTP2ClientTransport.Posix(
+        target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+      let counts = try await withGRPCClient(transport: transport) { client in
+        try await Io_Typusomega_Goethe_Goethe.Client(wrapping: client).appendStream(
+          requestProducer: { writer in
+            try await writer.write(.with { $0.payloads = [Data("a".utf8)] })
+            // Quiet for twenty keepalive intervals, twice the time an unanswered PING is given.
+            try await Task.sleep(for: .seconds(1))
+            try await writer.write(.with { $0.payloads = [Data("b".utf8), Data("c".utf8)] })
+          },
+          onResponse: { response in try await response.messages.reduce(into: []) { $0.append($1.count) } })
+      }
+      #expect(counts == [1, 2])
+      server.beginGracefulShutdown()
+      try await group.waitForAll()
+    }
+  }
+
+  /// The shutdown timeout is far longer than the test's time limit, so only the end of the
+  /// requests can let the shutdown finish.
   @Test func aStreamWhoseClientKeepsSendingEndsWithUnavailable() async throws {
     var settings = TransportSettings()
     settings.shutdownTimeout = .seconds(3600)
