@@ -150,7 +150,11 @@ actor SharedConsumer {
       while true {
         if state?.members.isEmpty ?? true {
           try await storeIfChanged(force: true)
-          if state?.members.isEmpty ?? true { break }
+          guard let state else { break }
+          // A change made while the store was in flight (a reset, waiting for its store turn) is
+          // stored before the state is let go.
+          if state.members.isEmpty, state.version == storedVersion { break }
+          continue
         }
         let generation = wakes.generation
         let now = clockNow()

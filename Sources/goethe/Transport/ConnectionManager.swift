@@ -13,8 +13,8 @@ import NIOHTTP2
 ///   2^31-1) and a PING; once the PING's acknowledgement shows the client has seen the GOAWAY (or
 ///   after ``drainPingTimeout``), a second GOAWAY names the last stream that will be served, and
 ///   the connection closes once those streams have ended.
-/// - **Keepalive:** a connection from which nothing has been read for a keepalive interval is sent
-///   a PING; without its acknowledgement within the keepalive timeout, the peer is taken for gone
+/// - **Keepalive:** a connection from which nothing has been read for a keepalive interval (looked
+///   at once per interval) is sent a PING; without its acknowledgement within the keepalive timeout, the peer is taken for gone
 ///   (its machine down, or a partition) and the connection closed, which ends its calls. A
 ///   subscriber waiting at the head of a quiet topic writes nothing and reads nothing, so without
 ///   this its stream would stay open for ever after its client went away.
@@ -95,6 +95,14 @@ final class ConnectionManager: ChannelDuplexHandler {
     context.fireChannelInactive()
   }
 
+  /// Every read from the socket ends here, also when the calls' frames stayed with their calls
+  /// before the manager and the pings with the ``HTTP2ConnectionGuard``: any of them shows the
+  /// peer is there.
+  func channelReadComplete(context: ChannelHandlerContext) {
+    readSinceKeepaliveCheck = true
+    context.fireChannelReadComplete()
+  }
+
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
     switch event {
     case let created as NIOHTTP2StreamCreatedEvent: streamOpened(created.streamID)
@@ -130,7 +138,6 @@ final class ConnectionManager: ChannelDuplexHandler {
       keepaliveDeadline = nil
       return
     }
-    readSinceKeepaliveCheck = true
     if case .ping(Self.drainPingData, ack: true) = frame.payload, case .awaitingPingAck = drain {
       return nameTheLastStream(context: context)
     }

@@ -286,7 +286,7 @@ final class GRPCCall {
       write(.headers(.init(headers: headers, endStream: true)))
     } else {
       let written = eventLoop.makePromise(of: Void.self)
-      written.futureResult.assumeIsolated().whenSuccess { [self] in
+      written.futureResult.assumeIsolated().whenComplete { [self] _ in
         write(.rstStream(.noError))
         connection.flush()
       }

@@ -1,3 +1,4 @@
+import GoetheKit
 import NIOCore
 import NIOEmbedded
 import NIOHTTP2
@@ -176,23 +177,34 @@ import Testing
     #expect(!channel.isActive, "a peer that does not answer is gone")
   }
 
+  /// The acknowledgement is itself a read: the next look finds the connection was not silent, so a
+  /// quiet peer that answers is pinged every other interval.
   @Test func aPeerThatAnswersItsKeepalivePingStaysConnected() throws {
     let connection = try Connection(idleTimeout: nil, keepalive: Self.keepalive)
     let channel = connection.channel
     connection.open(1)
-    for _ in 0..<5 {
+    var pings = 0
+    for _ in 0..<6 {
       channel.embeddedEventLoop.advanceTime(by: .seconds(60))
       let frames = try Self.outbound(channel)
-      #expect(Self.pingRequests(in: frames).count == 1)
+      pings += Self.pingRequests(in: frames).count
       try Self.acknowledge(frames, on: channel)
     }
+    #expect(pings == 3)
     channel.embeddedEventLoop.advanceTime(by: .seconds(30))
     #expect(channel.isActive)
   }
 
+  /// The calls' frames stay with their calls, before the manager, as in the daemon's pipeline:
+  /// that they were read is what counts.
   @Test func aPeerThatSendsFramesIsNotPinged() throws {
     let connection = try Connection(idleTimeout: nil, keepalive: Self.keepalive)
     let channel = connection.channel
+    let calls = GRPCCall.Configuration(
+      methods: [:], maxRequestSize: 1024, executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop),
+      calls: CallTracker())
+    try channel.pipeline.syncOperations.addHandler(
+      GRPCConnectionHandler(calls, targetWindow: 1 << 20), position: .first)
     connection.open(1)
     for _ in 0..<10 {
       channel.embeddedEventLoop.advanceTime(by: .seconds(30))
