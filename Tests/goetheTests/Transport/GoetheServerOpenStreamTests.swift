@@ -33,33 +33,46 @@ struct GoetheServerOpenStreamTests {
     }
   }
 
+  typealias Stub = Io_Typusomega_Goethe_Goethe.Client<HTTP2ClientTransport.Posix>
+
+  /// Serves ``AnsweringService`` with `settings` while `body` runs with a client of it; the server
+  /// must have finished serving (shut down by `body`, or afterwards) before this returns.
+  static func withServer<Result: Sendable>(
+    _ settings: TransportSettings, _ body: (GoetheServer, Stub) async throws -> Result
+  ) async throws -> Result {
+    let server = GoetheServer(
+      socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
+      services: [AnsweringService()], settings: settings, tls: nil)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await server.serve() }
+      let port = try #require(await server.listeningAddress?.port)
+      let transport = try HTTP2ClientTransport.Posix(
+        target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
+      let result = try await withGRPCClient(transport: transport) { client in
+        try await body(server, Stub(wrapping: client))
+      }
+      server.beginGracefulShutdown()
+      try await group.waitForAll()
+      return result
+    }
+  }
+
   /// A client answers the server's keepalive PINGs by itself: a stream that stays quiet across
   /// many keepalive intervals is not cut off.
   @Test func aQuietStreamOfAClientThatAnswersKeepalivePingsStaysOpen() async throws {
     var settings = TransportSettings()
     settings.keepalive = .init(interval: .milliseconds(50), timeout: .milliseconds(500))
-    let server = GoetheServer(
-      socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
-      services: [AnsweringService()], settings: settings, tls: nil)
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await server.serve() }
-      let port = try #require(await server.listeningAddress?.port)
-      let transport = try HTTP2ClientTransport.Posix(
-        target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
-      let counts = try await withGRPCClient(transport: transport) { client in
-        try await Io_Typusomega_Goethe_Goethe.Client(wrapping: client).appendStream(
-          requestProducer: { writer in
-            try await writer.write(.with { $0.payloads = [Data("a".utf8)] })
-            // Quiet for twenty keepalive intervals, twice the time an unanswered PING is given.
-            try await Task.sleep(for: .seconds(1))
-            try await writer.write(.with { $0.payloads = [Data("b".utf8), Data("c".utf8)] })
-          },
-          onResponse: { response in try await response.messages.reduce(into: []) { $0.append($1.count) } })
-      }
-      #expect(counts == [1, 2])
-      server.beginGracefulShutdown()
-      try await group.waitForAll()
+    let counts = try await Self.withServer(settings) { _, stub in
+      try await stub.appendStream(
+        requestProducer: { writer in
+          try await writer.write(.with { $0.payloads = [Data("a".utf8)] })
+          // Quiet for twenty keepalive intervals, twice the time an unanswered PING is given.
+          try await Task.sleep(for: .seconds(1))
+          try await writer.write(.with { $0.payloads = [Data("b".utf8), Data("c".utf8)] })
+        },
+        onResponse: { response in try await response.messages.reduce(into: []) { $0.append($1.count) } })
     }
+    #expect(counts == [1, 2])
   }
 
   /// The shutdown timeout is far longer than the test's time limit, so only the end of the
@@ -67,41 +80,30 @@ struct GoetheServerOpenStreamTests {
   @Test func aStreamWhoseClientKeepsSendingEndsWithUnavailable() async throws {
     var settings = TransportSettings()
     settings.shutdownTimeout = .seconds(3600)
-    let server = GoetheServer(
-      socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
-      services: [AnsweringService()], settings: settings, tls: nil)
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await server.serve() }
-      let port = try #require(await server.listeningAddress?.port)
-      let transport = try HTTP2ClientTransport.Posix(
-        target: .ipv4(address: "127.0.0.1", port: port), transportSecurity: .plaintext)
-      let ending = try await withGRPCClient(transport: transport) { client in
-        let stub = Io_Typusomega_Goethe_Goethe.Client(wrapping: client)
-        let (held, hold) = AsyncStream.makeStream(of: Never.self)
-        defer { hold.finish() }
-        return try await stub.appendStream(
-          requestProducer: { writer in
-            try await writer.write(.with { $0.payloads = [Data("a".utf8)] })
-            // A producer waiting for its next input: the request side stays open.
-            for await _ in held {}
-          },
-          onResponse: { response in
-            var answers = response.messages.makeAsyncIterator()
-            let first = try await answers.next()
-            #expect(first?.count == 1)
-            server.beginGracefulShutdown()
-            do {
-              while try await answers.next() != nil {}
-              return nil as RPCError?
-            } catch let error as RPCError {
-              return error
-            }
-          })
-      }
-      let error = try #require(ending, "the stream ended without a status")
-      #expect(error.code == .unavailable)
-      #expect(error.message.contains("shutting down"))
-      try await group.waitForAll()
+    let ending = try await Self.withServer(settings) { server, stub in
+      let (held, hold) = AsyncStream.makeStream(of: Never.self)
+      defer { hold.finish() }
+      return try await stub.appendStream(
+        requestProducer: { writer in
+          try await writer.write(.with { $0.payloads = [Data("a".utf8)] })
+          // A producer waiting for its next input: the request side stays open.
+          for await _ in held {}
+        },
+        onResponse: { response in
+          var answers = response.messages.makeAsyncIterator()
+          let first = try await answers.next()
+          #expect(first?.count == 1)
+          server.beginGracefulShutdown()
+          do {
+            while try await answers.next() != nil {}
+            return nil as RPCError?
+          } catch let error as RPCError {
+            return error
+          }
+        })
     }
+    let error = try #require(ending, "the stream ended without a status")
+    #expect(error.code == .unavailable)
+    #expect(error.message.contains("shutting down"))
   }
 }
