@@ -61,13 +61,14 @@ struct GoetheServerOpenStreamTests {
   /// many keepalive intervals is not cut off.
   @Test func aQuietStreamOfAClientThatAnswersKeepalivePingsStaysOpen() async throws {
     var settings = TransportSettings()
-    settings.keepalive = .init(interval: .milliseconds(50), timeout: .milliseconds(500))
+    // A timeout generous enough for a client on a machine loaded by the whole suite.
+    settings.keepalive = .init(interval: .milliseconds(100), timeout: .seconds(5))
     let counts = try await Self.withServer(settings) { _, stub in
       try await stub.appendStream(
         requestProducer: { writer in
           try await writer.write(.with { $0.payloads = [Data("a".utf8)] })
-          // Quiet for twenty keepalive intervals, twice the time an unanswered PING is given.
-          try await Task.sleep(for: .seconds(1))
+          // Quiet for sixty keepalive intervals, longer than an unanswered PING is given.
+          try await Task.sleep(for: .seconds(6))
           try await writer.write(.with { $0.payloads = [Data("b".utf8), Data("c".utf8)] })
         },
         onResponse: { response in try await response.messages.reduce(into: []) { $0.append($1.count) } })
