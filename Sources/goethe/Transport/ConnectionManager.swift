@@ -14,10 +14,11 @@ import NIOHTTP2
 ///   after ``drainPingTimeout``), a second GOAWAY names the last stream that will be served, and
 ///   the connection closes once those streams have ended.
 /// - **Keepalive:** a connection from which nothing has been read for a keepalive interval (looked
-///   at once per interval) is sent a PING; without its acknowledgement within the keepalive timeout, the peer is taken for gone
-///   (its machine down, or a partition) and the connection closed, which ends its calls. A
-///   subscriber waiting at the head of a quiet topic writes nothing and reads nothing, so without
-///   this its stream would stay open for ever after its client went away.
+///   at once per interval) is sent a PING; without its acknowledgement within the keepalive
+///   timeout, the peer is taken for gone (its machine down, or a partition) and the connection
+///   closed, which ends its calls. A subscriber waiting at the head of a quiet topic writes nothing
+///   and reads nothing, so without this its stream would stay open for ever after its client went
+///   away.
 /// - **Pings without calls** (gRFC A8): pings answered by the ``HTTP2ConnectionGuard`` never get
 ///   here, so these came without call traffic. With no stream open, a ping sooner than
 ///   `minPingInterval` after the previous one is a strike; the third strike ends the connection
