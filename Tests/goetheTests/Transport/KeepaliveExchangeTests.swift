@@ -35,39 +35,41 @@ import Testing
     return pings
   }
 
+  /// Runs `body` with a client and the server connected: preface and settings exchanged.
+  static func withConnection(_ body: (EmbeddedChannel, EmbeddedChannel) throws -> Void) throws {
+    let client = try GRPCCallEndingTests.client()
+    let server = try Self.server()
+    defer {
+      _ = try? client.finish()
+      _ = try? server.finish()
+    }
+    try GRPCCallEndingTests.exchange(client, server)
+    try body(client, server)
+  }
+
   /// Five minutes of a quiet connection, a second at a time, with the client's answers passed
   /// across after each second.
   @Test func aClientThatAnswersStaysConnected() throws {
-    let client = try GRPCCallEndingTests.client()
-    let server = try Self.server()
-    defer {
-      _ = try? client.finish()
-      _ = try? server.finish()
+    try Self.withConnection { client, server in
+      var pings = 0
+      for _ in 0..<300 {
+        server.embeddedEventLoop.advanceTime(by: .seconds(1))
+        try GRPCCallEndingTests.exchange(client, server)
+        pings += try Self.pingsReceived(by: client)
+      }
+      #expect(server.isActive)
+      #expect(pings >= 2, "a quiet connection is pinged")
     }
-    try GRPCCallEndingTests.exchange(client, server)
-    var pings = 0
-    for _ in 0..<300 {
-      server.embeddedEventLoop.advanceTime(by: .seconds(1))
-      try GRPCCallEndingTests.exchange(client, server)
-      pings += try Self.pingsReceived(by: client)
-    }
-    #expect(server.isActive)
-    #expect(pings >= 2, "a quiet connection is pinged")
   }
 
   @Test func aClientThatDoesNotAnswerIsClosed() throws {
-    let client = try GRPCCallEndingTests.client()
-    let server = try Self.server()
-    defer {
-      _ = try? client.finish()
-      _ = try? server.finish()
+    try Self.withConnection { client, server in
+      server.embeddedEventLoop.advanceTime(by: .seconds(120))
+      // The PING reaches the client, but its answer never reaches the server.
+      while case .byteBuffer(let bytes) = try server.readOutbound(as: IOData.self) { try client.writeInbound(bytes) }
+      #expect(try Self.pingsReceived(by: client) == 1)
+      server.embeddedEventLoop.advanceTime(by: .seconds(20))
+      #expect(!server.isActive)
     }
-    try GRPCCallEndingTests.exchange(client, server)
-    server.embeddedEventLoop.advanceTime(by: .seconds(120))
-    // The PING reaches the client, but its answer never reaches the server.
-    while case .byteBuffer(let bytes) = try server.readOutbound(as: IOData.self) { try client.writeInbound(bytes) }
-    #expect(try Self.pingsReceived(by: client) == 1)
-    server.embeddedEventLoop.advanceTime(by: .seconds(20))
-    #expect(!server.isActive)
   }
 }
