@@ -36,7 +36,9 @@ final class HTTP2ConnectionGuard: ChannelDuplexHandler {
   private var outbound = HTTP2FrameScanner()
   private var sentCallTrafficSincePing = false
   private var pendingAcks: [ByteBuffer] = []
+  /// Acknowledgements are written but not flushed yet.
   private var mustFlush = false
+  private var flushScheduled = false
 
   init(prefaceTimeout: TimeAmount) {
     self.prefaceTimeout = prefaceTimeout
@@ -104,10 +106,18 @@ final class HTTP2ConnectionGuard: ChannelDuplexHandler {
     if buffer.readableBytes > 0 { held = buffer.slice() }
   }
 
+  /// The acknowledgements of a read go out with the first flush after it: the answers of the
+  /// calls that read completed, when their handlers answer on this event loop before its next
+  /// turn (grpc-go pings along with nearly every request, so a flush of its own would cost a write
+  /// to the socket and a read at the client for every call), or else a flush of their own on
+  /// that turn.
   func channelReadComplete(context: ChannelHandlerContext) {
-    if mustFlush {
-      mustFlush = false
-      context.flush()
+    if mustFlush, !flushScheduled {
+      flushScheduled = true
+      context.eventLoop.assumeIsolated().execute { [self] in
+        flushScheduled = false
+        if mustFlush { flush(context: context) }
+      }
     }
     context.fireChannelReadComplete()
   }
@@ -150,6 +160,11 @@ final class HTTP2ConnectionGuard: ChannelDuplexHandler {
     }
     context.write(data, promise: promise)
     writePendingAcks(context: context)
+  }
+
+  func flush(context: ChannelHandlerContext) {
+    mustFlush = false
+    context.flush()
   }
 
   /// Writes the queued acknowledgements if the outbound stream is between frames.

@@ -38,14 +38,20 @@ import Testing
       return bytes
     }
 
-    /// Everything written to the socket so far.
-    func written() throws -> [UInt8] {
+    /// Everything flushed to the socket so far.
+    func flushed() throws -> [UInt8] {
       var bytes: [UInt8] = []
       while let data = try channel.readOutbound(as: IOData.self) {
         guard case .byteBuffer(let buffer) = data else { continue }
         bytes += Array(buffer.readableBytesView)
       }
       return bytes
+    }
+
+    /// Everything written to the socket once the event loop has had its turn.
+    func written() throws -> [UInt8] {
+      channel.embeddedEventLoop.run()
+      return try flushed()
     }
   }
 
@@ -68,6 +74,31 @@ import Testing
     try pipe.receive(Self.ping(7) + Self.data)
     #expect(try pipe.forwarded() == Self.data)
     #expect(try pipe.written() == Self.ping(7, ack: true))
+  }
+
+  @Test func sendsAnAcknowledgementWithTheAnswerToTheSameRead() throws {
+    let pipe = try Pipe()
+    try pipe.receive(Self.preface + Self.settings + Self.headers)
+    _ = try pipe.forwarded()
+    try pipe.send(Self.headers + Self.data)
+    _ = try pipe.written()
+    try pipe.receive(Self.ping(3) + Self.headers + Self.data)
+    #expect(try pipe.flushed().isEmpty)
+    // An answer flushed before the event loop's next turn carries the acknowledgement.
+    try pipe.send(Self.headers + Self.data)
+    #expect(try pipe.flushed() == Self.ping(3, ack: true) + Self.headers + Self.data)
+    #expect(try pipe.written().isEmpty)
+  }
+
+  @Test func flushesAnAcknowledgementWithoutAnswerOnTheEventLoopsNextTurn() throws {
+    let pipe = try Pipe()
+    try pipe.receive(Self.preface + Self.settings)
+    try pipe.send(Self.data)
+    _ = try pipe.written()
+    try pipe.receive(Self.ping(8))
+    #expect(try pipe.flushed().isEmpty)
+    pipe.channel.embeddedEventLoop.run()
+    #expect(try pipe.flushed() == Self.ping(8, ack: true))
   }
 
   @Test func answersOnlyTheFirstPingAfterTraffic() throws {
