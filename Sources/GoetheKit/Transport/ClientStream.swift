@@ -89,6 +89,9 @@ struct ClientStream: ClosableRPCWriterProtocol {
 
   let eventLoop: any EventLoop
   let handler: NIOLoopBoundBox<ClientStreamHandler?>
+  /// Set on the event loop when the call was abandoned before its first part got there: it is
+  /// never sent.
+  private let abandoned: NIOLoopBoundBox<Bool?>
   let writability = StreamWritability()
   /// The response, as the handler receives it.
   let responses: ResponseQueue
@@ -103,6 +106,7 @@ struct ClientStream: ClosableRPCWriterProtocol {
     self.eventLoop = eventLoop
     let handler = NIOLoopBoundBox<ClientStreamHandler?>.makeEmptyBox(eventLoop: eventLoop)
     self.handler = handler
+    abandoned = .makeEmptyBox(eventLoop: eventLoop)
     responses = ResponseQueue { eventLoop.execute { handler.value?.resumeReading() } }
     self.makeHandler = makeHandler
   }
@@ -124,22 +128,29 @@ struct ClientStream: ClosableRPCWriterProtocol {
 
   func finish(throwing error: any Error) async { cancel() }
 
-  /// Abandons the call (RST_STREAM), unless its response has ended.
+  /// Abandons the call (RST_STREAM), unless its response has ended. A call abandoned before its
+  /// first part reached the event loop (its caller gave up while its writer had not run yet) ends
+  /// there as cancelled, and what its writer hands over afterwards is never sent.
   func cancel() {
     // Ended calls, which are nearly all, spare the event loop a wake-up.
     guard !responses.isFinished else { return }
-    let handler = self.handler
-    eventLoop.execute { handler.value?.cancel() }
+    let (handler, abandoned, responses, writability) = (self.handler, self.abandoned, self.responses, self.writability)
+    eventLoop.execute {
+      if let handler = handler.value { return handler.cancel() }
+      abandoned.value = true
+      responses.finish(throwing: RPCError(code: .cancelled, message: "the call was cancelled before it was sent"))
+      writability.close()
+    }
   }
 
   private func enqueue(_ outbound: ClientStreamHandler.Outbound, bytes: Int) {
     guard queue.append(outbound, bytes: bytes) else { return }
-    let (handler, queue, writability, responses, makeHandler) = (
-      self.handler, self.queue, self.writability, self.responses, self.makeHandler
+    let (handler, abandoned, queue, writability, responses, makeHandler) = (
+      self.handler, self.abandoned, self.queue, self.writability, self.responses, self.makeHandler
     )
     eventLoop.execute {
       let (parts, bytes) = queue.take()
-      if handler.value == nil { handler.value = makeHandler(responses, writability) }
+      if handler.value == nil, abandoned.value == nil { handler.value = makeHandler(responses, writability) }
       handler.value?.send(parts)
       writability.wrote(bytes)
     }

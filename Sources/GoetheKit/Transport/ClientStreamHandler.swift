@@ -157,8 +157,8 @@ final class ClientStreamHandler {
   /// Abandons the call, unless its response has ended already: the stream is reset with CANCEL.
   func cancel() {
     guard !ended else { return }
+    // Its stream is open (its request not ended, or its response): ending resets it.
     end(throwing: RPCError(code: .cancelled, message: "the call was cancelled"))
-    reset()
   }
 
   private func reset() {
