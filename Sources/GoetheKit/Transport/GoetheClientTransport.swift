@@ -196,9 +196,11 @@ package final class GoetheClientTransport: ClientTransport {
     }
   }
 
-  /// Closes every open connection, which ends the calls they still carry.
+  /// Closes every open connection, which ends the calls they still carry; an attempt to connect
+  /// that is still under way is closed when it ends (a call that gave up on it left it behind).
   private func closeConnections() {
     let channels = state.withLock { state in
+      state.stopped = true
       state.ready = nil
       state.connection = nil
       return Array(state.open.values)
