@@ -70,9 +70,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     flush()
   }
 
+  /// A frame written after the connection closed: it never left.
+  struct ClosedBeforeWrite: Error {}
+
   func write(_ frame: HTTP2Frame, promise: EventLoopPromise<Void>?) {
     guard let context else {
-      promise?.fail(ChannelError.ioOnClosedChannel)
+      promise?.fail(ClosedBeforeWrite())
       return
     }
     context.write(wrapOutboundOut(frame), promise: promise)

@@ -124,20 +124,30 @@ final class ClientStreamHandler {
     return id
   }
 
-  /// A stream whose headers could not be sent was never seen by the server. When the connection
-  /// closed or went away first, the call is refused, and can go again; headers HTTP/2 does not
-  /// take (metadata with a name it forbids) fail the call.
+  /// A stream whose headers could not be sent. Headers that HTTP/2 held back because the
+  /// connection had closed or gone away never left, so the server never saw the call: it is
+  /// refused, and can go again. Headers under which the socket failed may have reached the
+  /// server with the rest of the request (the connection's frames are written to the socket
+  /// together, and a write that fails part-way fails whole), so that call fails as UNAVAILABLE
+  /// and is not sent again as if refused. Headers HTTP/2 does not take (metadata with a name it
+  /// forbids) fail the call.
   private func headersFailed(_ id: HTTP2StreamID, _ error: any Error) {
     connection.abandon(id)
     closed = true
-    if error is ChannelError || error is NIOHTTP2Errors.IOOnClosedConnection
-      || error is NIOHTTP2Errors.CreatedStreamAfterGoaway
-    {
+    if !receivedHeaders, Self.neverLeft(error) {
       end(throwing: StreamRefused.error)
+    } else if error is ChannelError || error is IOError {
+      end(throwing: RPCError(code: .unavailable, message: "the connection failed as the request was sent: \(error)"))
     } else {
       end(throwing: RPCError(code: .internalError, message: "the request's headers could not be sent: \(error)"))
     }
     writability.close()
+  }
+
+  /// Whether a frame's write failed before any of it left for the socket.
+  private static func neverLeft(_ error: any Error) -> Bool {
+    error is ClientConnectionHandler.ClosedBeforeWrite || error is NIOHTTP2Errors.IOOnClosedConnection
+      || error is NIOHTTP2Errors.CreatedStreamAfterGoaway
   }
 
   /// Writes a request message; the writer waits while too much of it is not yet on the socket.

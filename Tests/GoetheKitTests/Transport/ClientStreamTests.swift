@@ -1,6 +1,7 @@
 import GRPCCore
 import NIOCore
 import NIOEmbedded
+import NIOHPACK
 import NIOHTTP2
 import NIOPosix
 import Testing
@@ -13,11 +14,29 @@ import Testing
 /// Off the main actor, on an event loop of its own: the test awaits, and the embedded channel
 /// must only be used from the thread that made it.
 @Suite struct ClientStreamTests {
+  /// Holds the promise of each HEADERS frame written, to fail it as the test says, as the
+  /// layers under the connection's handler would.
+  private final class HeadersPromises: ChannelOutboundHandler {
+    typealias OutboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+    var held: [EventLoopPromise<Void>] = []
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+      guard case .headers = unwrapOutboundIn(data).payload, let promise else {
+        return context.write(data, promise: promise)
+      }
+      held.append(promise)
+      context.write(data, promise: nil)
+    }
+  }
+
   private struct Connection {
     let channel = EmbeddedChannel()
     let handler = ClientConnectionHandler(targetWindow: 1 << 20)
+    let headersPromises = HeadersPromises()
 
     init() throws {
+      try channel.pipeline.syncOperations.addHandler(headersPromises)
       try channel.pipeline.syncOperations.addHandler(handler)
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }
@@ -80,6 +99,51 @@ import Testing
         }
       }
       #expect(kinds == ["headers", "reset"])
+    }
+  }
+
+  /// Sends a unary request whose headers' write then fails with `error` (after the server's
+  /// response headers came, if `answered`), and returns how the call ended.
+  private static func callWhoseHeadersFailed(with error: any Error, answered: Bool = false) async throws -> RPCError? {
+    let connection = try Connection()
+    let stream = connection.stream()
+    try await stream.write(.metadata([:]))
+    try await stream.write(.message(GRPCFrameBytes([1, 2, 3])))
+    await stream.finish()
+    _ = try connection.framesWritten()
+    if answered {
+      try connection.channel.writeInbound(
+        HTTP2Frame(
+          streamID: 1, payload: .headers(.init(headers: [":status": "200", "content-type": "application/grpc"]))))
+    }
+    for promise in connection.headersPromises.held { promise.fail(error) }
+    var responses = stream.responses.makeAsyncIterator()
+    return await #expect(throws: RPCError.self) { while try await responses.next() != nil {} }
+  }
+
+  @Test func headersHTTP2HeldBackBecauseTheConnectionClosedAreRefused() async throws {
+    try await Self.onALoopOfItsOwn {
+      let ending = try await Self.callWhoseHeadersFailed(with: NIOHTTP2Errors.ioOnClosedConnection())
+      #expect(ending?.streamRefused == true)
+    }
+  }
+
+  @Test func headersUnderWhichTheSocketFailedAreNotRefused() async throws {
+    try await Self.onALoopOfItsOwn {
+      for error: any Error in [
+        ChannelError.eof, ChannelError.ioOnClosedChannel, IOError(errnoCode: ECONNRESET, reason: "writev"),
+      ] {
+        let ending = try await Self.callWhoseHeadersFailed(with: error)
+        #expect(ending?.streamRefused == false, "\(error)")
+        #expect(ending?.code == .unavailable, "\(error)")
+      }
+    }
+  }
+
+  @Test func aCallTheServerAnsweredIsNeverRefused() async throws {
+    try await Self.onALoopOfItsOwn {
+      let ending = try await Self.callWhoseHeadersFailed(with: NIOHTTP2Errors.ioOnClosedConnection(), answered: true)
+      #expect(ending?.streamRefused == false)
     }
   }
 }
