@@ -65,23 +65,25 @@ import Testing
     #expect(try pipe.written().isEmpty)
   }
 
-  @Test func answersAPingThatFollowsCallTrafficAndHidesIt() throws {
+  /// A pipe whose client made a call and got its answer.
+  static func pipeAfterACall() throws -> Pipe {
     let pipe = try Pipe()
     try pipe.receive(Self.preface + Self.settings + Self.headers)
     _ = try pipe.forwarded()
     try pipe.send(Self.headers + Self.data)
     _ = try pipe.written()
+    return pipe
+  }
+
+  @Test func answersAPingThatFollowsCallTrafficAndHidesIt() throws {
+    let pipe = try Self.pipeAfterACall()
     try pipe.receive(Self.ping(7) + Self.data)
     #expect(try pipe.forwarded() == Self.data)
     #expect(try pipe.written() == Self.ping(7, ack: true))
   }
 
   @Test func sendsAnAcknowledgementWithTheAnswerToTheSameRead() throws {
-    let pipe = try Pipe()
-    try pipe.receive(Self.preface + Self.settings + Self.headers)
-    _ = try pipe.forwarded()
-    try pipe.send(Self.headers + Self.data)
-    _ = try pipe.written()
+    let pipe = try Self.pipeAfterACall()
     try pipe.receive(Self.ping(3) + Self.headers + Self.data)
     #expect(try pipe.flushed().isEmpty)
     // An answer flushed before the event loop's next turn carries the acknowledgement.
