@@ -93,7 +93,12 @@ final class HTTP2ClientConnection: Sendable {
     }
   }
 
-  fileprivate func notedGoAway(_ lastStreamID: HTTP2StreamID) {
+  /// Notes a GOAWAY. Only a graceful one (NO_ERROR) is taken at its word: swift-nio-http2, on
+  /// which Goethe's server runs, answers a peer it takes for an attacker (too many resets, say)
+  /// with GOAWAY naming stream 0 whatever it has processed, so calls sent again after such an
+  /// answer could be processed twice.
+  fileprivate func notedGoAway(_ lastStreamID: HTTP2StreamID, code: HTTP2ErrorCode) {
+    guard code == .noError else { return }
     lastServedStream.store(min(Int32(lastStreamID), lastServedStream.load(ordering: .relaxed)), ordering: .relaxed)
   }
 
@@ -138,8 +143,8 @@ private final class ConnectionWatcher: ChannelInboundHandler {
     case .settings(.settings) where !isReady:
       isReady = true
       ready.succeed(connection)
-    case .goAway(let lastStreamID, _, _):
-      connection.notedGoAway(lastStreamID)
+    case .goAway(let lastStreamID, let code, _):
+      connection.notedGoAway(lastStreamID, code: code)
       onGone(connection)
     default:
       break
