@@ -57,7 +57,7 @@ final class HTTP2ClientConnection: Sendable {
               connectionConfiguration: HTTP2Tuning.connection(announcing: [
                 HTTP2Setting(parameter: .enablePush, value: 0),
                 HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
-              ])))
+              ]), streamConfiguration: HTTP2Tuning.streams))
           let streams = ClientConnectionHandler(targetWindow: HTTP2Tuning.windowSize)
           try pipeline.addHandler(streams)
           let connection = HTTP2ClientConnection(channel: channel, streams: streams)

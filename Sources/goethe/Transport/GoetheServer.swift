@@ -143,7 +143,7 @@ final class GoetheServer: Sendable {
         mode: .server,
         connectionConfiguration: HTTP2Tuning.connection(announcing: [
           HTTP2Setting(parameter: .maxConcurrentStreams, value: 1024)
-        ])))
+        ]), streamConfiguration: HTTP2Tuning.streams))
     try pipeline.addHandler(GRPCConnectionHandler(calls, targetWindow: HTTP2Tuning.windowSize))
     try pipeline.addHandler(
       ConnectionManager(idleTimeout: settings.idleTimeout.map { TimeAmount($0) }, keepalive: settings.keepalive))

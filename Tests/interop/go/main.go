@@ -14,6 +14,7 @@
 //	newer-rpcs -topic T                             Append, then Subscribe with a limit
 //	topics                                          the names ListTopics returns
 //	cursor -topic T -consumer C                     what GetCursor returns
+//	cancellations -topic T -count N                 N calls cancelled beside a subscription
 //
 // Exit status: 0 when the scenario ran (whatever it observed), 1 when it could not run (a setup
 // call failed), 2 for a usage error.
@@ -54,6 +55,7 @@ var scenarios = map[string]scenario{
 	"newer-rpcs":      newerRPCs,
 	"topics":          topics,
 	"cursor":          cursor,
+	"cancellations":   cancellations,
 }
 
 func main() {

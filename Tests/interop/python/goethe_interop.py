@@ -48,7 +48,8 @@ def scenarios():
         return run
 
     return {"produce-consume": produce_consume, "v1-case": v1_case, "deadline": deadline,
-            "newer-rpcs": newer("newer_rpcs"), "topics": newer("topics"), "cursor": newer("cursor")}
+            "newer-rpcs": newer("newer_rpcs"), "topics": newer("topics"), "cursor": newer("cursor"),
+            "cancellations": newer("cancellations")}
 
 
 def main(argv):

@@ -1,6 +1,7 @@
 """The RPCs added after v1, through goethe.proto: newer-rpcs appends a batch and reads part of it
 back with Subscribe; topics and cursor report ListTopics and GetCursor, which the tests use to look
-behind the v1 cases. The twin of go/newer_rpcs.go."""
+behind the v1 cases; cancellations cancels many calls beside a subscription that stays open. The
+twin of go/newer_rpcs.go and go/cancellations.go."""
 
 import grpc
 
@@ -9,6 +10,8 @@ import goethe_pb2_grpc as pb_grpc
 from client_support import SCENARIO_TIMEOUT, SetupFailed, channel, status_of
 
 CONVERSATION_TIMEOUT = 10.0
+# How long the subscription that stays open may wait for the event appended at the end.
+CANCELLATIONS_TIMEOUT = 45.0
 
 
 def stub(addr):
@@ -66,3 +69,38 @@ def cursor(opts):
         except grpc.RpcError as error:
             return {"status": status_of(error)}
         return {"status": None, "event_id": info.event_id, "sequence": info.sequence}
+
+
+def cancellations(opts):
+    """One following Subscribe stays open while opts.count others are each opened, seen to start
+    and cancelled (an RST_STREAM each) on the same connection; then one event is appended, which
+    the first subscriber must still receive."""
+    client, opened = stub(opts.addr)
+    with opened:
+        request = pb.SubscribeRequest(topic=opts.topic, follow=True)
+        try:
+            client.CreateTopic(pb.CreateTopicRequest(topic=opts.topic), timeout=SCENARIO_TIMEOUT)
+            long = client.Subscribe(request, timeout=CANCELLATIONS_TIMEOUT)
+            next(long)  # its start
+            for _ in range(opts.count):
+                call = client.Subscribe(request, timeout=SCENARIO_TIMEOUT)
+                next(call)
+                call.cancel()
+        except grpc.RpcError as error:
+            raise SetupFailed(f"cancellations: {error.code().name} {error.details()}") from None
+        append_status = None
+        try:
+            client.Append(pb.AppendRequest(topic=opts.topic, payloads=[b"after"]), timeout=SCENARIO_TIMEOUT)
+        except grpc.RpcError as error:
+            append_status = status_of(error)
+        delivered, error = 0, None
+        try:
+            for response in long:
+                delivered += len(response.events.events)
+                if delivered:
+                    break
+        except grpc.RpcError as failure:
+            error = failure
+        long.cancel()
+        return {"cancelled": opts.count, "append_status": append_status, "delivered": delivered,
+                "subscribe_status": status_of(error)}
