@@ -53,7 +53,7 @@ final class HTTP2ClientConnection: Sendable {
           if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: hostname)) }
           try pipeline.addHandler(
             NIOHTTP2Handler(
-              mode: .client,
+              mode: .client, frameDelegate: ClosingAfterGoAway(channel),
               connectionConfiguration: HTTP2Tuning.connection(announcing: [
                 HTTP2Setting(parameter: .enablePush, value: 0),
                 HTTP2Setting(parameter: .maxFrameSize, value: maxFrameSize),
@@ -169,6 +169,23 @@ private final class ConnectionWatcher: ChannelInboundHandler {
     }
     onGone(connection)
     context.fireChannelInactive()
+  }
+}
+
+/// Closes a connection on which swift-nio-http2 sent GOAWAY. The client sends none of its own:
+/// swift-nio-http2 does when it finds a connection error (a frame the server should not have
+/// sent, a server it takes for an attacker), and then leaves the connection open, where new
+/// calls would go that the server will not serve. Closed, it fails its calls, and the next call
+/// connects again.
+private final class ClosingAfterGoAway: NIOHTTP2FrameDelegate {
+  private weak var channel: (any Channel)?
+
+  init(_ channel: any Channel) { self.channel = channel }
+
+  func wroteFrame(_ frame: HTTP2Frame) {
+    guard case .goAway = frame.payload, let channel else { return }
+    // Once the HTTP/2 handler has flushed the GOAWAY and reported its error.
+    channel.eventLoop.execute { channel.close(promise: nil) }
   }
 }
 
