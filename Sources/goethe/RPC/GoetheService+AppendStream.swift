@@ -14,12 +14,19 @@ extension GoetheService {
   ) async throws {
     let queue = BatchingQueue<AppendRequest>(capacity: RequestFlow.highWatermark)
     try await runStream(store: store) {
-      try await withThrowingTaskGroup(of: Void.self) { group in
-        // The queue ends with the requests, also when they end by an error (a refused batch):
-        // waitForAll waits for the taker too, which would otherwise wait for ever.
+      // The reader's task returns the error the requests ended with, if any; the appender's
+      // throws what refused a batch.
+      try await withThrowingTaskGroup(of: (any Error)?.self) { group in
+        // The requests end the queue, also when they end by an error; the batches queued before
+        // it are still appended and answered, then the stream ends with that error.
         group.addTask {
           defer { queue.finish() }
-          for try await batch in request { try await queue.put(batch) }
+          do {
+            for try await batch in request { try await queue.put(batch) }
+            return nil
+          } catch {
+            return error
+          }
         }
         group.addTask {
           while let batches = try await queue.takeAll() {
@@ -27,8 +34,18 @@ extension GoetheService {
               try await appendTogether(run, answeringTo: response)
             }
           }
+          return nil
         }
-        try await group.waitForAll()
+        // A refused batch ends the stream at once, while its client may still be sending: the
+        // reader, waiting on the client or on a full queue, is stopped.
+        var requestsFailure: (any Error)?
+        do {
+          while let ended = try await group.next() { requestsFailure = requestsFailure ?? ended }
+        } catch {
+          group.cancelAll()
+          throw error
+        }
+        if let requestsFailure { throw requestsFailure }
       }
     }
   }

@@ -71,6 +71,28 @@ struct RPCAppendStreamTests {
       }
     }
   }
+
+  @Test func aRefusedBatchEndsTheStreamWhileItsClientKeepsSending() async throws {
+    try await withRPCServer { server in
+      try await server.withStub { stub in
+        _ = try await stub.createTopic(.with { $0.topic = "orders" })
+        try await stub.appendStream { writer in
+          // The topic is empty: a batch that expects its head at 5 is refused.
+          try await writer.write(
+            .with {
+              $0.topic = "orders"
+              $0.payloads = [Data("x".utf8)]
+              $0.expectedSequence = 5
+            })
+          // A producer that waits for its next input, its side of the stream open.
+          try await Task.sleep(for: .seconds(3600))
+        } onResponse: { response in
+          let error = await #expect(throws: RPCError.self) { for try await _ in response.messages {} }
+          #expect(error?.code == .failedPrecondition, "\(String(describing: error))")
+        }
+      }
+    }
+  }
 }
 
 /// A producer whose body fails ends at once with that failure.
