@@ -128,18 +128,25 @@ public final class Producer: Sendable {
     state.queued.count >= options.maxBatchEvents || state.queuedBytes >= options.maxBatchBytes
   }
 
-  /// Waits until `ready` holds; throws the stream's failure.
+  /// Waits until `ready` holds; throws the stream's failure, or CancellationError once the
+  /// waiting task is cancelled (as the transport cancels a stream's request side when the
+  /// stream fails, which must not wait for room in a window that nothing will answer).
   private func wait(until ready: (State) -> Bool) async throws {
     while true {
       if let failure = state.withLock({ $0.failure }) { throw failure }
       if state.withLock({ ready($0) }) { return }
-      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        let parked = state.withLock { state -> Bool in
-          guard state.failure == nil, !ready(state) else { return false }
-          state.waiters.append(continuation)
-          return true
+      try Task.checkCancellation()
+      await withTaskCancellationHandler {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+          let parked = state.withLock { state -> Bool in
+            guard state.failure == nil, !ready(state), !Task.isCancelled else { return false }
+            state.waiters.append(continuation)
+            return true
+          }
+          if !parked { continuation.resume() }
         }
-        if !parked { continuation.resume() }
+      } onCancel: {
+        wakeAll()
       }
     }
   }
