@@ -12,12 +12,14 @@ extension GoetheService {
 
   /// Whether `next` may share one append with the run ending in `last`: the same topic, neither
   /// with an expected sequence (whose condition applies to its own batch alone), and either both
-  /// unstamped or consecutive batches of one producer.
+  /// unstamped or consecutive batches of one producer (a producer's sequence that wraps from the
+  /// largest number to 0 starts a run of its own: a run's stamps are its first plus an offset).
   static func joins(_ next: AppendRequest, runEndingIn last: AppendRequest) -> Bool {
     guard last.topic == next.topic, !last.hasExpectedSequence, !next.hasExpectedSequence,
       last.producerID == next.producerID
     else { return false }
-    return last.producerID.isEmpty || next.producerSequence == last.producerSequence &+ 1
+    return last.producerID.isEmpty
+      || (last.producerSequence < .max && next.producerSequence == last.producerSequence + 1)
   }
 
   /// Appends `run`, batches that ``joins(_:runEndingIn:)`` allows together, and returns each

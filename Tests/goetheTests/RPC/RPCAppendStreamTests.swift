@@ -133,6 +133,24 @@ struct ProducerBodyFailureTests {
     ])
     #expect(runs.map { $0.map(\.topic) } == [["a", "a"], ["b"], ["b"], ["b"], ["a"]])
   }
+
+  static func stamped(_ sequence: UInt64, by producer: String = "p1") -> GoetheService.AppendRequest {
+    .with {
+      $0.topic = "a"
+      $0.payloads = [Data("x".utf8)]
+      $0.producerID = producer
+      $0.producerSequence = sequence
+    }
+  }
+
+  @Test func consecutiveBatchesOfOneProducerGoTogetherUntilItsSequenceWraps() {
+    let runs = GoetheService.appendRuns([
+      Self.stamped(.max - 2), Self.stamped(.max - 1), Self.stamped(.max), Self.stamped(0), Self.stamped(1),
+      Self.stamped(3), Self.stamped(4, by: "p2"),
+    ])
+    #expect(
+      runs.map { $0.map(\.producerSequence) } == [[.max - 2, .max - 1, .max], [0, 1], [3], [4]])
+  }
 }
 
 /// The bounded queue between a stream's reader and its appender.
