@@ -23,11 +23,20 @@ extension EventStore {
       )
     }
     let last = entry.firstID + UInt64(entry.count) - 1
-    // Remembered when it was planned: it may still be on its way to the disk.
-    while let number = state.withLock({ state in
-      state.topics[entry.topic].flatMap { $0.state.committed.id < last ? $0.state.record.number : nil }
-    }) {
-      try await notifier.wait(topic: number, after: last - 1)
+    // Remembered when it was planned: it may still be on its way to the disk. A write that fails
+    // is forgotten with its stamp when the store reloads its state from the disk (and its ids
+    // and sequence numbers go to later appends), so the entry is looked for again at every wake:
+    // gone, the batch was not stored, and is to be appended.
+    while true {
+      let (planned, waitOn) = state.withLock { state in
+        (
+          state.producers[stamp] == entry,
+          state.topics[entry.topic].flatMap { $0.state.committed.id < last ? $0.state.record.number : nil }
+        )
+      }
+      guard planned else { return nil }
+      guard let waitOn else { break }
+      try await notifier.wait(topic: waitOn, after: last - 1)
     }
     return AppendResult(
       topic: entry.topic, firstID: entry.firstID, firstSequence: entry.firstSequence, count: Int(entry.count),

@@ -38,6 +38,9 @@ final class TopicNotifier: Sendable {
     for waiter in woken { waiter.continuation.resume() }
   }
 
+  /// How many wait for `topic`'s head to pass what they saw.
+  func waiterCount(topic: UInt32) -> Int { state.withLock { $0.waiters[topic]?.count ?? 0 } }
+
   /// Wakes the readers waiting on the deleted `topics`, now and later, so that they look again and
   /// find the topic gone.
   func retire(_ topics: [UInt32]) {

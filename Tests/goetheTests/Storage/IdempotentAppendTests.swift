@@ -1,5 +1,6 @@
 import Foundation
 import GoetheKit
+import Synchronization
 import Testing
 
 @testable import goethe
@@ -30,6 +31,29 @@ import Testing
       let next = try await Self.appendStamped(store, ["c"], ProducerStamp(producer: "producer-1", sequence: 2))
       #expect(next.firstSequence == 3)
       #expect(try await store.earlierAppend(ProducerStamp(producer: "other", sequence: 1), to: "t", count: 2) == nil)
+    }
+  }
+
+  /// A resend that waits for its batch to become durable, when the write fails and the store
+  /// reloads its state from the disk (as it does once a full disk has room again): the ids and
+  /// sequence numbers planned for the batch go to a later append, and the resend must not be
+  /// answered with them.
+  @Test func aResendWaitingOnAWriteThatIsLostIsAppendedAgainNotAnsweredWithItsIDs() async throws {
+    try await withEventStore { store in
+      let first = try await store.append(payloads("a"), to: "t", createTopic: true)
+      let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
+      // The batch as planned, not yet on the disk.
+      let planned = ProducerWindow.Entry(
+        topic: "t", firstID: first.firstID + 1, firstSequence: 2, count: 1, commitIndex: 1_000)
+      store.state.withLock { $0.producers.remember(Self.stamp, planned) }
+      let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
+      try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+      // The write failed: the state is read again from the disk, and another append takes the
+      // sequence number the batch was planned with.
+      _ = try store.reloadState { _ in }
+      let other = try await store.append(payloads("b"), to: "t")
+      #expect(other.firstSequence == 2)
+      #expect(try await resend.value == nil)
     }
   }
 
