@@ -16,6 +16,9 @@ package enum HTTP2Tuning {
         HTTP2Setting(parameter: .initialWindowSize, value: windowSize),
         HTTP2Setting(parameter: .maxHeaderListSize, value: 16 << 10),
       ]
+    // Frames of a stream reset lately are let through rather than taken for a connection error;
+    // as many as a peer may reset (``streams``), not swift-nio-http2's 32.
+    configuration.maximumRecentlyResetStreams = 2_000
     return configuration
   }
 

@@ -13,7 +13,7 @@ import Testing
 ///
 /// Off the main actor, on an event loop of its own: the test awaits, and the embedded channel
 /// must only be used from the thread that made it.
-@Suite struct ClientStreamTests {
+@Suite(.timeLimit(.minutes(1))) struct ClientStreamTests {
   /// Holds the promise of each HEADERS frame written, to fail it as the test says, as the
   /// layers under the connection's handler would.
   private final class HeadersPromises: ChannelOutboundHandler {

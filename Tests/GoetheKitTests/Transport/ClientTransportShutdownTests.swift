@@ -20,7 +20,7 @@ import Testing
         ) { try $0.message }
       }
       #expect(error.code == .deadlineExceeded)
-      #expect(server.connections == 1)
+      try await waitUntil { server.connections == 1 }
     }
     // The transport has shut down; the attempt it left behind now succeeds.
     server.send(RawServer.settings)
