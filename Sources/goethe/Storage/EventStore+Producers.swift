@@ -25,9 +25,10 @@ extension EventStore {
     let last = entry.firstID + UInt64(entry.count) - 1
     // Remembered when it was planned: it may still be on its way to the disk. A write that fails
     // is forgotten with its stamp when the store reloads its state from the disk (and its ids
-    // and sequence numbers go to later appends), so the entry is looked for again at every wake:
-    // gone, the batch was not stored, and is to be appended.
+    // and sequence numbers go to later appends), so the entry is looked for again at every wake,
+    // a reload's included: gone, the batch was not stored, and is to be appended.
     while true {
+      let reloadsSeen = notifier.reloads
       let (planned, waitOn) = state.withLock { state in
         (
           state.producers[stamp] == entry,
@@ -36,7 +37,7 @@ extension EventStore {
       }
       guard planned else { return nil }
       guard let waitOn else { break }
-      try await notifier.wait(topic: waitOn, after: last - 1)
+      try await notifier.wait(topic: waitOn, after: last - 1, reloadsSeen: reloadsSeen)
     }
     return AppendResult(
       topic: entry.topic, firstID: entry.firstID, firstSequence: entry.firstSequence, count: Int(entry.count),

@@ -157,7 +157,8 @@ final class EventStore: GoetheStore {
   /// Puts the topics, the commit log's head and the deduplication window as stored in place of the
   /// state's, after a change
   /// made beneath the state (a truncation, a reopen), with `finish`'s own changes in the same
-  /// lock; returns the topics as loaded.
+  /// lock; wakes the waits on what the state held (``TopicNotifier/reloaded()``); returns the
+  /// topics as loaded.
   @discardableResult
   func reloadState(finishing finish: (inout State) -> Void) throws(GoetheError) -> [TopicState] {
     var loaded = try Self.loadTopics(db)
@@ -173,6 +174,7 @@ final class EventStore: GoetheStore {
       state.recent.removeAll()
       finish(&state)
     }
+    notifier.reloaded()
     return loaded.topics.values.map(\.state)
   }
 

@@ -10,6 +10,8 @@ final class TopicNotifier: Sendable {
   private struct Waiter {
     var token: UInt64
     var after: UInt64
+    /// Woken by a reload of the store's state as well (``reloaded()``).
+    var wakesOnReload: Bool
     var continuation: CheckedContinuation<Void, any Error>
   }
 
@@ -20,6 +22,7 @@ final class TopicNotifier: Sendable {
     var retired: Set<UInt32> = []
     var closeWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     var nextToken: UInt64 = 0
+    var reloads: UInt64 = 0
     var closed = false
   }
 
@@ -38,6 +41,25 @@ final class TopicNotifier: Sendable {
     for waiter in woken { waiter.continuation.resume() }
   }
 
+  /// How many times the store has read its state again from the disk (``reloaded()``).
+  var reloads: UInt64 { state.withLock { $0.reloads } }
+
+  /// Records that the store read its state again from the disk, after a write that failed or a
+  /// truncation, and wakes the waits that asked for it: what they waited for may be gone.
+  func reloaded() {
+    let woken = state.withLock { state -> [Waiter] in
+      state.reloads += 1
+      var woken: [Waiter] = []
+      for (topic, waiting) in state.waiters where waiting.contains(where: \.wakesOnReload) {
+        woken += waiting.filter(\.wakesOnReload)
+        let staying = waiting.filter { !$0.wakesOnReload }
+        state.waiters[topic] = staying.isEmpty ? nil : staying
+      }
+      return woken
+    }
+    for waiter in woken { waiter.continuation.resume() }
+  }
+
   /// How many wait for `topic`'s head to pass what they saw.
   func waiterCount(topic: UInt32) -> Int { state.withLock { $0.waiters[topic]?.count ?? 0 } }
 
@@ -51,9 +73,11 @@ final class TopicNotifier: Sendable {
     for waiter in woken { waiter.continuation.resume() }
   }
 
-  /// Returns once `topic` has an event with an id greater than `after`, or is deleted; throws `CancellationError`
-  /// when the calling task is cancelled and ``GoetheError/Code/unavailable`` when the store closes.
-  func wait(topic: UInt32, after: UInt64) async throws {
+  /// Returns once `topic` has an event with an id greater than `after`, or is deleted, or, given
+  /// `reloadsSeen` (a ``reloads`` read before the caller looked at the store), once the store has
+  /// reloaded its state since; throws `CancellationError` when the calling task is cancelled and
+  /// ``GoetheError/Code/unavailable`` when the store closes.
+  func wait(topic: UInt32, after: UInt64, reloadsSeen: UInt64? = nil) async throws {
     let token = newToken()
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -61,7 +85,9 @@ final class TopicNotifier: Sendable {
           if state.closed { return .failure(EventLogWaits.ended) }
           if Task.isCancelled { return .failure(CancellationError()) }
           if (state.heads[topic] ?? 0) > after || state.retired.contains(topic) { return .success(()) }
-          state.waiters[topic, default: []].append(Waiter(token: token, after: after, continuation: continuation))
+          if let reloadsSeen, state.reloads != reloadsSeen { return .success(()) }
+          state.waiters[topic, default: []].append(
+            Waiter(token: token, after: after, wakesOnReload: reloadsSeen != nil, continuation: continuation))
           return nil
         }
         if let outcome { continuation.resume(with: outcome) }

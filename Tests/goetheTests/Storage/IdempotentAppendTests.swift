@@ -57,6 +57,22 @@ import Testing
     }
   }
 
+  @Test func aResendWaitingOnAWriteThatIsLostIsWokenByTheReloadAlone() async throws {
+    try await withEventStore { store in
+      let first = try await store.append(payloads("a"), to: "t", createTopic: true)
+      let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
+      let planned = ProducerWindow.Entry(
+        topic: "t", firstID: first.firstID + 1, firstSequence: 2, count: 1, commitIndex: 1_000)
+      store.state.withLock { $0.producers.remember(Self.stamp, planned) }
+      let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
+      try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+      // The write failed and nothing else is appended to the topic: the reload itself wakes it.
+      _ = try store.reloadState { _ in }
+      try await eventually("the resend is woken") { store.notifier.waiterCount(topic: topic) == 0 }
+      #expect(try await resend.value == nil)
+    }
+  }
+
   @Test func aStampReusedForAnotherBatchIsRefused() async throws {
     try await withEventStore { store in
       _ = try await Self.appendStamped(store, ["a", "b"])
