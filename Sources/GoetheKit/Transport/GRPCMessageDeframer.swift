@@ -25,6 +25,9 @@ package struct GRPCMessageDeframer {
   /// True between messages: nothing of a message is held.
   package var isEmpty: Bool { pending.map { $0.readableBytes == 0 } ?? true }
 
+  /// The bytes it holds of a message not yet complete.
+  package var pendingBytes: Int { pending?.readableBytes ?? 0 }
+
   /// The bytes of storage it holds on to, read or not.
   package var heldCapacity: Int { pending?.capacity ?? 0 }
 

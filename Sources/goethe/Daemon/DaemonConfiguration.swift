@@ -169,8 +169,9 @@ struct DaemonConfiguration: Sendable, Equatable {
   }
 
   var transportSettings: TransportSettings {
-    TransportSettings(
-      maxRequestSize: max(16 << 20, maxEventSize.bytes + (1 << 20)), idleTimeout: idleTimeout,
+    let maxRequestSize = max(16 << 20, maxEventSize.bytes + (1 << 20))
+    return TransportSettings(
+      maxRequestSize: maxRequestSize, requestMemoryLimit: max(1 << 30, 16 * maxRequestSize), idleTimeout: idleTimeout,
       handshakeTimeout: handshakeTimeout, shutdownTimeout: shutdownTimeout)
   }
 

@@ -20,6 +20,8 @@ final class GRPCCall {
     /// loops meanwhile queue and share the next one (group commit).
     var executor: EventLoopTaskExecutor
     var calls: CallTracker
+    /// The server's account of the requests its calls hold before their handlers take them.
+    var requestMemory: RequestMemory
     /// What the connection's start established about its client.
     var peer = ConnectionPeer()
   }
@@ -36,6 +38,9 @@ final class GRPCCall {
   private var callContext = CallContext.anonymous
   private var deframer: GRPCMessageDeframer
   private var requests: [ByteBuffer] = []
+  /// What this call holds of ``Configuration/requestMemory``: its message still arriving, and a
+  /// request waiting for the end of the client's side.
+  private var heldRequestBytes = 0
   private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
   private var requestFlow: RequestFlow?
   /// The stream's window stays closed while the handler has too many requests unread
@@ -145,8 +150,26 @@ final class GRPCCall {
     } else {
       requests += messages
       // A call that takes one request is refused at the second, before more can pile up.
-      if requests.count > 1 { end(with: Self.notOneRequest(requests.count)) }
+      if requests.count > 1 { return end(with: Self.notOneRequest(requests.count)) }
     }
+    holdRequestBytes(deframer.pendingBytes + (requests.first?.readableBytes ?? 0))
+  }
+
+  /// Accounts for the request bytes the call holds now; ends it with RESOURCE_EXHAUSTED when the
+  /// server holds too many already.
+  private func holdRequestBytes(_ bytes: Int) {
+    let memory = configuration.requestMemory
+    if bytes <= heldRequestBytes {
+      memory.give(heldRequestBytes - bytes)
+    } else if !memory.take(bytes - heldRequestBytes) {
+      return end(
+        with: RPCError(
+          code: .resourceExhausted,
+          message:
+            "the server holds \(ByteSize(memory.bytes)) of requests still arriving, near its limit of \(ByteSize(memory.limit)); send again later"
+        ))
+    }
+    heldRequestBytes = bytes
   }
 
   private func receiveEndOfRequests() {
@@ -154,6 +177,7 @@ final class GRPCCall {
     guard deframer.isEmpty else {
       return end(with: RPCError(code: .internalError, message: "the request ended inside a message"))
     }
+    holdRequestBytes(0)
     switch method {
     case .bidirectional:
       requestStream?.finish()
@@ -311,6 +335,7 @@ final class GRPCCall {
   func stop() {
     guard !ended else { return }
     ended = true
+    holdRequestBytes(0)
     deadline?.cancel()
     task?.cancel()
     requestStream?.finish(throwing: CancellationError())

@@ -8,6 +8,9 @@ import Synchronization
 struct TransportSettings: Sendable, Equatable {
   /// The largest request message accepted, in bytes.
   var maxRequestSize = 16 << 20
+  /// The most bytes of requests still arriving that the server holds over all its connections
+  /// (``RequestMemory``).
+  var requestMemoryLimit = 1 << 30
   /// A connection without calls for this long is closed with GOAWAY; nil keeps it open.
   var idleTimeout: Duration? = .seconds(30 * 60)
   /// A connection must open with the HTTP/2 preface within this time.
@@ -30,6 +33,7 @@ final class GoetheServer: Sendable {
   private let descriptor: Mutex<CInt?>
   private let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   private let calls = CallTracker()
+  private let requestMemory: RequestMemory
   private let state = Mutex(State())
 
   private struct State {
@@ -47,6 +51,7 @@ final class GoetheServer: Sendable {
     methods = services.reduce(into: [:]) { methods, service in methods.merge(service.methods) { first, _ in first } }
     self.settings = settings
     self.tls = tls
+    requestMemory = RequestMemory(limit: settings.requestMemoryLimit)
   }
 
   deinit {
@@ -137,7 +142,8 @@ final class GoetheServer: Sendable {
     try pipeline.addHandler(HTTP2ConnectionGuard(prefaceTimeout: TimeAmount(settings.handshakeTimeout)))
     let calls = GRPCCall.Configuration(
       methods: methods, maxRequestSize: settings.maxRequestSize,
-      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: self.calls, peer: peer)
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: self.calls, requestMemory: requestMemory,
+      peer: peer)
     try pipeline.addHandler(
       NIOHTTP2Handler(
         mode: .server,

@@ -202,7 +202,7 @@ import Testing
     let channel = connection.channel
     let calls = GRPCCall.Configuration(
       methods: [:], maxRequestSize: 1024, executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop),
-      calls: CallTracker())
+      calls: CallTracker(), requestMemory: RequestMemory(limit: 1 << 30))
     try channel.pipeline.syncOperations.addHandler(
       GRPCConnectionHandler(calls, targetWindow: 1 << 20), position: .first)
     connection.open(1)

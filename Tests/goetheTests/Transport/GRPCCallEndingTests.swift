@@ -27,7 +27,8 @@ import Testing
     }
     let configuration = GRPCCall.Configuration(
       methods: [path: method], maxRequestSize: 1024,
-      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker())
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker(),
+      requestMemory: RequestMemory(limit: 1 << 30))
     try channel.pipeline.syncOperations.addHandler(
       NIOHTTP2Handler(mode: .server, connectionConfiguration: HTTP2Tuning.connection(announcing: [])))
     try channel.pipeline.syncOperations.addHandler(GRPCConnectionHandler(configuration, targetWindow: 1 << 20))

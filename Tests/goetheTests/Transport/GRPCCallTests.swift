@@ -21,7 +21,8 @@ import Testing
           Issue.record("the handler ran"); return ByteBuffer()
         }
       ],
-      maxRequestSize: 1024, executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker())
+      maxRequestSize: 1024, executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker(),
+      requestMemory: RequestMemory(limit: 1 << 30))
     try channel.pipeline.syncOperations.addHandler(GRPCConnectionHandler(configuration, targetWindow: 1 << 20))
     return channel
   }

@@ -18,7 +18,8 @@ import Testing
     let channel = EmbeddedChannel()
     let configuration = GRPCCall.Configuration(
       methods: [path: method], maxRequestSize: 1024,
-      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker())
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker(),
+      requestMemory: RequestMemory(limit: 1 << 30))
     try channel.pipeline.syncOperations.addHandler(GRPCConnectionHandler(configuration, targetWindow: window))
     return channel
   }

@@ -14,7 +14,7 @@ import Testing
     let channel = EmbeddedChannel()
     let calls = GRPCCall.Configuration(
       methods: [:], maxRequestSize: 1024, executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop),
-      calls: CallTracker())
+      calls: CallTracker(), requestMemory: RequestMemory(limit: 1 << 30))
     let pipeline = channel.pipeline.syncOperations
     try pipeline.addHandler(HTTP2ConnectionGuard(prefaceTimeout: .seconds(10)))
     try pipeline.addHandler(
