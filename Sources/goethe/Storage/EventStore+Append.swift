@@ -82,7 +82,7 @@ extension EventStore.State {
     if let producer {
       producers.remember(
         producer, topic: entry.state.name, firstID: plan.firstID, firstSequence: plan.firstSequence,
-        commitIndex: lastCommitIndex + 1)
+        commitIndex: lastCommitIndex + 1, durableThrough: durableCommitIndex)
     }
     let batch = makeBatch()
     let number = entry.state.record.number

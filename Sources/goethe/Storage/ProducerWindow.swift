@@ -5,7 +5,9 @@ import GoetheKit
 ///
 /// A batch is remembered for at least `span` nanoseconds of event time after it was appended (its
 /// first event's id is its time), counted against the newest batch remembered since; and of the
-/// newest `capacity` batches, so that memory stays bounded whatever producers send. The window is
+/// newest `capacity` batches, so that memory stays bounded whatever producers send. A batch whose
+/// write is not yet durable is never forgotten, however long its write takes: a resend waiting for
+/// it would find it gone and store it a second time. The window is
 /// rebuilt from the commit log when the store opens, so it survives restarts, and it travels with
 /// the committed writes to followers, so that it survives a change of leader.
 struct ProducerWindow: Sendable {
@@ -37,8 +39,9 @@ struct ProducerWindow: Sendable {
 
   subscript(stamp: ProducerStamp) -> Entry? { entries[stamp]?.entry }
 
-  /// Remembers `entry` under `stamp`, and forgets what fell out of the window.
-  mutating func remember(_ stamp: ProducerStamp, _ entry: Entry) {
+  /// Remembers `entry` under `stamp`, and forgets what fell out of the window and is durable,
+  /// written at or before the commit index `durableThrough`.
+  mutating func remember(_ stamp: ProducerStamp, _ entry: Entry, durableThrough: UInt64 = .max) {
     let serial = forgotten + order.count
     entries[stamp] = (entry, serial)
     order.append((stamp, serial))
@@ -47,7 +50,9 @@ struct ProducerWindow: Sendable {
       let (stamp, serial) = order[oldest]
       // A stamp remembered again since is forgotten only with its newer entry.
       if let held = entries[stamp], held.serial == serial {
-        guard entries.count > capacity || newestTime - held.entry.firstID > span else { break }
+        guard entries.count > capacity || newestTime - held.entry.firstID > span,
+          held.entry.commitIndex <= durableThrough
+        else { break }
         entries[stamp] = nil
       }
       oldest += 1
@@ -66,16 +71,18 @@ struct ProducerWindow: Sendable {
   }
 
   /// Remembers each batch of an append of `run`'s batches to `topic` from `firstID` and
-  /// `firstSequence`, committed at `commitIndex`.
+  /// `firstSequence`, committed at `commitIndex`, while the writes through `durableThrough` are
+  /// durable.
   mutating func remember(
-    _ run: ProducerRun, topic: String, firstID: UInt64, firstSequence: UInt64, commitIndex: UInt64
+    _ run: ProducerRun, topic: String, firstID: UInt64, firstSequence: UInt64, commitIndex: UInt64,
+    durableThrough: UInt64 = .max
   ) {
     for batch in run.batches {
       remember(
         batch.stamp,
         Entry(
           topic: topic, firstID: firstID + batch.offset, firstSequence: firstSequence + batch.offset,
-          count: batch.count, commitIndex: commitIndex))
+          count: batch.count, commitIndex: commitIndex), durableThrough: durableThrough)
     }
   }
 }

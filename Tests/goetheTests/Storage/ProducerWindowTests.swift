@@ -43,6 +43,18 @@ import Testing
     #expect((1...10).filter { window[Self.stamp(UInt64($0))] != nil } == [8, 9, 10])
   }
 
+  @Test func aBatchWhoseWriteIsNotYetDurableIsNeverForgotten() {
+    var window = ProducerWindow(span: 100, capacity: 3)
+    for sequence in 1...5 {
+      window.remember(
+        Self.stamp(UInt64(sequence)), Self.entry(UInt64(sequence), index: UInt64(sequence)), durableThrough: 1)
+    }
+    #expect(
+      (1...5).filter { window[Self.stamp(UInt64($0))] != nil } == [2, 3, 4, 5], "only the durable first is forgotten")
+    window.remember(Self.stamp(6), Self.entry(2_000, index: 6), durableThrough: 5)
+    #expect((1...6).filter { window[Self.stamp(UInt64($0))] != nil } == [6], "durable now, and past the span")
+  }
+
   @Test func aStampRememberedAgainIsForgottenOnlyWithItsNewerEntry() {
     var window = ProducerWindow(span: 100, capacity: 10)
     window.remember(Self.stamp(1), Self.entry(1_000))
