@@ -1,17 +1,21 @@
 /// The `grpc-timeout` header: at most eight digits and a unit (gRPC over HTTP/2, "Timeout").
 package enum GRPCTimeout {
+  /// Parsed from its UTF-8 bytes: every call from a client with a deadline carries one.
   package static func parse(_ text: String) -> Duration? {
-    let digits = text.dropLast()
-    guard let unit = text.last, (1...8).contains(digits.count), digits.allSatisfy({ ("0"..."9").contains($0) }),
-      let value = Int64(digits)
-    else { return nil }
+    let bytes = text.utf8
+    guard let unit = bytes.last, (2...9).contains(bytes.count) else { return nil }
+    var value: Int64 = 0
+    for byte in bytes.dropLast() {
+      guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+      value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+    }
     switch unit {
-    case "H": return .seconds(value * 3600)
-    case "M": return .seconds(value * 60)
-    case "S": return .seconds(value)
-    case "m": return .milliseconds(value)
-    case "u": return .microseconds(value)
-    case "n": return .nanoseconds(value)
+    case UInt8(ascii: "H"): return .seconds(value * 3600)
+    case UInt8(ascii: "M"): return .seconds(value * 60)
+    case UInt8(ascii: "S"): return .seconds(value)
+    case UInt8(ascii: "m"): return .milliseconds(value)
+    case UInt8(ascii: "u"): return .microseconds(value)
+    case UInt8(ascii: "n"): return .nanoseconds(value)
     default: return nil
     }
   }

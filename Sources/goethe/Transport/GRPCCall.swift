@@ -48,7 +48,9 @@ final class GRPCCall {
   private(set) var readingPaused = false
   private var requestEnded = false
   private var task: Task<Void, Never>?
-  private var deadline: Scheduled<Void>?
+  /// When the call ends with DEADLINE_EXCEEDED, if the client gave a timeout; its connection
+  /// watches it (``GRPCConnectionHandler/watchDeadline(_:)``).
+  private(set) var deadline: NIODeadline?
   private var responseStarted = false
   private var ended = false
   private var writeWaiters: [CheckedContinuation<Void, any Error>] = []
@@ -107,9 +109,9 @@ final class GRPCCall {
       authorization: headers.first(name: "authorization"), certificateName: configuration.peer.certificateName,
       forwarded: headers.contains(name: CallContext.forwardedHeader))
     if let timeout = headers.first(name: "grpc-timeout").flatMap(GRPCTimeout.parse) {
-      deadline = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
-        end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
-      }
+      let deadline = NIODeadline.now() + TimeAmount(timeout)
+      self.deadline = deadline
+      connection.watchDeadline(deadline)
     }
     if case .bidirectional(let handler) = method {
       let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
@@ -329,14 +331,19 @@ final class GRPCCall {
 
   private static let shuttingDown = GoetheError(.unavailable, "the server is shutting down").rpcError
 
-  /// Stops the call's work: its task, its request stream, its waiting writes and its deadline.
+  /// Ends the call with DEADLINE_EXCEEDED, unless it has ended.
+  func deadlinePassed() {
+    guard !ended else { return }
+    end(with: RPCError(code: .deadlineExceeded, message: "the call's deadline passed before it finished"))
+  }
+
+  /// Stops the call's work: its task, its request stream and its waiting writes.
   /// Called by the connection when the stream closes (the client reset it, or the connection
   /// went away) before the call ended: no status can be sent any more.
   func stop() {
     guard !ended else { return }
     ended = true
     holdRequestBytes(0)
-    deadline?.cancel()
     task?.cancel()
     requestStream?.finish(throwing: CancellationError())
     failWriters(CancellationError())

@@ -24,6 +24,8 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   private var calls: [HTTP2StreamID: GRPCCall] = [:]
   /// Set by ``ConnectionManager/ShutdownEvent``: streaming calls take no more requests.
   private var shuttingDown = false
+  /// One timer for the calls' deadlines, set for the earliest known when it was set.
+  private var deadlineTimer: (deadline: NIODeadline, timer: Scheduled<Void>)?
 
   init(_ configuration: GRPCCall.Configuration, targetWindow: Int) {
     self.configuration = configuration
@@ -81,10 +83,41 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
   }
 
   private func stopAll() {
+    deadlineTimer?.timer.cancel()
+    deadlineTimer = nil
     let open = calls.values
     calls.removeAll()
     windows.closedAll()
     for call in open { call.stop() }
+  }
+
+  // MARK: Deadlines
+
+  /// Makes sure a call's `deadline` is seen when it passes. A timer per call would be scheduled
+  /// and cancelled again with nearly every call (clients give every call a timeout, mostly the
+  /// same one, and most calls end long before it); one timer per connection, set for the earliest
+  /// deadline known, is reset only by a call whose deadline comes before it.
+  func watchDeadline(_ deadline: NIODeadline) {
+    guard let context, deadlineTimer.map({ deadline < $0.deadline }) ?? true else { return }
+    deadlineTimer?.timer.cancel()
+    let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in deadlinesPassed() }
+    deadlineTimer = (deadline, timer)
+  }
+
+  /// Ends the calls whose deadline has passed, and watches the earliest of the others.
+  private func deadlinesPassed() {
+    deadlineTimer = nil
+    let now = NIODeadline.now()
+    var next: NIODeadline?
+    for call in calls.values {
+      guard let deadline = call.deadline else { continue }
+      if deadline <= now {
+        call.deadlinePassed()
+      } else {
+        next = min(next ?? deadline, deadline)
+      }
+    }
+    if let next { watchDeadline(next) }
   }
 
   // MARK: Flow control
