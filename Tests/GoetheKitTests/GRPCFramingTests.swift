@@ -68,6 +68,18 @@ import Testing
     #expect(!deframer.isEmpty)
   }
 
+  /// The start of a message that came at the end of a large read is kept in storage of its own,
+  /// not in the read's buffer: a client cannot keep read buffers alive by starting messages.
+  @Test func keepsAMessagesStartInStorageOfItsOwn() throws {
+    var deframer = GRPCMessageDeframer(limit: 1 << 20)
+    var read = ByteBufferAllocator().buffer(capacity: 64 << 10)
+    read.writeBytes(Self.message(100) + Self.message(50).prefix(10))
+    #expect(try deframer.process(read).count == 1)
+    #expect(deframer.pendingStorage > 0 && deframer.pendingStorage < 4 << 10, "\(deframer.pendingStorage)")
+    #expect(try deframer.process(ByteBuffer(bytes: Self.message(50).dropFirst(10))).map(\.readableBytes) == [50])
+    #expect(deframer.pendingStorage == 0)
+  }
+
   @Test func percentEncodingKeepsPrintableASCII() {
     #expect(GRPCStatusMessage.encoded("100% ok\nü") == "100%25 ok%0A%C3%BC")
   }

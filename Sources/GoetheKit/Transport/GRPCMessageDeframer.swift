@@ -25,8 +25,8 @@ package struct GRPCMessageDeframer {
   /// True between messages: nothing of a message is held.
   package var isEmpty: Bool { pending.map { $0.readableBytes == 0 } ?? true }
 
-  /// The bytes it holds of a message not yet complete.
-  package var pendingBytes: Int { pending?.readableBytes ?? 0 }
+  /// The storage it keeps alive for a message not yet complete.
+  package var pendingStorage: Int { pending.map { $0.readableBytes == 0 ? 0 : $0.storageCapacity } ?? 0 }
 
   /// The bytes of storage it holds on to, read or not.
   package var heldCapacity: Int { pending?.capacity ?? 0 }
@@ -52,6 +52,12 @@ package struct GRPCMessageDeframer {
       buffer.moveReaderIndex(forwardBy: Self.prefixSize)
       messages.append(buffer.readSlice(length: length)!)
       pending = buffer
+    }
+    // The start of a message is kept in storage of its own size, not in the read buffer (of up to
+    // 64 KiB) it came in: a client that sends the first bytes of many messages must not keep
+    // many read buffers alive.
+    if let rest = pending, rest.readableBytes > 0, rest.storageCapacity > 2 * rest.readableBytes + 1024 {
+      pending = ByteBuffer(bytes: rest.readableBytesView)
     }
     return messages
   }

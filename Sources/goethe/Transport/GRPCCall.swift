@@ -39,7 +39,7 @@ final class GRPCCall {
   private var deframer: GRPCMessageDeframer
   private var requests: [ByteBuffer] = []
   /// What this call holds of ``Configuration/requestMemory``: its message still arriving, and a
-  /// request waiting for the end of the client's side.
+  /// request waiting for the end of the client's side, as the storage they keep alive.
   private var heldRequestBytes = 0
   private var requestStream: AsyncThrowingStream<ByteBuffer, any Error>.Continuation?
   private var requestFlow: RequestFlow?
@@ -154,7 +154,9 @@ final class GRPCCall {
       // A call that takes one request is refused at the second, before more can pile up.
       if requests.count > 1 { return end(with: Self.notOneRequest(requests.count)) }
     }
-    holdRequestBytes(deframer.pendingBytes + (requests.first?.readableBytes ?? 0))
+    // A request that ends with these bytes reaches its handler now: nothing is left to hold.
+    guard !requestEnded else { return }
+    holdRequestBytes(deframer.pendingStorage + (requests.first?.storageCapacity ?? 0))
   }
 
   /// Accounts for the request bytes the call holds now; ends it with RESOURCE_EXHAUSTED when the

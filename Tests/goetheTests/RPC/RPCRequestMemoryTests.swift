@@ -1,6 +1,7 @@
 import Foundation
 import GoetheKit
 import NIOCore
+import NIOEmbedded
 import NIOHPACK
 import NIOHTTP2
 import NIOPosix
@@ -81,6 +82,27 @@ struct RPCRequestMemoryTests {
     channel.write(HTTP2Frame(streamID: id, payload: .headers(.init(headers: headers))), promise: nil)
     channel.write(HTTP2Frame(streamID: id, payload: .data(.init(data: .byteBuffer(partial)))), promise: nil)
     channel.flush()
+  }
+
+  /// A request whose last bytes come with the end of the client's side reaches its handler at
+  /// once: it is not held, however little room is left; the same bytes without the end are.
+  @Test(arguments: [true, false])
+  func aRequestThatEndsWithItsBytesIsNotHeld(endsWithThem: Bool) throws {
+    let channel = EmbeddedChannel()
+    let configuration = GRPCCall.Configuration(
+      methods: [GRPCCallTests.path: .unary { _, _ in ByteBuffer() }], maxRequestSize: 1024,
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker(),
+      requestMemory: RequestMemory(limit: 8))
+    try channel.pipeline.syncOperations.addHandler(GRPCConnectionHandler(configuration, targetWindow: 1 << 20))
+    var message = ByteBuffer()
+    message.writeInteger(UInt8(0))
+    message.writeInteger(UInt32(100))
+    message.writeRepeatingByte(7, count: 100)
+    try channel.writeInbound(GRPCCallTests.request())
+    try channel.writeInbound(
+      HTTP2Frame(streamID: 1, payload: .data(.init(data: .byteBuffer(message), endStream: endsWithThem))))
+    let refused = try GRPCCallTests.answers(channel).contains { $0.0.first(name: "grpc-status") == "8" }
+    #expect(refused == !endsWithThem)
   }
 
   @Test func requestsHeldPastTheLimitAreRefusedWhileCompleteOnesAreServed() async throws {
