@@ -173,6 +173,7 @@ extension EventStore {
         return waiting.isEmpty || count < rounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
       }
       if let failure {
+        notifier.reset()
         if isFirstFailure, failure.code == .diskFull {
           options.logger.error("disk full at \(db.path); writes are refused until space is free, reads go on")
           awaitSpace()

@@ -15,6 +15,7 @@ extension EventStore {
   /// A stamp that went with another topic or another number of events is refused: the producer
   /// numbered two different batches alike.
   func earlierAppend(_ stamp: ProducerStamp, to topic: String, count: Int) async throws -> AppendResult? {
+    let firstResets = notifier.resets
     guard let entry = state.withLock({ $0.producers[stamp] }) else { return nil }
     guard entry.topic == topic, Int(entry.count) == count else {
       throw GoetheError(
@@ -23,21 +24,27 @@ extension EventStore {
       )
     }
     let last = entry.firstID + UInt64(entry.count) - 1
-    // Remembered when it was planned: it may still be on its way to the disk. A write that fails
-    // is forgotten with its stamp when the store reloads its state from the disk (and its ids
-    // and sequence numbers go to later appends), so the entry is looked for again at every wake,
-    // a reload's included: gone, the batch was not stored, and is to be appended.
+    // Remembered when it was planned: it may still be on its way to the disk. Its write is
+    // durable once the store's durable commit index reaches the entry's (the window may forget
+    // it from then on). A write that fails stops the store's writes, and what was planned is
+    // reset: forgotten with its stamp when the store reads its state again from the disk, its
+    // ids and sequence numbers then going to later appends. So the entry is looked at again at
+    // every wake, a reset's included: gone since a reset, the batch was not stored, and is to
+    // be appended.
     while true {
-      let reloadsSeen = notifier.reloads
-      let (planned, waitOn) = state.withLock { state in
+      let resetsSeen = notifier.resets
+      let (remembered, durable, failure, waitOn) = state.withLock { state in
         (
-          state.producers[stamp] == entry,
+          state.producers[stamp] == entry, entry.commitIndex <= state.durableCommitIndex, state.failure,
           state.topics[entry.topic].flatMap { $0.state.committed.id < last ? $0.state.record.number : nil }
         )
       }
-      guard planned else { return nil }
+      if resetsSeen != firstResets, !remembered { return nil }
+      if durable { break }
+      if let failure { throw failure }
+      guard remembered else { return nil }
       guard let waitOn else { break }
-      try await notifier.wait(topic: waitOn, after: last - 1, reloadsSeen: reloadsSeen)
+      try await notifier.wait(topic: waitOn, after: last - 1, resetsSeen: resetsSeen)
     }
     return AppendResult(
       topic: entry.topic, firstID: entry.firstID, firstSequence: entry.firstSequence, count: Int(entry.count),

@@ -157,7 +157,7 @@ final class EventStore: GoetheStore {
   /// Puts the topics, the commit log's head and the deduplication window as stored in place of the
   /// state's, after a change
   /// made beneath the state (a truncation, a reopen), with `finish`'s own changes in the same
-  /// lock; wakes the waits on what the state held (``TopicNotifier/reloaded()``); returns the
+  /// lock; wakes the waits on what the state held (``TopicNotifier/reset()``); returns the
   /// topics as loaded.
   @discardableResult
   func reloadState(finishing finish: (inout State) -> Void) throws(GoetheError) -> [TopicState] {
@@ -174,7 +174,7 @@ final class EventStore: GoetheStore {
       state.recent.removeAll()
       finish(&state)
     }
-    notifier.reloaded()
+    notifier.reset()
     return loaded.topics.values.map(\.state)
   }
 

@@ -10,8 +10,8 @@ final class TopicNotifier: Sendable {
   private struct Waiter {
     var token: UInt64
     var after: UInt64
-    /// Woken by a reload of the store's state as well (``reloaded()``).
-    var wakesOnReload: Bool
+    /// Woken by a reset of what the store planned as well (``reset()``).
+    var wakesOnReset: Bool
     var continuation: CheckedContinuation<Void, any Error>
   }
 
@@ -22,7 +22,7 @@ final class TopicNotifier: Sendable {
     var retired: Set<UInt32> = []
     var closeWaiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     var nextToken: UInt64 = 0
-    var reloads: UInt64 = 0
+    var resets: UInt64 = 0
     var closed = false
   }
 
@@ -41,18 +41,19 @@ final class TopicNotifier: Sendable {
     for waiter in woken { waiter.continuation.resume() }
   }
 
-  /// How many times the store has read its state again from the disk (``reloaded()``).
-  var reloads: UInt64 { state.withLock { $0.reloads } }
+  /// How many times what the store planned was reset (``reset()``).
+  var resets: UInt64 { state.withLock { $0.resets } }
 
-  /// Records that the store read its state again from the disk, after a write that failed or a
-  /// truncation, and wakes the waits that asked for it: what they waited for may be gone.
-  func reloaded() {
+  /// Records that writes the store planned may never be written, as a write failed or the store
+  /// read its state again from the disk, and wakes the waits that asked for it: what they waited
+  /// for may be gone.
+  func reset() {
     let woken = state.withLock { state -> [Waiter] in
-      state.reloads += 1
+      state.resets += 1
       var woken: [Waiter] = []
-      for (topic, waiting) in state.waiters where waiting.contains(where: \.wakesOnReload) {
-        woken += waiting.filter(\.wakesOnReload)
-        let staying = waiting.filter { !$0.wakesOnReload }
+      for (topic, waiting) in state.waiters where waiting.contains(where: \.wakesOnReset) {
+        woken += waiting.filter(\.wakesOnReset)
+        let staying = waiting.filter { !$0.wakesOnReset }
         state.waiters[topic] = staying.isEmpty ? nil : staying
       }
       return woken
@@ -74,10 +75,10 @@ final class TopicNotifier: Sendable {
   }
 
   /// Returns once `topic` has an event with an id greater than `after`, or is deleted, or, given
-  /// `reloadsSeen` (a ``reloads`` read before the caller looked at the store), once the store has
-  /// reloaded its state since; throws `CancellationError` when the calling task is cancelled and
+  /// `resetsSeen` (``resets`` read before the caller looked at the store), once the store has reset
+  /// what it planned since; throws `CancellationError` when the calling task is cancelled and
   /// ``GoetheError/Code/unavailable`` when the store closes.
-  func wait(topic: UInt32, after: UInt64, reloadsSeen: UInt64? = nil) async throws {
+  func wait(topic: UInt32, after: UInt64, resetsSeen: UInt64? = nil) async throws {
     let token = newToken()
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
@@ -85,9 +86,9 @@ final class TopicNotifier: Sendable {
           if state.closed { return .failure(EventLogWaits.ended) }
           if Task.isCancelled { return .failure(CancellationError()) }
           if (state.heads[topic] ?? 0) > after || state.retired.contains(topic) { return .success(()) }
-          if let reloadsSeen, state.reloads != reloadsSeen { return .success(()) }
+          if let resetsSeen, state.resets != resetsSeen { return .success(()) }
           state.waiters[topic, default: []].append(
-            Waiter(token: token, after: after, wakesOnReload: reloadsSeen != nil, continuation: continuation))
+            Waiter(token: token, after: after, wakesOnReset: resetsSeen != nil, continuation: continuation))
           return nil
         }
         if let outcome { continuation.resume(with: outcome) }

@@ -7,7 +7,7 @@ import Testing
 
 /// Stamped appends: a batch sent again under its stamp is answered as it was stored, and stored
 /// once, also after a restart, a truncation, or on a follower that becomes leader.
-@Suite struct IdempotentAppendTests {
+@Suite(.timeLimit(.minutes(1))) struct IdempotentAppendTests {
   private static let stamp = ProducerStamp(producer: "producer-1", sequence: 1)
 
   private static func appendStamped(
@@ -70,6 +70,54 @@ import Testing
       _ = try store.reloadState { _ in }
       try await eventually("the resend is woken") { store.notifier.waiterCount(topic: topic) == 0 }
       #expect(try await resend.value == nil)
+    }
+  }
+
+  /// The window may forget a batch as soon as its write is durable, before the resend waiting
+  /// for it looks again: the resend is answered from what it found, not appended a second time.
+  @Test func aResendWhoseBatchIsForgottenOnceDurableIsAnsweredAsStored() async throws {
+    try await withEventStore { store in
+      let first = try await store.append(payloads("a"), to: "t", createTopic: true)
+      let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
+      let index = store.state.withLock { $0.durableCommitIndex } + 1
+      let planned = ProducerWindow.Entry(
+        topic: "t", firstID: first.firstID + 1, firstSequence: 2, count: 1, commitIndex: index)
+      store.state.withLock { $0.producers.remember(Self.stamp, planned) }
+      let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
+      try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+      // The write became durable, and a later append pushed the batch out of the window, before
+      // the resend was woken.
+      store.state.withLock { state in
+        state.durableCommitIndex = index
+        state.producers.forget(after: index - 1)
+      }
+      store.notifier.publish(topic: topic, head: planned.firstID)
+      let answer = try #require(try await resend.value)
+      #expect(answer.firstID == planned.firstID && answer.duplicate)
+    }
+  }
+
+  /// A resend that waits for a batch whose write fails, when the store then stops taking writes
+  /// (a failure other than a full disk), fails with it rather than waiting for ever.
+  @Test func aResendWaitingOnAWriteThatFailsFailsWithIt() async throws {
+    signal(SIGPIPE, SIG_IGN)
+    try await withTemporaryDirectory { _, path in
+      try await withEventStore(at: path, .testing(.never)) { store in
+        _ = try await store.append(payloads("before"), to: "t", createTopic: true)
+        let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
+        let pipe = try FullPipe()
+        defer { pipe.close() }
+        try redirectLog(of: path, to: pipe.writer)
+        let thread = DedicatedThreadExecutor()
+        defer { thread.stop() }
+        let blocked = Task(executorPreference: thread) { try await Self.appendStamped(store, ["blocked"]) }
+        while !store.state.withLock({ $0.writing }) { await Task.yield() }
+        let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
+        try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+        pipe.closeReader()
+        await #expect(throws: (any Error).self) { try await blocked.value }
+        await expectError(.unavailable, mentioning: ["stopped accepting writes"]) { _ = try await resend.value }
+      }
     }
   }
 
