@@ -34,20 +34,30 @@ import Testing
     }
   }
 
+  /// A resend of ``stamp`` waiting for its batch, planned after one event in topic "t" at the
+  /// commit index after the durable one and not yet on the disk: the resend, the batch as
+  /// planned, and the topic's number.
+  private static func waitingResend(
+    _ store: EventStore
+  ) async throws -> (resend: Task<AppendResult?, any Error>, planned: ProducerWindow.Entry, topic: UInt32) {
+    let first = try await store.append(payloads("a"), to: "t", createTopic: true)
+    let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
+    let planned = ProducerWindow.Entry(
+      topic: "t", firstID: first.firstID + 1, firstSequence: 2, count: 1,
+      commitIndex: store.state.withLock { $0.durableCommitIndex } + 1)
+    store.state.withLock { $0.producers.remember(Self.stamp, planned) }
+    let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
+    try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+    return (resend, planned, topic)
+  }
+
   /// A resend that waits for its batch to become durable, when the write fails and the store
   /// reloads its state from the disk (as it does once a full disk has room again): the ids and
   /// sequence numbers planned for the batch go to a later append, and the resend must not be
   /// answered with them.
   @Test func aResendWaitingOnAWriteThatIsLostIsAppendedAgainNotAnsweredWithItsIDs() async throws {
     try await withEventStore { store in
-      let first = try await store.append(payloads("a"), to: "t", createTopic: true)
-      let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
-      // The batch as planned, not yet on the disk.
-      let planned = ProducerWindow.Entry(
-        topic: "t", firstID: first.firstID + 1, firstSequence: 2, count: 1, commitIndex: 1_000)
-      store.state.withLock { $0.producers.remember(Self.stamp, planned) }
-      let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
-      try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+      let (resend, _, _) = try await Self.waitingResend(store)
       // The write failed: the state is read again from the disk, and another append takes the
       // sequence number the batch was planned with.
       _ = try store.reloadState { _ in }
@@ -59,13 +69,7 @@ import Testing
 
   @Test func aResendWaitingOnAWriteThatIsLostIsWokenByTheReloadAlone() async throws {
     try await withEventStore { store in
-      let first = try await store.append(payloads("a"), to: "t", createTopic: true)
-      let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
-      let planned = ProducerWindow.Entry(
-        topic: "t", firstID: first.firstID + 1, firstSequence: 2, count: 1, commitIndex: 1_000)
-      store.state.withLock { $0.producers.remember(Self.stamp, planned) }
-      let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
-      try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+      let (resend, _, topic) = try await Self.waitingResend(store)
       // The write failed and nothing else is appended to the topic: the reload itself wakes it.
       _ = try store.reloadState { _ in }
       try await eventually("the resend is woken") { store.notifier.waiterCount(topic: topic) == 0 }
@@ -77,19 +81,12 @@ import Testing
   /// for it looks again: the resend is answered from what it found, not appended a second time.
   @Test func aResendWhoseBatchIsForgottenOnceDurableIsAnsweredAsStored() async throws {
     try await withEventStore { store in
-      let first = try await store.append(payloads("a"), to: "t", createTopic: true)
-      let topic = try #require(store.state.withLock { $0.topics["t"]?.state.record.number })
-      let index = store.state.withLock { $0.durableCommitIndex } + 1
-      let planned = ProducerWindow.Entry(
-        topic: "t", firstID: first.firstID + 1, firstSequence: 2, count: 1, commitIndex: index)
-      store.state.withLock { $0.producers.remember(Self.stamp, planned) }
-      let resend = Task { try await store.earlierAppend(Self.stamp, to: "t", count: 1) }
-      try await eventually("the resend waits for its batch") { store.notifier.waiterCount(topic: topic) == 1 }
+      let (resend, planned, topic) = try await Self.waitingResend(store)
       // The write became durable, and a later append pushed the batch out of the window, before
       // the resend was woken.
       store.state.withLock { state in
-        state.durableCommitIndex = index
-        state.producers.forget(after: index - 1)
+        state.durableCommitIndex = planned.commitIndex
+        state.producers.forget(after: planned.commitIndex - 1)
       }
       store.notifier.publish(topic: topic, head: planned.firstID)
       let answer = try #require(try await resend.value)
