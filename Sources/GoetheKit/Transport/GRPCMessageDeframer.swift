@@ -31,6 +31,12 @@ package struct GRPCMessageDeframer {
   /// The bytes of storage it holds on to, read or not.
   package var heldCapacity: Int { pending?.capacity ?? 0 }
 
+  /// `bytes` in storage of about their own size: copied out of a larger buffer they share, such
+  /// as the read they came in, so that holding them does not keep all of it alive.
+  package static func inOwnStorage(_ bytes: ByteBuffer) -> ByteBuffer {
+    bytes.storageCapacity > 2 * bytes.readableBytes + 1024 ? ByteBuffer(bytes: bytes.readableBytesView) : bytes
+  }
+
   /// Adds `bytes` and returns every message they complete, in order.
   package mutating func process(_ bytes: ByteBuffer) throws(Failure) -> [ByteBuffer] {
     if pending == nil || pending!.readableBytes == 0 {
@@ -56,9 +62,7 @@ package struct GRPCMessageDeframer {
     // The start of a message is kept in storage of its own size, not in the read buffer (of up to
     // 64 KiB) it came in: a client that sends the first bytes of many messages must not keep
     // many read buffers alive.
-    if let rest = pending, rest.readableBytes > 0, rest.storageCapacity > 2 * rest.readableBytes + 1024 {
-      pending = ByteBuffer(bytes: rest.readableBytesView)
-    }
+    if let rest = pending, rest.readableBytes > 0 { pending = Self.inOwnStorage(rest) }
     return messages
   }
 }

@@ -15,8 +15,8 @@ extension EventStore {
   /// A stamp that went with another topic or another number of events is refused: the producer
   /// numbered two different batches alike.
   func earlierAppend(_ stamp: ProducerStamp, to topic: String, count: Int) async throws -> AppendResult? {
-    let firstResets = notifier.resets
-    guard let entry = state.withLock({ $0.producers[stamp] }) else { return nil }
+    let found = state.withLock { state in state.producers[stamp].map { (entry: $0, reloads: state.reloads) } }
+    guard let (entry, firstReloads) = found else { return nil }
     guard entry.topic == topic, Int(entry.count) == count else {
       throw GoetheError(
         .conflict,
@@ -26,20 +26,21 @@ extension EventStore {
     let last = entry.firstID + UInt64(entry.count) - 1
     // Remembered when it was planned: it may still be on its way to the disk. Its write is
     // durable once the store's durable commit index reaches the entry's (the window may forget
-    // it from then on). A write that fails stops the store's writes, and what was planned is
-    // reset: forgotten with its stamp when the store reads its state again from the disk, its
-    // ids and sequence numbers then going to later appends. So the entry is looked at again at
-    // every wake, a reset's included: gone since a reset, the batch was not stored, and is to
-    // be appended.
+    // it from then on). A write that fails stops the store's writes; the batch is forgotten with
+    // its stamp when the store reads its state again from the disk, and its commit index, ids
+    // and sequence numbers then go to later appends. So the entry is looked at again at every
+    // wake, a failure's and a reload's included (``TopicNotifier/reset()``): gone since a reload,
+    // the batch was not stored, and is to be appended.
     while true {
       let resetsSeen = notifier.resets
-      let (remembered, durable, failure, waitOn) = state.withLock { state in
+      let (remembered, reloaded, durable, failure, waitOn) = state.withLock { state in
         (
-          state.producers[stamp] == entry, entry.commitIndex <= state.durableCommitIndex, state.failure,
+          state.producers[stamp] == entry, state.reloads != firstReloads,
+          entry.commitIndex <= state.durableCommitIndex, state.failure,
           state.topics[entry.topic].flatMap { $0.state.committed.id < last ? $0.state.record.number : nil }
         )
       }
-      if resetsSeen != firstResets, !remembered { return nil }
+      if reloaded, !remembered { return nil }
       if durable { break }
       if let failure { throw failure }
       guard remembered else { return nil }

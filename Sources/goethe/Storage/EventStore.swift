@@ -31,6 +31,9 @@ final class EventStore: GoetheStore {
     var epoch: UInt64 = 0
     /// Set after a failed write or on close; every later write fails with it.
     var failure: GoetheError?
+    /// How many times the state was read again from the disk (``EventStore/reloadState(finishing:)``),
+    /// which may give a commit index planned before to another write.
+    var reloads: UInt64 = 0
     /// Whether a write is being written to LevelDB now, and the writes planned meanwhile, which
     /// its writer writes next.
     var writing = false
@@ -172,6 +175,7 @@ final class EventStore: GoetheStore {
       state.epoch = loaded.epoch
       state.producers = producers
       state.recent.removeAll()
+      state.reloads += 1
       finish(&state)
     }
     notifier.reset()

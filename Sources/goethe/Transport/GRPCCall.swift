@@ -154,8 +154,10 @@ final class GRPCCall {
       // A call that takes one request is refused at the second, before more can pile up.
       if requests.count > 1 { return end(with: Self.notOneRequest(requests.count)) }
     }
-    // A request that ends with these bytes reaches its handler now: nothing is left to hold.
+    // A request that ends with these bytes reaches its handler now: nothing is left to hold. One
+    // that waits for the end of the client's side keeps storage of its own meanwhile.
     guard !requestEnded else { return }
+    if let request = requests.first { requests[0] = GRPCMessageDeframer.inOwnStorage(request) }
     holdRequestBytes(deframer.pendingStorage + (requests.first?.storageCapacity ?? 0))
   }
 

@@ -105,6 +105,27 @@ struct RPCRequestMemoryTests {
     #expect(refused == !endsWithThem)
   }
 
+  /// A unary request waiting for the end of its client's side is held in storage of its own
+  /// size, not in the read it came in, and counted so.
+  @Test func aRequestWaitingForItsEndIsHeldInStorageOfItsOwn() throws {
+    let channel = EmbeddedChannel()
+    let memory = RequestMemory(limit: 1 << 30)
+    let configuration = GRPCCall.Configuration(
+      methods: [GRPCCallTests.path: .unary { _, _ in ByteBuffer() }], maxRequestSize: 1024,
+      executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker(), requestMemory: memory)
+    try channel.pipeline.syncOperations.addHandler(GRPCConnectionHandler(configuration, targetWindow: 1 << 20))
+    var read = ByteBufferAllocator().buffer(capacity: 64 << 10)
+    read.writeInteger(UInt8(0))
+    read.writeInteger(UInt32(100))
+    read.writeRepeatingByte(7, count: 100)
+    try channel.writeInbound(GRPCCallTests.request())
+    try channel.writeInbound(HTTP2Frame(streamID: 1, payload: .data(.init(data: .byteBuffer(read)))))
+    #expect(memory.bytes > 0 && memory.bytes < 4 << 10, "\(memory.bytes)")
+    try channel.writeInbound(
+      HTTP2Frame(streamID: 1, payload: .data(.init(data: .byteBuffer(ByteBuffer()), endStream: true))))
+    #expect(memory.bytes == 0)
+  }
+
   @Test func requestsHeldPastTheLimitAreRefusedWhileCompleteOnesAreServed() async throws {
     try await withRPCServer(transport: Self.settings) { server in
       let (channel, recorder) = try await Self.connect(port: server.port)

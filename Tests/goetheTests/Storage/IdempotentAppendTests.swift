@@ -94,6 +94,22 @@ import Testing
     }
   }
 
+  /// A reload gives the commit indexes of writes that failed to later writes: a resend whose
+  /// batch is gone since a reload is appended again, even if the index it was planned at is
+  /// durable by then (another write's), and even before the reload has woken it.
+  @Test func aResendIsNotAnsweredFromAnIndexAReloadGaveToAnotherWrite() async throws {
+    try await withEventStore { store in
+      let (resend, planned, topic) = try await Self.waitingResend(store)
+      store.state.withLock { state in
+        state.producers.forget(after: planned.commitIndex - 1)
+        state.reloads += 1
+        state.durableCommitIndex = planned.commitIndex
+      }
+      store.notifier.publish(topic: topic, head: planned.firstID)
+      #expect(try await resend.value == nil)
+    }
+  }
+
   /// A resend that waits for a batch whose write fails, when the store then stops taking writes
   /// (a failure other than a full disk), fails with it rather than waiting for ever.
   @Test func aResendWaitingOnAWriteThatFailsFailsWithIt() async throws {
