@@ -60,6 +60,7 @@ echo "grpc-go health server, health Check c=8: $("$interop" -addr "$reference" u
 ctl() { "$bin/goethectl" --server "$server" "$@"; }
 rate() { python3 -c 'import json,sys; r=json.load(sys.stdin); l=r["latency"]; print(int(r["events_per_sec"]), "ev/s" + ("" if l is None else ", p50 %.2f ms, p99 %.2f ms" % (l["p50_ns"]/1e6, l["p99_ns"]/1e6)))'; }
 calls() { python3 -c 'import json,sys; print(int(json.load(sys.stdin)["calls_per_second"]))'; }
+events() { python3 -c 'import json,sys; print(int(json.load(sys.stdin)["events_per_second"]))'; }
 for sync in never always; do
   start_goethe "$sync"
   echo "goethe sync=$sync grpc-go v1 Produce c=8: $("$interop" -addr "$server" unary-load -topic unary -count 100000 -- -clients 8 -method produce | calls) calls/s"
@@ -69,6 +70,8 @@ for sync in never always; do
   echo "goethe sync=$sync bench produce c=8: $(ctl bench produce -c 8 -n 50000 -o json | rate)"
   start_goethe "$sync"
   echo "goethe sync=$sync bench append c=4 batch=100: $(ctl bench append -c 4 -n $((N * 4)) -o json | rate)"
+  start_goethe "$sync"
+  echo "goethe sync=$sync grpc-go Append c=4 batch=100: $("$interop" -addr "$server" unary-load -topic batches -count $((N * 4)) -- -clients 4 -method append -batch 100 | events) ev/s"
   start_goethe "$sync"
   echo "goethe sync=$sync bench stream c=4: $(ctl bench stream -c 4 -n $((N * 4)) -o json | rate)"
   start_goethe "$sync"

@@ -131,8 +131,8 @@ class ClientCases:
             return [str(_built["go"])]
         return [sys.executable, str(HERE / "python" / "goethe_interop.py")]
 
-    def run_client(self, daemon_kind, subcommand, name=None, topic=None, consumer=None, count=None):
-        """Runs one scenario; returns the JSON object the client printed."""
+    def run_client(self, daemon_kind, subcommand, name=None, topic=None, consumer=None, count=None, options=()):
+        """Runs one scenario, with `options` of its own after `--`; returns the JSON object the client printed."""
         daemon = self.daemon(daemon_kind)
         args = ["-addr", daemon.address, subcommand]
         for flag, value in (("-topic", topic), ("-consumer", consumer), ("-count", count)):
@@ -140,6 +140,8 @@ class ClientCases:
                 args += [flag, str(value)]
         if name is not None:
             args.append(name)
+        if options:
+            args += ["--", *options]
         env = dict(os.environ, GOETHE_INTEROP_STUBS=str(build_clients.PYTHON_STUBS))
         result = subprocess.run(self.command() + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True, timeout=CLIENT_TIMEOUT, env=env)
@@ -340,6 +342,15 @@ class GoClientTest(ClientCases, unittest.TestCase):
     """grpc-go 1.33 (Debian's), as Goethe v1's clients use it."""
 
     client = "go"
+
+    def test_the_wire_benchmarks_batched_appends_store_every_event_they_count(self):
+        topic = support.unique("load")
+        load = self.run_client("plain", "unary-load", topic=topic, count=1000,
+                               options=["-clients", "2", "-method", "append", "-batch", "10"])
+        self.assertEqual((load["calls"], load["events"]), (100, 1000))
+        after = self.run_client("plain", "newer-rpcs", topic=topic)
+        self.assertIsNone(after["append_status"])
+        self.assertEqual(after["append"]["first_sequence"], 1001, "the next append does not follow the load's 1,000 events")
 
 
 class PythonClientTest(ClientCases, unittest.TestCase):
