@@ -86,7 +86,7 @@ extension EventStore {
     try log.checkError()
 
     for number in dropped {
-      for prefix in [KeySchema.Prefix.event, .cursor, .timeIndex, .consumer] {
+      for prefix in KeySchema.topicNumberedPrefixes {
         try deleteAll(after: [prefix.rawValue] + number.bigEndianBytes, prefixed: 5, in: batch)
       }
       if let topic = numbers[number] { batch.delete(KeySchema.topicKey(topic.name)) }

@@ -13,13 +13,20 @@ import Testing
 struct LeaderTermTests {
   private static func begin(
     epoch: UInt64, as coordinator: any Coordinator, store: any GoetheStore,
-    settings: ReplicationSettings = ReplicationSettings()
+    settings: ReplicationSettings = ReplicationSettings(), deposed: @escaping @Sendable (UInt64) -> Void = { _ in }
   ) async throws
     -> LeaderTerm
   {
     try await LeaderTerm.begin(
       epoch: epoch, settings: settings, store: store, coordinator: coordinator, members: 3,
-      peerTLS: nil, logger: quietLogger, deposed: { _ in })
+      peerTLS: nil, logger: quietLogger, deposed: deposed)
+  }
+
+  /// Settings under which one node in sync, the leader, is enough to acknowledge a write.
+  private static var aloneEnough: ReplicationSettings {
+    var settings = ReplicationSettings()
+    settings.minInSync = 1
+    return settings
   }
 
   /// Once the coordinator lists a follower in the in-sync set it may win an election, so from the
@@ -29,7 +36,7 @@ struct LeaderTermTests {
     try await CoordinatorBackend.etcd.withNodes(1) { nodes in
       try await withStore { store in
         let gated = GatedCoordinator(nodes[0])
-        let term = try await Self.begin(epoch: 1, as: gated, store: store)
+        let term = try await Self.begin(epoch: 1, as: gated, store: store, settings: Self.aloneEnough)
         gated.close()
         let joining = Task { try await term.noteCaughtUp("n2", store: "store-of-n2") }
         try await eventually("the change is on its way to the coordinator") { gated.held == 1 }
@@ -47,6 +54,83 @@ struct LeaderTermTests {
         gated.open()
         try await joining.value
         #expect(term.inSync.members.contains("n2"))
+      }
+    }
+  }
+
+  /// The coordinator applied the addition of a follower, but its answer was lost: the coordinator
+  /// may list the follower now, which may then lead, so the writes waiting for it are not
+  /// acknowledged without it, and the term ends (its leader steps down).
+  @Test func aChangeOfTheSetWhoseAnswerIsLostEndsTheTerm() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withStore { store in
+        let gated = GatedCoordinator(nodes[0])
+        let deposed = Atomic(false)
+        let term = try await Self.begin(epoch: 1, as: gated, store: store, settings: Self.aloneEnough) { _ in
+          deposed.store(true, ordering: .releasing)
+        }
+        gated.close()
+        let joining = Task { try await term.noteCaughtUp("n2", store: "store-of-n2") }
+        try await eventually("the change is on its way to the coordinator") { gated.held == 1 }
+        let waiting = Task { try await term.acknowledge(upTo: 1) }
+        try await eventually("the write waits for the joining follower") { term.waitingWrites == 1 }
+
+        gated.loseNextAnswer()
+        gated.open()
+        await #expect(throws: GatedCoordinator.AnswerLost.self) { try await joining.value }
+        let set = try #require(try await nodes[0].inSyncSet()?.set)
+        #expect(set.members == ["n1", "n2"], "the coordinator has the change")
+        await expectError(.unavailable, mentioning: ["stopped leading"]) { try await waiting.value }
+        let steppedDown = deposed.load(ordering: .acquiring)
+        #expect(steppedDown, "the leader did not step down")
+        await expectError(.unavailable) { try await term.acknowledge(upTo: 1) }
+      }
+    }
+  }
+
+  /// A write taken while enough nodes were in sync is not acknowledged once the set has shrunk
+  /// below `--min-insync`, though every node left in the set holds it.
+  @Test func aWriteIsNotAcknowledgedOnceTheSetShrankBelowTheMinimum() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withStore { store in
+        var settings = ReplicationSettings()
+        settings.minInSync = 2
+        settings.replicaTimeout = .milliseconds(200)
+        settings.checkInterval = .milliseconds(50)
+        let term = try await Self.begin(epoch: 1, as: nodes[0], store: store, settings: settings)
+        try await term.noteCaughtUp("n2", store: "store-of-n2")
+        term.noteHeld(0, by: "n2")
+        try term.checkEnoughInSync()
+        let running = Task { try await term.run() }
+        defer { running.cancel() }
+        // n2 answers no more: after the replica timeout the term removes it.
+        try await eventually("the silent follower is removed") { term.inSync.members == ["n1"] }
+        await expectError(.unavailable, mentioning: ["not enough in-sync replicas", "not acknowledged"]) {
+          try await term.acknowledge(upTo: 1)
+        }
+      }
+    }
+  }
+
+  /// The high watermark, up to which followers show events, counts a joining follower: once the
+  /// coordinator lists it, it may lead, and undo a write it lacks.
+  @Test func theHighWatermarkWaitsForAJoiningFollower() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withStore { store in
+        _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+        _ = try await store.append(payloads("b"), to: "t")
+        let gated = GatedCoordinator(nodes[0])
+        let term = try await Self.begin(epoch: 1, as: gated, store: store, settings: Self.aloneEnough)
+        #expect(term.highWatermark == 2)
+        gated.close()
+        let joining = Task { try await term.noteCaughtUp("n2", store: "store-of-n2") }
+        try await eventually("the change is on its way to the coordinator") { gated.held == 1 }
+        term.noteHeld(1, by: "n2")
+        #expect(term.highWatermark == 1, "the high watermark passed a write the joining follower lacks")
+        gated.open()
+        try await joining.value
+        term.noteHeld(2, by: "n2")
+        #expect(term.highWatermark == 2)
       }
     }
   }

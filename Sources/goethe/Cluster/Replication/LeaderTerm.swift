@@ -114,12 +114,14 @@ final class LeaderTerm: Sendable {
   }
 
   /// Returns once every in-sync follower holds the write at `index`; throws if the term ends
-  /// first, or the in-sync set shrinks below the minimum.
+  /// first, or the in-sync set is or becomes smaller than the minimum: a write the set shrank
+  /// under after it was taken is not acknowledged either, even if every node left holds it.
   func acknowledge(upTo index: UInt64) async throws {
     signal.publish()
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
       let outcome: Result<Void, GoetheError>? = state.withLock { state in
         if let ended = state.ended { return .failure(ended) }
+        if let tooFew = tooFewInSync(state.inSync) { return .failure(tooFew) }
         if Self.isHeld(index, in: state) { return .success(()) }
         state.waiters.append(Waiter(index: index, since: .now, continuation: continuation))
         return nil
@@ -133,6 +135,9 @@ final class LeaderTerm: Sendable {
     let holds = { (node: String) in state.held[node].map { $0 >= index } ?? false }
     return state.inSync.members.allSatisfy(holds) && state.joining.allSatisfy(holds)
   }
+
+  /// How many writes wait for the followers.
+  var waitingWrites: Int { state.withLock { $0.waiters.count } }
 
   /// Notes what `node` holds, after an answer; wakes the writes it completes.
   func noteHeld(_ index: UInt64, by node: String) {
@@ -151,10 +156,13 @@ final class LeaderTerm: Sendable {
     return done
   }
 
-  /// The index every in-sync node holds.
+  /// The index every in-sync node holds, and every node joining the set: once the coordinator
+  /// lists a joining node it may lead, and a write it lacks may be undone.
   var highWatermark: UInt64 {
     let last = store.durableCommitIndex
-    return state.withLock { state in min(last, state.inSync.members.map { state.held[$0] ?? 0 }.min() ?? 0) }
+    return state.withLock { state in
+      min(last, state.joining.union(state.inSync.members).map { state.held[$0] ?? 0 }.min() ?? 0)
+    }
   }
 
   /// Ends the term: every write still waiting, and every later one, is refused with `reason`, and
@@ -173,6 +181,12 @@ final class LeaderTerm: Sendable {
   func noteDeposed(by higher: UInt64) {
     end(GoetheError(.unavailable, "this node is no longer the leader: a leader of epoch \(higher) took over"))
     deposed(higher)
+  }
+
+  /// Ends the term, and this node's leadership with it, because of `reason`.
+  private func abandon(_ reason: GoetheError) {
+    end(reason)
+    deposed(epoch)
   }
 
   // MARK: The in-sync set
@@ -268,6 +282,11 @@ final class LeaderTerm: Sendable {
   /// once the coordinator lists it, it may win an election, so no write may be acknowledged
   /// without it, even one acknowledged while the change is on its way (Kafka's pending in-sync
   /// replicas work so).
+  ///
+  /// A change that fails may still have been made (etcd applied it, and its answer was lost), so
+  /// the coordinator may list the node while this one does not: the term ends, as for any change
+  /// of the set the coordinator did not confirm, and the writes waiting are not acknowledged. The
+  /// next leader takes up the set as the coordinator has it.
   func noteCaughtUp(_ node: String, store: String) async throws {
     let joins = state.withLock { state in
       guard !state.inSync.contains(node, store: store), !state.joining.contains(node) else { return false }
@@ -280,11 +299,11 @@ final class LeaderTerm: Sendable {
       try await changeInSyncSet { $0.adding(node, store: store) }
       state.withLock { _ = $0.joining.remove(node) }
     } catch {
-      let done = state.withLock { state in
-        state.joining.remove(node)
-        return Self.takeHeld(&state)
-      }
-      for waiter in done { waiter.continuation.resume() }
+      abandon(
+        GoetheError(
+          .unavailable,
+          "this node stopped leading: adding \(node) to the in-sync set failed (\(error)); the write is stored on this node but not acknowledged"
+        ))
       throw error
     }
   }
@@ -313,23 +332,28 @@ final class LeaderTerm: Sendable {
       noteDeposed(by: error.epoch)
       throw error
     }
-    let minimum = minInSync(written)
-    let (done, refused) = state.withLock { state -> ([Waiter], [Waiter]) in
+    let (done, refused) = state.withLock { state -> ([Waiter], (GoetheError, [Waiter])?) in
       state.inSync = written
-      if written.members.count < minimum {
+      if let tooFew = tooFewInSync(written) {
         defer { state.waiters = [] }
-        return ([], state.waiters)
+        return ([], (tooFew, state.waiters))
       }
-      return (Self.takeHeld(&state), [])
+      return (Self.takeHeld(&state), nil)
     }
     for waiter in done { waiter.continuation.resume() }
-    for waiter in refused {
-      waiter.continuation.resume(
-        throwing: GoetheError(
-          .unavailable,
-          "not enough in-sync replicas: \(written.members.count) of \(written.clusterSize) in sync, \(minimum) needed; the write is stored on this node but not acknowledged"
-        ))
+    if let (tooFew, waiters) = refused {
+      for waiter in waiters { waiter.continuation.resume(throwing: tooFew) }
     }
+  }
+
+  /// Why a write taken is not acknowledged under `set`, if it has fewer members than the minimum.
+  private func tooFewInSync(_ set: InSyncSet) -> GoetheError? {
+    let minimum = minInSync(set)
+    guard set.members.count < minimum else { return nil }
+    return GoetheError(
+      .unavailable,
+      "not enough in-sync replicas: \(set.members.count) of \(set.clusterSize) in sync, \(minimum) needed; the write is stored on this node but not acknowledged"
+    )
   }
 }
 

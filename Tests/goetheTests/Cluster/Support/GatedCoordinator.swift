@@ -12,7 +12,12 @@ final class GatedCoordinator: Coordinator {
   private struct Gate {
     var closed = false
     var waiting: [CheckedContinuation<Void, Never>] = []
+    var answersToLose = 0
   }
+
+  /// The coordinator made a change, but its answer did not come back (etcd applied it after the
+  /// request's deadline).
+  struct AnswerLost: Error {}
 
   init(_ base: any Coordinator) { self.base = base }
 
@@ -28,6 +33,10 @@ final class GatedCoordinator: Coordinator {
     }
     for continuation in waiting { continuation.resume() }
   }
+
+  /// Makes the next compare-and-set that passes the gate take effect, and then fail with
+  /// ``AnswerLost``.
+  func loseNextAnswer() { gate.withLock { $0.answersToLose += 1 } }
 
   /// How many compare-and-sets wait at the gate.
   var held: Int { gate.withLock { $0.waiting.count } }
@@ -49,6 +58,12 @@ final class GatedCoordinator: Coordinator {
       }
       if passes { continuation.resume() }
     }
-    return try await base.compareAndSet(key, to: value, expected: expected)
+    let swapped = try await base.compareAndSet(key, to: value, expected: expected)
+    let lost = gate.withLock { gate in
+      defer { gate.answersToLose = max(0, gate.answersToLose - 1) }
+      return gate.answersToLose > 0
+    }
+    if lost { throw AnswerLost() }
+    return swapped
   }
 }
