@@ -70,6 +70,19 @@ import Testing
 
   /// The start of a message that came at the end of a large read is kept in storage of its own,
   /// not in the read's buffer: a client cannot keep read buffers alive by starting messages.
+  /// A frame that ends where its last message ends leaves nothing behind, not even the read it
+  /// came in, which a request waiting for its end would otherwise keep alive uncounted.
+  @Test func aFrameThatEndsWithAMessageKeepsNothingOfIt() throws {
+    var deframer = GRPCMessageDeframer(limit: 1 << 20)
+    var read = ByteBufferAllocator().buffer(capacity: 64 << 10)
+    read.writeInteger(UInt8(0))
+    read.writeInteger(UInt32(100))
+    read.writeRepeatingByte(7, count: 100)
+    #expect(try deframer.process(read).count == 1)
+    #expect(deframer.heldCapacity == 0)
+    #expect(deframer.isEmpty)
+  }
+
   @Test func keepsAMessagesStartInStorageOfItsOwn() throws {
     var deframer = GRPCMessageDeframer(limit: 1 << 20)
     var read = ByteBufferAllocator().buffer(capacity: 64 << 10)

@@ -61,8 +61,8 @@ package struct GRPCMessageDeframer {
     }
     // The start of a message is kept in storage of its own size, not in the read buffer (of up to
     // 64 KiB) it came in: a client that sends the first bytes of many messages must not keep
-    // many read buffers alive.
-    if let rest = pending, rest.readableBytes > 0 { pending = Self.inOwnStorage(rest) }
+    // many read buffers alive. Between messages nothing is kept, not even the read emptied.
+    if let rest = pending { pending = rest.readableBytes > 0 ? Self.inOwnStorage(rest) : nil }
     return messages
   }
 }

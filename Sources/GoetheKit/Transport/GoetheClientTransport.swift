@@ -42,11 +42,16 @@ package final class GoetheClientTransport: ClientTransport {
   private let group: any EventLoopGroup
   private let state = Mutex(State())
 
+  /// The largest response message accepted unless told otherwise. Above gRPC's usual 4 MiB: a
+  /// daemon takes events as large as its `--max-event-size`, and a subscription sends such an
+  /// event in one message, as v1 `Produce` sends it back.
+  package static let defaultMaxResponseSize = 64 << 20
+
   /// - Parameters:
   ///   - tls: TLS, or nil for plaintext; its files are read here, so unusable ones throw.
   ///   - maxResponseSize: the largest response message accepted.
   package init(
-    target: ServerAddress, tls: ClientSecurity.TLS?, maxResponseSize: Int = 4 << 20,
+    target: ServerAddress, tls: ClientSecurity.TLS?, maxResponseSize: Int = defaultMaxResponseSize,
     group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
   ) throws {
     self.target = target

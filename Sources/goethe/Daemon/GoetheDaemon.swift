@@ -31,7 +31,9 @@ struct GoetheDaemon: Service {
     service.access = access
     // Under an auth file a follower does not forward: the leader would see the follower, not the
     // caller's certificate. The caller is sent to the leader instead.
-    if replication != nil, access.path == nil { service.forwarder = LeaderForwarder(peerTLS: configuration.peerTLS) }
+    if replication != nil, access.path == nil {
+      service.forwarder = LeaderForwarder(peerTLS: configuration.peerTLS, maxResponseSize: transport.maxRequestSize)
+    }
     forwarder = service.forwarder
     // The health service stays open: load balancers and orchestrators check it without credentials.
     var services: [any RPCService] = [service, health, ClusterService(gossip: gossip, access: access)]

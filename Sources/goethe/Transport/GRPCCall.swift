@@ -117,7 +117,9 @@ final class GRPCCall {
       let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
       let callOnLoop = NIOLoopBound(self, eventLoop: eventLoop)
       let eventLoop = eventLoop
-      let flow = RequestFlow { eventLoop.execute { callOnLoop.value.resumeReading() } }
+      let flow = RequestFlow(memory: configuration.requestMemory) {
+        eventLoop.execute { callOnLoop.value.resumeReading() }
+      }
       let callContext = callContext
       requestStream = continuation
       requestFlow = flow
@@ -146,8 +148,14 @@ final class GRPCCall {
     }
     if let requestStream, let requestFlow {
       for message in messages {
-        requestStream.yield(message)
-        if requestFlow.received() { readingPaused = true }
+        // It waits for its handler in storage of its own, counted until the handler takes it.
+        let kept = GRPCMessageDeframer.inOwnStorage(message)
+        switch requestFlow.received(kept.storageCapacity) {
+        case .refused: return end(with: requestMemoryExhausted)
+        case .pause: readingPaused = true
+        case .read: break
+        }
+        requestStream.yield(kept)
       }
     } else {
       requests += messages
@@ -168,14 +176,18 @@ final class GRPCCall {
     if bytes <= heldRequestBytes {
       memory.give(heldRequestBytes - bytes)
     } else if !memory.take(bytes - heldRequestBytes) {
-      return end(
-        with: RPCError(
-          code: .resourceExhausted,
-          message:
-            "the server holds \(ByteSize(memory.bytes)) of requests still arriving, near its limit of \(ByteSize(memory.limit)); send again later"
-        ))
+      return end(with: requestMemoryExhausted)
     }
     heldRequestBytes = bytes
+  }
+
+  private var requestMemoryExhausted: RPCError {
+    let memory = configuration.requestMemory
+    return RPCError(
+      code: .resourceExhausted,
+      message:
+        "the server holds \(ByteSize(memory.bytes)) of requests not yet handled, near its limit of \(ByteSize(memory.limit)); send again later"
+    )
   }
 
   private func receiveEndOfRequests() {
@@ -348,6 +360,7 @@ final class GRPCCall {
     guard !ended else { return }
     ended = true
     holdRequestBytes(0)
+    requestFlow?.close()
     task?.cancel()
     requestStream?.finish(throwing: CancellationError())
     failWriters(CancellationError())

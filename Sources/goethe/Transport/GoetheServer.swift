@@ -8,7 +8,7 @@ import Synchronization
 struct TransportSettings: Sendable, Equatable {
   /// The largest request message accepted, in bytes.
   var maxRequestSize = 16 << 20
-  /// The most bytes of requests still arriving that the server holds over all its connections
+  /// The most bytes of requests not yet handled that the server holds over all its connections
   /// (``RequestMemory``).
   var requestMemoryLimit = 1 << 30
   /// A connection without calls for this long is closed with GOAWAY; nil keeps it open.

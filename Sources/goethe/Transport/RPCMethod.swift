@@ -141,7 +141,7 @@ struct RequestStream<Request: Message>: AsyncSequence {
 
     mutating func next() async throws -> Request? {
       guard let bytes = try await stream.next() else { return nil }
-      flow.consumed()
+      flow.consumed(bytes.storageCapacity)
       let request: Request = try decodeRequest(bytes)
       try admit(request)
       return request

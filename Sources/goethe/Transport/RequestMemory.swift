@@ -1,8 +1,8 @@
 import Synchronization
 
-/// The bytes the server holds of requests not yet handed to their handlers, over all its
-/// connections: messages still arriving, and the request of a call whose client has not yet
-/// ended its side. HTTP/2's flow control bounds what one stream sends, not what 1,024 streams on
+/// The bytes the server holds of requests its handlers have not taken, over all its
+/// connections: messages still arriving, the request of a call whose client has not yet ended
+/// its side, and the messages of a streaming call waiting for its handler (``RequestFlow``). HTTP/2's flow control bounds what one stream sends, not what 1,024 streams on
 /// each of many connections send and never finish; so a call whose request would take the total
 /// past the limit fails with RESOURCE_EXHAUSTED instead, and the daemon's memory stays bounded
 /// whatever its clients send.

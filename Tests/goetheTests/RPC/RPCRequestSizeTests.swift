@@ -33,6 +33,23 @@ struct RPCRequestSizeTests {
     }
   }
 
+  /// A daemon that takes events over gRPC's usual 4 MiB (`--max-event-size`) sends them back in
+  /// messages as large, which GoetheKit's client takes.
+  @Test func eventsOverFourMebibytesAreReadBackThroughGoetheKit() async throws {
+    let large = Data((0..<(5 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    try await withRPCServer(maxEventSize: 8 << 20, transport: TransportSettings(maxRequestSize: 9 << 20)) { server in
+      try await server.withClient { client in
+        _ = try await client.append([large], to: "blobs")
+        let read = try await client.subscribe("blobs", limit: 1) { subscription in
+          var events: [StoredEvent] = []
+          for try await batch in subscription { events += batch }
+          return events
+        }
+        #expect(read.map(\.payload) == [large])
+      }
+    }
+  }
+
   @Test func aStreamedMessageOverTheLimitEndsTheConversation() async throws {
     try await withRPCServer(transport: Self.settings) { server in
       try await server.withStub { stub in

@@ -36,7 +36,8 @@ import Testing
       client.yield(ByteBuffer(bytes: try join.serializedBytes() as [UInt8]))
       await #expect(throws: (any Error).self) {
         try await service.sharedConsume(
-          request: RequestStream(messages: RequestMessages(stream: requests, flow: RequestFlow {})),
+          request: RequestStream(
+            messages: RequestMessages(stream: requests, flow: RequestFlow(memory: RequestMemory(limit: 1 << 20)) {})),
           response: ResponseWriter(sink: GoneSink()))
       }
       let consumer = service.sharedConsumers.consumer(topic: "orders", name: "workers", store: store)

@@ -14,12 +14,14 @@ import Testing
   static let window = 1 << 20
 
   /// A connection whose one method runs `method`; its handlers run when the loop runs.
-  static func connection(_ method: RPCMethod) throws -> EmbeddedChannel {
+  static func connection(
+    _ method: RPCMethod, maxRequestSize: Int = 1024, memory: RequestMemory = RequestMemory(limit: 1 << 30)
+  ) throws -> EmbeddedChannel {
     let channel = EmbeddedChannel()
     let configuration = GRPCCall.Configuration(
-      methods: [path: method], maxRequestSize: 1024,
+      methods: [path: method], maxRequestSize: maxRequestSize,
       executor: EventLoopTaskExecutor(eventLoop: channel.eventLoop), calls: CallTracker(),
-      requestMemory: RequestMemory(limit: 1 << 30))
+      requestMemory: memory)
     try channel.pipeline.syncOperations.addHandler(GRPCConnectionHandler(configuration, targetWindow: window))
     return channel
   }
@@ -31,10 +33,24 @@ import Testing
     try channel.writeInbound(HTTP2Frame(streamID: stream, payload: .headers(.init(headers: headers))))
   }
 
-  /// One request message of one byte.
-  static func send(on stream: HTTP2StreamID, to channel: EmbeddedChannel) throws {
-    let message = ByteBuffer(bytes: [0, 0, 0, 0, 1, 7])
+  /// One request message of `size` bytes.
+  static func send(on stream: HTTP2StreamID, to channel: EmbeddedChannel, size: Int = 1) throws {
+    var message = ByteBuffer()
+    message.writeInteger(UInt8(0))
+    message.writeInteger(UInt32(size))
+    message.writeRepeatingByte(7, count: size)
     try channel.writeInbound(HTTP2Frame(streamID: stream, payload: .data(.init(data: .byteBuffer(message)))))
+  }
+
+  /// The `grpc-status` each stream ended with.
+  static func statuses(_ channel: EmbeddedChannel) throws -> [HTTP2StreamID: String] {
+    var statuses: [HTTP2StreamID: String] = [:]
+    while let frame = try channel.readOutbound(as: HTTP2Frame.self) {
+      if case .headers(let headers) = frame.payload, headers.endStream {
+        statuses[frame.streamID] = headers.headers.first(name: "grpc-status")
+      }
+    }
+    return statuses
   }
 
   static func windowNow(_ size: Int, of stream: HTTP2StreamID, on channel: EmbeddedChannel) {
@@ -53,7 +69,7 @@ import Testing
 
   /// A bidirectional method that takes every request as it comes.
   static let reader = RPCMethod.bidirectional { requests, _, _ in
-    for try await _ in requests.stream { requests.flow.consumed() }
+    for try await message in requests.stream { requests.flow.consumed(message.storageCapacity) }
   }
 
   @Test func windowsHalfUsedAreToppedUpAndOthersLeftAlone() throws {
@@ -78,6 +94,33 @@ import Testing
 
     channel.embeddedEventLoop.run()
     #expect(try Self.windowUpdates(channel) == [1: Self.window - 100])
+  }
+
+  /// Few messages, but large ones, pause the stream as well: what waits is bounded in bytes.
+  @Test func aStreamWhoseHandlerHoldsManyBytesGetsNoWindowUntilItCatchesUp() throws {
+    let channel = try Self.connection(Self.reader, maxRequestSize: 2 << 20)
+    try Self.open(1, on: channel)
+    for _ in 0..<(RequestFlow.highBytes >> 20) { try Self.send(on: 1, to: channel, size: 1 << 20) }
+    Self.windowNow(100, of: 1, on: channel)
+    #expect(try Self.windowUpdates(channel).isEmpty, "a stream holding \(RequestFlow.highBytes) unread got window")
+
+    channel.embeddedEventLoop.run()
+    #expect(try Self.windowUpdates(channel) == [1: Self.window - 100])
+  }
+
+  /// Messages that wait for a handler that reads none count in the server's request memory: past
+  /// its limit the call ends with RESOURCE_EXHAUSTED, and gives back what it held.
+  @Test func messagesWaitingForTheirHandlerCountInTheRequestMemory() throws {
+    let memory = RequestMemory(limit: 1 << 20)
+    let neverReads = RPCMethod.bidirectional { _, _, _ in try await Task.sleep(for: .seconds(3600)) }
+    let channel = try Self.connection(neverReads, maxRequestSize: 512 << 10, memory: memory)
+    try Self.open(1, on: channel)
+    try Self.send(on: 1, to: channel, size: 500 << 10)
+    #expect(memory.bytes >= 500 << 10, "a message waiting for its handler is not counted")
+    try Self.send(on: 1, to: channel, size: 500 << 10)
+    try Self.send(on: 1, to: channel, size: 500 << 10)
+    #expect(try Self.statuses(channel)[1] == "8", "the messages past the limit were taken")
+    #expect(memory.bytes == 0, "the ended call did not give back what it held")
   }
 
   @Test func aClosedStreamEndsItsCallAndLaterFramesOpenNoOther() throws {

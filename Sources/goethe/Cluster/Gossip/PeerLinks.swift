@@ -16,10 +16,16 @@ final class PeerLinks: Sendable {
 
   /// Where the links' connections run.
   private let eventLoops: any EventLoopGroup
+  /// The largest answer taken from a peer.
+  private let maxResponseSize: Int
 
-  init(security: Security, eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+  init(
+    security: Security, eventLoops: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    maxResponseSize: Int = GoetheClientTransport.defaultMaxResponseSize
+  ) {
     self.security = security
     self.eventLoops = eventLoops
+    self.maxResponseSize = maxResponseSize
   }
 
   private struct Link {
@@ -36,7 +42,9 @@ final class PeerLinks: Sendable {
       let departed = links.filter { !wanted.contains($0.key) }
       for member in departed.keys { links.removeValue(forKey: member) }
       for peer in peers where links[peer] == nil {
-        if let link = try? Self.open(peer, security: security, on: eventLoops) { links[peer] = link }
+        if let link = try? Self.open(peer, security: security, on: eventLoops, maxResponseSize: maxResponseSize) {
+          links[peer] = link
+        }
       }
       return (links.map { ($0.key, $0.value.grpc) }, Array(departed.values))
     }
@@ -53,9 +61,11 @@ final class PeerLinks: Sendable {
     for link in all { Self.close(link) }
   }
 
-  private static func open(_ peer: ClusterMember, security: Security, on eventLoops: any EventLoopGroup) throws -> Link
-  {
-    let transport = try GoetheClientTransport(target: peer.address, tls: security, group: eventLoops)
+  private static func open(
+    _ peer: ClusterMember, security: Security, on eventLoops: any EventLoopGroup, maxResponseSize: Int
+  ) throws -> Link {
+    let transport = try GoetheClientTransport(
+      target: peer.address, tls: security, maxResponseSize: maxResponseSize, group: eventLoops)
     let grpc = GRPCClient(transport: transport)
     return Link(grpc: grpc, connections: Task { try await grpc.runConnections() })
   }

@@ -9,7 +9,12 @@ import NIOCore
 final class LeaderForwarder: Sendable {
   private let links: PeerLinks
 
-  init(peerTLS: PeerLinks.Security) { links = PeerLinks(security: peerTLS) }
+  /// - Parameter maxResponseSize: the largest answer taken from the leader; v1 `Produce` sends
+  ///   the event back, which may be as large as the daemon's requests.
+  init(peerTLS: PeerLinks.Security, maxResponseSize: Int) {
+    links = PeerLinks(
+      security: peerTLS, maxResponseSize: max(GoetheClientTransport.defaultMaxResponseSize, maxResponseSize))
+  }
 
   /// How long a forwarded call may take.
   static let timeout = Duration.seconds(30)
