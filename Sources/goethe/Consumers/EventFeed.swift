@@ -33,6 +33,7 @@ struct EventFeed {
     while remaining > 0, next <= through {
       try Task.checkCancellation()
       if store.waitsHaveEnded { throw EventLogWaits.ended }
+      try store.checkStillThere(start)
       let head = try store.topicInfo(start.topic).lastEventID ?? 0
       let events = try store.read(
         start, from: next, through: through, limit: Int(min(UInt64(maxEvents), remaining)), maxBytes: Self.batchBytes)

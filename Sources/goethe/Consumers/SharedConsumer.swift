@@ -148,6 +148,9 @@ actor SharedConsumer {
     do {
       let start = try store.resolveStart(.beginning, in: topic)
       while true {
+        // A topic deleted (and perhaps made again) under the pump ends its members' deliveries:
+        // nothing of its state may reach a new topic of the same name.
+        try store.checkStillThere(start)
         if state?.members.isEmpty ?? true {
           try await storeIfChanged(force: true)
           guard let state else { break }

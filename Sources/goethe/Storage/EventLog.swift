@@ -74,4 +74,12 @@ extension EventLog {
   func read(_ start: ReadStart, from: UInt64, through: UInt64 = .max, limit: Int) throws(GoetheError) -> [StoredEvent] {
     try read(start, from: from, through: through, limit: limit, maxBytes: .max)
   }
+
+  /// Throws NOT_FOUND unless the topic `start` was resolved in is still there: a reader of a topic
+  /// deleted and made again under its name would go on reading the deleted one's number.
+  func checkStillThere(_ start: ReadStart) throws(GoetheError) {
+    guard try resolveStart(.end, in: start.topic).number == start.number else {
+      throw GoetheError(.notFound, "topic \(start.topic) was deleted")
+    }
+  }
 }

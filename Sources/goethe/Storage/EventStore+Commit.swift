@@ -151,8 +151,7 @@ extension EventStore {
         var waiting = state.waiting
         state.waiting = []
         if let failure {
-          isFirstFailure = state.failure == nil
-          if isFirstFailure { state.failure = Self.refusal(after: failure) }
+          isFirstFailure = state.stopWrites(after: failure)
           state.writing = false
           return (nil, waiting)
         }
@@ -173,15 +172,7 @@ extension EventStore {
         return waiting.isEmpty || count < rounds ? (nil, waiting) : (waiting.removeFirst(), waiting)
       }
       if let failure {
-        notifier.reset()
-        if isFirstFailure, failure.code == .diskFull {
-          options.logger.error("disk full at \(db.path); writes are refused until space is free, reads go on")
-          awaitSpace()
-        } else if isFirstFailure {
-          options.logger.error(
-            "the store stopped accepting writes after a failed write; restart goethe",
-            metadata: ["error": "\(failure.message)", "data-dir": "\(db.path)"])
-        }
+        reportFailedWrite(failure, isFirst: isFirstFailure)
         for write in round { write.continuation.resume(throwing: failure) }
         let refusal = Self.refusal(after: failure)
         for write in waiting { write.continuation.resume(throwing: refusal) }
@@ -212,10 +203,44 @@ extension EventStore {
 
   /// What later writes fail with after `error`: a full disk says so until there is space again;
   /// any other failure stops writes until goethe restarts.
-  private static func refusal(after error: GoetheError) -> GoetheError {
+  static func refusal(after error: GoetheError) -> GoetheError {
     guard error.code != .diskFull else { return error }
     return GoetheError(
       .unavailable, "the store stopped accepting writes after a failed write (\(error.message)); restart goethe",
       cause: error)
+  }
+
+  /// What follows a failed write once the state has stopped the writes: waits for a topic's events
+  /// are woken, the failure is logged, and on a full disk the store waits for space to reopen.
+  func reportFailedWrite(_ failure: GoetheError, isFirst: Bool) {
+    notifier.reset()
+    guard isFirst else { return }
+    if failure.code == .diskFull {
+      options.logger.error("disk full at \(db.path); writes are refused until space is free, reads go on")
+      awaitSpace()
+    } else {
+      options.logger.error(
+        "the store stopped accepting writes after a failed write; restart goethe",
+        metadata: ["error": "\(failure.message)", "data-dir": "\(db.path)"])
+    }
+  }
+
+  /// A write outside the writing turn failed: a deletion's removal of records, a truncation, the
+  /// record of a new epoch. LevelDB latches no error when its log append fails, and a later write
+  /// would follow the torn record in the log, where a reopen would not read it back: so the store
+  /// stops its writes as after a failed write in the turn, until the reopen on space (a full
+  /// disk) or a restart.
+  func writeFailed(_ failure: GoetheError) {
+    let isFirst = state.withLock { $0.stopWrites(after: failure) }
+    reportFailedWrite(failure, isFirst: isFirst)
+  }
+}
+
+extension EventStore.State {
+  /// Refuses writes from now on because of `failure`; true if it is the first to.
+  mutating func stopWrites(after failure: GoetheError) -> Bool {
+    guard self.failure == nil else { return false }
+    self.failure = EventStore.refusal(after: failure)
+    return true
   }
 }

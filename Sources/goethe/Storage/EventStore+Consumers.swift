@@ -8,9 +8,12 @@ extension EventStore {
     var record = try value.withUnsafeBytes { bytes in
       Result { () throws(GoetheError) in try ConsumerRecord(decoding: bytes) }
     }.get()
+    // A cursor set since (`goethectl cursor set`, a v1 Consume's commit) moves the floor as a
+    // reset does: the acks stored above the old floor go too, so that moving back delivers again
+    // every event after the new floor.
     if let cursor = try storedCursor(topic: topic, consumer: consumer), cursor != record.floor {
       record.floor = cursor
-      record.acked.removeAll { $0 <= cursor.eventID }
+      record.acked = []
     }
     return record
   }

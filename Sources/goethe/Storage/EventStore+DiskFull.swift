@@ -41,10 +41,7 @@ extension EventStore {
     // While the failure stands, no write is planned, so none is in progress.
     guard state.withLock({ $0.failure?.code == .diskFull && !$0.writing }) else { return }
     try db.reopen()
-    let topics = try reloadState { $0.failure = nil }
-    for topic in topics {
-      notifier.publish(topic: topic.record.number, head: topic.committed.id)
-    }
+    try reloadState { $0.failure = nil }
     options.logger.notice("space is free again at \(db.path); writes resume")
   }
 

@@ -61,7 +61,12 @@ extension EventStore {
       }
       try iterator.checkError()
       guard count > 0 else { return }
-      try db.write(batch, sync: false)
+      do throws(GoetheError) {
+        try db.write(batch, sync: false)
+      } catch {
+        writeFailed(error)
+        throw error
+      }
     }
   }
 }

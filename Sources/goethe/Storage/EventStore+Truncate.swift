@@ -35,18 +35,30 @@ extension EventStore {
       return (state.lastCommitIndex, state.topics.mapValues(\.state))
     }
     guard let taken else { return }
+    let batch: WriteBatch
     do {
-      let batch = try truncation(after: index, last: taken.last, topics: taken.topics)
+      batch = try truncation(after: index, last: taken.last, topics: taken.topics)
+    } catch {
+      state.withLock { state in
+        state.writing = false
+        state.truncating = false
+      }
+      throw error
+    }
+    do {
       try db.write(batch, sync: true)
       try reloadState { state in
         state.writing = false
         state.truncating = false
       }
     } catch {
-      state.withLock { state in
+      // Written or not, what the store keeps in memory may no longer be what it holds.
+      let isFirst = state.withLock { state in
         state.writing = false
         state.truncating = false
+        return state.stopWrites(after: error)
       }
+      reportFailedWrite(error, isFirst: isFirst)
       throw error
     }
   }

@@ -158,12 +158,10 @@ final class EventStore: GoetheStore {
   }
 
   /// Puts the topics, the commit log's head and the deduplication window as stored in place of the
-  /// state's, after a change
-  /// made beneath the state (a truncation, a reopen), with `finish`'s own changes in the same
-  /// lock; wakes the waits on what the state held (``TopicNotifier/reset()``); returns the
-  /// topics as loaded.
-  @discardableResult
-  func reloadState(finishing finish: (inout State) -> Void) throws(GoetheError) -> [TopicState] {
+  /// state's, after a change made beneath the state (a truncation, a reopen), with `finish`'s own
+  /// changes in the same lock; gives the readers' notifier the topics' heads as stored, and wakes
+  /// the waits on what the state held (``TopicNotifier/reload(heads:)``, ``TopicNotifier/reset()``).
+  func reloadState(finishing finish: (inout State) -> Void) throws(GoetheError) {
     var loaded = try Self.loadTopics(db)
     try Self.loadCommitLogHead(db, into: &loaded)
     let producers = try Self.loadProducerWindow(db, topics: loaded.topics, options: options)
@@ -178,8 +176,9 @@ final class EventStore: GoetheStore {
       state.reloads += 1
       finish(&state)
     }
+    let topics = loaded.topics.values.map(\.state)
+    notifier.reload(heads: Dictionary(topics.map { ($0.record.number, $0.committed.id) }, uniquingKeysWith: max))
     notifier.reset()
-    return loaded.topics.values.map(\.state)
   }
 
   /// The last commit index and the epoch: the stored epoch, or the last write's if that is higher.

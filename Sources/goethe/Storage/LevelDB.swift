@@ -46,6 +46,9 @@ final class LevelDB: @unchecked Sendable {
       leveldb_options_destroy(options)
       throw error
     }
+    // A reopen (after a full disk) finds the store this opened or nothing: never a new one, which
+    // LevelDB would make over tables it then deletes, if `CURRENT` had gone meanwhile.
+    leveldb_options_set_create_if_missing(options, 0)
     self.path = path
     self.options = options
     db = opened

@@ -26,6 +26,10 @@ extension EventStore {
   /// below the current one is refused, so a deposed leader's epoch cannot come back; so is any
   /// while a truncation runs, which puts an older epoch back (``truncate(after:)``).
   func lead(epoch: UInt64) throws(GoetheError) {
+    // A failed write of the epoch stops the store's writes (``writeFailed(_:)``), reported once
+    // the lock is let go.
+    var failed: (error: GoetheError, isFirst: Bool)?
+    defer { if let failed { reportFailedWrite(failed.error, isFirst: failed.isFirst) } }
     try state.withLock { state throws(GoetheError) in
       try state.checkWritable()
       guard !state.truncating else {
@@ -40,7 +44,12 @@ extension EventStore {
         value.appendBigEndian(epoch)
         let batch = WriteBatch()
         batch.put(KeySchema.epochKey, value)
-        try db.write(batch, sync: true)
+        do throws(GoetheError) {
+          try db.write(batch, sync: true)
+        } catch {
+          failed = (error, state.stopWrites(after: error))
+          throw error
+        }
         state.epoch = epoch
       }
       state.localWrites = .leading(epoch: epoch)

@@ -61,6 +61,24 @@ final class TopicNotifier: Sendable {
     for waiter in woken { waiter.continuation.resume() }
   }
 
+  /// Takes up the heads the store read again from the disk: a truncation may have lowered them,
+  /// and a head kept above a topic's would make a wait at its new head return at once, and its
+  /// reader look again and again. The waits on a topic no longer there are woken, to find it gone.
+  func reload(heads: [UInt32: UInt64]) {
+    let woken = state.withLock { state -> [Waiter] in
+      state.heads = heads
+      var woken: [Waiter] = []
+      for (topic, waiting) in state.waiters {
+        let isReady = { (waiter: Waiter) in heads[topic].map { waiter.after < $0 } ?? true }
+        woken += waiting.filter(isReady)
+        let staying = waiting.filter { !isReady($0) }
+        state.waiters[topic] = staying.isEmpty ? nil : staying
+      }
+      return woken
+    }
+    for waiter in woken { waiter.continuation.resume() }
+  }
+
   /// How many wait for `topic`'s head to pass what they saw.
   func waiterCount(topic: UInt32) -> Int { state.withLock { $0.waiters[topic]?.count ?? 0 } }
 

@@ -86,6 +86,21 @@ import Testing
     }
   }
 
+  /// A reopen after a full disk finds the store it had, or fails: never a new store over the
+  /// tables of one whose `CURRENT` went missing meanwhile.
+  @Test func aReopenCreatesNoStoreWhereCurrentWentMissing() async throws {
+    try await withTemporaryDirectory { _, path in
+      let db = try LevelDB(path: path, createIfMissing: true)
+      defer { db.close() }
+      let batch = WriteBatch()
+      batch.put(Array("hello".utf8), Array("world".utf8))
+      try db.write(batch, sync: true)
+      try FileManager.default.removeItem(atPath: path + "/CURRENT")
+      #expect(throws: GoetheError.self) { try db.reopen() }
+      #expect(!FileManager.default.fileExists(atPath: path + "/CURRENT"), "a new store was made")
+    }
+  }
+
   @Test func truncatedTableIsDamage() async throws {
     try await withTemporaryDirectory { _, path in
       try await LayeredStore.fill(path)

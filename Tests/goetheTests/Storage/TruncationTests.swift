@@ -100,6 +100,23 @@ import Testing
     }
   }
 
+  /// A reader waiting at a truncated topic's new head waits: the head its readers know is the
+  /// truncated one, not the head it had, which would make each wait return at once.
+  @Test func aWaitAtATruncatedTopicsNewHeadWaits() async throws {
+    try await withEventStore { store in
+      let kept = try await store.append(payloads("a"), to: "t", createTopic: true)
+      let index = store.lastCommitIndex
+      _ = try await store.append(payloads("b"), to: "t")
+      try await store.truncate(after: index)
+      let number = try store.state.withLock { try $0.topic("t").record.number }
+      let waiting = Task { try await store.notifier.wait(topic: number, after: kept.firstID) }
+      try await eventually("the reader waits at the new head") { store.notifier.waiterCount(topic: number) == 1 }
+      let appended = try await store.append(payloads("c"), to: "t")
+      try await waiting.value
+      #expect(appended.firstSequence == 2)
+    }
+  }
+
   @Test func aTruncatedTopicTakesNewEventsFromItsNewHead() async throws {
     try await withEventStore { store in
       _ = try await store.append(payloads("a", "b"), to: "t", createTopic: true)

@@ -137,6 +137,36 @@ struct WriteQueueTests {
     }
   }
 
+  /// Writes outside the writing turn that fail stop the store's writes as well: the removal of a
+  /// deleted topic's records, a truncation, the record of a new epoch. LevelDB latches no error
+  /// when its log append fails, and a later write would follow the torn record.
+  @Test(arguments: ["removal", "truncation", "epoch"])
+  func aFailedWriteOutsideTheTurnStopsWrites(kind: String) async throws {
+    var options = StoreOptions.testing(.always)
+    options.freeBytesToResume = .max
+    try await withTemporaryDirectory { _, path in
+      try await withEventStore(at: path, options) { store in
+        _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+        _ = try await store.append(payloads("b"), to: "t")
+        let number = try store.state.withLock { try $0.topic("t").record.number }
+        let full = open("/dev/full", O_WRONLY)
+        try #require(full >= 0, "cannot open /dev/full: errno \(errno)")
+        defer { close(full) }
+        try redirectLog(of: path, to: full)
+
+        await expectError(.diskFull) {
+          switch kind {
+          case "removal": try await store.removeRecords(ofTopics: [number])
+          case "truncation": try await store.truncate(after: 1)
+          default: try store.lead(epoch: 9)
+          }
+        }
+        #expect(store.writeRefusal?.code == .diskFull, "the store still takes writes after its \(kind) failed")
+        await expectError(.diskFull) { _ = try await store.append(payloads("c"), to: "u", createTopic: true) }
+      }
+    }
+  }
+
   /// The same failure, with space to resume: the store reopens LevelDB in place by itself, and
   /// writes go on from what was stored, without the failed ones.
   @Test(arguments: Durability.allCases)
