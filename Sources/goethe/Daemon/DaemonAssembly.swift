@@ -72,12 +72,18 @@ struct DaemonAssembly: Sendable {
       coordinator: coordinator, role: role, store: store, cluster: configuration.clusterName,
       dataDirectory: configuration.dataDirectory, peerTLS: configuration.peerTLS)
     // A cluster of one acknowledges what it stores; in any other, the leader distributes its writes.
-    let replication =
-      configuration.coordinator == .single
-      ? nil
-      : Replication(
-        settings: configuration.replication, store: store, coordinator: coordinator, peerTLS: configuration.peerTLS,
-        logger: logger)
+    let replication: Replication?
+    do {
+      replication =
+        configuration.coordinator == .single
+        ? nil
+        : try Replication(
+          settings: configuration.replication, store: store, coordinator: coordinator,
+          peerTLS: configuration.peerTLS, logger: logger)
+    } catch {
+      store.close()
+      throw error
+    }
     let servedStore: any GoetheStore =
       replication.map { [store] in ReplicatedStore(store: store, replication: $0) } ?? store
     daemon = GoetheDaemon(

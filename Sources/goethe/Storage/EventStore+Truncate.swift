@@ -10,7 +10,8 @@ extension EventStore {
   /// Topics the writes created go with their events, cursors and time index; topics they appended
   /// to lose those events, and their time-index buckets from the new head's on, which is open
   /// again; cursors they set or deleted go back to what the last earlier write made them. The
-  /// epoch becomes that of the write at `index`, so that the leader's writes apply after it. It
+  /// epoch becomes that of the write at `index`, so that the leader's writes apply after it, and a
+  /// kept high watermark past `index` comes down to it. It
   /// refuses while another write is in progress: only the replication of a follower writes then.
   /// It refuses on a store that leads, too: a request of an older leader that reached this node
   /// just after it took up a newer epoch would otherwise put the older epoch back beneath it, and
@@ -114,6 +115,11 @@ extension EventStore {
     guard let last = try self.epoch(ofWriteAt: index) else { throw KeySchema.corrupted("commit log entry \(index)") }
     epoch.appendBigEndian(last)
     batch.put(KeySchema.epochKey, epoch)
+    if try keptHighWatermark() > index {
+      var highWatermark: [UInt8] = []
+      highWatermark.appendBigEndian(index)
+      batch.put(KeySchema.highWatermarkKey, highWatermark)
+    }
     return batch
   }
 

@@ -48,6 +48,12 @@ protocol CommittedWriteLog: Sendable {
   /// Undoes every write after the commit index `index`: a follower's writes that its leader's
   /// log does not hold.
   func truncate(after index: UInt64) async throws
+  /// The high watermark this node last kept (0 if none): the writes past it may still be undone.
+  func keptHighWatermark() throws(GoetheError) -> UInt64
+  /// Keeps the cluster's high watermark as this node knows it, for its next start.
+  func keep(highWatermark: UInt64)
+  /// What the writes after the commit index `index` appended, topic by topic.
+  func unconfirmedAppends(after index: UInt64) throws(GoetheError) -> [UnconfirmedAppends]
 }
 
 extension CommittedWriteLog {

@@ -22,7 +22,8 @@ import GoetheKit
 /// key and the commit log records of trims, deletions and limits, which older builds cannot read;
 /// a format 2 store reads unchanged (no topic has limits or was trimmed) and only gets the new
 /// version number. Format 4 added the commit log records of stamped appends (``ProducerRun``);
-/// a format 3 store reads unchanged.
+/// a format 3 store reads unchanged. The `high-watermark` meta key came later without a new
+/// format: a store without it hides every write of its log from readers until a leader speaks.
 enum KeySchema {
   /// The layout version this build writes; older readable ones are upgraded, any other refused.
   static let formatVersion: UInt32 = 4
@@ -47,6 +48,9 @@ enum KeySchema {
   /// The lowest topic number never used, once a deleted topic held the highest: numbers are not
   /// reused, so that nothing left of a deleted topic can join a new one.
   static let nextTopicNumberKey = metaKey("next-topic-number")
+  /// The cluster's high watermark as this node last knew it (``EventStore/keep(highWatermark:)``):
+  /// what it shows after a restart, before a leader tells it more.
+  static let highWatermarkKey = metaKey("high-watermark")
 
   /// The value stored under ``formatVersionKey`` by this build.
   static var formatVersionValue: [UInt8] {

@@ -83,7 +83,7 @@ struct FollowerLinkPacingTests {
     of term: LeaderTerm, _ body: (_ follower: any GoetheStore, _ received: Received) async throws -> Void
   ) async throws {
     try await withStore { follower in
-      let replica = FollowerReplica(store: follower, logger: quietLogger) { _ in }
+      let replica = try FollowerReplica(store: follower, logger: quietLogger) { _ in }
       let received = Received()
       let counting = CountingReplication(replica: replica, received: received)
       let server = GoetheServer(

@@ -30,8 +30,8 @@ import Testing
     let epochs = Mutex<[UInt64]>([])
   }
 
-  private static func replica(_ store: any GoetheStore, reported: Reported = Reported()) -> FollowerReplica {
-    FollowerReplica(store: store, logger: quietLogger) { epoch in reported.epochs.withLock { $0.append(epoch) } }
+  private static func replica(_ store: any GoetheStore, reported: Reported = Reported()) throws -> FollowerReplica {
+    try FollowerReplica(store: store, logger: quietLogger) { epoch in reported.epochs.withLock { $0.append(epoch) } }
   }
 
   @Test func aFollowerAppliesItsLeadersWritesInOrderAndSaysHowFarItIs() async throws {
@@ -40,7 +40,7 @@ import Testing
       try leader.lead(epoch: 3)
       try await CommittedWriteTests.writeHistory(leader, clock: clock)
       try await withStore { follower in
-        let replica = Self.replica(follower)
+        let replica = try Self.replica(follower)
         let ahead = try await replica.replicate(Self.request(epoch: 3, after: 4, of: leader))
         #expect(ahead.outcome == .behind && ahead.lastIndex == 0)
         #expect(try await replica.replicate(Self.request(epoch: 3, after: 0, of: leader, limit: 4)).outcome == .applied)
@@ -57,7 +57,7 @@ import Testing
       _ = try await old.append(payloads("stale"), to: "t", createTopic: true)
       try await withStore { follower in
         let reported = Reported()
-        let replica = Self.replica(follower, reported: reported)
+        let replica = try Self.replica(follower, reported: reported)
         replica.noteEpoch(5)
         let refused = try await replica.replicate(Self.request(epoch: 4, after: 0, of: old))
         #expect(refused.outcome == .staleEpoch)
@@ -75,7 +75,7 @@ import Testing
       _ = try await leader.append(payloads("a", "b"), to: "t", createTopic: true)
       _ = try await leader.setCursor(topic: "t", consumer: "c", to: .beginning)
       try await withStore { follower in
-        let replica = Self.replica(follower)
+        let replica = try Self.replica(follower)
         #expect(try await replica.replicate(Self.request(epoch: 1, after: 0, of: leader)).outcome == .applied)
         // The follower led under epoch 2 for a while and wrote what never reached the others.
         try follower.lead(epoch: 2)
@@ -105,7 +105,7 @@ import Testing
       try leader.lead(epoch: 1)
       _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
       try await withStore { follower in
-        let replica = Self.replica(follower)
+        let replica = try Self.replica(follower)
         _ = try await replica.replicate(Self.request(epoch: 1, after: 0, of: leader))
         try follower.lead(epoch: 2)
         _ = try await follower.append(payloads("unacknowledged"), to: "t")
@@ -128,7 +128,7 @@ import Testing
           try await Self.replica(leader).replicate(Self.request(epoch: 3, after: 0, of: deposed)).outcome == .applied)
         _ = try await deposed.append(payloads("unacknowledged"), to: "t")
         try leader.lead(epoch: 4)
-        let replica = Self.replica(deposed)
+        let replica = try Self.replica(deposed)
         let heartbeat = try await replica.replicate(Self.request(epoch: 4, after: 1, of: leader))
         #expect(heartbeat.outcome == .applied && heartbeat.lastIndex == 1)
         #expect(deposed.epoch == 3, "truncated back to the last write it shares with the leader")
@@ -147,7 +147,7 @@ import Testing
       _ = try await leader.append(payloads("b"), to: "t")
       _ = try await leader.append(payloads("x"), to: "new", createTopic: true)
       try await withStore { follower in
-        let replica = Self.replica(follower)
+        let replica = try Self.replica(follower)
         _ = try await replica.replicate(Self.request(epoch: 0, after: 0, of: leader, highWatermark: 1))
         #expect(replica.visibleThrough("t") == first, "write 2 is past the high watermark")
         #expect(replica.visibleThrough("new") == 0, "a topic whose creation is past it shows no events")
@@ -155,6 +155,65 @@ import Testing
         #expect(replica.visibleThrough("t") == .max)
         #expect(replica.visibleThrough("new") == .max)
       }
+    }
+  }
+
+  /// The high watermark is kept in the store: a follower that restarts shows what lay below the
+  /// last one it knew, and hides the rest until a leader tells it more.
+  @Test func aRestartedFollowerHidesWhatLiesPastTheLastHighWatermarkItKnew() async throws {
+    try await withStore { leader in
+      _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
+      let first = try #require(leader.topicInfo("t").lastEventID)
+      _ = try await leader.append(payloads("b"), to: "t")
+      _ = try await leader.append(payloads("x"), to: "new", createTopic: true)
+      try await withTemporaryDirectory { _, path in
+        try await withStore(at: path) { follower in
+          let replica = try Self.replica(follower)
+          _ = try await replica.replicate(Self.request(epoch: 0, after: 0, of: leader, highWatermark: 1))
+        }
+        try await withStore(at: path) { follower in
+          #expect(try follower.keptHighWatermark() == 1)
+          let replica = try Self.replica(follower)
+          #expect(replica.visibleThrough("t") == first, "write 2 was past the last high watermark")
+          #expect(replica.visibleThrough("new") == 0, "so was the topic's creation")
+          _ = try await replica.replicate(Self.request(epoch: 0, after: 3, of: leader, highWatermark: 3))
+          #expect(replica.visibleThrough("t") == .max)
+        }
+        try await withStore(at: path) { follower in
+          let replica = try Self.replica(follower)
+          #expect(replica.visibleThrough("new") == .max, "the new high watermark was kept")
+        }
+      }
+    }
+  }
+
+  /// A node that kept no high watermark (it never heard one) hides every event it holds.
+  @Test func aFollowerThatKeptNoHighWatermarkHidesEveryEvent() async throws {
+    try await withTemporaryDirectory { _, path in
+      try await withStore(at: path) { store in
+        _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+        _ = try await store.append(payloads("b"), to: "t")
+      }
+      try await withStore(at: path) { store in
+        let replica = try Self.replica(store)
+        #expect(replica.visibleThrough("t") == 0)
+      }
+    }
+  }
+
+  /// A leader that steps down hides again what lies past its high watermark, and keeps it.
+  @Test func aLeaderThatStepsDownHidesWhatLiesPastItsHighWatermark() async throws {
+    try await withStore { store in
+      try store.lead(epoch: 1)
+      _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+      let first = try #require(store.topicInfo("t").lastEventID)
+      _ = try await store.append(payloads("b"), to: "t")
+      let replica = try Self.replica(store)
+      replica.revealAll()
+      #expect(replica.visibleThrough("t") == .max)
+      replica.hideUnconfirmed(after: 1)
+      #expect(replica.visibleThrough("t") == first)
+      #expect(try store.keptHighWatermark() == 1)
     }
   }
 }

@@ -192,7 +192,7 @@ struct LeaderTermTests {
       try await nodes[0].updateInSyncSet(asLeaderOf: 1) { $0!.removing("n2") }
       try await withStore { leader in
         _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
-        let replication = Replication(
+        let replication = try Replication(
           settings: ReplicationSettings(), store: second, coordinator: nodes[1], logger: quietLogger)
         _ = try await replication.follower.replicate(
           FollowerReplicaTests.request(epoch: 1, after: 0, of: leader, highWatermark: 0))
@@ -203,6 +203,22 @@ struct LeaderTermTests {
         }
         #expect(replication.follower.visibleThrough("t") == 0, "an event a leader may undo was shown")
       }
+    }
+  }
+
+  /// A leader that steps down hides what it wrote past the high watermark: the next leader may
+  /// undo it.
+  @Test func aLeaderThatStepsDownHidesTheEventsPastTheHighWatermark() async throws {
+    try await Self.withTwoInSync { nodes, second in
+      let replication = try Replication(
+        settings: ReplicationSettings(), store: second, coordinator: nodes[1], logger: quietLogger)
+      try second.lead(epoch: 2)
+      try await replication.lead(epoch: 2) { _ in }
+      // n1, in sync, never answers: the high watermark stays at 0.
+      _ = try await second.append(payloads("a"), to: "t", createTopic: true)
+      #expect(replication.follower.visibleThrough("t") == .max, "the leader reads everything it holds")
+      replication.stopLeading("stepping down")
+      #expect(replication.follower.visibleThrough("t") == 0, "an event a leader may undo was shown")
     }
   }
 

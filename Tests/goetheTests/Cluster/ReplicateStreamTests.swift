@@ -56,7 +56,7 @@ struct ReplicateStreamTests {
     _ body: (_ follower: any GoetheStore, _ port: Int) async throws -> Void
   ) async throws {
     try await withStore { follower in
-      let replica = FollowerReplica(store: follower, logger: quietLogger) { _ in }
+      let replica = try FollowerReplica(store: follower, logger: quietLogger) { _ in }
       let server = GoetheServer(
         socket: try ListeningSocket(binding: ServerAddress(host: "127.0.0.1", port: 0)),
         services: [offering(ReplicationService(follower: replica, access: .open))], settings: TransportSettings(),

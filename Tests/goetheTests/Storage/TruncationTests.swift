@@ -16,6 +16,20 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct TruncationTests {
   /// A request of an older leader that reaches a node just after it took up a newer epoch must not
   /// undo its writes: the older epoch would come back beneath the node's leadership.
+  /// The kept high watermark never lies past the log: a truncation below it brings it down.
+  @Test func aTruncationBringsTheKeptHighWatermarkDownToIt() async throws {
+    try await withStore { store in
+      _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+      _ = try await store.append(payloads("b"), to: "t")
+      _ = try await store.append(payloads("c"), to: "t")
+      store.keep(highWatermark: 3)
+      try await store.truncate(after: 2)
+      #expect(try store.keptHighWatermark() == 2)
+      try await store.truncate(after: 1)
+      #expect(try store.keptHighWatermark() == 1)
+    }
+  }
+
   @Test func aStoreThatLeadsUndoesNoWrites() async throws {
     try await withEventStore { store in
       try store.lead(epoch: 3)

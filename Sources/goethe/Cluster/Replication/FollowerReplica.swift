@@ -8,7 +8,10 @@ import Synchronization
 ///
 /// - A leader whose epoch is below the highest this node has seen is deposed: refused (fencing).
 /// - Reads on a follower serve only what every in-sync node holds: events of writes past the
-///   leader's high watermark stay hidden (``visibleThrough(_:)``) until it passes them.
+///   leader's high watermark stay hidden (``visibleThrough(_:)``) until it passes them. The node
+///   keeps the high watermark in its store, so that after a restart it hides what lies past the
+///   last one it knew until a leader speaks; a leader that steps down hides again what lies past
+///   its own.
 /// - Writes must follow on from this node's log: the leader names the index and epoch of the write
 ///   before them, which this node must hold too. A write's (index, epoch) names it: one leader per
 ///   epoch, which gives each index once. If this node holds less, it says how much; if it holds
@@ -41,16 +44,28 @@ final class FollowerReplica: Sendable {
       let stillHidden = Set(hidden.map(\.topic))
       visible = visible.filter { stillHidden.contains($0.key) }
     }
+
+    /// Hides what the store holds past the high watermark, and nothing else.
+    mutating func hideOnly(_ appends: [UnconfirmedAppends]) {
+      hidden = appends.map { ($0.lastIndex, $0.topic, $0.lastID) }
+      visible = Dictionary(appends.map { ($0.topic, $0.visibleThrough) }, uniquingKeysWith: { first, _ in first })
+    }
   }
 
   /// Wakes the readers waiting for hidden events to show.
   let revealed = CommitSignal()
 
-  init(store: any GoetheStore, logger: Logger, newerLeader: @escaping @Sendable (UInt64) -> Void) {
+  /// Throws if the store's commit log cannot be read.
+  init(
+    store: any GoetheStore, logger: Logger, newerLeader: @escaping @Sendable (UInt64) -> Void
+  ) throws(GoetheError) {
     self.store = store
     self.logger = logger
     self.newerLeader = newerLeader
-    state = Mutex(State(fence: store.epoch))
+    var restored = State(fence: store.epoch)
+    restored.highWatermark = try store.keptHighWatermark()
+    restored.hideOnly(try store.unconfirmedAppends(after: restored.highWatermark))
+    state = Mutex(restored)
   }
 
   /// The highest leader epoch this node has seen.
@@ -66,6 +81,22 @@ final class FollowerReplica: Sendable {
       state.visible = [:]
     }
     revealed.publish()
+  }
+
+  /// Hides again what this node holds past `highWatermark`, the last it knew as the leader: it
+  /// stepped down, and a leader after it may undo those writes.
+  func hideUnconfirmed(after highWatermark: UInt64) {
+    do throws(GoetheError) {
+      let known = try state.withLock { state throws(GoetheError) -> UInt64 in
+        state.highWatermark = max(state.highWatermark, highWatermark)
+        state.hideOnly(try store.unconfirmedAppends(after: state.highWatermark))
+        return state.highWatermark
+      }
+      store.keep(highWatermark: known)
+    } catch {
+      logger.error(
+        "cannot read the commit log to hide the writes past the high watermark", metadata: ["error": "\(error)"])
+    }
   }
 
   /// Learns of a leader's epoch from the election, so that an older leader is refused even before
@@ -117,9 +148,9 @@ final class FollowerReplica: Sendable {
             "truncating the log to where it agrees with the leader's",
             metadata: ["after": "\(request.previousIndex)", "last": "\(last)", "leader": "\(request.leaderID)"])
           try await store.truncate(after: request.previousIndex)
-          state.withLock { state in
-            state.hidden.removeAll { $0.index > request.previousIndex }
-            state.reveal()
+          try state.withLock { state throws(GoetheError) in
+            state.highWatermark = min(state.highWatermark, request.previousIndex)
+            state.hideOnly(try store.unconfirmedAppends(after: state.highWatermark))
           }
         }
       }
@@ -136,11 +167,16 @@ final class FollowerReplica: Sendable {
         throw error
       }
       for write in writes { hide(write) }
-      state.withLock { state in
-        state.highWatermark = max(state.highWatermark, request.highWatermark)
+      let learned = state.withLock { state -> UInt64? in
+        guard request.highWatermark > state.highWatermark else { return nil }
+        state.highWatermark = request.highWatermark
         state.reveal()
+        return request.highWatermark
       }
-      revealed.publish()
+      if let learned {
+        store.keep(highWatermark: learned)
+        revealed.publish()
+      }
       return response(.applied, "")
     }
   }

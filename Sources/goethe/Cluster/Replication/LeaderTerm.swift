@@ -234,11 +234,18 @@ final class LeaderTerm: Sendable {
   }
 
   /// Wakes the links every heartbeat, so that one with nothing to send sends a heartbeat: one
-  /// timer for the term rather than one per link and wait.
+  /// timer for the term rather than one per link and wait. The store keeps the high watermark
+  /// each time it has moved, for this node's next start (``FollowerReplica``).
   private func beat() async throws {
+    var kept: UInt64 = 0
     while true {
       try await Task.sleep(for: settings.heartbeat)
       heartbeatDue()
+      let highWatermark = self.highWatermark
+      if highWatermark > kept {
+        store.keep(highWatermark: highWatermark)
+        kept = highWatermark
+      }
     }
   }
 

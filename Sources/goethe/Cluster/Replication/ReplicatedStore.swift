@@ -170,4 +170,9 @@ struct ReplicatedStore: GoetheStore {
   }
   func apply(_ writes: [CommittedWrite]) async throws { try await store.apply(writes) }
   func truncate(after index: UInt64) async throws { try await store.truncate(after: index) }
+  func keptHighWatermark() throws(GoetheError) -> UInt64 { try store.keptHighWatermark() }
+  func keep(highWatermark: UInt64) { store.keep(highWatermark: highWatermark) }
+  func unconfirmedAppends(after index: UInt64) throws(GoetheError) -> [UnconfirmedAppends] {
+    try store.unconfirmedAppends(after: index)
+  }
 }

@@ -21,17 +21,18 @@ final class Replication: Sendable {
   /// How links to the followers are secured.
   let peerTLS: PeerLinks.Security
 
+  /// Throws if the store's commit log cannot be read.
   init(
     settings: ReplicationSettings, store: any GoetheStore, coordinator: any Coordinator,
     peerTLS: PeerLinks.Security = nil, logger: Logger
-  ) {
+  ) throws(GoetheError) {
     self.settings = settings
     self.peerTLS = peerTLS
     self.store = store
     self.coordinator = coordinator
     self.logger = logger
     // A leader of a higher epoch is sending writes: if this node still leads, it is deposed.
-    follower = FollowerReplica(store: store, logger: logger) { [current] epoch in
+    follower = try FollowerReplica(store: store, logger: logger) { [current] epoch in
       current.term?.noteDeposed(by: epoch)
     }
     // A clustered node writes only while it leads.
@@ -72,8 +73,9 @@ final class Replication: Sendable {
     previous?.task.cancel()
   }
 
-  /// Stops distributing writes: the writes still waiting are refused with `reason`, and the store
-  /// takes none of this node's own from now on.
+  /// Stops distributing writes: what this node holds past the high watermark is hidden from its
+  /// readers again, the writes still waiting are refused with `reason`, and the store takes none
+  /// of this node's own from now on.
   func stopLeading(_ reason: String) {
     guard
       let ending = current.slot.withLock({ current in
@@ -84,6 +86,7 @@ final class Replication: Sendable {
       store.stopLocalWrites(through: store.epoch)
       return
     }
+    follower.hideUnconfirmed(after: ending.term.highWatermark)
     ending.term.end(GoetheError(.unavailable, "\(reason); the write is stored on this node but not acknowledged"))
     ending.task.cancel()
   }
