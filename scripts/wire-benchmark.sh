@@ -71,6 +71,8 @@ for sync in never always; do
   start_goethe "$sync"
   echo "goethe sync=$sync bench append c=4 batch=100: $(ctl bench append -c 4 -n $((N * 4)) -o json | rate)"
   start_goethe "$sync"
+  echo "goethe sync=$sync bench append c=4 batch=100 inflight=4: $(ctl bench append -c 4 --inflight 4 -n $((N * 4)) -o json | rate)"
+  start_goethe "$sync"
   echo "goethe sync=$sync grpc-go Append c=4 batch=100: $("$interop" -addr "$server" unary-load -topic batches -count $((N * 4)) -- -clients 4 -method append -batch 100 | events) ev/s"
   start_goethe "$sync"
   echo "goethe sync=$sync bench stream c=4: $(ctl bench stream -c 4 -n $((N * 4)) -o json | rate)"

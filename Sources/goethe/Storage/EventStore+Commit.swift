@@ -49,7 +49,8 @@ extension EventStore {
   /// thread (``lead(_:with:)``).
   ///
   /// Each write gets the next commit index, and its record goes into the commit log in the same
-  /// batch: writes are committed in planning order, so the log is in index order. A `local` write,
+  /// batch: writes are committed in planning order, so the log is in index order. The high
+  /// watermark to keep, if any, goes into that batch too. A `local` write,
   /// this node's own rather than one applied for its leader, is planned only while the store
   /// takes those (``LocalWrites``).
   nonisolated(nonsending) func commit<Result: Sendable>(
@@ -61,6 +62,10 @@ extension EventStore {
       state.lastCommitIndex += 1
       planned.index = state.lastCommitIndex
       planned.batch.put(KeySchema.commitLogKey(planned.index), planned.log.encoded(epoch: state.epoch))
+      if let highWatermark = state.highWatermarkToKeep {
+        planned.batch.put(KeySchema.highWatermarkKey, KeySchema.highWatermarkValue(highWatermark))
+        state.highWatermarkToKeep = nil
+      }
       return planned
     }
     if let immediate = try planIfIdle(logged) { return try await lead(immediate, with: []) }

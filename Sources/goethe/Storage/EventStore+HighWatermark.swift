@@ -22,19 +22,12 @@ extension EventStore {
     return value.withUnsafeBytes { $0.bigEndian(at: 0) }
   }
 
-  /// Keeps the cluster's high watermark, unsynced: a value lost in a crash leaves an older one,
-  /// which hides more after the restart, never less. A store that takes no writes keeps nothing.
+  /// Keeps the cluster's high watermark with the next write this store commits, its own or one
+  /// applied for a leader, rather than in a write of its own outside the writing turn. A value
+  /// not yet written, or lost in a crash, leaves an older one, which hides more after a restart,
+  /// never less.
   func keep(highWatermark: UInt64) {
-    guard state.withLock({ $0.failure == nil && !$0.truncating }) else { return }
-    var value: [UInt8] = []
-    value.appendBigEndian(highWatermark)
-    let batch = WriteBatch()
-    batch.put(KeySchema.highWatermarkKey, value)
-    do throws(GoetheError) {
-      try db.write(batch, sync: false)
-    } catch {
-      writeFailed(error)
-    }
+    state.withLock { $0.highWatermarkToKeep = highWatermark }
   }
 
   /// The events the writes after the commit index `index` appended, one entry per topic that

@@ -31,6 +31,7 @@ extension EventStore {
         throw GoetheError(.conflict, "this node leads epoch \(epoch): it undoes no writes for another leader")
       }
       guard index < state.lastCommitIndex else { return nil }
+      state.highWatermarkToKeep = state.highWatermarkToKeep.map { min($0, index) }
       state.writing = true
       state.truncating = true
       return (state.lastCommitIndex, state.topics.mapValues(\.state))
@@ -115,11 +116,7 @@ extension EventStore {
     guard let last = try self.epoch(ofWriteAt: index) else { throw KeySchema.corrupted("commit log entry \(index)") }
     epoch.appendBigEndian(last)
     batch.put(KeySchema.epochKey, epoch)
-    if try keptHighWatermark() > index {
-      var highWatermark: [UInt8] = []
-      highWatermark.appendBigEndian(index)
-      batch.put(KeySchema.highWatermarkKey, highWatermark)
-    }
+    if try keptHighWatermark() > index { batch.put(KeySchema.highWatermarkKey, KeySchema.highWatermarkValue(index)) }
     return batch
   }
 

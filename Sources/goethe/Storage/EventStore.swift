@@ -49,6 +49,8 @@ final class EventStore: GoetheStore {
     var localWrites = LocalWrites.open
     /// The latest durable writes as values, for replication.
     var recent = RecentWrites(maxBytes: 0)
+    /// The high watermark to keep with the next write (``EventStore/keep(highWatermark:)``).
+    var highWatermarkToKeep: UInt64?
   }
 
   /// Opens the store in `path`, creating it if the directory holds none; refuses a damaged store

@@ -50,7 +50,8 @@ protocol CommittedWriteLog: Sendable {
   func truncate(after index: UInt64) async throws
   /// The high watermark this node last kept (0 if none): the writes past it may still be undone.
   func keptHighWatermark() throws(GoetheError) -> UInt64
-  /// Keeps the cluster's high watermark as this node knows it, for its next start.
+  /// Keeps the cluster's high watermark as this node knows it, for its next start, with the next
+  /// write the store commits.
   func keep(highWatermark: UInt64)
   /// What the writes after the commit index `index` appended, topic by topic.
   func unconfirmedAppends(after index: UInt64) throws(GoetheError) -> [UnconfirmedAppends]

@@ -52,6 +52,12 @@ enum KeySchema {
   /// what it shows after a restart, before a leader tells it more.
   static let highWatermarkKey = metaKey("high-watermark")
 
+  static func highWatermarkValue(_ index: UInt64) -> [UInt8] {
+    var value: [UInt8] = []
+    value.appendBigEndian(index)
+    return value
+  }
+
   /// The value stored under ``formatVersionKey`` by this build.
   static var formatVersionValue: [UInt8] {
     var value: [UInt8] = []

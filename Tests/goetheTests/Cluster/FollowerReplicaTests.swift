@@ -158,13 +158,14 @@ import Testing
     }
   }
 
-  /// The high watermark is kept in the store: a follower that restarts shows what lay below the
-  /// last one it knew, and hides the rest until a leader tells it more.
+  /// The high watermark is kept in the store with the writes: a follower that restarts shows what
+  /// lay below the last one it kept, and hides the rest until a leader tells it more.
   @Test func aRestartedFollowerHidesWhatLiesPastTheLastHighWatermarkItKnew() async throws {
     try await withStore { leader in
       _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
       let first = try #require(leader.topicInfo("t").lastEventID)
       _ = try await leader.append(payloads("b"), to: "t")
+      let second = try #require(leader.topicInfo("t").lastEventID)
       _ = try await leader.append(payloads("x"), to: "new", createTopic: true)
       try await withTemporaryDirectory { _, path in
         try await withStore(at: path) { follower in
@@ -176,12 +177,15 @@ import Testing
           let replica = try Self.replica(follower)
           #expect(replica.visibleThrough("t") == first, "write 2 was past the last high watermark")
           #expect(replica.visibleThrough("new") == 0, "so was the topic's creation")
+          _ = try await leader.append(payloads("c"), to: "t")
           _ = try await replica.replicate(Self.request(epoch: 0, after: 3, of: leader, highWatermark: 3))
-          #expect(replica.visibleThrough("t") == .max)
+          #expect(replica.visibleThrough("t") == second)
+          #expect(replica.visibleThrough("new") == .max)
         }
         try await withStore(at: path) { follower in
           let replica = try Self.replica(follower)
           #expect(replica.visibleThrough("new") == .max, "the new high watermark was kept")
+          #expect(replica.visibleThrough("t") == second, "write 4 is past it")
         }
       }
     }
@@ -197,11 +201,13 @@ import Testing
       try await withStore(at: path) { store in
         let replica = try Self.replica(store)
         #expect(replica.visibleThrough("t") == 0)
+        #expect(replica.visibleThrough("other") == 0, "nor a topic a later write of the log may create")
       }
     }
   }
 
-  /// A leader that steps down hides again what lies past its high watermark, and keeps it.
+  /// A leader that steps down hides again what lies past its high watermark, and holds back a
+  /// write of its own that lands after that (it was in flight).
   @Test func aLeaderThatStepsDownHidesWhatLiesPastItsHighWatermark() async throws {
     try await withStore { store in
       try store.lead(epoch: 1)
@@ -213,7 +219,11 @@ import Testing
       #expect(replica.visibleThrough("t") == .max)
       replica.hideUnconfirmed(after: 1)
       #expect(replica.visibleThrough("t") == first)
-      #expect(try store.keptHighWatermark() == 1)
+      _ = try await store.append(payloads("in flight"), to: "t")
+      _ = try await store.append(payloads("in flight"), to: "elsewhere", createTopic: true)
+      #expect(replica.visibleThrough("t") == first, "a write that landed afterwards was shown")
+      #expect(replica.visibleThrough("elsewhere") == 0, "a topic that write created was shown")
+      #expect(try store.keptHighWatermark() == 1, "kept with the next write")
     }
   }
 }

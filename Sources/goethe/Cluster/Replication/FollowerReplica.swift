@@ -30,26 +30,7 @@ final class FollowerReplica: Sendable {
     var fence: UInt64
     /// The index that every in-sync node holds, as the leader last said.
     var highWatermark: UInt64 = 0
-    /// The applied writes past the high watermark that added events: their topic and last id.
-    var hidden: [(index: UInt64, topic: String, lastID: UInt64)] = []
-    /// For each topic with hidden events, the last event id readers may see.
-    var visible: [String: UInt64] = [:]
-
-    /// Shows the hidden writes the high watermark has passed.
-    mutating func reveal() {
-      while let first = hidden.first, first.index <= highWatermark {
-        visible[first.topic] = first.lastID
-        hidden.removeFirst()
-      }
-      let stillHidden = Set(hidden.map(\.topic))
-      visible = visible.filter { stillHidden.contains($0.key) }
-    }
-
-    /// Hides what the store holds past the high watermark, and nothing else.
-    mutating func hideOnly(_ appends: [UnconfirmedAppends]) {
-      hidden = appends.map { ($0.lastIndex, $0.topic, $0.lastID) }
-      visible = Dictionary(appends.map { ($0.topic, $0.visibleThrough) }, uniquingKeysWith: { first, _ in first })
-    }
+    var hidden = HiddenWrites()
   }
 
   /// Wakes the readers waiting for hidden events to show.
@@ -64,7 +45,15 @@ final class FollowerReplica: Sendable {
     self.newerLeader = newerLeader
     var restored = State(fence: store.epoch)
     restored.highWatermark = try store.keptHighWatermark()
-    restored.hideOnly(try store.unconfirmedAppends(after: restored.highWatermark))
+    if restored.highWatermark > 0 {
+      restored.hidden.hideOnly(try store.unconfirmedAppends(after: restored.highWatermark))
+    } else if store.lastCommitIndex > 0 {
+      // Nothing kept (a store from before the high watermark was kept): every event is hidden,
+      // without reading the whole commit log.
+      restored.hidden.holdAll(
+        through: store.lastCommitIndex, heads: Dictionary(store.listTopics().map { ($0.name, 0) }) { first, _ in first }
+      )
+    }
     state = Mutex(restored)
   }
 
@@ -72,31 +61,47 @@ final class FollowerReplica: Sendable {
   var highestEpoch: UInt64 { state.withLock { $0.fence } }
 
   /// The last event id of `topic` that readers may see: what every in-sync node holds.
-  func visibleThrough(_ topic: String) -> UInt64 { state.withLock { $0.visible[topic] } ?? .max }
+  func visibleThrough(_ topic: String) -> UInt64 {
+    state.withLock { $0.hidden.visibleThrough(topic, highWatermark: $0.highWatermark) }
+  }
 
   /// Shows every event: this node leads, and its log is the cluster's.
   func revealAll() {
-    state.withLock { state in
-      state.hidden = []
-      state.visible = [:]
-    }
+    state.withLock { $0.hidden.showAll() }
     revealed.publish()
   }
 
   /// Hides again what this node holds past `highWatermark`, the last it knew as the leader: it
-  /// stepped down, and a leader after it may undo those writes.
+  /// stepped down, and a leader after it may undo those writes. Call it once the store takes no
+  /// more writes of this node's own: writes of its own still in flight then land unseen, since
+  /// every topic is held at its head until the high watermark passes the last write planned.
   func hideUnconfirmed(after highWatermark: UInt64) {
+    let known = state.withLock { state in
+      state.highWatermark = max(state.highWatermark, highWatermark)
+      return state.highWatermark
+    }
+    // The heads are taken before the commit log is read, outside the lock that readers take:
+    // what the log shows past the high watermark is at most up to them, and what lands after
+    // them is held back until the high watermark passes the last write planned.
+    let heads = store.listTopics()
+    let last = store.lastCommitIndex
+    var appends: [UnconfirmedAppends] = []
+    var unread = false
     do throws(GoetheError) {
-      let known = try state.withLock { state throws(GoetheError) -> UInt64 in
-        state.highWatermark = max(state.highWatermark, highWatermark)
-        state.hideOnly(try store.unconfirmedAppends(after: state.highWatermark))
-        return state.highWatermark
-      }
-      store.keep(highWatermark: known)
+      appends = try store.unconfirmedAppends(after: known)
     } catch {
       logger.error(
-        "cannot read the commit log to hide the writes past the high watermark", metadata: ["error": "\(error)"])
+        "cannot read the commit log past the high watermark: hiding every event until a leader speaks",
+        metadata: ["error": "\(error)"])
+      unread = true
     }
+    state.withLock { state in
+      state.hidden.hideOnly(appends)
+      state.hidden.holdAll(
+        through: last,
+        heads: Dictionary(heads.map { ($0.name, unread ? 0 : $0.lastEventID ?? 0) }) { first, _ in first })
+    }
+    store.keep(highWatermark: known)
   }
 
   /// Learns of a leader's epoch from the election, so that an older leader is refused even before
@@ -148,12 +153,17 @@ final class FollowerReplica: Sendable {
             "truncating the log to where it agrees with the leader's",
             metadata: ["after": "\(request.previousIndex)", "last": "\(last)", "leader": "\(request.leaderID)"])
           try await store.truncate(after: request.previousIndex)
-          try state.withLock { state throws(GoetheError) in
+          let known = state.withLock { state in
             state.highWatermark = min(state.highWatermark, request.previousIndex)
-            state.hideOnly(try store.unconfirmedAppends(after: state.highWatermark))
+            return state.highWatermark
           }
+          let appends = try store.unconfirmedAppends(after: known)
+          state.withLock { $0.hidden.hideOnly(appends) }
         }
       }
+      // Kept with the writes below: what the leader says every in-sync node holds is so whatever
+      // this node holds.
+      store.keep(highWatermark: request.highWatermark)
       let held = store.durableCommitIndex
       let writes = try request.writes.filter { $0.index > held }.map { message throws(GoetheError) in
         try CommittedWrite(message)
@@ -167,27 +177,22 @@ final class FollowerReplica: Sendable {
         throw error
       }
       for write in writes { hide(write) }
-      let learned = state.withLock { state -> UInt64? in
-        guard request.highWatermark > state.highWatermark else { return nil }
+      let learned = state.withLock { state -> Bool in
+        guard request.highWatermark > state.highWatermark else { return false }
         state.highWatermark = request.highWatermark
-        state.reveal()
-        return request.highWatermark
+        state.hidden.reveal(through: state.highWatermark)
+        return true
       }
-      if let learned {
-        store.keep(highWatermark: learned)
-        revealed.publish()
-      }
+      if learned { revealed.publish() }
       return response(.applied, "")
     }
   }
 
   /// Hides the events of an applied write until the high watermark passes it.
   private func hide(_ write: CommittedWrite) {
-    guard case .append(let topic, let created, let firstID, _, let payloads, _) = write.change else { return }
     state.withLock { state in
       guard write.index > state.highWatermark else { return }
-      if state.visible[topic] == nil { state.visible[topic] = created == nil ? firstID - 1 : 0 }
-      state.hidden.append((write.index, topic, firstID + UInt64(payloads.count) - 1))
+      state.hidden.hide(write)
     }
   }
 

@@ -86,8 +86,9 @@ final class Replication: Sendable {
       store.stopLocalWrites(through: store.epoch)
       return
     }
-    follower.hideUnconfirmed(after: ending.term.highWatermark)
+    let highWatermark = ending.term.highWatermark
     ending.term.end(GoetheError(.unavailable, "\(reason); the write is stored on this node but not acknowledged"))
+    follower.hideUnconfirmed(after: highWatermark)
     ending.task.cancel()
   }
 
