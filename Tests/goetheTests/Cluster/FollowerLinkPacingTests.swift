@@ -25,6 +25,8 @@ struct FollowerLinkPacingTests {
           try await eventually("the follower holds the durable write") { follower.lastCommitIndex == 1 }
           leader.handOnTheWritingTurn()
           _ = try await pending.value
+          // The link is woken as the write's acknowledgement wakes it (no heartbeats run here).
+          term.signal.publish()
           try await eventually("the follower holds the second write") { follower.lastCommitIndex == 2 }
         }
       }

@@ -116,6 +116,29 @@ import Testing
     }
   }
 
+  /// A leader that probes too far back names an earlier write than where the two logs part: the
+  /// follower undoes only what follows the last write they share, and so need not undo a change
+  /// of retention, which it cannot.
+  @Test func aProbeTooFarBackUndoesOnlyWhatTheLogsDoNotShare() async throws {
+    try await withStore { leader in
+      try leader.lead(epoch: 1)
+      _ = try await leader.append(payloads("a"), to: "t", createTopic: true)
+      _ = try await leader.append(payloads("b"), to: "t")
+      _ = try await leader.setRetention("t", RetentionChanges(maxEvents: .set(100)))
+      try await withStore { follower in
+        let replica = try Self.replica(follower)
+        #expect(try await replica.replicate(Self.request(epoch: 1, after: 0, of: leader)).outcome == .applied)
+        try follower.lead(epoch: 2)
+        _ = try await follower.append(payloads("unacknowledged"), to: "t")
+        try leader.lead(epoch: 3)
+        _ = try await leader.append(payloads("c"), to: "t")
+        let answer = try await replica.replicate(Self.request(epoch: 3, after: 1, of: leader))
+        #expect(answer.outcome == .applied && answer.lastIndex == 4)
+        #expect(try follower.allEvents(in: "t").map(\.payloadText) == ["a", "b", "c"])
+      }
+    }
+  }
+
   /// A deposed leader truncated back into its own epoch must not take a write of its own that was
   /// on its way to the store: committed under that epoch, it would name the leader's copy of the
   /// write it replaced, and the two logs would never be found to diverge.

@@ -137,29 +137,24 @@ final class FollowerReplica: Sendable {
         return response(
           .diverged, "this node's write \(request.previousIndex) is not the leader's (epoch \(request.previousEpoch))")
       }
-      // The two logs agree up to the previous write. What follows it here is the leader's only if
-      // this node holds the leader's write where the sent writes and its own log overlap (a write
-      // is named by its index and epoch); with none sent, the leader's log ends there.
-      if request.previousIndex < last {
-        let overlap = min(last, request.writes.last?.index ?? request.previousIndex)
-        let agrees: Bool
-        if let sent = request.writes.first(where: { $0.index == overlap }) {
-          agrees = try holds(index: overlap, epoch: sent.epoch)
-        } else {
-          agrees = false
+      // The two logs agree up to the previous write. What follows it here is the leader's as far
+      // as this node holds the sent writes themselves (a write is named by its index and epoch);
+      // with none sent, the leader's log ends there. Only what follows the last write the two
+      // share is undone: a leader that probed too far back has this node undo nothing they share
+      // (which it could not, were that a trim or a change of retention).
+      if request.previousIndex < last,
+        let agreedThrough = try lastShared(after: request.previousIndex, of: request.writes, through: last)
+      {
+        logger.warning(
+          "truncating the log to where it agrees with the leader's",
+          metadata: ["after": "\(agreedThrough)", "last": "\(last)", "leader": "\(request.leaderID)"])
+        try await store.truncate(after: agreedThrough)
+        let known = state.withLock { state in
+          state.highWatermark = min(state.highWatermark, agreedThrough)
+          return state.highWatermark
         }
-        if !agrees {
-          logger.warning(
-            "truncating the log to where it agrees with the leader's",
-            metadata: ["after": "\(request.previousIndex)", "last": "\(last)", "leader": "\(request.leaderID)"])
-          try await store.truncate(after: request.previousIndex)
-          let known = state.withLock { state in
-            state.highWatermark = min(state.highWatermark, request.previousIndex)
-            return state.highWatermark
-          }
-          let appends = try store.unconfirmedAppends(after: known)
-          state.withLock { $0.hidden.hideOnly(appends) }
-        }
+        let appends = try store.unconfirmedAppends(after: known)
+        state.withLock { $0.hidden.hideOnly(appends) }
       }
       // Kept with the writes below: what the leader says every in-sync node holds is so whatever
       // this node holds.
@@ -194,6 +189,31 @@ final class FollowerReplica: Sendable {
       guard write.index > state.highWatermark else { return }
       state.hidden.hide(write)
     }
+  }
+
+  /// The index after which this node's log, which holds up to `last` and shares the write at
+  /// `previous` with the leader's, must be undone to follow `sent` (the leader's writes after
+  /// `previous`); nil if it need not be.
+  ///
+  /// Two logs that share a write share every write before it, so the sent writes this node holds
+  /// as well are the first ones: a binary search finds where the two part. If they part nowhere
+  /// among the sent writes, nothing is undone now; the next request, after them, tells more.
+  private func lastShared(
+    after previous: UInt64, of sent: [Io_Typusomega_Goethe_Replication_CommittedWrite], through last: UInt64
+  ) throws(GoetheError) -> UInt64? {
+    guard !sent.isEmpty else { return previous }
+    let overlap = sent.prefix { $0.index <= last }
+    var (shared, parted) = (0, overlap.count)
+    while shared < parted {
+      let middle = (shared + parted) / 2
+      if try holds(index: overlap[middle].index, epoch: overlap[middle].epoch) {
+        shared = middle + 1
+      } else {
+        parted = middle
+      }
+    }
+    guard shared < overlap.count else { return nil }
+    return shared == 0 ? previous : overlap[shared - 1].index
   }
 
   /// Whether this node's write at `index` has `epoch` (index 0, before the first write, always
