@@ -15,6 +15,8 @@ struct UnconfirmedAppends: Equatable, Sendable {
 }
 
 extension EventStore {
+  var writesInProgress: Bool { state.withLock { $0.writing || !$0.waiting.isEmpty } }
+
   /// The high watermark this node last kept; 0 if it never kept one.
   func keptHighWatermark() throws(GoetheError) -> UInt64 {
     guard let value = try db.get(KeySchema.highWatermarkKey) else { return 0 }

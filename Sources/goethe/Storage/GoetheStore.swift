@@ -48,6 +48,9 @@ protocol CommittedWriteLog: Sendable {
   /// Undoes every write after the commit index `index`: a follower's writes that its leader's
   /// log does not hold.
   func truncate(after index: UInt64) async throws
+  /// Whether a write is being written, or waits to be: what a node that stopped leading waits
+  /// out before it looks at what its log holds.
+  var writesInProgress: Bool { get }
   /// The high watermark this node last kept (0 if none): the writes past it may still be undone.
   func keptHighWatermark() throws(GoetheError) -> UInt64
   /// Keeps the cluster's high watermark as this node knows it, for its next start, with the next

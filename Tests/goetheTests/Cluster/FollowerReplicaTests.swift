@@ -204,11 +204,14 @@ import Testing
           _ = try await replica.replicate(Self.request(epoch: 0, after: 3, of: leader, highWatermark: 3))
           #expect(replica.visibleThrough("t") == second)
           #expect(replica.visibleThrough("new") == .max)
+          // A new leader's first requests say 0 until its followers answer: no lower value is kept.
+          _ = try await leader.append(payloads("d"), to: "t")
+          _ = try await replica.replicate(Self.request(epoch: 0, after: 4, of: leader, highWatermark: 0))
         }
         try await withStore(at: path) { follower in
           let replica = try Self.replica(follower)
           #expect(replica.visibleThrough("new") == .max, "the new high watermark was kept")
-          #expect(replica.visibleThrough("t") == second, "write 4 is past it")
+          #expect(replica.visibleThrough("t") == second, "writes 4 and 5 are past it")
         }
       }
     }
@@ -229,24 +232,32 @@ import Testing
     }
   }
 
-  /// A leader that steps down hides again what lies past its high watermark, and holds back a
-  /// write of its own that lands after that (it was in flight).
-  @Test func aLeaderThatStepsDownHidesWhatLiesPastItsHighWatermark() async throws {
-    try await withStore { store in
+  /// A leader that steps down hides again what lies past its high watermark, and what its writes
+  /// still in flight then add, a topic they create included.
+  @Test func aLeaderThatStepsDownHidesWhatLiesPastItsHighWatermarkAndWhatWasInFlight() async throws {
+    try await withEventStore { store in
       try store.lead(epoch: 1)
       _ = try await store.append(payloads("a"), to: "t", createTopic: true)
       let first = try #require(store.topicInfo("t").lastEventID)
       _ = try await store.append(payloads("b"), to: "t")
+      let second = try #require(store.topicInfo("t").lastEventID)
       let replica = try Self.replica(store)
       replica.revealAll()
       #expect(replica.visibleThrough("t") == .max)
-      replica.hideUnconfirmed(after: 1)
-      #expect(replica.visibleThrough("t") == first)
-      _ = try await store.append(payloads("in flight"), to: "t")
-      _ = try await store.append(payloads("in flight"), to: "elsewhere", createTopic: true)
-      #expect(replica.visibleThrough("t") == first, "a write that landed afterwards was shown")
-      #expect(replica.visibleThrough("elsewhere") == 0, "a topic that write created was shown")
-      #expect(try store.keptHighWatermark() == 1, "kept with the next write")
+
+      store.holdTheWritingTurn()
+      let inFlight = Task { try await store.append(payloads("in flight"), to: "t") }
+      let creating = Task { try await store.append(payloads("in flight"), to: "elsewhere", createTopic: true) }
+      try await eventually("both writes are planned") { store.lastCommitIndex == 4 }
+      store.stopLocalWrites(through: 1)
+      replica.stepDown(after: 1)
+      #expect(replica.visibleThrough("t") == second, "held at its head at once")
+      let hiding = Task { await replica.hideUnconfirmed() }
+      store.handOnTheWritingTurn()
+      _ = try await (inFlight.value, creating.value)
+      await hiding.value
+      #expect(replica.visibleThrough("t") == first, "an event past the high watermark was shown")
+      #expect(replica.visibleThrough("elsewhere") == 0, "a topic a write in flight created was shown")
     }
   }
 }

@@ -31,6 +31,8 @@ final class FollowerReplica: Sendable {
     /// The index that every in-sync node holds, as the leader last said.
     var highWatermark: UInt64 = 0
     var hidden = HiddenWrites()
+    /// Whether this node leads, and shows everything it holds.
+    var showsAll = false
   }
 
   /// Wakes the readers waiting for hidden events to show.
@@ -67,41 +69,49 @@ final class FollowerReplica: Sendable {
 
   /// Shows every event: this node leads, and its log is the cluster's.
   func revealAll() {
-    state.withLock { $0.hidden.showAll() }
+    state.withLock { state in
+      state.hidden.showAll()
+      state.showsAll = true
+    }
     revealed.publish()
   }
 
-  /// Hides again what this node holds past `highWatermark`, the last it knew as the leader: it
-  /// stepped down, and a leader after it may undo those writes. Call it once the store takes no
-  /// more writes of this node's own: writes of its own still in flight then land unseen, since
-  /// every topic is held at its head until the high watermark passes the last write planned.
-  func hideUnconfirmed(after highWatermark: UInt64) {
-    let known = state.withLock { state in
-      state.highWatermark = max(state.highWatermark, highWatermark)
-      return state.highWatermark
-    }
-    // The heads are taken before the commit log is read, outside the lock that readers take:
-    // what the log shows past the high watermark is at most up to them, and what lands after
-    // them is held back until the high watermark passes the last write planned.
-    let heads = store.listTopics()
-    let last = store.lastCommitIndex
-    var appends: [UnconfirmedAppends] = []
-    var unread = false
-    do throws(GoetheError) {
-      appends = try store.unconfirmedAppends(after: known)
-    } catch {
-      logger.error(
-        "cannot read the commit log past the high watermark: hiding every event until a leader speaks",
-        metadata: ["error": "\(error)"])
-      unread = true
-    }
+  /// This node stopped leading, and the store takes no more writes of its own: from now on its
+  /// readers see nothing past the heads its topics have now, nor any topic created later; and
+  /// once its writes still in flight have landed, nothing past `highWatermark`, the last it knew
+  /// as the leader (``hideUnconfirmed()``), for a leader after it may undo those writes.
+  func stepDown(after highWatermark: UInt64) {
+    let heads = Dictionary(store.listTopics().map { ($0.name, $0.lastEventID ?? 0) }) { first, _ in first }
     state.withLock { state in
-      state.hidden.hideOnly(appends)
-      state.hidden.holdAll(
-        through: last,
-        heads: Dictionary(heads.map { ($0.name, unread ? 0 : $0.lastEventID ?? 0) }) { first, _ in first })
+      state.showsAll = false
+      state.highWatermark = max(state.highWatermark, highWatermark)
+      state.hidden.holdAll(through: .max, heads: heads)
     }
-    store.keep(highWatermark: known)
+    Task { await self.hideUnconfirmed() }
+  }
+
+  /// Hides exactly what this node holds past the high watermark, once its own writes have
+  /// landed: in turn with the leader's requests, so that none is applied meanwhile. If the
+  /// commit log cannot be read, what ``stepDown(after:)`` holds back stays hidden.
+  func hideUnconfirmed() async {
+    try? await turns.run {
+      while store.writesInProgress { try await Task.sleep(for: .milliseconds(1)) }
+      guard let known = state.withLock({ $0.showsAll ? nil : $0.highWatermark }) else { return }
+      let appends: [UnconfirmedAppends]
+      do throws(GoetheError) {
+        appends = try store.unconfirmedAppends(after: known)
+      } catch {
+        logger.error(
+          "cannot read the commit log past the high watermark: every event stays hidden until a leader speaks",
+          metadata: ["error": "\(error)"])
+        return
+      }
+      state.withLock { state in
+        guard !state.showsAll else { return }
+        state.hidden.hideOnly(appends)
+      }
+      store.keep(highWatermark: known)
+    }
   }
 
   /// Learns of a leader's epoch from the election, so that an older leader is refused even before
@@ -153,12 +163,18 @@ final class FollowerReplica: Sendable {
           state.highWatermark = min(state.highWatermark, agreedThrough)
           return state.highWatermark
         }
-        let appends = try store.unconfirmedAppends(after: known)
-        state.withLock { $0.hidden.hideOnly(appends) }
+        do throws(GoetheError) {
+          let appends = try store.unconfirmedAppends(after: known)
+          state.withLock { $0.hidden.hideOnly(appends) }
+        } catch {
+          let everyTopic = Dictionary(store.listTopics().map { ($0.name, UInt64(0)) }) { first, _ in first }
+          state.withLock { $0.hidden.holdAll(through: .max, heads: everyTopic) }
+          throw error
+        }
       }
       // Kept with the writes below: what the leader says every in-sync node holds is so whatever
       // this node holds.
-      store.keep(highWatermark: request.highWatermark)
+      store.keep(highWatermark: state.withLock { max($0.highWatermark, request.highWatermark) })
       let held = store.durableCommitIndex
       let writes = try request.writes.filter { $0.index > held }.map { message throws(GoetheError) in
         try CommittedWrite(message)

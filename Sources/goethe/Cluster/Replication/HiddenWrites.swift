@@ -46,15 +46,17 @@ struct HiddenWrites {
     }
   }
 
-  /// Shows what the high watermark has passed.
+  /// Shows what the high watermark has passed, in one pass over the entries.
   mutating func reveal(through highWatermark: UInt64) {
-    while let first = entries.first, first.index <= highWatermark {
-      entries.removeFirst()
-      // A topic of that name created again further on shows nothing of the older one's.
-      if !entries.contains(where: { $0.topic == first.topic && $0.createsTopic }) {
-        visible[first.topic] = first.lastID
-      }
+    let passed = entries.prefix { $0.index <= highWatermark }
+    guard !passed.isEmpty || unnamedHiddenThrough > 0 else { return }
+    let rest = entries.dropFirst(passed.count)
+    // A topic of that name created again further on shows nothing of the older one's.
+    let createdAgain = Set(rest.filter(\.createsTopic).map(\.topic))
+    for entry in passed where !createdAgain.contains(entry.topic) {
+      visible[entry.topic] = entry.lastID
     }
+    entries = Array(rest)
     let stillHidden = Set(entries.map(\.topic))
     visible = visible.filter { stillHidden.contains($0.key) }
     if highWatermark >= unnamedHiddenThrough { unnamedHiddenThrough = 0 }
@@ -68,8 +70,8 @@ struct HiddenWrites {
   }
 
   /// Holds each topic of `heads` at most at its head there, and hides every other topic, until the
-  /// high watermark reaches `index`, the last write there is: so that writes up to it that are
-  /// not accounted for show nothing.
+  /// high watermark reaches `index` (for ever with `.max`, until ``hideOnly(_:)`` or
+  /// ``showAll()``): so that writes up to it that are not accounted for show nothing.
   mutating func holdAll(through index: UInt64, heads: [String: UInt64]) {
     for (topic, head) in heads {
       visible[topic] = min(visible[topic] ?? head, head)

@@ -92,14 +92,16 @@ struct ReplicatedStore: GoetheStore {
   }
   func close() { store.close() }
 
-  func listTopics() -> [TopicInfo] { store.listTopics() }
-  func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo {
-    var info = try store.topicInfo(name)
-    let visible = replication.follower.visibleThrough(name)
+  func listTopics() -> [TopicInfo] { store.listTopics().map(visiblePart) }
+  func topicInfo(_ name: String) throws(GoetheError) -> TopicInfo { visiblePart(of: try store.topicInfo(name)) }
+  func describeTopic(_ name: String) async throws -> TopicInfo { visiblePart(of: try await store.describeTopic(name)) }
+  /// A topic's description with its last event the last that readers here may see.
+  private func visiblePart(of info: TopicInfo) -> TopicInfo {
+    var info = info
+    let visible = replication.follower.visibleThrough(info.name)
     if let last = info.lastEventID, last > visible { info.lastEventID = visible }
     return info
   }
-  func describeTopic(_ name: String) async throws -> TopicInfo { try await store.describeTopic(name) }
   func bucketCounts(_ topic: String, from: UInt64, to: UInt64) async throws -> [BucketCount] {
     try await store.bucketCounts(topic, from: from, to: to)
   }
@@ -170,6 +172,7 @@ struct ReplicatedStore: GoetheStore {
   }
   func apply(_ writes: [CommittedWrite]) async throws { try await store.apply(writes) }
   func truncate(after index: UInt64) async throws { try await store.truncate(after: index) }
+  var writesInProgress: Bool { store.writesInProgress }
   func keptHighWatermark() throws(GoetheError) -> UInt64 { try store.keptHighWatermark() }
   func keep(highWatermark: UInt64) { store.keep(highWatermark: highWatermark) }
   func unconfirmedAppends(after index: UInt64) throws(GoetheError) -> [UnconfirmedAppends] {

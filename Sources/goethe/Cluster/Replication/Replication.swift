@@ -88,7 +88,7 @@ final class Replication: Sendable {
     }
     let highWatermark = ending.term.highWatermark
     ending.term.end(GoetheError(.unavailable, "\(reason); the write is stored on this node but not acknowledged"))
-    follower.hideUnconfirmed(after: highWatermark)
+    follower.stepDown(after: highWatermark)
     ending.task.cancel()
   }
 
