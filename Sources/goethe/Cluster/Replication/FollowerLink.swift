@@ -166,7 +166,11 @@ struct FollowerLink: Sendable {
         held = through
         probe = 1
         term.noteHeld(through, by: follower.nodeID)
-        if through >= last { try await term.noteCaughtUp(follower.nodeID, store: response.storeID) }
+        // A follower that holds writes past the leader's last has not caught up: the next request
+        // has it undo them.
+        if through >= last, response.lastIndex <= last {
+          try await term.noteCaughtUp(follower.nodeID, store: response.storeID)
+        }
       case .behind:
         held = response.lastIndex
       case .diverged:

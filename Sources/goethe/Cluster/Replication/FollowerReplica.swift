@@ -33,6 +33,19 @@ final class FollowerReplica: Sendable {
     var hidden = HiddenWrites()
     /// Whether this node leads, and shows everything it holds.
     var showsAll = false
+    /// Counts this node's starts and ends of leading: a rebuild of the hidden writes begun under
+    /// one count is dropped under another.
+    var generation: UInt64 = 0
+    /// Whether the hidden writes wait for a rebuild from the commit log, which could not be read:
+    /// the leader's next request tries again.
+    var needsRebuild = false
+
+    /// Hides every event of `topics` and of any other topic, until a rebuild.
+    mutating func hideEverything(_ topics: some Sequence<String>) {
+      hidden.hideOnly([])
+      hidden.holdAll(through: .max, heads: Dictionary(topics.map { ($0, 0) }) { first, _ in first })
+      needsRebuild = true
+    }
   }
 
   /// Wakes the readers waiting for hidden events to show.
@@ -72,45 +85,74 @@ final class FollowerReplica: Sendable {
     state.withLock { state in
       state.hidden.showAll()
       state.showsAll = true
+      state.generation += 1
     }
     revealed.publish()
   }
 
   /// This node stopped leading, and the store takes no more writes of its own: from now on its
-  /// readers see nothing past the heads its topics have now, nor any topic created later; and
-  /// once its writes still in flight have landed, nothing past `highWatermark`, the last it knew
-  /// as the leader (``hideUnconfirmed()``), for a leader after it may undo those writes.
+  /// readers see nothing past `highWatermark`, the last it knew as the leader, for a leader after
+  /// it may undo those writes. What its writes still in flight add is held back too (every topic
+  /// at its head, and any topic they create) until they have landed and ``hideUnconfirmed()``
+  /// has looked again.
   func stepDown(after highWatermark: UInt64) {
+    // The heads are taken before the commit log is read: what lands after them is held back.
     let heads = Dictionary(store.listTopics().map { ($0.name, $0.lastEventID ?? 0) }) { first, _ in first }
-    state.withLock { state in
+    let (known, generation) = state.withLock { state in
       state.showsAll = false
+      state.generation += 1
       state.highWatermark = max(state.highWatermark, highWatermark)
-      state.hidden.holdAll(through: .max, heads: heads)
+      return (state.highWatermark, state.generation)
     }
+    let appends = try? store.unconfirmedAppends(after: known)
+    state.withLock { state in
+      guard state.generation == generation else { return }
+      if let appends {
+        state.hidden.hideOnly(appends)
+        state.hidden.holdAll(through: .max, heads: heads)
+      } else {
+        state.hideEverything(heads.keys)
+      }
+    }
+    store.keep(highWatermark: known)
     Task { await self.hideUnconfirmed() }
   }
 
   /// Hides exactly what this node holds past the high watermark, once its own writes have
-  /// landed: in turn with the leader's requests, so that none is applied meanwhile. If the
-  /// commit log cannot be read, what ``stepDown(after:)`` holds back stays hidden.
+  /// landed: in turn with the leader's requests, so that none is applied meanwhile.
   func hideUnconfirmed() async {
+    let generation = state.withLock { $0.generation }
     try? await turns.run {
-      while store.writesInProgress { try await Task.sleep(for: .milliseconds(1)) }
-      guard let known = state.withLock({ $0.showsAll ? nil : $0.highWatermark }) else { return }
-      let appends: [UnconfirmedAppends]
-      do throws(GoetheError) {
-        appends = try store.unconfirmedAppends(after: known)
-      } catch {
-        logger.error(
-          "cannot read the commit log past the high watermark: every event stays hidden until a leader speaks",
-          metadata: ["error": "\(error)"])
-        return
+      while store.writesInProgress, state.withLock({ $0.generation }) == generation {
+        try await Task.sleep(for: .milliseconds(1))
       }
+      rebuild(ifStill: generation)
+    }
+  }
+
+  /// Hides exactly what the store holds past the high watermark, unless this node started or
+  /// stopped leading since `generation`. If the commit log cannot be read, every event is hidden
+  /// until it can.
+  private func rebuild(ifStill generation: UInt64) {
+    guard let known = state.withLock({ $0.generation == generation && !$0.showsAll ? $0.highWatermark : nil })
+    else { return }
+    do throws(GoetheError) {
+      let appends = try store.unconfirmedAppends(after: known)
       state.withLock { state in
-        guard !state.showsAll else { return }
+        guard state.generation == generation, !state.showsAll else { return }
         state.hidden.hideOnly(appends)
+        state.needsRebuild = false
       }
-      store.keep(highWatermark: known)
+      revealed.publish()
+    } catch {
+      logger.error(
+        "cannot read the commit log past the high watermark: every event stays hidden until it can",
+        metadata: ["error": "\(error)"])
+      let topics = store.listTopics().map(\.name)
+      state.withLock { state in
+        guard state.generation == generation, !state.showsAll else { return }
+        state.hideEverything(topics)
+      }
     }
   }
 
@@ -159,22 +201,17 @@ final class FollowerReplica: Sendable {
           "truncating the log to where it agrees with the leader's",
           metadata: ["after": "\(agreedThrough)", "last": "\(last)", "leader": "\(request.leaderID)"])
         try await store.truncate(after: agreedThrough)
-        let known = state.withLock { state in
+        let generation = state.withLock { state in
           state.highWatermark = min(state.highWatermark, agreedThrough)
-          return state.highWatermark
+          return state.generation
         }
-        do throws(GoetheError) {
-          let appends = try store.unconfirmedAppends(after: known)
-          state.withLock { $0.hidden.hideOnly(appends) }
-        } catch {
-          let everyTopic = Dictionary(store.listTopics().map { ($0.name, UInt64(0)) }) { first, _ in first }
-          state.withLock { $0.hidden.holdAll(through: .max, heads: everyTopic) }
-          throw error
-        }
+        rebuild(ifStill: generation)
       }
-      // Kept with the writes below: what the leader says every in-sync node holds is so whatever
-      // this node holds.
-      store.keep(highWatermark: state.withLock { max($0.highWatermark, request.highWatermark) })
+      // The leader's high watermark counts for this node only up to what it has checked this
+      // node holds of the leader's log: the sent writes, or the previous one. It is kept with the
+      // writes below.
+      let confirmed = min(request.highWatermark, request.writes.last?.index ?? request.previousIndex)
+      store.keep(highWatermark: state.withLock { max($0.highWatermark, confirmed) })
       let held = store.durableCommitIndex
       let writes = try request.writes.filter { $0.index > held }.map { message throws(GoetheError) in
         try CommittedWrite(message)
@@ -188,13 +225,15 @@ final class FollowerReplica: Sendable {
         throw error
       }
       for write in writes { hide(write) }
-      let learned = state.withLock { state -> Bool in
-        guard request.highWatermark > state.highWatermark else { return false }
-        state.highWatermark = request.highWatermark
+      let (learned, rebuilding) = state.withLock { state -> (Bool, UInt64?) in
+        let rebuilding = state.needsRebuild ? state.generation : nil
+        guard confirmed > state.highWatermark else { return (false, rebuilding) }
+        state.highWatermark = confirmed
         state.hidden.reveal(through: state.highWatermark)
-        return true
+        return (true, rebuilding)
       }
       if learned { revealed.publish() }
+      if let rebuilding { rebuild(ifStill: rebuilding) }
       return response(.applied, "")
     }
   }
@@ -202,7 +241,7 @@ final class FollowerReplica: Sendable {
   /// Hides the events of an applied write until the high watermark passes it.
   private func hide(_ write: CommittedWrite) {
     state.withLock { state in
-      guard write.index > state.highWatermark else { return }
+      guard !state.showsAll, write.index > state.highWatermark else { return }
       state.hidden.hide(write)
     }
   }
