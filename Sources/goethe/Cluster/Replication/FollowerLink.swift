@@ -166,9 +166,9 @@ struct FollowerLink: Sendable {
         held = through
         probe = 1
         term.noteHeld(through, by: follower.nodeID)
-        // A follower that holds writes past the leader's last has not caught up: the next request
+        // A follower that holds writes past those it was sent has not caught up: the next request
         // has it undo them.
-        if through >= last, response.lastIndex <= last {
+        if through >= last, response.lastIndex <= through {
           try await term.noteCaughtUp(follower.nodeID, store: response.storeID)
         }
       case .behind:

@@ -85,6 +85,7 @@ final class FollowerReplica: Sendable {
     state.withLock { state in
       state.hidden.showAll()
       state.showsAll = true
+      state.needsRebuild = false
       state.generation += 1
     }
     revealed.publish()
@@ -108,6 +109,7 @@ final class FollowerReplica: Sendable {
     state.withLock { state in
       guard state.generation == generation else { return }
       if let appends {
+        state.needsRebuild = false
         state.hidden.hideOnly(appends)
         state.hidden.holdAll(through: .max, heads: heads)
       } else {
@@ -194,6 +196,9 @@ final class FollowerReplica: Sendable {
       // with none sent, the leader's log ends there. Only what follows the last write the two
       // share is undone: a leader that probed too far back has this node undo nothing they share
       // (which it could not, were that a trim or a change of retention).
+      // What this node holds of the leader's log: read once, so that a write of its own that
+      // lands meanwhile (it was on its way when this node stepped down) is not taken for one.
+      var held = last
       if request.previousIndex < last,
         let agreedThrough = try lastShared(after: request.previousIndex, of: request.writes, through: last)
       {
@@ -201,6 +206,7 @@ final class FollowerReplica: Sendable {
           "truncating the log to where it agrees with the leader's",
           metadata: ["after": "\(agreedThrough)", "last": "\(last)", "leader": "\(request.leaderID)"])
         try await store.truncate(after: agreedThrough)
+        held = agreedThrough
         let generation = state.withLock { state in
           state.highWatermark = min(state.highWatermark, agreedThrough)
           return state.generation
@@ -212,7 +218,6 @@ final class FollowerReplica: Sendable {
       // writes below.
       let confirmed = min(request.highWatermark, request.writes.last?.index ?? request.previousIndex)
       store.keep(highWatermark: state.withLock { max($0.highWatermark, confirmed) })
-      let held = store.durableCommitIndex
       let writes = try request.writes.filter { $0.index > held }.map { message throws(GoetheError) in
         try CommittedWrite(message)
       }
@@ -225,8 +230,10 @@ final class FollowerReplica: Sendable {
         throw error
       }
       for write in writes { hide(write) }
+      // A rebuild that waits is tried again once this node's own writes have landed.
+      let settled = !store.writesInProgress
       let (learned, rebuilding) = state.withLock { state -> (Bool, UInt64?) in
-        let rebuilding = state.needsRebuild ? state.generation : nil
+        let rebuilding = state.needsRebuild && settled ? state.generation : nil
         guard confirmed > state.highWatermark else { return (false, rebuilding) }
         state.highWatermark = confirmed
         state.hidden.reveal(through: state.highWatermark)
