@@ -191,14 +191,14 @@ final class FollowerReplica: Sendable {
         return response(
           .diverged, "this node's write \(request.previousIndex) is not the leader's (epoch \(request.previousEpoch))")
       }
+      // What this node holds of the leader's log: read once, so that a write of its own that
+      // lands meanwhile (it was on its way when this node stepped down) is not taken for one.
+      var held = last
       // The two logs agree up to the previous write. What follows it here is the leader's as far
       // as this node holds the sent writes themselves (a write is named by its index and epoch);
       // with none sent, the leader's log ends there. Only what follows the last write the two
       // share is undone: a leader that probed too far back has this node undo nothing they share
       // (which it could not, were that a trim or a change of retention).
-      // What this node holds of the leader's log: read once, so that a write of its own that
-      // lands meanwhile (it was on its way when this node stepped down) is not taken for one.
-      var held = last
       if request.previousIndex < last,
         let agreedThrough = try lastShared(after: request.previousIndex, of: request.writes, through: last)
       {
