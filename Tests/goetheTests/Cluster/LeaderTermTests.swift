@@ -210,6 +210,26 @@ struct LeaderTermTests {
     }
   }
 
+  /// A leader has its store keep the high watermark as it moves, once a heartbeat, with the next
+  /// write: what the node shows of its log after a restart.
+  @Test func theLeaderKeepsTheHighWatermarkAsItMoves() async throws {
+    try await CoordinatorBackend.etcd.withNodes(1) { nodes in
+      try await withStore { store in
+        try store.lead(epoch: 1)
+        var settings = Self.aloneEnough
+        settings.heartbeat = .milliseconds(10)
+        let term = try await Self.begin(epoch: 1, as: nodes[0], store: store, settings: settings)
+        let running = Task { try await term.run() }
+        defer { running.cancel() }
+        _ = try await store.append(payloads("a"), to: "t", createTopic: true)
+        try await eventually("a write keeps the high watermark") {
+          _ = try await store.append(payloads("b"), to: "t")
+          return try store.keptHighWatermark() >= 1
+        }
+      }
+    }
+  }
+
   /// A leader that steps down hides what it wrote past the high watermark: the next leader may
   /// undo it.
   @Test func aLeaderThatStepsDownHidesTheEventsPastTheHighWatermark() async throws {
