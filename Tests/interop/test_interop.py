@@ -26,6 +26,7 @@ Environment: GOETHE_BIN_DIR (default: .build/debug), as for the goethectl tests.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -142,13 +143,26 @@ class ClientCases:
             args.append(name)
         if options:
             args += ["--", *options]
-        env = dict(os.environ, GOETHE_INTEROP_STUBS=str(build_clients.PYTHON_STUBS))
-        result = subprocess.run(self.command() + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, timeout=CLIENT_TIMEOUT, env=env)
-        if result.returncode != 0:
-            self.fail(f"{self.client} client {subcommand} {name or ''} exited {result.returncode}:\n"
-                      f"{result.stderr}\n{result.stdout}\ndaemon log (tail):\n{tail(daemon.log())}")
-        return json.loads(result.stdout)
+        env = dict(os.environ, GOETHE_INTEROP_STUBS=str(build_clients.PYTHON_STUBS), PYTHONFAULTHANDLER="1")
+        process = subprocess.Popen(self.command() + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            stdout, stderr = process.communicate(timeout=CLIENT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            # A client that hangs is made to print where: Go's runtime dumps every goroutine on
+            # SIGQUIT, Python's fault handler every thread on SIGABRT.
+            process.send_signal(signal.SIGQUIT if self.client == "go" else signal.SIGABRT)
+            try:
+                stdout, stderr = process.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                stdout, stderr = process.communicate()
+            self.fail(f"{self.client} client {subcommand} {name or ''} did not end within {CLIENT_TIMEOUT} s:\n"
+                      f"{stderr}\n{stdout}\ndaemon log (tail):\n{tail(daemon.log())}")
+        if process.returncode != 0:
+            self.fail(f"{self.client} client {subcommand} {name or ''} exited {process.returncode}:\n"
+                      f"{stderr}\n{stdout}\ndaemon log (tail):\n{tail(daemon.log())}")
+        return json.loads(stdout)
 
     def v1_case(self, name, daemon_kind="plain"):
         return self.run_client(daemon_kind, "v1-case", name, topic=support.unique("topic"),
